@@ -1,0 +1,96 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run   - install, migrate the embedded SQLite database, seed demo data, start web + worker + beat
+#   make test  - install, make sure PostgreSQL and Redis answer, run the whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+export PORT
+
+# Debian packages the test suite drives for real (browser, promtool, compose validator).
+APT_PACKAGES ?=
+
+PG_BIN := $(firstword $(wildcard /usr/lib/postgresql/*/bin))
+
+.PHONY: help install install-python install-node install-system run serve test test-pg test-sqlite services lint format clean
+
+help:
+	@echo "make run    - start the app on http://127.0.0.1:$(PORT) with demo data (SQLite, no other server)"
+	@echo "make test   - run the whole test suite against PostgreSQL and Redis"
+	@echo "make lint   - ruff check and format check"
+
+install: install-python install-node
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install-python: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18+ (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+install-node: node_modules/.installed
+
+install-system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	    || { echo "Could not install:$$missing (needs root or sudo and Debian's package lists)"; exit 1; }; \
+	fi
+
+run: install
+	@mkdir -p instance
+	$(VENV)/bin/flask --app wsgi db upgrade
+	$(VENV)/bin/flask --app wsgi seed-demo
+	@echo ""
+	@echo "  Inventory is starting on  http://127.0.0.1:$(PORT)"
+	@echo "  API docs:                 http://127.0.0.1:$(PORT)/docs"
+	@echo "  Log in as manager@example.com / demo-password  (also admin@, staff@ ... same password)"
+	@echo ""
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile web worker beat
+
+# Just the web process, on the embedded default, with the Flask reloader.
+serve: install
+	$(VENV)/bin/flask --app wsgi db upgrade
+	$(VENV)/bin/flask --app wsgi run --debug --port $(PORT)
+
+services:
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  echo "PostgreSQL is not answering on 127.0.0.1:5432; starting it"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql 2>/dev/null | head -1) main start 2>/dev/null || true; \
+	  for i in $$(seq 20); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done; \
+	  pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is missing: install it (apt-get install postgresql) with trust auth for user postgres on 127.0.0.1:5432"; exit 1; }; \
+	fi
+	@if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then \
+	  echo "Redis is not answering on 127.0.0.1:6379; starting it"; \
+	  mkdir -p /var/lib/redis /var/log/redis 2>/dev/null; \
+	  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log >/dev/null 2>&1 || true; \
+	  for i in $$(seq 20); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done; \
+	  redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Redis is missing: install it (apt-get install redis-server) listening on 127.0.0.1:6379"; exit 1; }; \
+	fi
+
+test: install install-system services
+	$(PY) -m pytest $(PYTEST_ARGS)
+	TEST_DB=sqlite $(PY) -m pytest -m core -q $(PYTEST_ARGS)
+
+lint: install-python
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-python
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules instance .pytest_cache .ruff_cache

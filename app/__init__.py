@@ -1,0 +1,130 @@
+"""Inventory: stock across locations, with a ledger of every change."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from flask import Flask, g, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import BASE_DIR, Config, get_config
+
+
+def create_app(config: str | Config | None = None) -> Flask:
+    """Build the app; `config` is a mode name ("testing"...), a Config, or None for APP_ENV."""
+    settings = config if isinstance(config, Config) else get_config(config)
+    settings.validate()
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        instance_path=str(BASE_DIR / "instance"),
+        instance_relative_config=False,
+    )
+    app.config.from_object(settings)
+    app.config["ENV_NAME"] = settings.ENV_NAME
+    app.url_map.strict_slashes = False
+
+    register_logging(app)
+    register_extensions(app)
+    register_request_id(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    register_default_admin(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    from app import auth, events
+    from app.extensions import celery_init_app, csrf, db, limiter, migrate
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.instance_path and _ensure_dir(app.instance_path)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    auth.init_app(app)
+    events.init_app(app)
+    celery_init_app(app)
+
+
+def register_request_id(app: Flask) -> None:
+    valid = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+
+    @app.before_request
+    def assign_request_id() -> None:
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if valid.match(given) else uuid.uuid4().hex
+
+    @app.after_request
+    def echo_request_id(response):
+        if "request_id" in g:
+            response.headers["X-Request-ID"] = g.request_id
+        return response
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api import register_api
+    from app.web import assets, health
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(assets.bp)
+    register_api(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from app.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)
+
+
+def register_default_admin(app: Flask) -> None:
+    """Create DEFAULT_ADMIN_EMAIL as an admin when no user exists yet (and the schema is in place)."""
+    if not (app.config.get("DEFAULT_ADMIN_EMAIL") and app.config.get("DEFAULT_ADMIN_PASSWORD")):
+        return
+    from sqlalchemy import inspect
+
+    from app.extensions import db
+    from app.services.users import ensure_default_admin
+
+    with app.app_context():
+        if not inspect(db.engine).has_table("users"):
+            return  # before `db upgrade`; the next start creates it
+        ensure_default_admin(
+            app.config["DEFAULT_ADMIN_EMAIL"], app.config["DEFAULT_ADMIN_PASSWORD"], app.config["DEFAULT_ADMIN_NAME"]
+        )
+
+
+def _ensure_dir(path: str) -> None:
+    import os
+
+    os.makedirs(path, exist_ok=True)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite: enforce foreign keys, let readers run beside the writer (WAL)."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()

@@ -1,0 +1,25 @@
+from flask_smorest import Blueprint
+
+from app.permissions import Permission, require
+from app.schemas.dashboard import CategoryBreakdownSchema, SummarySchema
+from app.services import dashboard
+
+bp = Blueprint("api_dashboard", __name__, url_prefix="/api/v1/dashboard", description="Figures for the dashboard.")
+
+
+def blueprints() -> list[Blueprint]:
+    return [bp]
+
+
+@bp.get("/summary")
+@require(Permission.DASHBOARD_READ)
+@bp.response(200, SummarySchema)
+def summary():
+    return dashboard.summary()
+
+
+@bp.get("/category-breakdown")
+@require(Permission.DASHBOARD_READ)
+@bp.response(200, CategoryBreakdownSchema(many=True))
+def category_breakdown():
+    return dashboard.category_breakdown()

@@ -1,0 +1,215 @@
+from collections.abc import Callable
+
+from flask import jsonify, request
+from flask_smorest import Blueprint
+
+from app.auth import current_actor
+from app.errors import Conflict, DuplicateRequest, ValidationFailed
+from app.permissions import Permission, require
+from app.schemas.item import (
+    AdjustSchema,
+    ItemCreateSchema,
+    ItemDetailSchema,
+    ItemPageSchema,
+    ItemPatchSchema,
+    ItemPutSchema,
+    ItemQuerySchema,
+
+    ItemView,
+    MovementSchema,
+    RestockSchema,
+    TransferSchema,
+    WithdrawSchema,
+)
+from app.schemas.common import PageQuerySchema
+from app.schemas.log import LogPageSchema
+from app.services import idempotency, items, stock
+from app.services.idempotency import IdempotencyKey
+from app.services.stock import Movement
+
+bp = Blueprint("api_items", __name__, url_prefix="/api/v1/items", description="Items and their stock movements.")
+logs_bp = Blueprint("api_item_logs", __name__, url_prefix="/api/v1/logs/item", description="An item's history.")
+
+IDEMPOTENCY_DOC = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "schema": {"type": "string", "maxLength": 255},
+            "description": "Retrying with the same key returns the first answer instead of moving stock twice.",
+        }
+    ]
+}
+
+
+def blueprints() -> list[Blueprint]:
+    return [bp, logs_bp]
+
+
+@bp.get("")
+@require(Permission.ITEMS_READ)
+@bp.arguments(ItemQuerySchema, location="query")
+@bp.response(200, ItemPageSchema)
+def list_items(query: dict):
+    """Search, filter, sort and page through active items."""
+    return items.list_items(**query)
+
+
+@bp.post("")
+@require(Permission.ITEMS_CREATE)
+@bp.arguments(ItemCreateSchema)
+@bp.response(201, ItemDetailSchema)
+def create_item(body: dict):
+    """Create an item; an initial `quantity` is placed (and logged) at its home location."""
+    return _detail(items.create_item(body, actor=current_actor()))
+
+
+@bp.get("/<int:item_id>")
+@require(Permission.ITEMS_READ)
+@bp.response(200, ItemDetailSchema)
+def get_item(item_id: int):
+    """An item with its stock per location."""
+    return _detail(items.get_item(item_id))
+
+
+@bp.put("/<int:item_id>")
+@require(Permission.ITEMS_EDIT)
+@bp.arguments(ItemPutSchema)
+@bp.response(200, ItemDetailSchema)
+def replace_item(body: dict, item_id: int):
+    """Edit an item (manager). Never changes stock; send the `version` you read."""
+    return _update(item_id, body, partial=False)
+
+
+@bp.patch("/<int:item_id>")
+@require(Permission.ITEMS_EDIT_BASIC)
+@bp.arguments(ItemPatchSchema)
+@bp.response(200, ItemDetailSchema)
+def patch_item(body: dict, item_id: int):
+    """Edit some fields: staff may change description, home location, unit and threshold."""
+    return _update(item_id, body, partial=True)
+
+
+@bp.delete("/<int:item_id>")
+@require(Permission.ITEMS_DELETE)
+@bp.response(204)
+def delete_item(item_id: int):
+    """Soft-delete an item; its history stays readable."""
+    items.delete_item(item_id, actor=current_actor())
+
+
+@bp.post("/<int:item_id>/restock")
+@require(Permission.STOCK_MOVE)
+@bp.arguments(RestockSchema)
+@bp.response(200, MovementSchema)
+@bp.doc(**IDEMPOTENCY_DOC)
+def restock(body: dict, item_id: int):
+    """Add units (at the home location unless `location_id` is given)."""
+    return _move(body, lambda actor, key: stock.restock(item_id, actor=actor, key=key, **body))
+
+
+@bp.post("/<int:item_id>/withdraw")
+@require(Permission.STOCK_MOVE)
+@bp.arguments(WithdrawSchema)
+@bp.response(200, MovementSchema)
+@bp.doc(**IDEMPOTENCY_DOC)
+def withdraw(body: dict, item_id: int):
+    """Take units out; 409 with the quantity available when there are not enough."""
+    return _move(body, lambda actor, key: stock.withdraw(item_id, actor=actor, key=key, **body))
+
+
+@bp.post("/<int:item_id>/transfer")
+@require(Permission.STOCK_MOVE)
+@bp.arguments(TransferSchema)
+@bp.response(200, MovementSchema)
+@bp.doc(**IDEMPOTENCY_DOC)
+def transfer(body: dict, item_id: int):
+    """Move units from one location to another."""
+    return _move(
+        body,
+        lambda actor, key: stock.transfer(
+            item_id,
+            body["from_location_id"],
+            body["to_location_id"],
+            body["quantity"],
+            actor=actor,
+            note=body.get("note"),
+            key=key,
+        ),
+    )
+
+
+@bp.post("/<int:item_id>/adjust")
+@require(Permission.STOCK_ADJUST)
+@bp.arguments(AdjustSchema)
+@bp.response(200, MovementSchema)
+@bp.doc(**IDEMPOTENCY_DOC)
+def adjust(body: dict, item_id: int):
+    """Set a location's quantity to what was counted (manager)."""
+    return _move(
+        body,
+        lambda actor, key: stock.adjust(
+            item_id, body["location_id"], body["counted_quantity"], actor=actor, note=body["note"], key=key
+        ),
+    )
+
+
+@logs_bp.get("/<int:item_id>")
+@require(Permission.LOGS_READ_ITEM)
+@logs_bp.arguments(PageQuerySchema, location="query")
+@logs_bp.response(200, LogPageSchema)
+def item_logs(query: dict, item_id: int):
+    """An item's history, newest first (deleted items included)."""
+    return items.item_history(item_id, **query)
+
+
+def _detail(item) -> ItemView:
+    return ItemView(item, stock=items.stock_by_location(item.id))
+
+
+def _update(item_id: int, body: dict, *, partial: bool) -> ItemView:
+    version = body.pop("version", None)
+    if version is None and request.if_match:
+        tags = list(request.if_match.as_set())
+        try:
+            version = int(tags[0].strip('"W/')) if tags else None
+        except ValueError:
+            raise ValidationFailed("If-Match must carry the item's version number.", fields={"If-Match": ["Not a version."]})
+    item = items.update_item(item_id, body, actor=current_actor(), expected_version=version, partial=partial)
+    return _detail(item)
+
+
+def _move(body: dict, run: Callable) -> object:
+    """Run a movement once per Idempotency-Key, answering retries with the first result."""
+    actor = current_actor()
+    key = IdempotencyKey.from_request(request.headers.get("Idempotency-Key"), request.method, request.path, body)
+    if key is not None:
+        earlier = idempotency.find(actor.id, key)
+        if earlier is not None:
+            return _replay(earlier)
+    try:
+        movement: Movement = run(actor, key)
+    except DuplicateRequest:
+        return _replay(idempotency.find(actor.id, key))
+    answer = MovementSchema().dump(
+        ItemView(
+            movement.item,
+            stock=items.stock_by_location(movement.item.id),
+            movements=movement.logs,
+            alert_id=movement.alert.id if movement.alert else None,
+        )
+    )
+    if key is not None:
+        idempotency.save_response(actor.id, key, 200, answer)
+    return jsonify(answer)
+
+
+def _replay(record) -> object:
+    if record is None or record.response is None:
+        raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly.")
+    response = jsonify(record.response)
+    response.status_code = record.status_code or 200
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+

@@ -1,0 +1,158 @@
+"""Configuration classes. This is the only module that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+# Values that must never reach production: the development defaults below and
+# the placeholders printed in .env.example.
+INSECURE_SECRETS = {
+    "",
+    "dev-secret-key-not-for-production",
+    "dev-jwt-secret-not-for-production",
+    "change-me",
+    "changeme",
+    "secret",
+}
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def database_url(url: str | None = None) -> str:
+    url = url or _env("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'inventory.db'}"
+    # Heroku/Fly style URLs use the scheme SQLAlchemy dropped.
+    for bare in ("postgres://", "postgresql://"):
+        if url.startswith(bare):
+            # SQLAlchemy 2.1 would pick psycopg 3 for a bare URL; we ship psycopg2.
+            url = "postgresql+psycopg2://" + url[len(bare) :]
+    return url
+
+
+class Config:
+    """Settings shared by every mode; read from the environment when instantiated."""
+
+    ENV_NAME = "development"
+    TESTING = False
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _env("SECRET_KEY", "dev-secret-key-not-for-production")
+        self.JWT_SECRET_KEY = _env("JWT_SECRET", "dev-jwt-secret-not-for-production")
+        self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=_int("ACCESS_TOKEN_EXPIRE_MINUTES", 60))
+        self.JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=_int("REFRESH_TOKEN_EXPIRE_DAYS", 7))
+        self.JWT_TOKEN_LOCATION = ["headers"]
+
+        self.SQLALCHEMY_DATABASE_URI = database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.REDIS_URL = _env("REDIS_URL")
+
+        self.DEFAULT_ADMIN_EMAIL = _env("DEFAULT_ADMIN_EMAIL")
+        self.DEFAULT_ADMIN_PASSWORD = _env("DEFAULT_ADMIN_PASSWORD")
+        self.DEFAULT_ADMIN_NAME = _env("DEFAULT_ADMIN_NAME", "Administrator")
+
+        self.SENDGRID_API_KEY = _env("SENDGRID_API_KEY")
+        self.SENDGRID_HOST = _env("SENDGRID_HOST", "https://api.sendgrid.com")
+        self.ALERT_FROM_EMAIL = _env("ALERT_FROM_EMAIL", "inventory@localhost")
+        self.APP_BASE_URL = _env("APP_BASE_URL", "http://127.0.0.1:5000")
+        self.PRIMARY_REGION = _env("PRIMARY_REGION")
+        self.FLY_REGION = _env("FLY_REGION")
+
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=14)
+        self.WTF_CSRF_TIME_LIMIT = None
+
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI") or _env("REDIS_URL", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+
+        self.API_TITLE = "Inventory API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/"
+        self.OPENAPI_JSON_PATH = "api/v1/openapi.json"
+        self.OPENAPI_SWAGGER_UI_PATH = "docs"
+        # Served from node_modules (installed by `make`), never from a CDN.
+        self.OPENAPI_SWAGGER_UI_URL = "/vendor/swagger-ui-dist/"
+        self.NODE_MODULES_DIR = str(BASE_DIR / "node_modules")
+
+        self.MAX_CONTENT_LENGTH = 1024 * 1024
+
+    def validate(self) -> None:
+        """Check the settings; only production refuses anything."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = database_url(_env("TEST_DATABASE_URL", "sqlite://"))
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.DEFAULT_ADMIN_EMAIL = None
+        self.DEFAULT_ADMIN_PASSWORD = None
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SESSION_COOKIE_SECURE = True
+        self.REMEMBER_COOKIE_SECURE = True
+        self.PREFERRED_URL_SCHEME = "https"
+
+    def validate(self) -> None:
+        """Refuse to start with a missing or well-known secret, naming which."""
+        bad = [
+            env_name
+            for env_name, value in (("SECRET_KEY", self.SECRET_KEY), ("JWT_SECRET", self.JWT_SECRET_KEY))
+            if value is None or value.strip().lower() in INSECURE_SECRETS
+        ]
+        if bad:
+            raise RuntimeError(
+                "Refusing to start in production: set "
+                + " and ".join(bad)
+                + " to a long random value, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None) -> Config:
+    """The settings for `name`, or for APP_ENV (development by default)."""
+    name = name or _env("APP_ENV", "development")
+    try:
+        config_class = CONFIGS[name]
+    except KeyError as exc:
+        raise RuntimeError(f"APP_ENV must be one of {sorted(CONFIGS)}, got {name!r}") from exc
+    return config_class()

@@ -1,0 +1,31 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import utcnow
+
+
+class Alert(db.Model):
+    """A low-stock alert, written in the same transaction as the movement that caused it."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), nullable=False, index=True)
+    location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
+    message: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    quantity: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    threshold: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    # Comma-separated addresses the notification went (or goes) to.
+    recipients: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    send_error: Mapped[str | None] = mapped_column(sa.Text)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None

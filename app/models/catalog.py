@@ -1,0 +1,60 @@
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import TimestampMixin
+
+
+class Category(TimestampMixin, db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True, nullable=False)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class Item(TimestampMixin, db.Model):
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"), index=True)
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"), nullable=False, index=True)
+    unit: Mapped[str] = mapped_column(sa.String(32), nullable=False, default="pcs")
+    price: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2), nullable=False, default=Decimal("0"))
+    low_stock_threshold: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    # The sum of this item's stock levels, kept by app.services.stock in the same
+    # transaction as every movement, so lists can filter and sort on it cheaply.
+    quantity: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    is_deleted: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    category = relationship("Category", lazy="raise")
+    location = relationship("Location", lazy="raise")
+
+    __table_args__ = (
+        sa.CheckConstraint("quantity >= 0", name="quantity_non_negative"),
+        sa.CheckConstraint("low_stock_threshold >= 0", name="threshold_non_negative"),
+        sa.CheckConstraint("price >= 0", name="price_non_negative"),
+        sa.Index(
+            "uq_items_sku_active",
+            "sku",
+            unique=True,
+            postgresql_where=sa.text("NOT is_deleted"),
+            sqlite_where=sa.text("is_deleted = 0"),
+        ),
+        sa.Index("ix_items_quantity", "quantity"),
+        sa.Index("ix_items_updated_at", "updated_at"),
+        sa.Index("ix_items_name", "name"),
+        sa.Index("ix_items_price", "price"),
+    )
+
+    @property
+    def is_low_stock(self) -> bool:
+        return self.quantity < self.low_stock_threshold

@@ -1,0 +1,61 @@
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import utcnow
+
+
+class LogAction(enum.StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    RESTOCK = "restock"
+    WITHDRAW = "withdraw"
+    TRANSFER = "transfer"
+    ADJUST = "adjust"
+
+
+class StockLevel(db.Model):
+    """How many units of one item one location holds."""
+
+    __tablename__ = "stock_levels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), nullable=False)
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"), nullable=False, index=True)
+    quantity: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+
+    __table_args__ = (
+        sa.UniqueConstraint("item_id", "location_id", name="uq_stock_levels_item_location"),
+        sa.CheckConstraint("quantity >= 0", name="quantity_non_negative"),
+    )
+
+
+class InventoryLog(db.Model):
+    """The ledger: one row per change, never updated or deleted (database triggers refuse it)."""
+
+    __tablename__ = "inventory_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), nullable=False, index=True)
+    location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(16), nullable=False, index=True)
+    quantity_before: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    quantity_after: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    delta: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    request_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False, index=True)
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "action IN ('create', 'update', 'delete', 'restock', 'withdraw', 'transfer', 'adjust')",
+            name="action_valid",
+        ),
+        sa.Index("ix_inventory_logs_item_created", "item_id", "created_at"),
+    )

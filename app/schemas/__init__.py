@@ -1,0 +1,1 @@
+"""Request validation and JSON output, one module per API resource."""

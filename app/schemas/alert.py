@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from marshmallow import fields
+
+from app.schemas.common import BodySchema, PageQuerySchema, page_of
+
+
+class AlertSchema(BodySchema):
+    id = fields.Integer()
+    item_id = fields.Integer()
+    location_id = fields.Integer(allow_none=True)
+    message = fields.String()
+    quantity = fields.Integer()
+    threshold = fields.Integer()
+    recipients = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+    send_error = fields.String(allow_none=True)
+    acknowledged = fields.Boolean()
+    acknowledged_by_id = fields.Integer(allow_none=True)
+    acknowledged_at = fields.DateTime(allow_none=True)
+
+
+AlertPageSchema = page_of(AlertSchema, "AlertPageSchema")
+
+
+class AlertQuerySchema(PageQuerySchema):
+    acknowledged = fields.Boolean()

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from app.schemas.common import BodySchema, Text
+
+_name = validate.Length(min=1, max=120)
+_long = validate.Length(max=5000)
+
+
+class CategorySchema(BodySchema):
+    id = fields.Integer()
+    name = fields.String()
+    description = fields.String(allow_none=True)
+    item_count = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class CategoryInSchema(BodySchema):
+    name = Text(required=True, validate=_name)
+    description = fields.String(allow_none=True, validate=_long)
+
+
+class LocationSchema(CategorySchema):
+    address = fields.String(allow_none=True)
+
+
+class LocationInSchema(CategoryInSchema):
+    address = fields.String(allow_none=True, validate=_long)

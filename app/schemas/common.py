@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+MAX_QUANTITY = 1_000_000_000
+MAX_PAGE = 1_000_000
+
+
+class Text(fields.String):
+    """A string with surrounding whitespace removed; blank counts as missing when required."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
+        text = super()._deserialize(value, attr, data, **kwargs)
+        text = text.strip()
+        if not text and self.required:
+            raise ValidationError("Must not be blank.")
+        return text
+
+
+def Quantity(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class
+    """A whole number of units, 1 to a billion."""
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY), **kwargs)
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
+
+
+class BodySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class QuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class PageQuerySchema(QuerySchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PageSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    pages = fields.Integer()
+
+
+def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
+    """A `{items, total, page, per_page, pages}` envelope around `item_schema`."""
+    return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema))})
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.String()
+    message = fields.String()
+    fields_ = fields.Dict(data_key="fields")
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorDetailSchema)

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class SummarySchema(Schema):
+    total_items = fields.Integer()
+    total_units = fields.Integer()
+    low_stock_items = fields.Integer()
+    unacknowledged_alerts = fields.Integer()
+    total_value = fields.Float()
+
+
+class CategoryBreakdownSchema(Schema):
+    category_id = fields.Integer(allow_none=True)
+    name = fields.String()
+    item_count = fields.Integer()
+    total_units = fields.Integer()
+    total_value = fields.Float()

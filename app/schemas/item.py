@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields, validate
+
+from app.schemas.common import MAX_QUANTITY, BodySchema, Id, PageQuerySchema, Quantity, Text, page_of
+from app.schemas.log import LogSchema
+from app.services.items import SORT_COLUMNS
+
+_money = {"places": 2, "allow_nan": False, "validate": validate.Range(min=0, max=MAX_QUANTITY)}
+_threshold = {"strict": True, "validate": validate.Range(min=0, max=MAX_QUANTITY)}
+SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
+
+
+class _ItemFields(BodySchema):
+    sku = Text(validate=[validate.Length(min=1, max=64), validate.Regexp(SKU_PATTERN, error="Use letters, digits, '.', '_', '-' or '/'.")])
+    name = Text(validate=validate.Length(min=1, max=200))
+    description = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    category_id = Id(allow_none=True)
+    location_id = Id()
+    unit = Text(validate=validate.Length(min=1, max=32))
+    price = fields.Decimal(**_money)
+    low_stock_threshold = fields.Integer(**_threshold)
+
+
+class ItemCreateSchema(_ItemFields):
+    sku = Text(required=True, validate=_ItemFields._declared_fields["sku"].validators)
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    location_id = Id(required=True)
+    unit = Text(load_default="pcs", validate=validate.Length(min=1, max=32))
+    price = fields.Decimal(load_default=0, **_money)
+    low_stock_threshold = fields.Integer(load_default=0, **_threshold)
+    quantity = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
+
+
+class ItemPutSchema(_ItemFields):
+    sku = Text(required=True, validate=_ItemFields._declared_fields["sku"].validators)
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    location_id = Id(required=True)
+    version = fields.Integer(strict=True, validate=validate.Range(min=1))
+
+
+class ItemPatchSchema(_ItemFields):
+    version = fields.Integer(strict=True, validate=validate.Range(min=1))
+
+
+class ItemQuerySchema(PageQuerySchema):
+    search = fields.String(validate=validate.Length(max=200))
+    category_id = Id()
+    location_id = Id()
+    min_quantity = fields.Integer(validate=validate.Range(min=0, max=MAX_QUANTITY))
+    max_quantity = fields.Integer(validate=validate.Range(min=0, max=MAX_QUANTITY))
+    below_threshold = fields.Boolean()
+    sort_by = fields.String(load_default="name", validate=validate.OneOf(sorted(SORT_COLUMNS)))
+    order = fields.String(load_default="asc", validate=validate.OneOf(["asc", "desc"]))
+
+
+class ItemSchema(BodySchema):
+    id = fields.Integer()
+    sku = fields.String()
+    name = fields.String()
+    description = fields.String(allow_none=True)
+    category_id = fields.Integer(allow_none=True)
+    location_id = fields.Integer()
+    unit = fields.String()
+    price = fields.Float()
+    low_stock_threshold = fields.Integer()
+    quantity = fields.Integer()
+    is_low_stock = fields.Boolean()
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class StockEntrySchema(BodySchema):
+    location_id = fields.Integer()
+    location_name = fields.String()
+    quantity = fields.Integer()
+
+
+class ItemDetailSchema(ItemSchema):
+    stock = fields.List(fields.Nested(StockEntrySchema))
+
+
+class MovementSchema(ItemDetailSchema):
+    movements = fields.List(fields.Nested(LogSchema), metadata={"description": "The ledger rows this movement wrote."})
+    alert_id = fields.Integer(allow_none=True, metadata={"description": "The low-stock alert raised, if any."})
+
+
+ItemPageSchema = page_of(ItemSchema, "ItemPageSchema")
+
+
+class ItemView:
+    """An item plus the extra attributes a detail or movement answer shows."""
+
+    def __init__(self, item: Any, **extra: Any) -> None:
+        self._item = item
+        self.__dict__.update(extra)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._item, name)
+
+
+class RestockSchema(BodySchema):
+    quantity = Quantity(required=True)
+    location_id = Id(allow_none=True)
+    note = fields.String(allow_none=True, validate=validate.Length(max=1000))
+
+
+class WithdrawSchema(RestockSchema):
+    pass
+
+
+class TransferSchema(BodySchema):
+    from_location_id = Id(required=True)
+    to_location_id = Id(required=True)
+    quantity = Quantity(required=True)
+    note = fields.String(allow_none=True, validate=validate.Length(max=1000))
+
+
+class AdjustSchema(BodySchema):
+    location_id = Id(required=True)
+    counted_quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
+    note = Text(required=True, validate=validate.Length(min=1, max=1000))

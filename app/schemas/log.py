@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from app.models import LogAction
+from app.schemas.common import BodySchema, Id, PageQuerySchema, page_of
+
+
+class LogSchema(BodySchema):
+    id = fields.Integer()
+    item_id = fields.Integer()
+    location_id = fields.Integer(allow_none=True)
+    user_id = fields.Integer(allow_none=True)
+    action = fields.String()
+    quantity_before = fields.Integer()
+    quantity_after = fields.Integer()
+    delta = fields.Integer()
+    note = fields.String(allow_none=True)
+    request_id = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+LogPageSchema = page_of(LogSchema, "LogPageSchema")
+
+
+class LogQuerySchema(PageQuerySchema):
+    item_id = Id()
+    user_id = Id()
+    action = fields.String(validate=validate.OneOf([a.value for a in LogAction]))
+    since = fields.AwareDateTime(default_timezone=None)
+    until = fields.AwareDateTime(default_timezone=None)

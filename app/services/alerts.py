@@ -1,0 +1,49 @@
+"""Low-stock alerts: listing and acknowledging."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app import events
+from app.errors import Conflict, NotFound
+from app.extensions import db
+from app.models import Alert, User
+from app.models.base import utcnow
+from app.services.pagination import Page, paginate
+from app.services.uow import unit_of_work
+
+
+def list_alerts(*, page: int = 1, per_page: int = 50, acknowledged: bool | None = None) -> Page:
+    conditions = []
+    if acknowledged is True:
+        conditions.append(Alert.acknowledged_at.is_not(None))
+    elif acknowledged is False:
+        conditions.append(Alert.acknowledged_at.is_(None))
+    return paginate(
+        sa.select(Alert).where(*conditions).order_by(Alert.created_at.desc(), Alert.id.desc()),
+        sa.select(sa.func.count(Alert.id)).where(*conditions),
+        page=page,
+        per_page=per_page,
+    )
+
+
+def acknowledge(alert_id: int, *, actor: User) -> Alert:
+    """Mark an alert as seen. Raises NotFound, Conflict (already acknowledged)."""
+    with unit_of_work():
+        alert = db.session.execute(sa.select(Alert).where(Alert.id == alert_id).with_for_update()).scalar_one_or_none()
+        if alert is None:
+            raise NotFound(f"Alert {alert_id} not found.")
+        if alert.acknowledged_at is not None:
+            raise Conflict("This alert was already acknowledged.", acknowledged_at=alert.acknowledged_at.isoformat())
+        alert.acknowledged_at = utcnow()
+        alert.acknowledged_by_id = actor.id
+        events.publish(
+            "alert_acknowledged",
+            {
+                "alert_id": alert.id,
+                "item_id": alert.item_id,
+                "user_email": actor.email,
+                "timestamp": alert.acknowledged_at.isoformat(),
+            },
+        )
+    return alert

@@ -1,0 +1,152 @@
+"""Categories and locations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.errors import DuplicateValue, InUse, NotFound
+from app.extensions import db
+from app.models import Category, Item, Location, StockLevel
+from app.models.base import utcnow
+from app.services.uow import unit_of_work
+
+
+def list_categories() -> list[tuple[Category, int]]:
+    """Every category with its number of active items."""
+    counts = (
+        sa.select(Item.category_id, sa.func.count(Item.id).label("n"))
+        .where(Item.is_deleted.is_(False))
+        .group_by(Item.category_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Category, sa.func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.category_id == Category.id)
+        .order_by(Category.name)
+    ).all()
+    return [(category, count) for category, count in rows]
+
+
+def list_locations() -> list[tuple[Location, int]]:
+    """Every live location with its number of active items (home here or holding stock here)."""
+    rows = db.session.execute(
+        sa.select(Location).where(Location.deleted_at.is_(None)).order_by(Location.name)
+    ).scalars().all()
+    return [(location, location_item_count(location.id)) for location in rows]
+
+
+def get_category(category_id: int) -> Category:
+    category = db.session.get(Category, category_id)
+    if category is None:
+        raise NotFound(f"Category {category_id} not found.")
+    return category
+
+
+def get_location(location_id: int) -> Location:
+    location = db.session.get(Location, location_id)
+    if location is None or location.deleted_at is not None:
+        raise NotFound(f"Location {location_id} not found.")
+    return location
+
+
+def category_item_count(category_id: int) -> int:
+    return db.session.execute(
+        sa.select(sa.func.count(Item.id)).where(Item.category_id == category_id, Item.is_deleted.is_(False))
+    ).scalar_one()
+
+
+def location_item_count(location_id: int) -> int:
+    held_here = sa.select(StockLevel.id).where(
+        StockLevel.item_id == Item.id, StockLevel.location_id == location_id, StockLevel.quantity > 0
+    )
+    return db.session.execute(
+        sa.select(sa.func.count(Item.id)).where(
+            Item.is_deleted.is_(False), sa.or_(Item.location_id == location_id, held_here.exists())
+        )
+    ).scalar_one()
+
+
+
+
+
+def create_category(data: dict[str, Any]) -> Category:
+    """Raises DuplicateValue."""
+    with unit_of_work():
+        _check_category_name(data["name"])
+        category = Category(**data)
+        db.session.add(category)
+    return category
+
+
+def update_category(category_id: int, data: dict[str, Any]) -> Category:
+    """Raises NotFound, DuplicateValue."""
+    with unit_of_work():
+        category = get_category(category_id)
+        if "name" in data and data["name"] != category.name:
+            _check_category_name(data["name"])
+        for name, value in data.items():
+            setattr(category, name, value)
+    return category
+
+
+def delete_category(category_id: int) -> None:
+    """Raises NotFound, InUse (still holds active items)."""
+    with unit_of_work():
+        category = get_category(category_id)
+        count = category_item_count(category_id)
+        if count:
+            raise InUse(
+                f"Category {category.name!r} still holds {count} active item(s); move or delete them first.",
+                item_count=count,
+            )
+        # Deleted items keep their history but let go of the category.
+        db.session.execute(sa.update(Item).where(Item.category_id == category_id).values(category_id=None))
+        db.session.delete(category)
+
+
+def create_location(data: dict[str, Any]) -> Location:
+    """Raises DuplicateValue."""
+    with unit_of_work():
+        _check_location_name(data["name"])
+        location = Location(**data)
+        db.session.add(location)
+    return location
+
+
+def update_location(location_id: int, data: dict[str, Any]) -> Location:
+    """Raises NotFound, DuplicateValue."""
+    with unit_of_work():
+        location = get_location(location_id)
+        if "name" in data and data["name"] != location.name:
+            _check_location_name(data["name"])
+        for name, value in data.items():
+            setattr(location, name, value)
+    return location
+
+
+def delete_location(location_id: int) -> None:
+    """Archive a location. Raises NotFound, InUse (home of, or holding, active items)."""
+    with unit_of_work():
+        location = get_location(location_id)
+        count = location_item_count(location_id)
+        if count:
+            raise InUse(
+                f"Location {location.name!r} still holds {count} active item(s); move or delete them first.",
+                item_count=count,
+            )
+        location.deleted_at = utcnow()
+
+
+def _check_category_name(name: str) -> None:
+    if db.session.execute(sa.select(Category.id).where(sa.func.lower(Category.name) == name.lower())).first():
+        raise DuplicateValue(f"A category named {name!r} already exists.", fields={"name": ["Already in use."]})
+
+
+def _check_location_name(name: str) -> None:
+    exists = db.session.execute(
+        sa.select(Location.id).where(sa.func.lower(Location.name) == name.lower(), Location.deleted_at.is_(None))
+    ).first()
+    if exists:
+        raise DuplicateValue(f"A location named {name!r} already exists.", fields={"name": ["Already in use."]})

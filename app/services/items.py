@@ -1,0 +1,224 @@
+"""Item catalogue: create, edit, soft-delete, and the list/detail queries."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from app import events
+from app.errors import DuplicateValue, NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from app.extensions import db
+from app.models import Category, Item, Location, LogAction, StockLevel, User
+from app.models.base import utcnow
+from app.permissions import STAFF_EDITABLE_ITEM_FIELDS, Permission, can
+from app.services import stock
+from app.services.logs import list_logs
+from app.services.pagination import Page, paginate
+from app.services.uow import unit_of_work
+
+EDITABLE_FIELDS = ("sku", "name", "description", "category_id", "location_id", "unit", "price", "low_stock_threshold")
+SORT_COLUMNS = {
+    "name": Item.name,
+    "sku": Item.sku,
+    "quantity": Item.quantity,
+    "updated_at": Item.updated_at,
+    "price": Item.price,
+    "low_stock_threshold": Item.low_stock_threshold,
+    "unit": Item.unit,
+}
+
+
+def get_item(item_id: int) -> Item:
+    """An active item. Raises NotFound."""
+    item = db.session.execute(
+        sa.select(Item).where(Item.id == item_id, Item.is_deleted.is_(False))
+    ).scalar_one_or_none()
+    if item is None:
+        raise NotFound(f"Item {item_id} not found.")
+    return item
+
+
+def stock_by_location(item_id: int) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        sa.select(StockLevel.location_id, Location.name, StockLevel.quantity)
+        .join(Location, Location.id == StockLevel.location_id)
+        .where(StockLevel.item_id == item_id)
+        .order_by(Location.name)
+    ).all()
+    return [{"location_id": loc_id, "location_name": name, "quantity": qty} for loc_id, name, qty in rows]
+
+
+def item_filters(
+    *,
+    search: str | None = None,
+    category_id: int | None = None,
+    location_id: int | None = None,
+    min_quantity: int | None = None,
+    max_quantity: int | None = None,
+    below_threshold: bool | None = None,
+) -> list:
+    conditions: list = [Item.is_deleted.is_(False)]
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(sa.or_(Item.name.ilike(pattern, escape="\\"), Item.sku.ilike(pattern, escape="\\")))
+    if category_id is not None:
+        conditions.append(Item.category_id == category_id)
+    if location_id is not None:
+        held_here = sa.select(StockLevel.id).where(
+            StockLevel.item_id == Item.id, StockLevel.location_id == location_id, StockLevel.quantity > 0
+        )
+        conditions.append(sa.or_(Item.location_id == location_id, held_here.exists()))
+    if min_quantity is not None:
+        conditions.append(Item.quantity >= min_quantity)
+    if max_quantity is not None:
+        conditions.append(Item.quantity <= max_quantity)
+    if below_threshold:
+        conditions.append(Item.quantity < Item.low_stock_threshold)
+    return conditions
+
+
+def list_items(
+    *, page: int = 1, per_page: int = 20, sort_by: str = "name", order: str = "asc", **filters: Any
+) -> Page:
+    """One page of active items matching the filters, with the total count."""
+    conditions = item_filters(**filters)
+    column = SORT_COLUMNS[sort_by]
+    ordering = [column.desc(), Item.id.desc()] if order == "desc" else [column.asc(), Item.id.asc()]
+    return paginate(
+        sa.select(Item).where(*conditions).order_by(*ordering),
+        sa.select(sa.func.count(Item.id)).where(*conditions),
+        page=page,
+        per_page=per_page,
+    )
+
+
+def create_item(data: dict[str, Any], *, actor: User) -> Item:
+    """Create an item, placing an optional initial quantity at its home location.
+
+    Raises DuplicateValue (SKU), ValidationFailed (unknown category or location).
+    """
+    quantity = data.pop("quantity", 0) or 0
+    with unit_of_work():
+        _check_references(data)
+        _check_sku_free(data["sku"])
+        item = Item(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, quantity=0, version=1)
+        db.session.add(item)
+        db.session.flush()
+        level = StockLevel(item_id=item.id, location_id=item.location_id, quantity=quantity)
+        db.session.add(level)
+        item.quantity = quantity
+        stock.record(item, LogAction.CREATE, actor, location_id=item.location_id, before=0, after=quantity, note="Item created")
+        db.session.flush()
+        events.publish("item_created", item_event_payload(item, actor))
+        if quantity < item.low_stock_threshold:
+            # Created already below its threshold: that is an alert too.
+            stock.raise_alert_if_crossed(item, item.low_stock_threshold, {item.location_id: None})
+    return item
+
+
+def update_item(
+    item_id: int, changes: dict[str, Any], *, actor: User, expected_version: int | None, partial: bool
+) -> Item:
+    """Edit an item's fields (never its stock).
+
+    Raises StaleVersion, PermissionDenied (a staff member editing manager-only
+    fields), DuplicateValue, ValidationFailed, NotFound.
+    """
+    if not can(actor, Permission.ITEMS_EDIT):
+        forbidden = sorted(set(changes) - STAFF_EDITABLE_ITEM_FIELDS)
+        if forbidden or not partial:
+            raise PermissionDenied(
+                "Staff may change only description, home location, unit and threshold.",
+                fields={name: ["Managers only."] for name in forbidden},
+            )
+    if expected_version is None:
+        raise ValidationFailed(
+            "Send the version you read (in the body or an If-Match header).",
+            fields={"version": ["Missing data for required field."]},
+        )
+    with unit_of_work():
+        item = stock.lock_item(item_id)
+        if item.version != expected_version:
+            raise StaleVersion(
+                f"Item {item.sku} was changed by someone else (version {item.version}, you sent {expected_version}); reload and retry.",
+                current_version=item.version,
+            )
+        _check_references(changes)
+        if "sku" in changes and changes["sku"] != item.sku:
+            _check_sku_free(changes["sku"], exclude_id=item.id)
+        changed = {}
+        for name, value in changes.items():
+            if name in EDITABLE_FIELDS and getattr(item, name) != value:
+                changed[name] = value
+                setattr(item, name, value)
+        if changed:
+            item.version += 1
+            item.updated_at = utcnow()
+            note = "Changed " + ", ".join(f"{k}={_show(v)}" for k, v in sorted(changed.items()))
+            stock.record(item, LogAction.UPDATE, actor, location_id=None, before=item.quantity, after=item.quantity, note=note)
+            db.session.flush()
+            events.publish("item_updated", item_event_payload(item, actor, changed=sorted(changed)))
+    return item
+
+
+def delete_item(item_id: int, *, actor: User) -> None:
+    """Soft-delete an item; its history stays readable. Raises NotFound."""
+    with unit_of_work():
+        item = stock.lock_item(item_id)
+        item.is_deleted = True
+        item.deleted_at = utcnow()
+        item.version += 1
+        stock.record(item, LogAction.DELETE, actor, location_id=None, before=item.quantity, after=item.quantity, note="Item deleted")
+        db.session.flush()
+        events.publish("item_deleted", item_event_payload(item, actor))
+
+
+def item_history(item_id: int, *, page: int, per_page: int) -> Page:
+    """The ledger of an item, deleted or not, newest first. Raises NotFound."""
+    if db.session.get(Item, item_id) is None:
+        raise NotFound(f"Item {item_id} not found.")
+    return list_logs(item_id=item_id, page=page, per_page=per_page)
+
+
+def item_event_payload(item: Item, actor: User | None, **extra: Any) -> dict[str, Any]:
+    return {
+        "item_id": item.id,
+        "sku": item.sku,
+        "name": item.name,
+        "quantity": item.quantity,
+        "version": item.version,
+        "user_email": actor.email if actor is not None else None,
+        "timestamp": utcnow().isoformat(),
+        **extra,
+    }
+
+
+def _check_sku_free(sku: str, exclude_id: int | None = None) -> None:
+    query = sa.select(Item.id).where(Item.sku == sku, Item.is_deleted.is_(False))
+    if exclude_id is not None:
+        query = query.where(Item.id != exclude_id)
+    if db.session.execute(query.limit(1)).first() is not None:
+        raise DuplicateValue(f"SKU {sku!r} is already used by another item.", fields={"sku": ["Already in use."]})
+
+
+def _check_references(data: dict[str, Any]) -> None:
+    errors = {}
+    if data.get("category_id") is not None and db.session.get(Category, data["category_id"]) is None:
+        errors["category_id"] = [f"Category {data['category_id']} does not exist."]
+    if "location_id" in data:
+        location = db.session.get(Location, data["location_id"]) if data["location_id"] is not None else None
+        if location is None or location.deleted_at is not None:
+            errors["location_id"] = [f"Location {data['location_id']} does not exist."]
+    if errors:
+        raise ValidationFailed("The request refers to things that do not exist.", fields=errors)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+

@@ -1,0 +1,39 @@
+"""Reading the ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.models import InventoryLog
+from app.services.pagination import Page, paginate
+
+
+def list_logs(
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    item_id: int | None = None,
+    user_id: int | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Page:
+    conditions = []
+    if item_id is not None:
+        conditions.append(InventoryLog.item_id == item_id)
+    if user_id is not None:
+        conditions.append(InventoryLog.user_id == user_id)
+    if action is not None:
+        conditions.append(InventoryLog.action == action)
+    if since is not None:
+        conditions.append(InventoryLog.created_at >= since)
+    if until is not None:
+        conditions.append(InventoryLog.created_at <= until)
+    return paginate(
+        sa.select(InventoryLog).where(*conditions).order_by(InventoryLog.created_at.desc(), InventoryLog.id.desc()),
+        sa.select(sa.func.count(InventoryLog.id)).where(*conditions),
+        page=page,
+        per_page=per_page,
+    )

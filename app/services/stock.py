@@ -1,0 +1,326 @@
+"""Every change of a stock quantity happens here: restock, withdraw, transfer, adjust.
+
+Each public function is one transaction: lock the item row (then stock rows in
+location order), check the rules, write the new levels, the item's total and the
+ledger entries, raise a low-stock alert when the total crosses the threshold, and
+commit once. Events are queued and leave only after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app import events
+from app.errors import DuplicateRequest, InsufficientStock, NotFound, ValidationFailed
+from app.extensions import db
+from app.models import Alert, InventoryLog, Item, Location, LogAction, StockLevel, User
+from app.models.base import utcnow
+from app.services import idempotency
+from app.services.idempotency import IdempotencyKey
+from app.services.uow import request_id, take_write_lock, unit_of_work
+
+MAX_QUANTITY = 1_000_000_000
+T = TypeVar("T")
+
+
+@dataclass
+class Movement:
+    """What a movement did: the item after it, its ledger rows, and any alert raised."""
+
+    item: Item
+    action: str
+    logs: list[InventoryLog] = field(default_factory=list)
+    alert: Alert | None = None
+
+
+def restock(
+    item_id: int,
+    quantity: int,
+    *,
+    actor: User,
+    location_id: int | None = None,
+    note: str | None = None,
+    key: IdempotencyKey | None = None,
+) -> Movement:
+    """Add units at a location (the item's home by default). Raises NotFound, ValidationFailed."""
+
+    def work() -> Movement:
+        item = lock_item(item_id)
+        level = _lock_level(item, location_id or item.location_id)
+        return _apply(item, {level.location_id: (level, quantity)}, LogAction.RESTOCK, actor, note)
+
+    return _run(actor, key, work)
+
+
+def withdraw(
+    item_id: int,
+    quantity: int,
+    *,
+    actor: User,
+    location_id: int | None = None,
+    note: str | None = None,
+    key: IdempotencyKey | None = None,
+) -> Movement:
+    """Take units from a location (home by default). Raises InsufficientStock, NotFound."""
+
+    def work() -> Movement:
+        item = lock_item(item_id)
+        level = _lock_level(item, location_id or item.location_id)
+        _ensure_available(item, level, quantity)
+        return _apply(item, {level.location_id: (level, -quantity)}, LogAction.WITHDRAW, actor, note)
+
+    return _run(actor, key, work)
+
+
+def transfer(
+    item_id: int,
+    from_location_id: int,
+    to_location_id: int,
+    quantity: int,
+    *,
+    actor: User,
+    note: str | None = None,
+    key: IdempotencyKey | None = None,
+) -> Movement:
+    """Move units between two locations. Raises InsufficientStock, NotFound, ValidationFailed."""
+    if from_location_id == to_location_id:
+        raise ValidationFailed(
+            "Source and destination must differ.", fields={"to_location_id": ["Must differ from from_location_id."]}
+        )
+
+    def work() -> Movement:
+        item = lock_item(item_id)
+        levels = {loc: _lock_level(item, loc) for loc in sorted((from_location_id, to_location_id))}
+        _ensure_available(item, levels[from_location_id], quantity)
+        changes = {from_location_id: (levels[from_location_id], -quantity), to_location_id: (levels[to_location_id], quantity)}
+        return _apply(item, changes, LogAction.TRANSFER, actor, note)
+
+    return _run(actor, key, work)
+
+
+def adjust(
+    item_id: int,
+    location_id: int,
+    counted_quantity: int,
+    *,
+    actor: User,
+    note: str | None = None,
+    key: IdempotencyKey | None = None,
+) -> Movement:
+    """Set a location's level to a counted quantity (a stock-take). Raises NotFound."""
+
+    def work() -> Movement:
+        item = lock_item(item_id)
+        level = _lock_level(item, location_id)
+        return _apply(item, {location_id: (level, counted_quantity - level.quantity)}, LogAction.ADJUST, actor, note)
+
+    return _run(actor, key, work)
+
+
+def apply_lines(
+    lines: list[tuple[int, int, int | None, int]],
+    action: str,
+    *,
+    actor: User,
+    note: str | None = None,
+) -> list[Movement]:
+    """Apply several movements in the caller's transaction, all or nothing.
+
+    Each line is (item_id, from_location_id, to_location_id or None, quantity):
+    a withdrawal when there is no destination, else a transfer. Locks are taken in
+    item-id order so two callers can never deadlock. Raises InsufficientStock
+    naming every short line (in `extra["shortages"]`), NotFound.
+    """
+    items = {item_id: lock_item(item_id) for item_id in sorted({line[0] for line in lines})}
+    needed: dict[tuple[int, int], int] = {}
+    for item_id, src, _dst, qty in lines:
+        needed[(item_id, src)] = needed.get((item_id, src), 0) + qty
+    levels: dict[tuple[int, int], StockLevel] = {}
+    for item_id, src, dst, _qty in sorted(lines, key=lambda line: line[0]):
+        for loc in sorted({src, dst} - {None}):
+            if (item_id, loc) not in levels:
+                levels[(item_id, loc)] = _lock_level(items[item_id], loc)
+    shortages = [
+        {"item_id": item_id, "sku": items[item_id].sku, "location_id": src, "requested": qty, "available": levels[(item_id, src)].quantity}
+        for (item_id, src), qty in needed.items()
+        if levels[(item_id, src)].quantity < qty
+    ]
+    if shortages:
+        raise InsufficientStock(
+            f"Not enough stock for {len(shortages)} line(s); nothing was moved.", shortages=shortages
+        )
+    movements = []
+    for item_id, src, dst, qty in lines:
+        changes = {src: (levels[(item_id, src)], -qty)}
+        if dst is not None:
+            changes[dst] = (levels[(item_id, dst)], qty)
+        movements.append(_apply(items[item_id], changes, action if dst is None else LogAction.TRANSFER, actor, note))
+    return movements
+
+
+def lock_item(item_id: int) -> Item:
+    """Lock an active item's row for the rest of the transaction. Raises NotFound."""
+    take_write_lock(Item.__table__, item_id)
+    item = db.session.execute(
+        sa.select(Item)
+        .where(Item.id == item_id, Item.is_deleted.is_(False))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if item is None:
+        raise NotFound(f"Item {item_id} not found.")
+    return item
+
+
+def _lock_level(item: Item, location_id: int) -> StockLevel:
+    level = db.session.execute(
+        sa.select(StockLevel)
+        .where(StockLevel.item_id == item.id, StockLevel.location_id == location_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if level is not None:
+        return level
+    location = db.session.get(Location, location_id)
+    if location is None or location.deleted_at is not None:
+        raise ValidationFailed("Unknown location.", fields={"location_id": [f"Location {location_id} does not exist."]})
+    # Safe without a race: the item row lock serialises every movement of this item.
+    level = StockLevel(item_id=item.id, location_id=location_id, quantity=0)
+    db.session.add(level)
+    db.session.flush()
+    return level
+
+
+def _ensure_available(item: Item, level: StockLevel, quantity: int) -> None:
+    if level.quantity < quantity:
+        raise InsufficientStock(
+            f"Only {level.quantity} {item.unit} of {item.sku} available at this location; {quantity} requested.",
+            available=level.quantity,
+            requested=quantity,
+            location_id=level.location_id,
+        )
+
+
+def _apply(
+    item: Item,
+    changes: dict[int, tuple[StockLevel, int]],
+    action: str,
+    actor: User,
+    note: str | None,
+) -> Movement:
+    total_before = item.quantity
+    movement = Movement(item=item, action=action)
+    now = utcnow()
+    for location_id, (level, delta) in changes.items():
+        before = level.quantity
+        after = before + delta
+        if after > MAX_QUANTITY:
+            raise ValidationFailed("That would hold more units than we can count.", fields={"quantity": ["Too large."]})
+        level.quantity = after
+        level.updated_at = now
+        item.quantity += delta
+        entry = record(item, action, actor, location_id=location_id, before=before, after=after, note=note)
+        movement.logs.append(entry)
+    item.updated_at = now
+    db.session.flush()
+    for entry in movement.logs:
+        events.publish("stock_changed", stock_changed_payload(item, entry, actor, total_before))
+    movement.alert = raise_alert_if_crossed(item, total_before, changes)
+    return movement
+
+
+def record(
+    item: Item,
+    action: str,
+    actor: User | None,
+    *,
+    location_id: int | None,
+    before: int,
+    after: int,
+    note: str | None = None,
+) -> InventoryLog:
+    """Add a ledger row for `item` to the current transaction."""
+    entry = InventoryLog(
+        item_id=item.id,
+        location_id=location_id,
+        user_id=actor.id if actor is not None else None,
+        action=str(action),
+        quantity_before=before,
+        quantity_after=after,
+        delta=after - before,
+        note=note,
+        request_id=request_id(),
+        created_at=utcnow(),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def raise_alert_if_crossed(item: Item, total_before: int, changes: dict) -> Alert | None:
+    """Write an alert when the total goes from at-or-above the threshold to below it."""
+    if not (total_before >= item.low_stock_threshold > item.quantity):
+        return None
+    location_id = next(iter(changes)) if len(changes) == 1 else item.location_id
+    alert = Alert(
+        item_id=item.id,
+        location_id=location_id,
+        quantity=item.quantity,
+        threshold=item.low_stock_threshold,
+        message=f"{item.name} ({item.sku}) is low: {item.quantity} {item.unit} left, threshold {item.low_stock_threshold}.",
+        created_at=utcnow(),
+    )
+    db.session.add(alert)
+    db.session.flush()
+    events.publish(
+        "low_stock_alert",
+        {
+            "alert_id": alert.id,
+            "item_id": item.id,
+            "sku": item.sku,
+            "name": item.name,
+            "quantity": item.quantity,
+            "threshold": item.low_stock_threshold,
+            "location_id": location_id,
+            "message": alert.message,
+            "created_at": alert.created_at.isoformat(),
+        },
+    )
+    return alert
+
+
+def stock_changed_payload(item: Item, entry: InventoryLog, actor: User | None, total_before: int) -> dict:
+    return {
+        "item_id": item.id,
+        "sku": item.sku,
+        "name": item.name,
+        "unit": item.unit,
+        "location_id": entry.location_id,
+        "quantity_before": entry.quantity_before,
+        "quantity_after": entry.quantity_after,
+        "delta": entry.delta,
+        "item_quantity_before": total_before,
+        "item_quantity": item.quantity,
+        "is_low_stock": item.is_low_stock,
+        "action": entry.action,
+        "log_id": entry.id,
+        "user_email": actor.email if actor is not None else None,
+        "timestamp": entry.created_at.isoformat(),
+    }
+
+
+def _run(actor: User, key: IdempotencyKey | None, work: Callable[[], T]) -> T:
+    try:
+        with unit_of_work():
+            if key is not None:
+                # Claimed first: a concurrent twin blocks on the unique key, then fails.
+                idempotency.claim(actor.id, key)
+            return work()
+    except IntegrityError as exc:
+        if key is not None and "idempotency" in str(exc.orig).lower():
+            raise DuplicateRequest(key.key) from exc
+        raise

@@ -1,0 +1,26 @@
+"""Serves the front-end libraries that `make` installs from npm (never committed)."""
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_from_directory
+
+bp = Blueprint("assets", __name__)
+
+# Only these packages' folders are reachable, never the whole node_modules tree.
+PUBLIC_PACKAGES = {
+    "swagger-ui-dist": "",
+    "htmx.org": "dist",
+    "socket.io-client": "dist",
+    "chart.js": "dist",
+    "@picocss/pico": "css",
+}
+
+
+@bp.get("/vendor/<path:filename>")
+def vendor(filename: str):
+    for package, subdir in PUBLIC_PACKAGES.items():
+        prefix = package + "/"
+        if filename.startswith(prefix):
+            root = Path(current_app.config["NODE_MODULES_DIR"]) / package / subdir
+            return send_from_directory(root, filename[len(prefix) :], max_age=86400)
+    abort(404)

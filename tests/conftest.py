@@ -1,0 +1,131 @@
+"""Fixtures: a fresh database per run (PostgreSQL by default, SQLite with TEST_DB=sqlite),
+migrated with the real migrations, emptied between tests; clients and users per role."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg2
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from tests.factories import Factory
+
+PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("TEST_PG_USER", "postgres")
+BACKEND = os.environ.get("TEST_DB", "postgresql")
+
+
+def _pg_admin():
+    conn = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=3)
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    if BACKEND == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "test.db"
+        yield f"sqlite:///{path}"
+        return
+    try:
+        admin = _pg_admin()
+    except psycopg2.OperationalError as exc:
+        pytest.exit(
+            f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT} as {PG_USER} ({exc}). "
+            "Start it (`make services`) or point TEST_PG_HOST/TEST_PG_PORT at one.",
+            returncode=3,
+        )
+    name = f"inventory_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    with admin.cursor() as cur:
+        cur.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        )
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.close()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory):
+    os.environ["TEST_DATABASE_URL"] = database_url
+    os.environ.pop("REDIS_URL", None)
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.config import TestingConfig
+
+    settings = TestingConfig()
+    settings.WTF_CSRF_ENABLED = True
+    app = create_app(settings)
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))
+    with app.app_context():
+        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+        from app.extensions import db
+
+        db.engine.dispose()  # closing the last connection checkpoints SQLite's WAL into the file
+    if database_url.startswith("sqlite"):
+        path = database_url.removeprefix("sqlite:///")
+        shutil.copyfile(path, path + ".template")
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app) -> Iterator[None]:
+    from app.extensions import db, limiter
+
+    yield
+    with app.app_context():
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            tables = ", ".join(table.name for table in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            db.engine.dispose()
+            path = db.engine.url.database
+            for suffix in ("-wal", "-shm"):
+                Path(path + suffix).unlink(missing_ok=True)
+            shutil.copyfile(path + ".template", path)
+    limiter.reset()
+
+
+@pytest.fixture()
+def ctx(app):
+    """An app context for calling services directly."""
+    with app.app_context():
+        yield
+        from app.extensions import db
+
+        db.session.remove()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def factory(app) -> Factory:
+    return Factory(app)
+
+
+@pytest.fixture()
+def live_server(app) -> Iterator[str]:
+    """The app served on a loopback port by a threaded WSGI server."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
