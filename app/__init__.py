@@ -99,16 +99,21 @@ def register_default_admin(app: Flask) -> None:
     if not (app.config.get("DEFAULT_ADMIN_EMAIL") and app.config.get("DEFAULT_ADMIN_PASSWORD")):
         return
     from sqlalchemy import inspect
+    from sqlalchemy.exc import IntegrityError
 
+    from app.errors import DuplicateValue
     from app.extensions import db
     from app.services.users import ensure_default_admin
 
     with app.app_context():
         if not inspect(db.engine).has_table("users"):
             return  # before `db upgrade`; the next start creates it
-        ensure_default_admin(
-            app.config["DEFAULT_ADMIN_EMAIL"], app.config["DEFAULT_ADMIN_PASSWORD"], app.config["DEFAULT_ADMIN_NAME"]
-        )
+        try:
+            ensure_default_admin(
+                app.config["DEFAULT_ADMIN_EMAIL"], app.config["DEFAULT_ADMIN_PASSWORD"], app.config["DEFAULT_ADMIN_NAME"]
+            )
+        except (IntegrityError, DuplicateValue):
+            pass  # another worker process created it first
 
 
 def _ensure_dir(path: str) -> None:

@@ -70,7 +70,7 @@ class Config:
         self.SENDGRID_API_KEY = _env("SENDGRID_API_KEY")
         self.SENDGRID_HOST = _env("SENDGRID_HOST", "https://api.sendgrid.com")
         self.ALERT_FROM_EMAIL = _env("ALERT_FROM_EMAIL", "inventory@localhost")
-        self.APP_BASE_URL = _env("APP_BASE_URL", "http://127.0.0.1:5000")
+        self.APP_BASE_URL = _env("APP_BASE_URL", "http://127.0.0.1:8000")
         self.PRIMARY_REGION = _env("PRIMARY_REGION")
         self.FLY_REGION = _env("FLY_REGION")
 
