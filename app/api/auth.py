@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from app.auth import current_actor, issue_tokens, refresh_access_token
 from app.extensions import limiter
 from app.permissions import Permission, require
-from app.schemas.user import LoginSchema, RefreshSchema, RegisterSchema, TokenSchema, UserSchema
+from app.schemas.user import AccessTokenSchema, LoginSchema, RefreshSchema, RegisterSchema, TokenSchema, UserSchema
 from app.services import users
 
 bp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="Log in, refresh tokens, register users.")
@@ -38,7 +38,7 @@ def login(body: dict):
 
 @bp.post("/refresh")
 @bp.arguments(RefreshSchema)
-@bp.response(200, TokenSchema(only=("access_token", "token_type", "expires_in")))
+@bp.response(200, AccessTokenSchema)
 def refresh(body: dict):
     """A new access token for a valid refresh token."""
     _user, token = refresh_access_token(body["refresh_token"])

@@ -48,6 +48,12 @@ class RefreshSchema(BodySchema):
     refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=4096))
 
 
+class AccessTokenSchema(BodySchema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+
+
 class TokenSchema(BodySchema):
     access_token = fields.String()
     refresh_token = fields.String()
