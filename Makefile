@@ -10,11 +10,11 @@ PORT ?= 8000
 export PORT
 
 # Debian packages the test suite drives for real (browser, promtool, compose validator).
-APT_PACKAGES ?=
+APT_PACKAGES ?= chromium prometheus docker-compose postgresql-client wrk
 
 PG_BIN := $(firstword $(wildcard /usr/lib/postgresql/*/bin))
 
-.PHONY: help install install-python install-node install-system run serve test test-pg test-sqlite services lint format clean
+.PHONY: screenshots help install install-python install-node install-system run serve test test-pg test-sqlite services lint format clean
 
 help:
 	@echo "make run    - start the app on http://127.0.0.1:$(PORT) with demo data (SQLite, no other server)"
@@ -94,3 +94,19 @@ format: install-python
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache .ruff_cache
+
+# Photograph the dashboard, inventory list and an item page (demo data, Debian's Chromium).
+screenshots: install install-system
+	$(PY) tests/browser/screenshots.py
+
+# Live-update latency across two web processes sharing Redis (prints figures; not a test).
+.PHONY: bench-realtime
+bench-realtime: install services
+	$(PY) bench/realtime_latency.py $(BENCH_ARGS)
+
+# Performance benchmark (docs/performance.md): builds its own database (inventory_bench) on
+# 127.0.0.1:5432, loads BENCH_ITEMS items (default 1,000,000; 5 ledger rows each), runs the
+# production web process and measures it with wrk on loopback. Quick run: make bench BENCH_ITEMS=10000
+.PHONY: bench
+bench: install install-system services
+	$(PY) -m bench.run

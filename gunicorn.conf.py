@@ -1,15 +1,47 @@
-"""gunicorn settings for the web process (`gunicorn -c gunicorn.conf.py wsgi:app`)."""
+"""gunicorn settings for the web process (`gunicorn -c gunicorn.conf.py wsgi:app`).
+
+Socket.IO runs in Flask-SocketIO's threading mode: the gthread worker gives every
+connection a thread, and an open WebSocket keeps its thread for as long as the page is
+open. So WEB_THREADS must cover the live clients of one process plus the ordinary
+requests in flight; beyond that, add processes or replicas (they share events through
+Redis). See docs/realtime.md for why not gevent/eventlet.
+"""
 
 import os
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
-# Threaded workers: Socket.IO's threading mode needs them, and the app is I/O bound.
 worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "100"))
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
-threads = int(os.environ.get("WEB_THREADS", "32"))
+if os.environ.get("SOCKETIO_TRANSPORT", "websocket") != "websocket" and workers > 1:
+    # Long-polling sends each request of a Socket.IO session separately; gunicorn cannot
+    # pin them to one worker, so only a single worker per replica works with it.
+    workers = 1
+# gthread: the cap on open connections (WebSockets included) per worker.
+worker_connections = int(os.environ.get("WEB_MAX_CONNECTIONS", "1000"))
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
-accesslog = "-"
+accesslog = "-" if os.environ.get("WEB_ACCESS_LOG", "1") != "0" else None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+# Metrics with several workers (app/metrics.py, docs/observability.md): each worker writes its
+# counters to files in PROMETHEUS_MULTIPROC_DIR and every scrape adds them all up.
+def on_starting(server):
+    """Start from an empty metrics directory: a previous run's files would be added in."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        os.makedirs(path, exist_ok=True)
+        for name in os.listdir(path):
+            if name.endswith(".db"):
+                os.remove(os.path.join(path, name))
+
+
+def child_exit(server, worker):
+    """Forget a dead worker's live gauges; its counters stay, they were really counted."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

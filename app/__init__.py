@@ -9,8 +9,23 @@ import uuid
 from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from app.config import BASE_DIR, Config, get_config
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` ids stop at the database's integer range: a larger one is a 404, not an overflow."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        if int(value) > self.max:
+            raise NotFound()  # not a ValidationError: that would turn into a 405 on other methods
+        return super().to_python(value)
 
 
 def create_app(config: str | Config | None = None) -> Flask:
@@ -26,14 +41,19 @@ def create_app(config: str | Config | None = None) -> Flask:
     app.config.from_object(settings)
     app.config["ENV_NAME"] = settings.ENV_NAME
     app.url_map.strict_slashes = False
+    app.url_map.converters["int"] = IdConverter
 
     register_logging(app)
     register_extensions(app)
     register_request_id(app)
     register_blueprints(app)
+    register_realtime(app)
+    register_metrics(app)
+    register_performance(app)
     register_error_handlers(app)
     register_cli(app)
     register_default_admin(app)
+    register_edge(app)  # last: it wraps the whole WSGI app, Socket.IO's middleware included
     return app
 
 
@@ -56,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     auth.init_app(app)
     events.init_app(app)
     celery_init_app(app)
+    register_jobs(app)
 
 
 def register_request_id(app: Flask) -> None:
@@ -80,6 +101,52 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(assets.bp)
     register_api(app)
+    from app.web import register_web
+
+    register_web(app)
+    register_pipeline_pages(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """Events that enqueue Celery tasks (app/jobs.py)."""
+    from app.jobs import init_app
+
+    init_app(app)
+
+
+def register_pipeline_pages(app: Flask) -> None:
+    """Outbox (admins), backups and reports (managers)."""
+    from app.web import backups, outbox, reports
+
+    for package in (outbox, backups, reports):
+        app.register_blueprint(package.bp)
+
+
+def register_realtime(app: Flask) -> None:
+    from app.realtime import init_app
+
+    init_app(app)
+
+
+def register_metrics(app: Flask) -> None:
+    from app.metrics import register_metrics as register
+
+    register(app)
+
+
+def register_performance(app: Flask) -> None:
+    """Maintained dashboard counters (app/services/counters.py); the benchmark's hello route."""
+    from app.services import counters
+    from app.web import hello
+
+    counters.init_app(app)
+    hello.register(app)
+
+
+def register_edge(app: Flask) -> None:
+    from app.web.edge import register_edge as register
+
+    register(app)
 
 
 def register_error_handlers(app: Flask) -> None:

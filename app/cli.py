@@ -39,3 +39,49 @@ def register_commands(app: Flask) -> None:
             return
         for line in result:
             click.echo(line)
+
+    register_backup_commands(app)
+
+
+def register_backup_commands(app: Flask) -> None:
+    """`flask --app wsgi backup now|list|restore FILE [--force]` (docs/jobs.md)."""
+
+    @app.cli.group("backup")
+    def backup() -> None:
+        """Back up the database, list backups, restore one."""
+
+    @backup.command("now")
+    def backup_now() -> None:
+        """Back up now (in this process, not on a worker)."""
+        from app.services import backups
+
+        record = backups.run_backup()
+        if record.outcome != "success":
+            raise click.ClickException(f"Backup failed: {record.error}")
+        click.echo(
+            f"{record.location}  {record.size_bytes} bytes  sha256 {record.checksum_sha256}  {record.duration_ms} ms"
+        )
+
+    @backup.command("list")
+    def backup_list() -> None:
+        """The recorded backups, newest first."""
+        from app.services import backups
+
+        for b in backups.list_backups():
+            state = "pruned" if b.pruned_at else b.outcome
+            click.echo(
+                f"{b.started_at:%Y-%m-%d %H:%M:%S}  {state:8}  {b.size_bytes or 0:>12}  {b.location}  {b.error or ''}"
+            )
+
+    @backup.command("restore")
+    @click.argument("file")
+    @click.option("--force", is_flag=True, help="Overwrite a database that already holds data.")
+    def backup_restore(file: str, force: bool) -> None:
+        """Restore FILE (a path, a file name in BACKUP_DIR, or s3://bucket/key) into the configured database."""
+        from app.services import backups
+
+        try:
+            name = backups.restore(file, force=force)
+        except (DomainError, backups.BackupError) as exc:
+            raise click.ClickException(str(getattr(exc, "message", exc))) from exc
+        click.echo(f"Restored {name}.")

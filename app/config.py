@@ -62,6 +62,10 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.REDIS_URL = _env("REDIS_URL")
+        # Live updates (app/realtime): the Redis pub/sub channel shared by every web process and
+        # worker of one deployment, and the transport the pages use (see docs/realtime.md).
+        self.SOCKETIO_CHANNEL = _env("SOCKETIO_CHANNEL", "inventory-socketio")
+        self.SOCKETIO_TRANSPORT = _env("SOCKETIO_TRANSPORT", "websocket")
 
         self.DEFAULT_ADMIN_EMAIL = _env("DEFAULT_ADMIN_EMAIL")
         self.DEFAULT_ADMIN_PASSWORD = _env("DEFAULT_ADMIN_PASSWORD")
@@ -97,6 +101,37 @@ class Config:
 
         self.MAX_CONTENT_LENGTH = 1024 * 1024
 
+        # Celery pipeline (tasks/, docs/jobs.md). Schedules are crontab lines ("m h dom mon dow"),
+        # or a plain number of seconds (handy for tests and demos).
+        self.CELERY_TASK_DEFAULT_QUEUE = _env("CELERY_TASK_DEFAULT_QUEUE", "celery")
+        self.CELERY_VISIBILITY_TIMEOUT = _int("CELERY_VISIBILITY_TIMEOUT", 3600)
+        self.CELERY_REDIS_KEY_PREFIX = _env("CELERY_REDIS_KEY_PREFIX", "")
+        self.CELERY_BROKER_DIR = _env("CELERY_BROKER_DIR")  # SQLite broker folder; default instance/
+        self.SENDGRID_TIMEOUT = float(_env("SENDGRID_TIMEOUT", "10"))
+        self.SENDGRID_MAX_RETRIES = _int("SENDGRID_MAX_RETRIES", 8)
+        self.SENDGRID_RETRY_BACKOFF = float(_env("SENDGRID_RETRY_BACKOFF", "5"))
+        self.SENDGRID_RETRY_BACKOFF_MAX = float(_env("SENDGRID_RETRY_BACKOFF_MAX", "600"))
+        self.BACKUP_DIR = _env("BACKUP_DIR", str(INSTANCE_DIR / "backups"))
+        self.BACKUP_KEEP = _int("BACKUP_KEEP", 7)
+        self.BACKUP_SCHEDULE = _env("BACKUP_SCHEDULE", "0 2 * * *")
+        self.BACKUP_S3_BUCKET = _env("BACKUP_S3_BUCKET")
+        self.BACKUP_S3_PREFIX = _env("BACKUP_S3_PREFIX", "backups/")
+        self.BACKUP_S3_ENDPOINT_URL = _env("BACKUP_S3_ENDPOINT_URL")
+        self.BACKUP_S3_REGION = _env("BACKUP_S3_REGION", "us-east-1")
+        self.LOW_STOCK_DIGEST_SCHEDULE = _env("LOW_STOCK_DIGEST_SCHEDULE", "0 7 * * *")
+        self.VALUATION_REPORT_SCHEDULE = _env("VALUATION_REPORT_SCHEDULE", "0 6 * * 1")
+
+        # /metrics (app/metrics.py, docs/observability.md): who may scrape it, checked
+        # against request.remote_addr; multiprocess mode when gunicorn runs several workers.
+        self.METRICS_ALLOWED_NETWORKS = _env("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
+        self.PROMETHEUS_MULTIPROC_DIR = _env("PROMETHEUS_MULTIPROC_DIR")
+        self.METRICS_CACHE_SECONDS = _int("METRICS_CACHE_SECONDS", 10)
+        self.METRICS_REDIS_PREFIX = _env("METRICS_REDIS_PREFIX", "inventory:metrics:")
+
+        # bench/ (docs/performance.md): adds a plain "hello world" route to measure the framework's
+        # ceiling on the production server set-up. Never set it in a real deployment.
+        self.BENCH_HELLO = _env("BENCH_HELLO") == "1"
+
     def validate(self) -> None:
         """Check the settings; only production refuses anything."""
 
@@ -115,6 +150,10 @@ class TestingConfig(Config):
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.DEFAULT_ADMIN_EMAIL = None
         self.DEFAULT_ADMIN_PASSWORD = None
+        # Tasks the suite enqueues land in a throwaway SQLite broker, never in instance/.
+        self.CELERY_BROKER_DIR = _env("CELERY_BROKER_DIR") or os.path.join(
+            os.environ.get("TMPDIR", "/tmp"), f"inventory-test-broker-{os.getpid()}"
+        )
 
 
 class ProductionConfig(Config):

@@ -58,6 +58,12 @@ class InsufficientStock(Conflict):
     code = "insufficient_stock"
 
 
+class InvalidState(Conflict):
+    """The thing is not in a state that allows this (a request already decided, say)."""
+
+    code = "invalid_state"
+
+
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_error"
@@ -106,7 +112,23 @@ def _render(status: int, code: str, message: str, fields: dict | None = None, **
 
 
 def handle_domain_error(exc: DomainError):
+    if exc.status == 401 and not wants_json():
+        return _redirect_to_login()
     return _render(exc.status, exc.code, exc.message, exc.fields, **exc.extra)
+
+
+def _redirect_to_login():
+    """Pages: send the visitor to the login form, coming back here afterwards (htmx: a full reload)."""
+    from flask import redirect, url_for
+
+    from urllib.parse import urlsplit
+
+    if request.headers.get("HX-Request"):
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        target = current.path + ("?" + current.query if current.query else "")
+        return Response(status=204, headers={"HX-Redirect": url_for("auth.login", next=target or None)})
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=target))
 
 
 def handle_http_exception(exc: HTTPException):

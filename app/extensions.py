@@ -12,6 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
+from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -32,6 +33,8 @@ csrf = CSRFProtect()
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address)
 api = Api()
+# Live updates; bound in app.realtime.init_app (Redis message queue when REDIS_URL is set).
+socketio = SocketIO()
 
 
 
@@ -41,7 +44,7 @@ def broker_settings(app: Flask) -> dict:
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
         return {"broker_url": redis_url, "result_backend": redis_url}
-    folder = Path(app.instance_path)
+    folder = Path(app.config.get("CELERY_BROKER_DIR") or app.instance_path)
     folder.mkdir(parents=True, exist_ok=True)
     return {
         "broker_url": f"sqla+sqlite:///{folder / 'celery-broker.sqlite'}",
@@ -50,6 +53,8 @@ def broker_settings(app: Flask) -> dict:
 
 
 def celery_init_app(app: Flask) -> Celery:
+    from app.jobs import celery_options
+
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
             with app.app_context():
@@ -66,6 +71,7 @@ def celery_init_app(app: Flask) -> Celery:
             "task_ignore_result": True,
             "timezone": "UTC",
             "imports": ("tasks",),
+            **celery_options(app.config),  # queue, redelivery timeout, beat schedule (app/jobs.py)
             **app.config.get("CELERY", {}),
         }
     )

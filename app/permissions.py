@@ -30,6 +30,10 @@ class Permission(enum.StrEnum):
     USERS_MANAGE = "users:manage"  # register, change name/role/active
     USERS_MANAGE_ADMINS = "users:manage-admins"
     SELF = "self"  # any signed-in active user (own profile, own cart)
+    CART_USE = "cart:use"  # a working cart of one's own
+    REQUESTS_SUBMIT = "requests:submit"  # turn the cart into a request; see, cancel own requests
+    REQUESTS_DECIDE = "requests:decide"  # approve (moves the stock) or reject any request
+    REQUESTS_READ_ALL = "requests:read-all"  # see everyone's requests (the approval queue)
 
 
 _STAFF = {
@@ -40,6 +44,8 @@ _STAFF = {
     Permission.CATALOG_READ,
     Permission.LOGS_READ_ITEM,
     Permission.DASHBOARD_READ,
+    Permission.CART_USE,
+    Permission.REQUESTS_SUBMIT,
 }
 _MANAGER = _STAFF | {
     Permission.ITEMS_CREATE,
@@ -52,6 +58,8 @@ _MANAGER = _STAFF | {
     Permission.ALERTS_ACK,
     Permission.USERS_READ,
     Permission.USERS_MANAGE,
+    Permission.REQUESTS_DECIDE,
+    Permission.REQUESTS_READ_ALL,
 }
 _ADMIN = _MANAGER | {Permission.USERS_MANAGE_ADMINS}
 

@@ -46,6 +46,8 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     name = f"inventory_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with admin.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
+        # A throwaway database: commits need not wait for the disk (tests ran 3-4x slower on a busy machine).
+        cur.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     yield f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
     with admin.cursor() as cur:
         cur.execute(

@@ -1,21 +1,45 @@
 """ORM models, one module per aggregate."""
 
 from app.models.alert import Alert
+from app.models.backup import Backup
 from app.models.catalog import Category, Item
 from app.models.idempotency import IdempotencyRecord
 from app.models.location import Location
+from app.models.outbox import OutboxEmail
+from app.models.report import Report
+from app.models.request import (
+    Cart,
+    CartLine,
+    RequestKind,
+    RequestState,
+    StockRequest,
+    StockRequestEvent,
+    StockRequestLine,
+)
+from app.models.stats import CategoryStat
 from app.models.stock import InventoryLog, LogAction, StockLevel
 from app.models.user import Role, User
 
 __all__ = [
     "Alert",
+    "Backup",
+    "Cart",
+    "CartLine",
     "Category",
+    "CategoryStat",
     "IdempotencyRecord",
     "InventoryLog",
     "Item",
     "Location",
+    "OutboxEmail",
     "LogAction",
+    "Report",
+    "RequestKind",
+    "RequestState",
     "Role",
     "StockLevel",
+    "StockRequest",
+    "StockRequestEvent",
+    "StockRequestLine",
     "User",
 ]

@@ -26,6 +26,11 @@ def Id(**kwargs) -> fields.Integer:  # noqa: N802
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
 
 
+def QueryId(**kwargs) -> fields.Integer:  # noqa: N802
+    """An id in a query string: arrives as text, so not strict like a JSON body's Id."""
+    return fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
+
+
 class BodySchema(Schema):
     class Meta:
         unknown = RAISE

@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from app.schemas.common import MAX_QUANTITY, BodySchema, Id, PageQuerySchema, Quantity, Text, page_of
+from app.schemas.common import MAX_QUANTITY, BodySchema, Id, PageQuerySchema, Quantity, QueryId, Text, page_of
 from app.schemas.log import LogSchema
 from app.services.items import SORT_COLUMNS
 
@@ -47,8 +47,8 @@ class ItemPatchSchema(_ItemFields):
 
 class ItemQuerySchema(PageQuerySchema):
     search = fields.String(validate=validate.Length(max=200))
-    category_id = Id()
-    location_id = Id()
+    category_id = QueryId()
+    location_id = QueryId()
     min_quantity = fields.Integer(validate=validate.Range(min=0, max=MAX_QUANTITY))
     max_quantity = fields.Integer(validate=validate.Range(min=0, max=MAX_QUANTITY))
     below_threshold = fields.Boolean()
@@ -89,6 +89,41 @@ class MovementSchema(ItemDetailSchema):
 
 
 ItemPageSchema = page_of(ItemSchema, "ItemPageSchema")
+
+
+def dump_item(item: Any) -> dict[str, Any]:
+    """ItemSchema().dump(item), written out by hand for the list's hot path (about 10x faster).
+
+    tests/api/test_query_counts.py proves the output identical to the schema's.
+    """
+    price, created, updated = item.price, item.created_at, item.updated_at
+    return {
+        "id": item.id,
+        "sku": item.sku,
+        "name": item.name,
+        "description": item.description,
+        "category_id": item.category_id,
+        "location_id": item.location_id,
+        "unit": item.unit,
+        "price": None if price is None else float(price),
+        "low_stock_threshold": item.low_stock_threshold,
+        "quantity": item.quantity,
+        "is_low_stock": item.quantity < item.low_stock_threshold,
+        "version": item.version,
+        "created_at": None if created is None else created.isoformat(),
+        "updated_at": None if updated is None else updated.isoformat(),
+    }
+
+
+def dump_item_page(page: Any) -> dict[str, Any]:
+    """ItemPageSchema().dump(page), by hand (see dump_item)."""
+    return {
+        "items": [dump_item(item) for item in page.items],
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "pages": page.pages,
+    }
 
 
 class ItemView:

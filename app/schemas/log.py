@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from app.models import LogAction
-from app.schemas.common import BodySchema, Id, PageQuerySchema, page_of
+from app.schemas.common import BodySchema, PageQuerySchema, QueryId, page_of
 
 
 class LogSchema(BodySchema):
@@ -17,6 +17,7 @@ class LogSchema(BodySchema):
     delta = fields.Integer()
     note = fields.String(allow_none=True)
     request_id = fields.String(allow_none=True)
+    stock_request_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
 
 
@@ -24,8 +25,8 @@ LogPageSchema = page_of(LogSchema, "LogPageSchema")
 
 
 class LogQuerySchema(PageQuerySchema):
-    item_id = Id()
-    user_id = Id()
+    item_id = QueryId()
+    user_id = QueryId()
     action = fields.String(validate=validate.OneOf([a.value for a in LogAction]))
     since = fields.AwareDateTime(default_timezone=None)
     until = fields.AwareDateTime(default_timezone=None)

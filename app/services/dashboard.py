@@ -8,54 +8,72 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Alert, Category, Item
-
-_active = Item.is_deleted.is_(False)
+from app.models import Alert, Category
+from app.services import counters
 
 
 def summary() -> dict[str, Any]:
-    totals = db.session.execute(
-        sa.select(
-            sa.func.count(Item.id),
-            sa.func.coalesce(sa.func.sum(Item.quantity), 0),
-            sa.func.coalesce(sa.func.sum(Item.quantity * Item.price), 0),
-            sa.func.count(Item.id).filter(Item.quantity < Item.low_stock_threshold),
-        ).where(_active)
-    ).one()
+    """Totals over active items, from the maintained counters (app/services/counters.py)."""
+    totals = counters.totals()
     unacknowledged = db.session.execute(
         sa.select(sa.func.count(Alert.id)).where(Alert.acknowledged_at.is_(None))
     ).scalar_one()
     return {
-        "total_items": totals[0],
-        "total_units": int(totals[1]),
-        "low_stock_items": totals[3],
+        "total_items": totals["items"],
+        "total_units": totals["units"],
+        "low_stock_items": totals["low_stock"],
         "unacknowledged_alerts": unacknowledged,
-        "total_value": float(Decimal(totals[2]).quantize(Decimal("0.01"))),
+        "total_value": float(Decimal(totals["value"]).quantize(Decimal("0.01"))),
     }
 
 
 def category_breakdown() -> list[dict[str, Any]]:
-    """Per category (and items without one): item count, units and value."""
-    rows = db.session.execute(
-        sa.select(
-            Item.category_id,
-            Category.name,
-            sa.func.count(Item.id),
-            sa.func.coalesce(sa.func.sum(Item.quantity), 0),
-            sa.func.coalesce(sa.func.sum(Item.quantity * Item.price), 0),
-        )
-        .outerjoin(Category, Category.id == Item.category_id)
-        .where(_active)
-        .group_by(Item.category_id, Category.name)
-        .order_by(Category.name)
-    ).all()
-    return [
+    """Per category (and items without one): item count, units and value, by category name."""
+    names = dict(db.session.execute(sa.select(Category.id, Category.name)).all())
+    rows = [
         {
-            "category_id": category_id,
-            "name": name or "Uncategorised",
+            "category_id": key if key != counters.UNCATEGORISED else None,
+            "name": names.get(key) or "Uncategorised",
             "item_count": count,
-            "total_units": int(units),
+            "total_units": units,
             "total_value": float(Decimal(value).quantize(Decimal("0.01"))),
         }
-        for category_id, name, count, units, value in rows
+        for key, count, units, value, _low in counters.by_category()
     ]
+    # As before: named categories alphabetically, items without a category last.
+    rows.sort(key=lambda row: (row["category_id"] is None, names.get(row["category_id"], "")))
+    return rows
+
+
+# Units entering or leaving the business: restocks, initial quantities and upward counts
+# are "in"; withdrawals and downward counts are "out". Transfers only move units between
+# our own locations, so they are neither.
+_FLOW_ACTIONS = ("create", "restock", "withdraw", "adjust")
+
+
+def movement_series(days: int = 30) -> list[dict[str, Any]]:
+    """Units in and out per UTC day for the last `days` days (today included), oldest first."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.models import InventoryLog
+
+    today = datetime.now(UTC).date()
+    first = today - timedelta(days=days - 1)
+    since = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    day = sa.func.date(InventoryLog.created_at)
+    rows = db.session.execute(
+        sa.select(
+            day,
+            sa.func.coalesce(sa.func.sum(sa.case((InventoryLog.delta > 0, InventoryLog.delta), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((InventoryLog.delta < 0, -InventoryLog.delta), else_=0)), 0),
+        )
+        .where(InventoryLog.created_at >= since, InventoryLog.action.in_(_FLOW_ACTIONS))
+        .group_by(day)
+    ).all()
+    by_day = {str(d)[:10]: (int(units_in), int(units_out)) for d, units_in, units_out in rows}
+    series = []
+    for offset in range(days):
+        key = (first + timedelta(days=offset)).isoformat()
+        units_in, units_out = by_day.get(key, (0, 0))
+        series.append({"date": key, "units_in": units_in, "units_out": units_out})
+    return series

@@ -13,9 +13,9 @@ from app.extensions import db
 from app.models import Category, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS, Permission, can
-from app.services import stock
+from app.services import counters, stock
 from app.services.logs import list_logs
-from app.services.pagination import Page, paginate
+from app.services.pagination import Page, paginate_rows
 from app.services.uow import unit_of_work
 
 EDITABLE_FIELDS = ("sku", "name", "description", "category_id", "location_id", "unit", "price", "low_stock_threshold")
@@ -27,6 +27,9 @@ SORT_COLUMNS = {
     "price": Item.price,
     "low_stock_threshold": Item.low_stock_threshold,
     "unit": Item.unit,
+    # By name, not id, so the list reads alphabetically (items without one sort first).
+    "category": sa.select(Category.name).where(Category.id == Item.category_id).scalar_subquery(),
+    "location": sa.select(Location.name).where(Location.id == Item.location_id).scalar_subquery(),
 }
 
 
@@ -59,7 +62,8 @@ def item_filters(
     max_quantity: int | None = None,
     below_threshold: bool | None = None,
 ) -> list:
-    conditions: list = [Item.is_deleted.is_(False)]
+    # NOT is_deleted (not "IS false"): PostgreSQL matches it to the partial indexes' predicate.
+    conditions: list = [sa.not_(Item.is_deleted)]
     if search:
         pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(sa.or_(Item.name.ilike(pattern, escape="\\"), Item.sku.ilike(pattern, escape="\\")))
@@ -82,16 +86,26 @@ def item_filters(
 def list_items(
     *, page: int = 1, per_page: int = 20, sort_by: str = "name", order: str = "asc", **filters: Any
 ) -> Page:
-    """One page of active items matching the filters, with the total count."""
+    """One page of active items matching the filters, with the exact total count."""
     conditions = item_filters(**filters)
     column = SORT_COLUMNS[sort_by]
     ordering = [column.desc(), Item.id.desc()] if order == "desc" else [column.asc(), Item.id.asc()]
-    return paginate(
-        sa.select(Item).where(*conditions).order_by(*ordering),
-        sa.select(sa.func.count(Item.id)).where(*conditions),
+    return paginate_rows(
+        Item,
+        sa.select(Item.id).where(*conditions).order_by(*ordering),
+        ordering,
+        _total(conditions, filters),
         page=page,
         per_page=per_page,
     )
+
+
+def _total(conditions: list, filters: dict[str, Any]) -> int | sa.Select:
+    """The maintained counters answer "all", "one category" and "low stock" totals; others are counted."""
+    given = {name for name, value in filters.items() if value not in (None, "", False)}
+    if given <= {"category_id", "below_threshold"}:
+        return counters.active_count(category_id=filters.get("category_id"), low_stock=bool(filters.get("below_threshold")))
+    return sa.select(sa.func.count(Item.id)).where(*conditions)
 
 
 def create_item(data: dict[str, Any], *, actor: User) -> Item:

@@ -37,3 +37,21 @@ def list_logs(
         page=page,
         per_page=per_page,
     )
+
+
+def labels_for(entries: list[InventoryLog]) -> dict[str, dict]:
+    """Names to show beside ledger rows: {"users": {id: name}, "items": {id: item}, "locations": {id: name}}."""
+    from app.extensions import db
+    from app.models import Item, Location, User
+
+    def lookup(model, ids, value):
+        ids = {i for i in ids if i is not None}
+        if not ids:
+            return {}
+        return {row.id: value(row) for row in db.session.execute(sa.select(model).where(model.id.in_(ids))).scalars()}
+
+    return {
+        "users": lookup(User, (e.user_id for e in entries), lambda u: u.full_name),
+        "items": lookup(Item, (e.item_id for e in entries), lambda i: i),
+        "locations": lookup(Location, (e.location_id for e in entries), lambda loc: loc.name),
+    }

@@ -128,13 +128,15 @@ def apply_lines(
     *,
     actor: User,
     note: str | None = None,
+    stock_request_id: int | None = None,
 ) -> list[Movement]:
     """Apply several movements in the caller's transaction, all or nothing.
 
     Each line is (item_id, from_location_id, to_location_id or None, quantity):
     a withdrawal when there is no destination, else a transfer. Locks are taken in
     item-id order so two callers can never deadlock. Raises InsufficientStock
-    naming every short line (in `extra["shortages"]`), NotFound.
+    naming every short line (in `extra["shortages"]`), NotFound. Ledger rows carry
+    `stock_request_id` when given.
     """
     items = {item_id: lock_item(item_id) for item_id in sorted({line[0] for line in lines})}
     needed: dict[tuple[int, int], int] = {}
@@ -159,7 +161,16 @@ def apply_lines(
         changes = {src: (levels[(item_id, src)], -qty)}
         if dst is not None:
             changes[dst] = (levels[(item_id, dst)], qty)
-        movements.append(_apply(items[item_id], changes, action if dst is None else LogAction.TRANSFER, actor, note))
+        movements.append(
+            _apply(
+                items[item_id],
+                changes,
+                action if dst is None else LogAction.TRANSFER,
+                actor,
+                note,
+                stock_request_id=stock_request_id,
+            )
+        )
     return movements
 
 
@@ -212,6 +223,8 @@ def _apply(
     action: str,
     actor: User,
     note: str | None,
+    *,
+    stock_request_id: int | None = None,
 ) -> Movement:
     total_before = item.quantity
     movement = Movement(item=item, action=action)
@@ -224,7 +237,16 @@ def _apply(
         level.quantity = after
         level.updated_at = now
         item.quantity += delta
-        entry = record(item, action, actor, location_id=location_id, before=before, after=after, note=note)
+        entry = record(
+            item,
+            action,
+            actor,
+            location_id=location_id,
+            before=before,
+            after=after,
+            note=note,
+            stock_request_id=stock_request_id,
+        )
         movement.logs.append(entry)
     item.updated_at = now
     db.session.flush()
@@ -243,6 +265,7 @@ def record(
     before: int,
     after: int,
     note: str | None = None,
+    stock_request_id: int | None = None,
 ) -> InventoryLog:
     """Add a ledger row for `item` to the current transaction."""
     entry = InventoryLog(
@@ -255,6 +278,7 @@ def record(
         delta=after - before,
         note=note,
         request_id=request_id(),
+        stock_request_id=stock_request_id,
         created_at=utcnow(),
     )
     db.session.add(entry)

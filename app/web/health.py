@@ -8,6 +8,12 @@ from app.extensions import db
 bp = Blueprint("health", __name__)
 
 
+@bp.get("/health/live")
+def live():
+    """200 while the process serves requests; dependencies are not checked (liveness)."""
+    return jsonify({"status": "ok"})
+
+
 @bp.get("/health")
 def health():
     """200 when the database (and Redis, when configured) answer; 503 naming what is down."""

@@ -1,5 +1,6 @@
 """Fixtures for the deployment-artefact tests: no app, no database, no network."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,9 +10,6 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 CHART = REPO / "charts" / "inventory"
-
-# The Kubernetes version every rendered manifest is validated against.
-KUBE_VERSION = "1.31.0"
 
 # The names the app exports at /metrics (the monitoring contract).
 HISTOGRAM_METRICS = {"flask_http_request_duration_seconds"}
@@ -44,6 +42,55 @@ CONTRACT_LABELS = {
     "instance",
     "pod",
 }
+
+PROMQL_FUNCTIONS_AND_KEYWORDS = {
+    # aggregations and their modifiers
+    "sum", "min", "max", "avg", "count", "stddev", "stdvar", "topk", "bottomk", "quantile",
+    "count_values", "group", "by", "without", "on", "ignoring", "group_left", "group_right",
+    # binary operators and modifiers
+    "and", "or", "unless", "bool", "offset", "atan2",
+}  # fmt: skip
+
+
+def metric_names(expr: str) -> set[str]:
+    """Series names in a PromQL expression: identifiers not called as functions and
+    not keywords, after removing strings, label matchers, ranges and grouping clauses."""
+    text = re.sub(r'"(?:\\.|[^"\\])*"', '""', expr)
+    text = re.sub(r"\{[^}]*\}", "{}", text)
+    text = re.sub(r"\[[^\]]*\]", "[]", text)
+    text = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", " ", text)
+    names = set()
+    for match in re.finditer(r"(?<![\w.$])([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\()?", text):
+        name, called = match.group(1), match.group(2)
+        if called or name in PROMQL_FUNCTIONS_AND_KEYWORDS:
+            continue
+        names.add(name)
+    return names
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """The suite-wide autouse cleanup (tests/conftest.py) builds the app and a database. The
+    artefact tests here use neither and must pass where no database exists, so they skip it;
+    a test in this folder that does use the app still gets it."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("_clean_database")  # the parent fixture of the same name
+    yield
+
+
+@pytest.fixture(scope="session")
+def promql_metric_names():
+    return metric_names
+
+
+@pytest.fixture(scope="session")
+def contract_metrics() -> set[str]:
+    return CONTRACT_METRICS
+
+
+@pytest.fixture(scope="session")
+def contract_labels() -> set[str]:
+    return CONTRACT_LABELS
 
 
 @pytest.fixture(scope="session")

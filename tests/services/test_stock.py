@@ -20,7 +20,10 @@ def test_withdraw_refused_when_stock_insufficient_changes_nothing(factory, ctx):
         stock.withdraw(item.id, 5, actor=_actor(user))
     assert err.value.extra["available"] == 3
     assert db.session.get(Item, item.id).quantity == 3
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(InventoryLog).where(InventoryLog.action == "withdraw")) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(InventoryLog).where(InventoryLog.action == "withdraw"))
+        == 0
+    )
 
 
 def test_restock_then_withdraw_logs_each_change_with_before_and_after(factory, ctx):
@@ -28,8 +31,10 @@ def test_restock_then_withdraw_logs_each_change_with_before_and_after(factory, c
     user = _actor(factory.user("staff"))
     stock.restock(item.id, 5, actor=user, note="delivery")
     stock.withdraw(item.id, 7, actor=user)
-    logs = db.session.scalars(sa.select(InventoryLog).where(InventoryLog.item_id == item.id).order_by(InventoryLog.id)).all()
-    assert [(l.action, l.quantity_before, l.quantity_after, l.delta) for l in logs] == [
+    logs = db.session.scalars(
+        sa.select(InventoryLog).where(InventoryLog.item_id == item.id).order_by(InventoryLog.id)
+    ).all()
+    assert [(entry.action, entry.quantity_before, entry.quantity_after, entry.delta) for entry in logs] == [
         ("create", 0, 10, 10),
         ("restock", 10, 15, 5),
         ("withdraw", 15, 8, -7),
@@ -42,7 +47,11 @@ def test_transfer_moves_units_and_keeps_total(factory, ctx):
     b = factory.location("B")
     item = factory.item(quantity=10, location=a)
     stock.transfer(item.id, a.id, b.id, 4, actor=_actor(factory.user("staff")))
-    levels = dict(db.session.execute(sa.select(StockLevel.location_id, StockLevel.quantity).where(StockLevel.item_id == item.id)).all())
+    levels = dict(
+        db.session.execute(
+            sa.select(StockLevel.location_id, StockLevel.quantity).where(StockLevel.item_id == item.id)
+        ).all()
+    )
     assert levels == {a.id: 6, b.id: 4}
     assert db.session.get(Item, item.id).quantity == 10
 
@@ -66,3 +75,204 @@ def test_ledger_rows_cannot_be_updated_or_deleted(factory, ctx):
     with pytest.raises(sa.exc.DBAPIError):
         db.session.execute(sa.text("DELETE FROM inventory_logs"))
     db.session.rollback()
+
+
+# --- more of the stock service: locations, all-or-nothing batches, limits, events ---
+
+from app import events  # noqa: E402
+from app.errors import NotFound, ValidationFailed  # noqa: E402
+
+
+@pytest.fixture()
+def published(app):
+    """Events delivered to subscribers (after commit) during the test."""
+    seen = []
+
+    def collect(name, payload):
+        seen.append((name, payload))
+
+    events.subscribe(app, collect)
+    yield seen
+    app.extensions["event_subscribers"].remove(collect)
+
+
+def _levels(item_id):
+    rows = db.session.execute(
+        sa.select(StockLevel.location_id, StockLevel.quantity).where(StockLevel.item_id == item_id)
+    )
+    return dict(rows.all())
+
+
+def _ledger_sum(item_id):
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(InventoryLog.delta), 0)).where(InventoryLog.item_id == item_id)
+    )
+
+
+def test_withdraw_from_named_location_leaves_home_untouched(factory, ctx):
+    home, other = factory.location("Home"), factory.location("Other")
+    item = factory.item(quantity=5, location=home)
+    user = _actor(factory.user("staff"))
+    stock.restock(item.id, 4, actor=user, location_id=other.id)
+    stock.withdraw(item.id, 3, actor=user, location_id=other.id)
+    assert _levels(item.id) == {home.id: 5, other.id: 1}
+    assert db.session.get(Item, item.id).quantity == 6 == _ledger_sum(item.id)
+
+
+def test_withdraw_at_location_without_stock_is_insufficient_even_if_home_has_plenty(factory, ctx):
+    home, other = factory.location(), factory.location()
+    item = factory.item(quantity=50, location=home)
+    with pytest.raises(InsufficientStock) as err:
+        stock.withdraw(item.id, 1, actor=_actor(factory.user("staff")), location_id=other.id)
+    assert err.value.extra["available"] == 0
+    db.session.rollback()
+    assert _levels(item.id) == {home.id: 50}
+
+
+def test_adjust_sets_counted_quantity_and_logs_signed_difference(factory, ctx):
+    item = factory.item(quantity=10)
+    movement = stock.adjust(item.id, item.location_id, 13, actor=_actor(factory.user("manager")), note="Found a box")
+    (entry,) = movement.logs
+    assert (entry.action, entry.quantity_before, entry.quantity_after, entry.delta, entry.note) == (
+        "adjust",
+        10,
+        13,
+        3,
+        "Found a box",
+    )
+    assert db.session.get(Item, item.id).quantity == 13 == _ledger_sum(item.id)
+
+
+def test_adjust_below_threshold_raises_alert(factory, ctx):
+    item = factory.item(quantity=10, low_stock_threshold=5)
+    movement = stock.adjust(item.id, item.location_id, 2, actor=_actor(factory.user("manager")), note="Count")
+    assert movement.alert is not None and movement.alert.quantity == 2
+
+
+def test_transfer_refused_when_source_short_changes_nothing(factory, ctx):
+    a, b = factory.location(), factory.location()
+    item = factory.item(quantity=2, location=a)
+    with pytest.raises(InsufficientStock):
+        stock.transfer(item.id, a.id, b.id, 3, actor=_actor(factory.user("staff")))
+    db.session.rollback()
+    assert _levels(item.id) == {a.id: 2}
+    assert db.session.scalar(sa.select(sa.func.count(InventoryLog.id)).where(InventoryLog.action == "transfer")) == 0
+
+
+def test_transfer_to_unknown_location_is_refused(factory, ctx):
+    item = factory.item(quantity=2)
+    with pytest.raises(ValidationFailed):
+        stock.transfer(item.id, item.location_id, 99999, 1, actor=_actor(factory.user("staff")))
+
+
+def test_restock_beyond_countable_limit_is_refused(factory, ctx):
+    item = factory.item(quantity=stock.MAX_QUANTITY - 1)
+    with pytest.raises(ValidationFailed):
+        stock.restock(item.id, 2, actor=_actor(factory.user("staff")))
+    db.session.rollback()
+    assert db.session.get(Item, item.id).quantity == stock.MAX_QUANTITY - 1
+
+
+def test_movements_of_deleted_or_unknown_item_are_not_found(factory, ctx):
+    from app.services import items
+
+    item = factory.item(quantity=3)
+    user = _actor(factory.user("manager"))
+    items.delete_item(item.id, actor=user)
+    for call in (lambda: stock.restock(item.id, 1, actor=user), lambda: stock.withdraw(99999, 1, actor=user)):
+        with pytest.raises(NotFound):
+            call()
+
+
+def test_apply_lines_is_all_or_nothing_and_names_every_short_line(factory, ctx):
+    from app.services.uow import unit_of_work
+
+    loc = factory.location()
+    plenty = factory.item(quantity=10, location=loc)
+    short = factory.item(quantity=1, location=loc)
+    user = _actor(factory.user("staff"))
+    with pytest.raises(InsufficientStock) as err, unit_of_work():
+        stock.apply_lines([(plenty.id, loc.id, None, 4), (short.id, loc.id, None, 2)], "withdraw", actor=user)
+    assert [(s["item_id"], s["requested"], s["available"]) for s in err.value.extra["shortages"]] == [(short.id, 2, 1)]
+    assert db.session.get(Item, plenty.id).quantity == 10
+    with unit_of_work():
+        stock.apply_lines([(plenty.id, loc.id, None, 4), (short.id, loc.id, None, 1)], "withdraw", actor=user)
+    assert (db.session.get(Item, plenty.id).quantity, db.session.get(Item, short.id).quantity) == (6, 0)
+    assert _ledger_sum(plenty.id) == 6 and _ledger_sum(short.id) == 0
+
+
+def test_stock_changed_event_is_delivered_after_commit(factory, ctx, published):
+    item = factory.item(quantity=5)
+    published.clear()
+    stock.withdraw(item.id, 2, actor=_actor(factory.user("staff")))
+    names = [name for name, _payload in published]
+    assert names == ["stock_changed"]
+    payload = published[0][1]
+    assert (payload["item_id"], payload["quantity_before"], payload["quantity_after"], payload["delta"]) == (
+        item.id,
+        5,
+        3,
+        -2,
+    )
+    assert payload["item_quantity"] == 3 and payload["action"] == "withdraw"
+
+
+def test_events_of_a_refused_movement_are_dropped(factory, ctx, published):
+    item = factory.item(quantity=1)
+    published.clear()
+    with pytest.raises(InsufficientStock):
+        stock.withdraw(item.id, 2, actor=_actor(factory.user("staff")))
+    assert published == []
+
+
+def test_low_stock_alert_event_follows_the_crossing(factory, ctx, published):
+    item = factory.item(quantity=3, low_stock_threshold=3)
+    published.clear()
+    movement = stock.withdraw(item.id, 1, actor=_actor(factory.user("staff")))
+    names = [name for name, _payload in published]
+    assert names == ["stock_changed", "low_stock_alert"]
+    assert published[1][1]["alert_id"] == movement.alert.id and published[1][1]["quantity"] == 2
+
+
+def test_item_created_below_threshold_raises_an_alert(factory, ctx):
+    item = factory.item(quantity=1, low_stock_threshold=4)
+    alert = db.session.scalar(sa.select(Alert).where(Alert.item_id == item.id))
+    assert alert is not None and alert.quantity == 1 and alert.threshold == 4
+
+
+def test_same_idempotency_key_claimed_twice_is_a_duplicate_request(factory, ctx):
+    from app.errors import DuplicateRequest
+    from app.services.idempotency import IdempotencyKey
+
+    item = factory.item(quantity=10)
+    user = _actor(factory.user("staff"))
+    key = IdempotencyKey.from_request("k-1", "POST", f"/api/v1/items/{item.id}/withdraw", {"quantity": 1})
+    stock.withdraw(item.id, 1, actor=user, key=key)
+    with pytest.raises(DuplicateRequest):
+        stock.withdraw(item.id, 1, actor=user, key=key)
+    assert db.session.get(Item, item.id).quantity == 9
+
+
+def test_update_item_checks_version_and_staff_fields(factory, ctx):
+    from app.errors import PermissionDenied, StaleVersion
+    from app.services import items
+
+    item = factory.item(quantity=2)
+    staff = _actor(factory.user("staff"))
+    with pytest.raises(PermissionDenied):
+        items.update_item(item.id, {"name": "X"}, actor=staff, expected_version=1, partial=True)
+    updated = items.update_item(item.id, {"unit": "box"}, actor=staff, expected_version=1, partial=True)
+    assert (updated.unit, updated.version, updated.quantity) == ("box", 2, 2)
+    with pytest.raises(StaleVersion) as err:
+        items.update_item(item.id, {"unit": "kg"}, actor=staff, expected_version=1, partial=True)
+    assert err.value.extra["current_version"] == 2
+
+
+def test_update_with_no_real_change_keeps_version_and_writes_no_log(factory, ctx):
+    from app.services import items
+
+    item = factory.item(quantity=2, unit="pcs")
+    manager = _actor(factory.user("manager"))
+    same = items.update_item(item.id, {"unit": "pcs"}, actor=manager, expected_version=1, partial=True)
+    assert same.version == 1
+    assert db.session.scalar(sa.select(sa.func.count(InventoryLog.id)).where(InventoryLog.action == "update")) == 0

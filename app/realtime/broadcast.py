@@ -1,0 +1,122 @@
+"""Committed domain events -> Socket.IO emits, to the rooms allowed to see them.
+
+Rooms: "all" (every authenticated connection), "perm:<permission>" (connections whose
+role grants that permission, from the one table in app/permissions.py) and
+"user:<id>" (one user's connections, e.g. the author of a stock request).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import sqlalchemy as sa
+from flask_socketio import SocketIO
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db, socketio
+from app.permissions import Permission
+
+ALL_ROOM = "all"
+
+# Event name -> the permission a client needs to receive it (None: any authenticated user).
+EVENT_AUDIENCE: dict[str, Permission | None] = {
+    "item_created": None,
+    "item_updated": None,
+    "item_deleted": None,
+    "stock_changed": None,
+    "low_stock_alert": Permission.ALERTS_READ,
+    "alert_acknowledged": Permission.ALERTS_READ,
+    "request_submitted": Permission.REQUESTS_READ_ALL,
+    "request_decided": Permission.REQUESTS_READ_ALL,
+}
+# Request events also go to their author, whichever of these keys the payload carries.
+OWNER_KEYS = ("author_id", "requester_id", "user_id")
+
+_emitters: dict[tuple[str, str], SocketIO] = {}
+_emitters_lock = threading.Lock()
+
+
+def permission_room(permission: Permission | str) -> str:
+    return f"perm:{Permission(permission).value}"
+
+
+def user_room(user_id: int | str) -> str:
+    return f"user:{user_id}"
+
+
+def audience_permissions() -> list[Permission]:
+    return sorted({p for p in EVENT_AUDIENCE.values() if p is not None})
+
+
+def rooms_for(event: str, payload: dict[str, Any]) -> list[str] | None:
+    """The rooms an event goes to, or None for events that are not sent live."""
+    if event not in EVENT_AUDIENCE:
+        return None
+    permission = EVENT_AUDIENCE[event]
+    rooms = [ALL_ROOM if permission is None else permission_room(permission)]
+    if event.startswith("request_"):
+        owner = next((payload[key] for key in OWNER_KEYS if payload.get(key) is not None), None)
+        if owner is not None:
+            rooms.append(user_room(owner))
+    return rooms
+
+
+def on_event(name: str, payload: dict[str, Any]) -> None:
+    """events.subscribe() callback: runs after commit, in web processes and workers alike."""
+    rooms = rooms_for(name, payload)
+    if rooms is None:
+        return
+    if name == "stock_changed" and "location_name" not in payload:
+        payload = {**payload, "location_name": location_name(payload.get("location_id"))}
+    # Through Redis when configured: reaches the clients of every process.
+    socketio.emit(name, _jsonable(payload), to=rooms if len(rooms) > 1 else rooms[0])
+
+
+def emit_external(
+    event: str,
+    payload: dict[str, Any],
+    *,
+    to: str | list[str] | None = None,
+    redis_url: str | None = None,
+    channel: str | None = None,
+) -> None:
+    """Emit from a process without the app (a script, another service) through Redis.
+
+    Uses a write-only SocketIO bound to REDIS_URL and SOCKETIO_CHANNEL (from the
+    settings unless given). Raises RuntimeError when there is no Redis to go through.
+    """
+    if redis_url is None or channel is None:
+        from app.config import get_config
+
+        settings = get_config()
+        redis_url = redis_url or settings.REDIS_URL
+        channel = channel or settings.SOCKETIO_CHANNEL
+    if not redis_url:
+        raise RuntimeError("emit_external needs REDIS_URL: without Redis only the web process itself can emit.")
+    key = (redis_url, channel or "inventory-socketio")
+    with _emitters_lock:
+        emitter = _emitters.get(key)
+        if emitter is None:
+            emitter = SocketIO(message_queue=key[0], channel=key[1], async_mode="threading")
+            _emitters[key] = emitter
+    rooms = to or rooms_for(event, payload) or ALL_ROOM
+    emitter.emit(event, _jsonable(payload), to=rooms)
+
+
+def location_name(location_id: int | None) -> str | None:
+    """A location's name, read through a separate connection (the session has just committed)."""
+    if location_id is None:
+        return None
+    from app.models import Location
+
+    try:
+        with db.engine.connect() as conn:
+            return conn.execute(sa.select(Location.name).where(Location.id == location_id)).scalar_one_or_none()
+    except SQLAlchemyError:
+        return None
+
+
+def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(payload, default=str))

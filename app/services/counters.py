@@ -1,0 +1,224 @@
+"""Maintained counters: per-category item count, units, value and low-stock count.
+
+The dashboard and the unfiltered list totals read these instead of scanning every
+item. They are kept exact by the unit of work itself: after each flush the changed
+Item rows' before/after contributions are noted on the session, and just before the
+outermost commit the net changes are written with one upsert, in key order (so two
+transactions never wait on each other's counter rows in opposite orders; the counter
+locks are the last ones a transaction takes and are held only until its commit).
+A rolled-back savepoint or transaction drops what it noted.
+
+Every ORM change to an Item is covered (services, seeders, tests). Bulk SQL that
+changes active items' quantity, price, threshold, category or deletion bypasses the
+ORM and must call rebuild() afterwards (the benchmark loader does).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy import event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, SessionTransaction
+
+from app.extensions import db
+from app.models import CategoryStat, Item
+
+STRIPES = 16
+UNCATEGORISED = 0
+_TRACKED = ("quantity", "price", "low_stock_threshold", "category_id", "is_deleted")
+_PENDING = "pending_counter_deltas"
+Delta = list  # [item_count, total_units, total_value, low_stock_count]
+
+
+def totals() -> dict[str, Any]:
+    """Active items, units, value and low-stock items over every category."""
+    row = db.session.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(CategoryStat.item_count), 0),
+            sa.func.coalesce(sa.func.sum(CategoryStat.total_units), 0),
+            sa.func.coalesce(sa.func.sum(CategoryStat.total_value), 0),
+            sa.func.coalesce(sa.func.sum(CategoryStat.low_stock_count), 0),
+        )
+    ).one()
+    return {"items": int(row[0]), "units": int(row[1]), "value": Decimal(row[2]), "low_stock": int(row[3])}
+
+
+def by_category() -> list[tuple[int, int, int, Decimal, int]]:
+    """(category_key, items, units, value, low-stock items) for categories holding active items."""
+    rows = db.session.execute(
+        sa.select(
+            CategoryStat.category_key,
+            sa.func.sum(CategoryStat.item_count),
+            sa.func.sum(CategoryStat.total_units),
+            sa.func.sum(CategoryStat.total_value),
+            sa.func.sum(CategoryStat.low_stock_count),
+        )
+        .group_by(CategoryStat.category_key)
+        .having(sa.func.sum(CategoryStat.item_count) > 0)
+    ).all()
+    return [(int(k), int(n), int(u), Decimal(v), int(low)) for k, n, u, v, low in rows]
+
+
+def active_count(*, category_id: int | None = None, low_stock: bool = False) -> int:
+    """Active items (optionally of one category, optionally only the low-stock ones)."""
+    column = CategoryStat.low_stock_count if low_stock else CategoryStat.item_count
+    query = sa.select(sa.func.coalesce(sa.func.sum(column), 0))
+    if category_id is not None:
+        query = query.where(CategoryStat.category_key == category_id)
+    return int(db.session.execute(query).scalar_one())
+
+
+def rebuild() -> None:
+    """Recompute every counter from the items table (after bulk SQL loads), in the caller's transaction."""
+    db.session.flush()
+    db.session.execute(sa.delete(CategoryStat))
+    db.session.execute(sa.text(REBUILD_SQL))
+
+
+REBUILD_SQL = f"""
+INSERT INTO category_stats (category_key, stripe, item_count, total_units, total_value, low_stock_count)
+SELECT COALESCE(category_id, {UNCATEGORISED}), id % {STRIPES}, count(*), COALESCE(sum(quantity), 0),
+       COALESCE(sum(quantity * price), 0), count(*) FILTER (WHERE quantity < low_stock_threshold)
+FROM items WHERE NOT is_deleted
+GROUP BY COALESCE(category_id, {UNCATEGORISED}), id % {STRIPES}
+"""
+
+
+def _contribution(values: dict[str, Any] | None) -> tuple[tuple[int, int], Delta] | None:
+    if values is None or values["is_deleted"]:
+        return None
+    quantity = values["quantity"] or 0
+    price = Decimal(values["price"] or 0)
+    key = (values["category_id"] or UNCATEGORISED, values["id"] % STRIPES)
+    return key, [1, quantity, quantity * price, 1 if quantity < (values["low_stock_threshold"] or 0) else 0]
+
+
+def _values(item: Item, *, before: bool) -> dict[str, Any]:
+    state = inspect(item)
+    values: dict[str, Any] = {"id": item.id}
+    for name in _TRACKED:
+        history = state.attrs[name].history
+        if before and history.deleted:
+            values[name] = history.deleted[0]
+        elif before and history.added and not history.unchanged:
+            values[name] = None  # was never set before this flush (a new row's default)
+        else:
+            values[name] = getattr(item, name)
+    return values
+
+
+def _changed(item: Item) -> bool:
+    state = inspect(item)
+    return any(state.attrs[name].history.has_changes() for name in _TRACKED)
+
+
+def _note(session: Session, flush_context: Any) -> None:
+    """after_flush: record the net contribution change of every inserted, changed or deleted item."""
+    deltas: dict[tuple[int, int], Delta] = defaultdict(lambda: [0, 0, Decimal(0), 0])
+    with session.no_autoflush:
+        for item in session.new:
+            if isinstance(item, Item):
+                _add(deltas, _contribution(_values(item, before=False)), 1)
+        for item in session.dirty:
+            if isinstance(item, Item) and _changed(item):
+                _add(deltas, _contribution(_values(item, before=True)), -1)
+                _add(deltas, _contribution(_values(item, before=False)), 1)
+        for item in session.deleted:
+            if isinstance(item, Item):
+                _add(deltas, _contribution(_values(item, before=True)), -1)
+    deltas = {k: d for k, d in deltas.items() if any(d)}
+    if deltas:
+        transaction = session.get_nested_transaction() or session.get_transaction()
+        session.info.setdefault(_PENDING, []).append((transaction, deltas))
+
+
+def _add(deltas: dict, contribution: tuple | None, sign: int) -> None:
+    if contribution is not None:
+        key, values = contribution
+        for i, value in enumerate(values):
+            deltas[key][i] += sign * value
+
+
+def _write(session: Session) -> None:
+    """before_commit (outermost only): flush, then write the net deltas in key order."""
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    noted = session.info.pop(_PENDING, [])
+    merged: dict[tuple[int, int], Delta] = defaultdict(lambda: [0, 0, Decimal(0), 0])
+    for _transaction, deltas in noted:
+        for key, values in deltas.items():
+            for i, value in enumerate(values):
+                merged[key][i] += value
+    rows = [
+        {
+            "category_key": k[0],
+            "stripe": k[1],
+            "item_count": d[0],
+            "total_units": d[1],
+            "total_value": d[2],
+            "low_stock_count": d[3],
+        }
+        for k, d in sorted(merged.items())
+        if any(d)
+    ]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(CategoryStat).values(rows)
+    table = CategoryStat.__table__
+    statement = insert.on_conflict_do_update(
+        index_elements=[table.c.category_key, table.c.stripe],
+        set_={
+            name: table.c[name] + insert.excluded[name]
+            for name in ("item_count", "total_units", "total_value", "low_stock_count")
+        },
+    )
+    session.execute(statement)
+
+
+def _forget(session: Session, previous: SessionTransaction) -> None:
+    """after_soft_rollback: drop what the rolled-back transaction (and savepoints inside it) noted."""
+    if previous.parent is None:
+        session.info.pop(_PENDING, None)
+        return
+    kept = []
+    for transaction, deltas in session.info.get(_PENDING, []):
+        inner = transaction
+        while inner is not None and inner is not previous:
+            inner = inner.parent
+        if inner is None:
+            kept.append((transaction, deltas))
+    session.info[_PENDING] = kept
+
+
+def _end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+def _wants_old_values(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
+    return value
+
+
+_listening = False
+
+
+def init_app(app: Flask) -> None:
+    """Install the session listeners once per process."""
+    global _listening
+    if _listening:
+        return
+    for name in _TRACKED:
+        # Load the old value even when the attribute was expired, so the delta is exact.
+        event.listen(getattr(Item, name), "set", _wants_old_values, active_history=True, retval=True)
+    event.listen(Session, "after_flush", _note)
+    event.listen(Session, "before_commit", _write)
+    event.listen(Session, "after_soft_rollback", _forget)
+    event.listen(Session, "after_transaction_end", _end)
+    _listening = True

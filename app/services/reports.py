@@ -1,0 +1,204 @@
+"""Scheduled reports: the daily low-stock digest and the weekly inventory valuation (CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.errors import NotFound
+from app.extensions import db
+from app.models import Category, InventoryLog, Item, Location, LogAction, Report, StockLevel
+from app.models.base import utcnow
+from app.services.mailer import Email, deliver
+from app.services.notifications import item_link, recipients
+
+TOP_MOVERS = 10
+MOVES = (LogAction.RESTOCK, LogAction.WITHDRAW, LogAction.TRANSFER, LogAction.ADJUST)
+
+
+def low_stock_items() -> list[Item]:
+    return list(
+        db.session.execute(
+            sa.select(Item)
+            .where(Item.is_deleted.is_(False), Item.quantity < Item.low_stock_threshold)
+            .order_by(Item.quantity - Item.low_stock_threshold, Item.sku)
+        ).scalars()
+    )
+
+
+def send_low_stock_digest(today: str | None = None) -> int:
+    """Email managers and admins the items below threshold (once a day; nothing when none is low). Raises SendError."""
+    items = low_stock_items()
+    if not items:
+        return 0
+    day = today or f"{utcnow():%Y-%m-%d}"
+    lines = [
+        f"- {i.name} ({i.sku}): {i.quantity} {i.unit}, threshold {i.low_stock_threshold}  {item_link(i.id)}"
+        for i in items
+    ]
+    text = f"{len(items)} item(s) are below their low-stock threshold on {day}:\n\n" + "\n".join(lines) + "\n"
+    subject = f"Low-stock digest {day}: {len(items)} item(s)"
+    return sum(deliver(f"digest:{day}", Email(to=to, subject=subject, text=text)) for to in recipients())
+
+
+@dataclass
+class Valuation:
+    period_start: datetime
+    period_end: datetime
+    by_category: list[tuple[str, int, int, Decimal]] = field(default_factory=list)  # name, items, units, value
+    by_location: list[tuple[str, int, int, Decimal]] = field(default_factory=list)
+    top_movers: list[tuple[str, str, int, int]] = field(default_factory=list)  # sku, name, units moved, movements
+    below_threshold: list[tuple[str, str, int, int]] = field(default_factory=list)  # sku, name, quantity, threshold
+
+    @property
+    def total_value(self) -> Decimal:
+        return sum((row[3] for row in self.by_category), Decimal("0"))
+
+    @property
+    def total_units(self) -> int:
+        return sum(row[2] for row in self.by_category)
+
+
+def valuation(period_end: datetime | None = None, days: int = 7) -> Valuation:
+    """Stock value per category and per location now, and the movements of the `days` before `period_end`."""
+    end = period_end or utcnow()
+    result = Valuation(period_start=end - timedelta(days=days), period_end=end)
+    live = Item.is_deleted.is_(False)
+    value = sa.func.coalesce(sa.func.sum(Item.quantity * Item.price), 0)
+    rows = db.session.execute(
+        sa.select(
+            sa.func.coalesce(Category.name, "(uncategorised)"),
+            sa.func.count(Item.id),
+            sa.func.coalesce(sa.func.sum(Item.quantity), 0),
+            value,
+        )
+        .select_from(Item)
+        .outerjoin(Category, Category.id == Item.category_id)
+        .where(live)
+        .group_by(Category.name)
+        .order_by(Category.name)
+    ).all()
+    result.by_category = [(name, int(n), int(units), Decimal(v)) for name, n, units, v in rows]
+    rows = db.session.execute(
+        sa.select(
+            Location.name,
+            sa.func.count(sa.distinct(StockLevel.item_id)).filter(StockLevel.quantity > 0),
+            sa.func.coalesce(sa.func.sum(StockLevel.quantity), 0),
+            sa.func.coalesce(sa.func.sum(StockLevel.quantity * Item.price), 0),
+        )
+        .select_from(StockLevel)
+        .join(Item, Item.id == StockLevel.item_id)
+        .join(Location, Location.id == StockLevel.location_id)
+        .where(live)
+        .group_by(Location.name)
+        .order_by(Location.name)
+    ).all()
+    result.by_location = [(name, int(n), int(units), Decimal(v)) for name, n, units, v in rows]
+    # A transfer writes two ledger rows (-q, +q); count the units once, on the leaving side.
+    counted = sa.or_(InventoryLog.action != LogAction.TRANSFER.value, InventoryLog.delta < 0)
+    moved = sa.func.sum(sa.func.abs(InventoryLog.delta))
+    rows = db.session.execute(
+        sa.select(Item.sku, Item.name, moved, sa.func.count(InventoryLog.id))
+        .join(Item, Item.id == InventoryLog.item_id)
+        .where(
+            InventoryLog.created_at >= result.period_start,
+            InventoryLog.created_at < end,
+            InventoryLog.action.in_([m.value for m in MOVES]),
+            counted,
+        )
+        .group_by(Item.id, Item.sku, Item.name)
+        .order_by(moved.desc(), Item.sku)
+        .limit(TOP_MOVERS)
+    ).all()
+    result.top_movers = [(sku, name, int(units), int(n)) for sku, name, units, n in rows]
+    result.below_threshold = [(i.sku, i.name, i.quantity, i.low_stock_threshold) for i in low_stock_items()]
+    return result
+
+
+def to_csv(report: Valuation) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "name", "sku", "items", "units", "value", "movements", "threshold"])
+    for name, n, units, value in report.by_category:
+        writer.writerow(["category", name, "", n, units, f"{value:.2f}", "", ""])
+    for name, n, units, value in report.by_location:
+        writer.writerow(["location", name, "", n, units, f"{value:.2f}", "", ""])
+    for sku, name, units, moves in report.top_movers:
+        writer.writerow(["top_mover", name, sku, "", units, "", moves, ""])
+    for sku, name, quantity, threshold in report.below_threshold:
+        writer.writerow(["below_threshold", name, sku, "", quantity, "", "", threshold])
+    writer.writerow(
+        [
+            "total",
+            "",
+            "",
+            sum(r[1] for r in report.by_category),
+            report.total_units,
+            f"{report.total_value:.2f}",
+            "",
+            "",
+        ]
+    )
+    return out.getvalue()
+
+
+def create_valuation_report(period_end: datetime | None = None) -> Report:
+    """Build and store the valuation for the 7 days up to `period_end` (default: the end of today, UTC).
+
+    One report per period: a second run (a retry, a redelivery) gets the stored one.
+    """
+    end = period_end or utcnow().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    existing = db.session.execute(
+        sa.select(Report).where(Report.kind == "valuation", Report.period_end == end)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    data = valuation(end)
+    report = Report(
+        kind="valuation",
+        period_start=data.period_start,
+        period_end=end,
+        filename=f"valuation-{data.period_start:%Y-%m-%d}-to-{end - timedelta(seconds=1):%Y-%m-%d}.csv",
+        content=to_csv(data),
+        summary=f"{data.total_units} units worth {data.total_value:,.2f}; {len(data.below_threshold)} item(s) below threshold",
+        created_at=utcnow(),
+    )
+    db.session.add(report)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a twin task stored it first
+        db.session.rollback()
+        return db.session.execute(
+            sa.select(Report).where(Report.kind == "valuation", Report.period_end == end)
+        ).scalar_one()
+    return report
+
+
+def send_valuation_report(report_id: int) -> int:
+    """Email the stored report as a CSV attachment to managers and admins. Raises NotFound, SendError."""
+    report = get_report(report_id)
+    subject = f"Weekly inventory valuation {report.period_end:%Y-%m-%d}"
+    text = f"{report.summary}.\n\nThe full report is attached ({report.filename}) and on the Reports page.\n"
+    content, filename = report.content.encode("utf-8"), report.filename
+    emails = [
+        Email(to=to, subject=subject, text=text, attachment_name=filename, attachment=content) for to in recipients()
+    ]
+    return sum(deliver(f"report:{report_id}", email) for email in emails)
+
+
+def list_reports(limit: int = 100) -> list[Report]:
+    return list(db.session.execute(sa.select(Report).order_by(Report.period_end.desc()).limit(limit)).scalars())
+
+
+def get_report(report_id: int) -> Report:
+    """Raises NotFound."""
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise NotFound(f"Report {report_id} not found.")
+    return report

@@ -1,0 +1,59 @@
+"""Low-stock alerts, with acknowledge (managers)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from app.auth import current_actor
+from app.errors import Conflict
+from app.permissions import Permission, require
+from app.services import alerts
+from app.services.logs import labels_for
+from app.web.common import int_arg, location_names, page_links
+
+bp = Blueprint("alerts", __name__, url_prefix="/alerts")
+
+SHOW = {"open": False, "acknowledged": True, "all": None}
+
+
+class AckForm(FlaskForm):
+    pass
+
+
+@bp.get("")
+@require(Permission.ALERTS_READ)
+def index():
+    show = request.args.get("show", "open")
+    show = show if show in SHOW else "open"
+    page = alerts.list_alerts(page=int_arg("page", 1, minimum=1), per_page=25, acknowledged=SHOW[show])
+    # The ack'ing users and items, named like ledger rows are.
+    refs = [
+        SimpleNamespace(user_id=a.acknowledged_by_id, item_id=a.item_id, location_id=a.location_id) for a in page.items
+    ]
+    return render_template(
+        "alerts/index.html",
+        page=page,
+        show=show,
+        links=page_links(page),
+        labels=labels_for(refs),
+        locations=location_names(),
+        form=AckForm(),
+    )
+
+
+@bp.post("/<int:alert_id>/acknowledge")
+@require(Permission.ALERTS_ACK)
+def acknowledge(alert_id: int):
+    try:
+        alerts.acknowledge(alert_id, actor=current_actor())
+        flash("Alert acknowledged.", "success")
+    except Conflict as exc:
+        flash(exc.message, "info")
+    return redirect(
+        request.referrer
+        if request.referrer and request.referrer.startswith(request.host_url)
+        else url_for("alerts.index")
+    )

@@ -1,0 +1,108 @@
+"""The cart page: lines to ask for, flagged when short, and submitting them as a request."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+
+from app.auth import current_actor
+from app.errors import DomainError
+from app.permissions import Permission, require
+from app.services import carts, requests
+from app.web.carts.forms import AddToCartForm, EmptyForm, LineForm, SubmitForm
+from app.web.common import apply_error, is_safe_next, location_names
+from app.web.requests import checked
+
+bp = Blueprint("carts", __name__, url_prefix="/cart")
+
+
+def _render(submit_form: SubmitForm | None = None, status: int = 200):
+    locations = location_names()
+    submit_form = submit_form or SubmitForm()
+    submit_form.destination_location_id.choices = [("", "— Choose —")] + list(locations.items())
+    cart = carts.get_cart(current_actor())
+    return (
+        render_template("carts/index.html", cart=cart, locations=locations, submit_form=submit_form, form=EmptyForm()),
+        status,
+    )
+
+
+@bp.get("")
+@require(Permission.CART_USE)
+def index():
+    return _render()
+
+
+@bp.post("/add")
+@require(Permission.CART_USE)
+def add():
+    form = AddToCartForm()
+    target = form.next.data if is_safe_next(form.next.data) else url_for("carts.index")
+    if not form.validate() or not (form.item_id.data or "").isdigit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors) or "Could not add that line.", "error")
+        return redirect(target)
+    try:
+        line = carts.add_line(current_actor(), int(form.item_id.data), form.quantity.data, form.location_id.data)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(target)
+    note = f" Only {line.available} available at {line.location_name}: the line is flagged." if line.short else ""
+    flash(f"Added to your cart: {line.quantity} {line.unit} of {line.name} from {line.location_name}.{note}", "success")
+    return redirect(target)
+
+
+@bp.post("/lines/<int:line_id>")
+@require(Permission.CART_USE)
+def update_line(line_id: int):
+    form = LineForm()
+    if not form.validate():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("carts.index"))
+    try:
+        carts.update_line(current_actor(), line_id, quantity=form.quantity.data, location_id=form.location_id.data)
+        flash("Line updated.", "success")
+    except DomainError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("carts.index"))
+
+
+@bp.post("/lines/<int:line_id>/remove")
+@require(Permission.CART_USE)
+def remove_line(line_id: int):
+    if checked(EmptyForm()):
+        try:
+            carts.remove_line(current_actor(), line_id)
+            flash("Line removed.", "success")
+        except DomainError as exc:
+            flash(exc.message, "error")
+    return redirect(url_for("carts.index"))
+
+
+@bp.post("/clear")
+@require(Permission.CART_USE)
+def clear():
+    if checked(EmptyForm()):
+        carts.clear(current_actor())
+        flash("Your cart is empty.", "success")
+    return redirect(url_for("carts.index"))
+
+
+@bp.post("/submit")
+@require(Permission.REQUESTS_SUBMIT)
+def submit():
+    form = SubmitForm()
+    form.destination_location_id.choices = [("", "— Choose —")] + list(location_names().items())
+    if not form.validate():
+        return _render(form, 422)
+    try:
+        req = requests.submit(
+            current_actor(),
+            kind=form.kind.data,
+            destination_location_id=form.destination_location_id.data if form.kind.data == "transfer" else None,
+            note=form.note.data,
+            needed_by=form.needed_by.data,
+        )
+    except DomainError as exc:
+        apply_error(form, exc)
+        return _render(form, exc.status)
+    flash(f"Request #{req.id} submitted: a manager will approve it.", "success")
+    return redirect(url_for("requests.detail", request_id=req.id))

@@ -1,0 +1,112 @@
+"""Shared shape of the Categories and Locations pages: list with counts, create, rename, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.errors import DomainError, NotFound
+from app.permissions import Permission, require
+from app.web.common import apply_error
+
+
+class CatalogForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+    address = StringField("Address", validators=[Optional(), Length(max=500)])
+
+
+class DeleteForm(FlaskForm):
+    pass
+
+
+def attach(
+    bp: Blueprint,
+    *,
+    noun: str,
+    list_all: Callable,
+    get_one: Callable,
+    create: Callable,
+    update: Callable,
+    delete: Callable,
+    with_address: bool,
+) -> None:
+    """Add index/create/edit/delete routes for one catalogue kind to `bp`."""
+    name = bp.name
+
+    def values(form: CatalogForm) -> dict:
+        data = {"name": form.name.data.strip(), "description": (form.description.data or "").strip() or None}
+        if with_address:
+            data["address"] = (form.address.data or "").strip() or None
+        return data
+
+    def render(form: CatalogForm, status: int = 200):
+        return (
+            render_template(
+                "catalog/index.html",
+                rows=list_all(),
+                form=form,
+                noun=noun,
+                bp=name,
+                with_address=with_address,
+                delete_form=DeleteForm(),
+            ),
+            status,
+        )
+
+    @bp.get("")
+    @require(Permission.CATALOG_READ)
+    def index():
+        return render(CatalogForm(formdata=None))
+
+    @bp.post("")
+    @require(Permission.CATALOG_WRITE)
+    def create_view():
+        form = CatalogForm()
+        if form.validate():
+            try:
+                created = create(values(form))
+            except DomainError as exc:
+                apply_error(form, exc)
+            else:
+                flash(f"{noun.title()} {created.name!r} created.", "success")
+                return redirect(url_for(f"{name}.index"))
+        return render(form, 422)
+
+    @bp.route("/<int:obj_id>/edit", methods=["GET", "POST"])
+    @require(Permission.CATALOG_WRITE)
+    def edit(obj_id: int):
+        obj = get_one(obj_id)
+        form = CatalogForm(obj=obj) if request.method == "GET" else CatalogForm()
+        if form.validate_on_submit():
+            try:
+                update(obj_id, values(form))
+            except NotFound:
+                raise
+            except DomainError as exc:
+                apply_error(form, exc)
+            else:
+                flash(f"{noun.title()} saved.", "success")
+                return redirect(url_for(f"{name}.index"))
+        status = 422 if request.method == "POST" else 200
+        return render_template(
+            "catalog/edit.html", form=form, obj=obj, noun=noun, bp=name, with_address=with_address
+        ), status
+
+    @bp.post("/<int:obj_id>/delete")
+    @require(Permission.CATALOG_WRITE)
+    def delete_view(obj_id: int):
+        obj = get_one(obj_id)
+        try:
+            delete(obj_id)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            flash(f"Cannot delete: {exc.message}", "error")
+        else:
+            flash(f"{noun.title()} {obj.name!r} deleted.", "success")
+        return redirect(url_for(f"{name}.index"))

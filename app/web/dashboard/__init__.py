@@ -1,0 +1,45 @@
+"""The dashboard: headline figures, charts and the recent activity feed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+
+from app.permissions import Permission, require
+from app.services import dashboard, logs
+
+bp = Blueprint("dashboard", __name__)
+
+FEED_LENGTH = 10
+
+
+def _figures() -> dict:
+    recent = logs.list_logs(page=1, per_page=FEED_LENGTH).items
+    return {"summary": dashboard.summary(), "recent": recent, "labels": logs.labels_for(recent)}
+
+
+def _charts() -> dict:
+    return {"categories": dashboard.category_breakdown(), "movements": dashboard.movement_series(days=30)}
+
+
+@bp.get("/")
+def root():
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.get("/dashboard")
+@require(Permission.DASHBOARD_READ)
+def index():
+    return render_template("dashboard/index.html", charts=_charts(), **_figures())
+
+
+@bp.get("/dashboard/figures")
+@require(Permission.DASHBOARD_READ)
+def figures():
+    """The cards and the feed, polled by the page every 30 seconds."""
+    return render_template("dashboard/_figures.html", **_figures())
+
+
+@bp.get("/dashboard/charts")
+@require(Permission.DASHBOARD_READ)
+def charts():
+    return jsonify(_charts())

@@ -1,0 +1,150 @@
+"""An item's page: fields, stock per location, movement forms and history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import flash, redirect, render_template, url_for
+
+from app.auth import current_actor
+from app.errors import DomainError, InsufficientStock, NotFound
+from app.permissions import Permission, require
+from app.services import items, stock
+from app.web.common import apply_error, category_names, int_arg, location_names, page_links
+from app.web.items import bp
+from app.web.items.forms import AdjustForm, ConfirmForm, MoveForm, TransferForm
+
+HISTORY_PER_PAGE = 15
+
+
+def _forms(item, locations: dict[int, str], bound: str | None = None) -> dict:
+    """The four movement forms; only `bound` reads the posted data."""
+
+    def make(cls, prefix):
+        form = cls(prefix=prefix) if bound == prefix else cls(prefix=prefix, formdata=None)
+        return form
+
+    forms = {
+        "restock": make(MoveForm, "restock"),
+        "withdraw": make(MoveForm, "withdraw"),
+        "transfer": make(TransferForm, "transfer"),
+        "adjust": make(AdjustForm, "adjust"),
+    }
+    choices = list(locations.items())
+    for name in ("restock", "withdraw", "adjust"):
+        forms[name].location_id.choices = choices
+        if bound != name:
+            forms[name].location_id.data = item.location_id
+    forms["transfer"].from_location_id.choices = choices
+    forms["transfer"].to_location_id.choices = choices
+    if bound != "transfer":
+        forms["transfer"].from_location_id.data = item.location_id
+        forms["transfer"].to_location_id.data = next((i for i in locations if i != item.location_id), None)
+    return forms
+
+
+def _render(item_id: int, bound: str | None = None, status: int = 200, forms: dict | None = None):
+    item = items.get_item(item_id)
+    locations = location_names()
+    forms = forms or _forms(item, locations, bound)
+    history = items.item_history(item_id, page=int_arg("page", 1, minimum=1), per_page=HISTORY_PER_PAGE)
+    from app.services.logs import labels_for
+
+    return (
+        render_template(
+            "items/detail.html",
+            item=item,
+            stock_rows=items.stock_by_location(item_id),
+            category=category_names().get(item.category_id),
+            home=locations.get(item.location_id),
+            forms=forms,
+            history=history,
+            labels=labels_for(history.items),
+            links=page_links(history),
+            delete_form=ConfirmForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/<int:item_id>")
+@require(Permission.ITEMS_READ)
+def detail(item_id: int):
+    return _render(item_id)
+
+
+def _move(item_id: int, name: str, run: Callable, done: Callable) -> object:
+    item = items.get_item(item_id)
+    forms = _forms(item, location_names(), bound=name)
+    form = forms[name]
+    if form.validate_on_submit():
+        try:
+            run(form)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            if isinstance(exc, InsufficientStock):
+                form.quantity.errors = [*form.quantity.errors, exc.message]
+            else:
+                apply_error(form, exc)
+            return _render(item_id, name, exc.status, forms)
+        flash(done(form), "success")
+        return redirect(url_for("items.detail", item_id=item_id))
+    return _render(item_id, name, 422, forms)
+
+
+@bp.post("/<int:item_id>/restock")
+@require(Permission.STOCK_MOVE)
+def restock(item_id: int):
+    return _move(
+        item_id,
+        "restock",
+        lambda f: stock.restock(
+            item_id, f.quantity.data, actor=current_actor(), location_id=f.location_id.data, note=f.note.data or None
+        ),
+        lambda f: f"Restocked {f.quantity.data}.",
+    )
+
+
+@bp.post("/<int:item_id>/withdraw")
+@require(Permission.STOCK_MOVE)
+def withdraw(item_id: int):
+    return _move(
+        item_id,
+        "withdraw",
+        lambda f: stock.withdraw(
+            item_id, f.quantity.data, actor=current_actor(), location_id=f.location_id.data, note=f.note.data or None
+        ),
+        lambda f: f"Withdrew {f.quantity.data}.",
+    )
+
+
+@bp.post("/<int:item_id>/transfer")
+@require(Permission.STOCK_MOVE)
+def transfer(item_id: int):
+    return _move(
+        item_id,
+        "transfer",
+        lambda f: stock.transfer(
+            item_id,
+            f.from_location_id.data,
+            f.to_location_id.data,
+            f.quantity.data,
+            actor=current_actor(),
+            note=f.note.data or None,
+        ),
+        lambda f: f"Transferred {f.quantity.data}.",
+    )
+
+
+@bp.post("/<int:item_id>/adjust")
+@require(Permission.STOCK_ADJUST)
+def adjust(item_id: int):
+    return _move(
+        item_id,
+        "adjust",
+        lambda f: stock.adjust(
+            item_id, f.location_id.data, f.counted_quantity.data, actor=current_actor(), note=f.note.data
+        ),
+        lambda f: f"Count recorded: {f.counted_quantity.data}.",
+    )

@@ -1,0 +1,72 @@
+"""Create, edit and delete items (managers)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from app.auth import current_actor
+from app.errors import DomainError, NotFound
+from app.permissions import Permission, require
+from app.services import items
+from app.web.common import apply_error, category_names, location_names
+from app.web.items import bp
+from app.web.items.forms import ConfirmForm, ItemForm
+
+
+def _form(**kwargs) -> ItemForm:
+    form = ItemForm(**kwargs)
+    form.set_choices(category_names(), location_names())
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Permission.ITEMS_CREATE)
+def new():
+    form = _form()
+    if request.method == "GET" and request.args.get("location"):
+        form.location_id.data = request.args.get("location", type=int)
+    if form.validate_on_submit():
+        try:
+            item = items.create_item({**form.values(), "quantity": form.quantity.data or 0}, actor=current_actor())
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(f"Created {item.name} ({item.sku}).", "success")
+            return redirect(url_for("items.detail", item_id=item.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("items/form.html", form=form, item=None), status
+
+
+@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+@require(Permission.ITEMS_EDIT)
+def edit(item_id: int):
+    item = items.get_item(item_id)
+    form = _form(obj=item) if request.method == "GET" else _form()
+    if request.method == "GET":
+        form.version.data = item.version
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data or 0) or None
+            items.update_item(item_id, form.values(), actor=current_actor(), expected_version=version, partial=False)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash("Changes saved.", "success")
+            return redirect(url_for("items.detail", item_id=item_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("items/form.html", form=form, item=item), status
+
+
+@bp.route("/<int:item_id>/delete", methods=["GET", "POST"])
+@require(Permission.ITEMS_DELETE)
+def delete(item_id: int):
+    """GET asks for confirmation; POST deletes (the history stays readable)."""
+    item = items.get_item(item_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        items.delete_item(item_id, actor=current_actor())
+        flash(f"Deleted {item.name} ({item.sku}).", "success")
+        return redirect(url_for("items.index"))
+    return render_template("items/delete.html", item=item, form=form)

@@ -1,0 +1,113 @@
+"""The inventory list: filters, sort and page in the URL; quick restock/withdraw per row."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from app.auth import current_actor
+from app.errors import DomainError
+from app.permissions import Permission, require
+from app.services import items, stock
+from app.web.common import PER_PAGE_CHOICES, category_names, int_arg, location_names, page_links
+from app.web.items import bp
+from app.web.items.forms import QuickMoveForm
+
+SORTABLE = {
+    "name": "Name",
+    "sku": "SKU",
+    "category": "Category",
+    "location": "Location",
+    "quantity": "Qty",
+    "unit": "Unit",
+    "price": "Price",
+    "low_stock_threshold": "Threshold",
+}
+
+
+def list_state() -> dict:
+    """The list's state, read from the URL (bad values fall back to defaults)."""
+    sort = request.args.get("sort", "name")
+    per_page = int_arg("per_page", 20)
+    return {
+        "q": request.args.get("q", "").strip()[:200],
+        "category": int_arg("category", minimum=1),
+        "location": int_arg("location", minimum=1),
+        "min_qty": int_arg("min_qty"),
+        "max_qty": int_arg("max_qty"),
+        "low_stock": request.args.get("low_stock") in ("1", "on", "true"),
+        "sort": sort if sort in SORTABLE else "name",
+        "order": "desc" if request.args.get("order") == "desc" else "asc",
+        "page": int_arg("page", 1, minimum=1),
+        "per_page": per_page if per_page in PER_PAGE_CHOICES else 20,
+    }
+
+
+def url_args(state: dict, **changes) -> dict:
+    """Only the non-default parts of the state, so shared URLs stay short."""
+    merged = {**state, **changes}
+    defaults = {"q": "", "sort": "name", "order": "asc", "page": 1, "per_page": 20, "low_stock": False}
+    return {k: (1 if v is True else v) for k, v in merged.items() if v is not None and v != defaults.get(k)}
+
+
+@bp.get("")
+@require(Permission.ITEMS_READ)
+def index():
+    state = list_state()
+    page = items.list_items(
+        page=state["page"],
+        per_page=state["per_page"],
+        sort_by=state["sort"],
+        order=state["order"],
+        search=state["q"] or None,
+        category_id=state["category"],
+        location_id=state["location"],
+        min_quantity=state["min_qty"],
+        max_quantity=state["max_qty"],
+        below_threshold=state["low_stock"] or None,
+    )
+    context = {
+        "page": page,
+        "state": state,
+        "url_args": url_args,
+        "links": page_links(page),
+        "sortable": SORTABLE,
+        "categories": category_names(),
+        "locations": location_names(),
+        "per_page_choices": PER_PAGE_CHOICES,
+    }
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    if partial and request.headers.get("HX-Target") == "inventory-results":
+        return render_template("items/_results.html", oob=True, **context)
+    return render_template("items/index.html", **context)
+
+
+@bp.post("/<int:item_id>/quick")
+@require(Permission.STOCK_MOVE)
+def quick_move(item_id: int):
+    """Restock or withdraw from a list row; answers the re-rendered row (errors shown in it)."""
+    form = QuickMoveForm()
+    status, error, done = 200, None, None
+    if form.validate():
+        move = stock.restock if form.op.data == "restock" else stock.withdraw
+        try:
+            move(item_id, form.quantity.data, actor=current_actor())
+            done = f"{'Restocked' if form.op.data == 'restock' else 'Withdrew'} {form.quantity.data}."
+        except DomainError as exc:
+            status, error = exc.status, exc.message
+            if exc.status == 404:
+                raise
+    else:
+        status, error = 422, " ".join(form.quantity.errors or form.op.errors)
+    item = items.get_item(item_id)
+    return (
+        render_template(
+            "items/_row.html",
+            item=item,
+            categories=category_names(),
+            locations=location_names(),
+            row_error=error,
+            row_done=done,
+            typed=request.form.get("quantity", "") if error else "",
+        ),
+        status,
+    )

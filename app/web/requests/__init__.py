@@ -1,0 +1,161 @@
+"""Requests: "my requests", the managers' approval queue, and a request's detail with its history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.auth import current_actor
+from app.errors import DomainError, InsufficientStock
+from app.models import RequestState
+from app.permissions import Permission, can, require
+from app.services import requests
+from app.web.common import int_arg, page_links
+
+bp = Blueprint("requests", __name__, url_prefix="/requests")
+
+VIEWS = ("queue", "all", "mine")
+
+
+class DecideForm(FlaskForm):
+    """Approve, cancel and fulfil carry only the CSRF token (and an optional note)."""
+
+    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[DataRequired("Give a reason."), Length(max=2000)])
+
+
+@bp.get("")
+@require(Permission.REQUESTS_SUBMIT)
+def index():
+    actor = current_actor()
+    manager = can(actor, Permission.REQUESTS_READ_ALL)
+    view = request.args.get("view") or ("queue" if manager else "mine")
+    if view not in VIEWS or (not manager and view != "mine"):
+        view = "mine"
+    state = request.args.get("state") or None
+    if state not in {s.value for s in RequestState}:
+        state = None
+    if view == "queue":
+        state = RequestState.SUBMITTED.value
+    page = requests.list_requests(
+        actor,
+        state=state,
+        mine=view == "mine",
+        order="asc" if view == "queue" else "desc",  # the queue: oldest first
+        page=int_arg("page", 1, minimum=1),
+        per_page=25,
+    )
+    described = [requests.describe(r) for r in page.items]
+    return render_template(
+        "requests/index.html",
+        page=page,
+        rows=described,
+        view=view,
+        state=state,
+        states=[s.value for s in RequestState],
+        manager=manager,
+        links=page_links(page),
+        form=DecideForm(),
+    )
+
+
+@bp.get("/<int:request_id>")
+@require(Permission.REQUESTS_SUBMIT)
+def detail(request_id: int):
+    return _detail(request_id)
+
+
+def _detail(request_id: int, reject_form: RejectForm | None = None, status: int = 200):
+    actor = current_actor()
+    req = requests.describe(requests.get_request(request_id, viewer=actor))
+    return (
+        render_template(
+            "requests/detail.html",
+            req=req,
+            form=DecideForm(),
+            reject_form=reject_form or RejectForm(),
+            may_decide=can(actor, Permission.REQUESTS_DECIDE) and req.state == RequestState.SUBMITTED,
+            may_cancel=req.author_id == actor.id and req.state == RequestState.SUBMITTED,
+            may_fulfil=req.state == RequestState.APPROVED
+            and (req.author_id == actor.id or can(actor, Permission.REQUESTS_DECIDE)),
+        ),
+        status,
+    )
+
+
+@bp.post("/<int:request_id>/approve")
+@require(Permission.REQUESTS_DECIDE)
+def approve(request_id: int):
+    if checked(DecideForm()):
+        try:
+            requests.approve(request_id, actor=current_actor())
+            flash(f"Request #{request_id} approved: its stock has moved.", "success")
+        except InsufficientStock as exc:
+            short = "; ".join(
+                f"{s['sku']} at {s['location_name']}: {s['requested']} asked, {s['available']} available"
+                for s in exc.extra.get("shortages", [])
+            )
+            flash(f"Not approved, nothing moved. Short lines: {short}.", "error")
+        except DomainError as exc:
+            flash(exc.message, "error")
+    return redirect(_back(request_id))
+
+
+@bp.post("/<int:request_id>/reject")
+@require(Permission.REQUESTS_DECIDE)
+def reject(request_id: int):
+    form = RejectForm()
+    if not form.validate():
+        return _detail(request_id, form, 422)
+    try:
+        requests.reject(request_id, actor=current_actor(), reason=form.reason.data)
+        flash(f"Request #{request_id} rejected.", "success")
+    except DomainError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("requests.detail", request_id=request_id))
+
+
+@bp.post("/<int:request_id>/cancel")
+@require(Permission.REQUESTS_SUBMIT)
+def cancel(request_id: int):
+    form = DecideForm()
+    if checked(form):
+        try:
+            requests.cancel(request_id, actor=current_actor(), note=form.note.data)
+            flash(f"Request #{request_id} cancelled.", "success")
+        except DomainError as exc:
+            flash(exc.message, "error")
+    return redirect(url_for("requests.detail", request_id=request_id))
+
+
+@bp.post("/<int:request_id>/fulfil")
+@require(Permission.REQUESTS_SUBMIT)
+def fulfil(request_id: int):
+    form = DecideForm()
+    if checked(form):
+        try:
+            requests.fulfil(request_id, actor=current_actor(), note=form.note.data)
+            flash(f"Request #{request_id} marked fulfilled.", "success")
+        except DomainError as exc:
+            flash(exc.message, "error")
+    return redirect(url_for("requests.detail", request_id=request_id))
+
+
+def checked(form: FlaskForm) -> bool:
+    """Validate a button's form; say so when it fails (an expired page's CSRF token, mostly)."""
+    if form.validate():
+        return True
+    flash(" ".join(e for errors in form.errors.values() for e in errors) or "The form expired; try again.", "error")
+    return False
+
+
+def _back(request_id: int) -> str:
+    """Approving from the queue returns to the queue; from the detail page, to the detail."""
+    if request.form.get("from") == "queue":
+        return url_for("requests.index", view="queue")
+    return url_for("requests.detail", request_id=request_id)

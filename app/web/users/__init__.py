@@ -1,0 +1,127 @@
+"""Accounts (managers): list, create, change role, activate/deactivate, a user's activity."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from app.auth import current_actor
+from app.errors import DomainError, NotFound
+from app.models import Role
+from app.permissions import Permission, can, require
+from app.services import logs, users
+from app.web.common import apply_error, int_arg, page_links
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+def role_choices() -> list[tuple[str, str]]:
+    roles = [Role.STAFF, Role.MANAGER] + ([Role.ADMIN] if can(current_actor(), Permission.USERS_MANAGE_ADMINS) else [])
+    return [(r.value, r.value.title()) for r in roles]
+
+
+class UserForm(FlaskForm):
+    full_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired(),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter a valid email address."),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    role = SelectField("Role")
+
+
+class ChangeForm(FlaskForm):
+    role = SelectField("Role", validate_choice=False)
+
+
+def _render(form: UserForm, status: int = 200):
+    page = users.list_users(page=int_arg("page", 1, minimum=1), per_page=50)
+    return (
+        render_template(
+            "users/index.html", page=page, links=page_links(page), form=form, change=ChangeForm(), roles=role_choices()
+        ),
+        status,
+    )
+
+
+@bp.get("")
+@require(Permission.USERS_READ)
+def index():
+    form = UserForm(formdata=None)
+    form.role.choices = role_choices()
+    return _render(form)
+
+
+@bp.post("")
+@require(Permission.USERS_MANAGE)
+def create():
+    form = UserForm()
+    form.role.choices = role_choices()
+    if form.validate():
+        try:
+            user = users.create_user(
+                email=form.email.data,
+                password=form.password.data,
+                full_name=form.full_name.data,
+                role=form.role.data,
+                actor=current_actor(),
+            )
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(f"Created {user.role} {user.email}.", "success")
+            return redirect(url_for("users.index"))
+    return _render(form, 422)
+
+
+def _change(user_id: int, changes: dict, done: str):
+    try:
+        user = users.update_user(user_id, changes, actor=current_actor())
+    except NotFound:
+        raise
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(done.format(user=user), "success")
+    return redirect(
+        request.form.get("back") if request.form.get("back", "").startswith("/users") else url_for("users.index")
+    )
+
+
+@bp.post("/<int:user_id>/role")
+@require(Permission.USERS_MANAGE)
+def change_role(user_id: int):
+    role = request.form.get("role", "")
+    if role not in {r.value for r in Role}:
+        flash("Choose a valid role.", "error")
+        return redirect(url_for("users.index"))
+    return _change(user_id, {"role": role}, "{user.email} is now " + role + ".")
+
+
+@bp.post("/<int:user_id>/active")
+@require(Permission.USERS_MANAGE)
+def set_active(user_id: int):
+    active = request.form.get("active") == "1"
+    return _change(user_id, {"is_active": active}, "{user.email} " + ("reactivated." if active else "deactivated."))
+
+
+@bp.get("/<int:user_id>")
+@require(Permission.USERS_READ)
+def detail(user_id: int):
+    user = users.get_user(user_id)
+    page = logs.list_logs(user_id=user_id, page=int_arg("page", 1, minimum=1), per_page=50)
+    return render_template(
+        "users/detail.html",
+        user=user,
+        page=page,
+        links=page_links(page),
+        labels=logs.labels_for(page.items),
+        change=ChangeForm(),
+        roles=role_choices(),
+    )

@@ -1,0 +1,165 @@
+"""Integrity checks after the run, the targets, the printed table and the JSON file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def brief(r: dict) -> str:
+    return f"{r['rps']:>8.1f} req/s  p50 {r['p50_ms']:.1f}  p95 {r['p95_ms']:.1f}  p99 {r['p99_ms']:.1f} ms  {r['statuses']}"
+
+
+def integrity_checks(url: str) -> dict:
+    """No negative stock, ledger sums equal levels, item totals equal levels, counters equal a scan."""
+    queries = {
+        "negative_levels": "SELECT count(*) FROM stock_levels WHERE quantity < 0",
+        "negative_items": "SELECT count(*) FROM items WHERE quantity < 0",
+        "ledger_vs_levels_mismatches": """
+            SELECT count(*) FROM (SELECT item_id, location_id, sum(delta) AS s FROM inventory_logs
+                                  WHERE location_id IS NOT NULL GROUP BY item_id, location_id) l
+            FULL JOIN stock_levels sl USING (item_id, location_id)
+            WHERE COALESCE(l.s, 0) <> COALESCE(sl.quantity, 0)""",
+        "item_total_vs_levels_mismatches": """
+            SELECT count(*) FROM items i JOIN (SELECT item_id, sum(quantity) AS q FROM stock_levels GROUP BY item_id) s
+            ON s.item_id = i.id WHERE s.q <> i.quantity""",
+        "counter_mismatches": """
+            SELECT count(*) FROM (
+              SELECT category_key, sum(item_count) n, sum(total_units) u, sum(total_value) v, sum(low_stock_count) low
+              FROM category_stats GROUP BY category_key HAVING sum(item_count) > 0) c
+            FULL JOIN (
+              SELECT COALESCE(category_id, 0) AS category_key, count(*) n, sum(quantity) u, sum(quantity * price) v,
+                     count(*) FILTER (WHERE quantity < low_stock_threshold) low
+              FROM items WHERE NOT is_deleted GROUP BY 1) s USING (category_key)
+            WHERE (c.n, c.u, c.v, c.low) IS DISTINCT FROM (s.n, s.u, s.v, s.low)""",
+        "hot_set_withdrawals": "SELECT count(*) FROM inventory_logs WHERE item_id <= 100 AND action = 'withdraw' AND created_at > now() - interval '1 day'",
+        "hot_set_units_left": "SELECT sum(quantity) FROM items WHERE id <= 100",
+        "hot_set_items_at_zero": "SELECT count(*) FROM items WHERE id <= 100 AND quantity = 0",
+    }
+    conn = psycopg2.connect(url)
+    figures = {}
+    with conn.cursor() as cur:
+        for name, sql in queries.items():
+            cur.execute(sql)
+            figures[name] = int(cur.fetchone()[0] or 0)
+    conn.close()
+    figures["ok"] = not any(figures[k] for k in queries if "negative" in k or "mismatch" in k)
+    return figures
+
+
+def _commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        return head + ("+uncommitted" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _pg_version(url: str) -> str:
+    conn = psycopg2.connect(url)
+    with conn.cursor() as cur:
+        cur.execute("SHOW server_version")
+        version = cur.fetchone()[0]
+    conn.close()
+    return version
+
+
+def targets(scenarios: dict, raw: dict, checks: dict, rss: dict) -> list[dict]:
+    def fig(name: str, kind: str, key: str):
+        return scenarios.get(name, {}).get(kind, {}).get(key)
+
+    rows = []
+
+    def target(label: str, value, limit, *, at_least: bool = False, unit: str = "ms") -> None:
+        met = None if value is None else (value >= limit if at_least else value <= limit)
+        rows.append({"target": label, "value": value, "limit": limit, "unit": unit, "met": met})
+
+    for name in ("search_name", "search_sku"):
+        target(f"{name} p95 (low load) <= 50 ms", fig(name, "low", "p95_ms"), 50)
+    for name in ("filtered_p1", "filtered_p2000"):
+        target(f"{name} p95 (low load) <= 50 ms", fig(name, "low", "p95_ms"), 50)
+    target("item_detail p95 (low load) <= 20 ms", fig("item_detail", "low", "p95_ms"), 20)
+    target("dashboard_summary p95 (low load) <= 30 ms", fig("dashboard_summary", "low", "p95_ms"), 30)
+    target("withdraw_1 median (1 client) <= 8 ms", fig("withdraw_1", "low", "p50_ms"), 8)
+    hello, moves = fig("hello_world", "saturated", "rps"), fig("movements_mixed", "saturated", "rps")
+    share = round(100 * moves / hello, 1) if hello and moves else None
+    target("saturated movements >= 30% of hello world", share, 30, at_least=True, unit="%")
+    target("zero oversell (no negative stock, ledger = levels)", 0 if checks["ok"] else 1, 0, unit="problems")
+    for name in ("filtered_p1", "search_sku", "item_detail"):
+        http, sql = fig(name, "low", "p50_ms"), raw.get(name, {}).get("p50_ms")
+        overhead = round(http - sql, 2) if http is not None and sql is not None else None
+        target(f"{name} app overhead over raw SQL (median) <= 3 ms", overhead, 3)
+    workers = [v for k, v in rss.items() if k.startswith("worker") and isinstance(v, float)]
+    target("web worker RSS after the run <= 120 MB", max(workers) if workers else None, 120, unit="MB")
+    return rows
+
+
+def assemble(cfg: dict, load: dict, plan: list, raw: dict, checks: dict, rss: dict, page_exists: bool) -> dict:
+    scenarios = {s.name: {"notes": s.notes, **s.results} for s in plan}
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "items": cfg["items"],
+        "ledger_rows_loaded": cfg["items"] * 5,
+        "cores": os.cpu_count(),
+        "git_commit": _commit(),
+        "postgresql": _pg_version(cfg["url"]),
+        "seconds_per_run": cfg["duration"],
+        "server": "gunicorn -c gunicorn.conf.py wsgi:app (Procfile web line), APP_ENV=production, gthread",
+        "load": load,
+        "items_page_available": page_exists,
+        "only": cfg["only"],
+        "scenarios": scenarios,
+        "raw_sql": raw,
+        "checks": checks,
+        "rss_mb": rss,
+        "targets": targets(scenarios, raw, checks, rss),
+    }
+
+
+def write(result: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    partial = "-partial" if result.get("only") else ""
+    path = RESULTS / f"{result['date'][:10]}-{result['items']}{partial}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    return path
+
+
+def print_table(result: dict) -> None:
+    print(
+        f"\n{result['items']:,} items, {result['cores']} cores, commit {result['git_commit'][:12]}, PostgreSQL {result['postgresql']}"
+    )
+    if "seconds_total" in result["load"]:
+        print(f"Load: {result['load']['seconds_total']} s {result['load']['steps']}")
+    header = f"{'scenario':<20}{'clients':>8}{'req/s':>10}{'p50':>8}{'p95':>8}{'p99':>8}{'raw SQL p50':>13}  statuses"
+    print(header + "\n" + "-" * len(header))
+    for name, data in result["scenarios"].items():
+        for kind in ("low", "saturated"):
+            r = data.get(kind)
+            if not r:
+                continue
+            raw = result["raw_sql"].get(name, {}).get("p50_ms") if kind == "low" else None
+            raw_text = f"{raw:.2f}" if raw is not None else ""
+            print(
+                f"{name:<20}{r['clients']:>8}{r['rps']:>10.1f}{r['p50_ms']:>8.1f}{r['p95_ms']:>8.1f}{r['p99_ms']:>8.1f}{raw_text:>13}  {r['statuses']}"
+            )
+    if not result["items_page_available"]:
+        print("items_page_html: not available (no /items page or login failed)")
+    print(f"\nChecks: {result['checks']}")
+    print(f"RSS (MB): {result['rss_mb']}")
+    print("\nTargets:")
+    for t in result["targets"]:
+        verdict = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
+        print(f"  {verdict:<7} {t['target']}: {t['value']} {t['unit']}")

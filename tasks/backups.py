@@ -1,0 +1,17 @@
+"""Backup task: beat enqueues it; a failure is recorded and emailed to the admins."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from app import jobs
+from app.services import backups
+
+
+@shared_task(name="tasks.backups.run_backup")
+def run_backup() -> dict:
+    """Back up the database now; returns the recorded outcome."""
+    record = backups.run_backup()
+    if record.outcome == "failure":
+        jobs.enqueue("tasks.email.send_backup_failure", record.id)
+    return {"id": record.id, "outcome": record.outcome, "location": record.location, "error": record.error}

@@ -1,0 +1,155 @@
+"""The role matrix: every /api/v1 endpoint × anonymous, staff, manager, admin, from ONE table."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tests.api.conftest import PASSWORD, World, build_world, error_of
+
+pytestmark = pytest.mark.core
+
+ROLES = (None, "staff", "manager", "admin")
+OK = "allowed"  # neither 401 nor 403 (and, with the valid bodies below, a 2xx)
+
+# Expected outcome for (anonymous, staff, manager, admin).
+PUBLIC = (OK, OK, OK, OK)
+SIGNED_IN = (401, OK, OK, OK)
+STAFF_UP = (401, OK, OK, OK)
+MANAGER_UP = (401, 403, OK, OK)
+
+# (method, path template as in app.url_map, body builder or None, expected per role)
+MATRIX = [
+    ("GET", "/api/v1/openapi.json", None, PUBLIC),
+    ("POST", "/api/v1/auth/login", lambda w: {"email": w.user_email, "password": PASSWORD}, PUBLIC),
+    ("POST", "/api/v1/auth/refresh", lambda w: {"refresh_token": w.refresh_token}, PUBLIC),
+    ("GET", "/api/v1/auth/me", None, SIGNED_IN),
+    (
+        "POST",
+        "/api/v1/auth/register",
+        lambda w: {"email": "new.person@example.com", "password": PASSWORD, "full_name": "New Person", "role": "staff"},
+        MANAGER_UP,
+    ),
+    ("GET", "/api/v1/users", None, MANAGER_UP),
+    ("GET", "/api/v1/users/<int:user_id>", None, MANAGER_UP),
+    ("PATCH", "/api/v1/users/<int:user_id>", lambda w: {"full_name": "Renamed Person"}, MANAGER_UP),
+    ("GET", "/api/v1/users/<int:user_id>/activity", None, MANAGER_UP),
+    ("GET", "/api/v1/items", None, STAFF_UP),
+    (
+        "POST",
+        "/api/v1/items",
+        lambda w: {"sku": "NEW-1", "name": "New thing", "location_id": w.location_id},
+        MANAGER_UP,
+    ),
+    ("GET", "/api/v1/items/<int:item_id>", None, STAFF_UP),
+    (
+        "PUT",
+        "/api/v1/items/<int:item_id>",
+        lambda w: {"sku": "SKU-PUT", "name": "Replaced", "location_id": w.location_id, "version": 1},
+        MANAGER_UP,
+    ),
+    ("PATCH", "/api/v1/items/<int:item_id>", lambda w: {"description": "Edited by anyone", "version": 1}, STAFF_UP),
+    ("DELETE", "/api/v1/items/<int:item_id>", None, MANAGER_UP),
+    ("POST", "/api/v1/items/<int:item_id>/restock", lambda w: {"quantity": 2}, STAFF_UP),
+    ("POST", "/api/v1/items/<int:item_id>/withdraw", lambda w: {"quantity": 2}, STAFF_UP),
+    (
+        "POST",
+        "/api/v1/items/<int:item_id>/transfer",
+        lambda w: {"from_location_id": w.location_id, "to_location_id": w.location2_id, "quantity": 2},
+        STAFF_UP,
+    ),
+    (
+        "POST",
+        "/api/v1/items/<int:item_id>/adjust",
+        lambda w: {"location_id": w.location_id, "counted_quantity": 7, "note": "Stock-take"},
+        MANAGER_UP,
+    ),
+    ("GET", "/api/v1/logs/item/<int:item_id>", None, STAFF_UP),
+    ("GET", "/api/v1/categories", None, STAFF_UP),
+    ("POST", "/api/v1/categories", lambda w: {"name": "Brand new category"}, MANAGER_UP),
+    ("PUT", "/api/v1/categories/<int:category_id>", lambda w: {"name": "Renamed category"}, MANAGER_UP),
+    ("DELETE", "/api/v1/categories/<int:category_id>", None, MANAGER_UP),
+    ("GET", "/api/v1/locations", None, STAFF_UP),
+    ("POST", "/api/v1/locations", lambda w: {"name": "Brand new location", "address": "1 Road"}, MANAGER_UP),
+    ("PUT", "/api/v1/locations/<int:location_id>", lambda w: {"name": "Renamed location"}, MANAGER_UP),
+    ("DELETE", "/api/v1/locations/<int:location_id>", None, MANAGER_UP),
+    ("GET", "/api/v1/logs", None, MANAGER_UP),
+    ("GET", "/api/v1/alerts", None, MANAGER_UP),
+    ("PATCH", "/api/v1/alerts/<int:alert_id>/acknowledge", None, MANAGER_UP),
+    ("GET", "/api/v1/dashboard/summary", None, STAFF_UP),
+    ("GET", "/api/v1/dashboard/category-breakdown", None, STAFF_UP),
+    # Carts and requests: the world gives the caller a cart line and their own submitted request.
+    ("GET", "/api/v1/carts/current/lines", None, STAFF_UP),
+    ("POST", "/api/v1/carts/current/lines", lambda w: {"item_id": w.item_id, "quantity": 1}, STAFF_UP),
+    ("DELETE", "/api/v1/carts/current/lines", None, STAFF_UP),
+    ("PATCH", "/api/v1/carts/current/lines/<int:line_id>", lambda w: {"quantity": 2}, STAFF_UP),
+    ("DELETE", "/api/v1/carts/current/lines/<int:line_id>", None, STAFF_UP),
+    ("POST", "/api/v1/carts/current/submit", lambda w: {"kind": "pick"}, STAFF_UP),
+    ("GET", "/api/v1/requests", None, STAFF_UP),
+    ("GET", "/api/v1/requests/<int:request_id>", None, STAFF_UP),
+    ("POST", "/api/v1/requests/<int:request_id>/approve", None, MANAGER_UP),
+    ("POST", "/api/v1/requests/<int:request_id>/reject", lambda w: {"reason": "Not needed"}, MANAGER_UP),
+    ("POST", "/api/v1/requests/<int:request_id>/cancel", lambda w: {}, STAFF_UP),
+    ("POST", "/api/v1/requests/<int:request_id>/fulfil", lambda w: {}, STAFF_UP),
+]
+
+# DELETE of a category/location that holds items is a 409; point those rows at empty ones.
+SPARE_IDS = {
+    ("DELETE", "/api/v1/categories/<int:category_id>"): {"category_id": "spare_category_id"},
+    ("DELETE", "/api/v1/locations/<int:location_id>"): {"location_id": "spare_location_id"},
+    ("POST", "/api/v1/requests/<int:request_id>/fulfil"): {"request_id": "approved_request_id"},
+}
+
+
+def _path(method: str, template: str, world) -> str:
+    args = world.path_args()
+    for name, attr in SPARE_IDS.get((method, template), {}).items():
+        args[name] = getattr(world, attr)
+    path = template
+    for name, value in args.items():
+        path = path.replace(f"<int:{name}>", str(value))
+    assert "<" not in path, f"no id for {template}"
+    return path
+
+
+def _placeholder_world() -> World:
+    return World(**{f.name: 1 if f.type in (int, "int") else "nobody@example.com" for f in dataclasses.fields(World)})
+
+
+def test_matrix_covers_every_api_endpoint(app):
+    rules = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    rows = [(method, template) for method, template, _body, _expected in MATRIX]
+    assert len(rows) == len(set(rows)), "a row appears twice"
+    assert rules - set(rows) == set(), "endpoints with no row in MATRIX"
+    assert set(rows) - rules == set(), "rows for endpoints that do not exist"
+
+
+CASES = [
+    pytest.param(method, template, body, role, expected[index], id=f"{method} {template} as {role or 'anonymous'}")
+    for method, template, body, expected in MATRIX
+    for index, role in enumerate(ROLES)
+]
+
+
+@pytest.mark.parametrize(("method", "template", "body", "role", "expected"), CASES)
+def test_role_matrix(app, factory, api, method, template, body, role, expected):
+    caller = api.users.get(role) if role else None
+    if role:
+        api.as_(role)
+        caller = api.users[role]
+    # The role check runs before any lookup, so a refusal needs no real objects behind the ids.
+    world = build_world(app, factory, actor=caller) if expected == OK else _placeholder_world()
+    response = api.call(method, _path(method, template, world), role, json=body(world) if body else None)
+    if expected == OK:
+        assert response.status_code not in (401, 403), response.get_json()
+        assert 200 <= response.status_code < 300, response.get_json()
+    else:
+        assert response.status_code == expected, response.get_json()
+        error = error_of(response)
+        assert error["code"] == {401: "unauthorized", 403: "forbidden"}[expected]

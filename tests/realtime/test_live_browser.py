@@ -1,0 +1,73 @@
+"""Two people in two browsers on two web processes: one restocks, the other sees it live."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PASSWORD = "password123"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (`make install-system` installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def logged_in_page(browser, base_url: str, email: str):
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"^(?!.*/login)"))
+    return page
+
+
+def test_restock_in_one_browser_shows_toast_and_quantity_in_the_other(cluster, factory, browser):
+    from playwright.sync_api import expect
+
+    item = factory.item(quantity=10, name="Widget A", low_stock_threshold=0)
+    factory.user("manager", email="john@example.com", password=PASSWORD)
+    factory.user("staff", email="watcher@example.com", password=PASSWORD)
+
+    watcher = logged_in_page(browser, cluster.b.url, "watcher@example.com")
+    watcher.goto(f"/items?q={item.sku}")
+    expect(watcher.locator("#live-indicator")).to_have_attribute("data-state", "connected")
+    row_quantity = watcher.locator(f"#item-row-{item.id} [data-field=quantity]")
+    expect(row_quantity).to_have_text("10")
+    watcher.evaluate("window.stillTheSamePage = true")
+
+    john = logged_in_page(browser, cluster.a.url, "john@example.com")
+    john.goto(f"/items/{item.id}")
+    john.fill("#restock-form input[name='restock-quantity']", "90")
+    john.click("#restock-form button[type=submit]")
+    expect(john.locator("main [data-field=quantity]").first).to_have_text("100")
+
+    expect(watcher.locator("#toasts .toast")).to_have_text("Widget A restocked: 10 → 100 units by john@example.com")
+    expect(row_quantity).to_have_text("100")
+    assert watcher.evaluate("window.stillTheSamePage === true")  # updated in place, not reloaded
+    watcher.context.close()
+    john.context.close()
