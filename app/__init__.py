@@ -86,6 +86,9 @@ def register_request_id(app: Flask) -> None:
     def assign_request_id() -> None:
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if valid.match(given) else uuid.uuid4().hex
+        # g lives on the app context, which a request reuses when one is already pushed
+        # (tests, CLI): never let one request's caller carry over to the next.
+        g.pop("actor", None)
 
     @app.after_request
     def echo_request_id(response):

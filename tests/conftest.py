@@ -69,6 +69,8 @@ def app(database_url: str, tmp_path_factory):
 
     settings = TestingConfig()
     settings.WTF_CSRF_ENABLED = True
+    # Tasks enqueued by the suite land in a broker under pytest's tmp dir (pruned by pytest).
+    settings.CELERY_BROKER_DIR = str(tmp_path_factory.mktemp("celery-broker"))
     app = create_app(settings)
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
     with app.app_context():

@@ -10,7 +10,9 @@ import pytest
 from tests.browser.launch import CHROMIUM, launch
 
 
-@pytest.fixture(scope="session")
+# Module scope: only one Playwright sync driver may be open at a time in a process, and
+# other test folders (tests/realtime) start their own.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make install-system` installs Debian's chromium package")
