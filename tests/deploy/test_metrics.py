@@ -15,24 +15,8 @@ from app.metrics import parse_networks
 from app.models import User
 from app.services import stock
 from app.services.uow import unit_of_work
+from tests.deploy.conftest import CONTRACT_METRICS
 from tests.deploy.promtext import LOOPBACK, parse, scrape, total, value
-
-CONTRACT = {
-    "flask_http_request_duration_seconds_bucket",
-    "flask_http_request_total",
-    "inventory_active_items",
-    "inventory_units",
-    "inventory_value",
-    "inventory_low_stock_items",
-    "inventory_critical_stock_items",
-    "inventory_unacknowledged_alerts",
-    "inventory_stock_movements_total",
-    "inventory_socketio_clients",
-    "inventory_celery_tasks_total",
-    "inventory_celery_workers_online",
-    "inventory_beat_last_tick_timestamp_seconds",
-    "inventory_backup_last_success_timestamp_seconds",
-}
 
 
 @pytest.fixture()
@@ -52,7 +36,7 @@ def test_metrics_export_every_contract_family(fresh, client):
     declared = {line.split()[2] for line in text.splitlines() if line.startswith("# TYPE")}
     samples = {name for family in parse(text).values() for name in (s.name for s in family.samples)}
     assert {"inventory_celery_tasks_total", "inventory_backup_last_success_timestamp_seconds"} <= declared
-    missing = {name for name in CONTRACT if name not in samples and name not in declared}
+    missing = {name for name in CONTRACT_METRICS if name not in samples and name not in declared}
     assert not missing
 
 
