@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask, g, request
-from flask_jwt_extended import create_access_token, create_refresh_token, decode_token, verify_jwt_in_request
-from flask_jwt_extended import get_jwt_identity
+from flask_jwt_extended import (
+    create_access_token,
+    create_refresh_token,
+    decode_token,
+    get_jwt_identity,
+    verify_jwt_in_request,
+)
 from flask_jwt_extended.exceptions import JWTExtendedException
 from flask_login import current_user
 from jwt import ExpiredSignatureError, PyJWTError

@@ -119,9 +119,9 @@ def handle_domain_error(exc: DomainError):
 
 def _redirect_to_login():
     """Pages: send the visitor to the login form, coming back here afterwards (htmx: a full reload)."""
-    from flask import redirect, url_for
-
     from urllib.parse import urlsplit
+
+    from flask import redirect, url_for
 
     if request.headers.get("HX-Request"):
         current = urlsplit(request.headers.get("HX-Current-URL", ""))

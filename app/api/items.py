@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from app.auth import current_actor
 from app.errors import Conflict, DuplicateRequest, ValidationFailed
 from app.permissions import Permission, require
+from app.schemas.common import PageQuerySchema
 from app.schemas.item import (
     AdjustSchema,
     ItemCreateSchema,
@@ -14,7 +15,6 @@ from app.schemas.item import (
     ItemPatchSchema,
     ItemPutSchema,
     ItemQuerySchema,
-
     ItemView,
     MovementSchema,
     RestockSchema,
@@ -22,7 +22,6 @@ from app.schemas.item import (
     WithdrawSchema,
     dump_item_page,
 )
-from app.schemas.common import PageQuerySchema
 from app.schemas.log import LogPageSchema
 from app.services import idempotency, items, stock
 from app.services.idempotency import IdempotencyKey
@@ -41,6 +40,10 @@ IDEMPOTENCY_DOC = {
         }
     ]
 }
+
+
+# One instance, reused: building a schema (and its nested ones) costs more than dumping with it.
+MOVEMENT_SCHEMA = MovementSchema()
 
 
 def blueprints() -> list[Blueprint]:
@@ -166,7 +169,7 @@ def item_logs(query: dict, item_id: int):
 
 
 def _detail(item) -> ItemView:
-    return ItemView(item, stock=items.stock_by_location(item.id))
+    return ItemView(item, stock=stock.stock_by_location(item.id))
 
 
 def _update(item_id: int, body: dict, *, partial: bool) -> ItemView:
@@ -176,7 +179,9 @@ def _update(item_id: int, body: dict, *, partial: bool) -> ItemView:
         try:
             version = int(tags[0].strip('"W/')) if tags else None
         except ValueError:
-            raise ValidationFailed("If-Match must carry the item's version number.", fields={"If-Match": ["Not a version."]})
+            raise ValidationFailed(
+                "If-Match must carry the item's version number.", fields={"If-Match": ["Not a version."]}
+            )
     item = items.update_item(item_id, body, actor=current_actor(), expected_version=version, partial=partial)
     return _detail(item)
 
@@ -193,10 +198,10 @@ def _move(body: dict, run: Callable) -> object:
         movement: Movement = run(actor, key)
     except DuplicateRequest:
         return _replay(idempotency.find(actor.id, key))
-    answer = MovementSchema().dump(
+    answer = MOVEMENT_SCHEMA.dump(
         ItemView(
             movement.item,
-            stock=items.stock_by_location(movement.item.id),
+            stock=movement.stock,
             movements=movement.logs,
             alert_id=movement.alert.id if movement.alert else None,
         )
@@ -213,5 +218,3 @@ def _replay(record) -> object:
     response.status_code = record.status_code or 200
     response.headers["Idempotent-Replayed"] = "true"
     return response
-
-

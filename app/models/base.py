@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-
 _frozen_now: ContextVar[datetime | None] = ContextVar("frozen_now", default=None)
 
 

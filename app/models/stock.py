@@ -29,6 +29,9 @@ class StockLevel(db.Model):
     quantity: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
 
+    # Not a column: the location's name, filled in by the stock service when it locks the row.
+    location_name = None
+
     __table_args__ = (
         sa.UniqueConstraint("item_id", "location_id", name="uq_stock_levels_item_location"),
         sa.CheckConstraint("quantity >= 0", name="quantity_non_negative"),

@@ -8,33 +8,62 @@ import sqlalchemy as sa
 
 from app.errors import DuplicateValue, InUse, NotFound
 from app.extensions import db
-from app.models import Category, Item, Location, StockLevel
+from app.models import Category, CategoryStat, Item, Location, StockLevel
 from app.models.base import utcnow
 from app.services.uow import unit_of_work
 
 
 def list_categories() -> list[tuple[Category, int]]:
-    """Every category with its number of active items."""
+    """Every category with its number of active items (from the maintained counters)."""
     counts = (
-        sa.select(Item.category_id, sa.func.count(Item.id).label("n"))
-        .where(Item.is_deleted.is_(False))
-        .group_by(Item.category_id)
+        sa.select(CategoryStat.category_key, sa.func.sum(CategoryStat.item_count).label("n"))
+        .group_by(CategoryStat.category_key)
         .subquery()
     )
     rows = db.session.execute(
         sa.select(Category, sa.func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.category_id == Category.id)
+        .outerjoin(counts, counts.c.category_key == Category.id)
         .order_by(Category.name)
     ).all()
-    return [(category, count) for category, count in rows]
+    return [(category, int(count)) for category, count in rows]
 
 
 def list_locations() -> list[tuple[Location, int]]:
-    """Every live location with its number of active items (home here or holding stock here)."""
+    """Every live location with its number of active items (home here or holding stock here).
+
+    One grouped statement for all locations (an item counts once per location even when
+    it is both homed and stocked there).
+    """
+    placements = sa.union(
+        sa.select(Item.location_id.label("location_id"), Item.id.label("item_id")).where(sa.not_(Item.is_deleted)),
+        sa.select(StockLevel.location_id, StockLevel.item_id)
+        .join(Item, Item.id == StockLevel.item_id)
+        .where(StockLevel.quantity > 0, sa.not_(Item.is_deleted)),
+    ).subquery()
+    counts = (
+        sa.select(placements.c.location_id, sa.func.count().label("n")).group_by(placements.c.location_id).subquery()
+    )
     rows = db.session.execute(
-        sa.select(Location).where(Location.deleted_at.is_(None)).order_by(Location.name)
-    ).scalars().all()
-    return [(location, location_item_count(location.id)) for location in rows]
+        sa.select(Location, sa.func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.location_id == Location.id)
+        .where(Location.deleted_at.is_(None))
+        .order_by(Location.name)
+    ).all()
+    return [(location, int(count)) for location, count in rows]
+
+
+def category_names() -> dict[int, str]:
+    """Category id -> name, alphabetically (for menus and labels; no counting)."""
+    return dict(db.session.execute(sa.select(Category.id, Category.name).order_by(Category.name)).all())
+
+
+def location_names() -> dict[int, str]:
+    """Live location id -> name, alphabetically (for menus and labels; no counting)."""
+    return dict(
+        db.session.execute(
+            sa.select(Location.id, Location.name).where(Location.deleted_at.is_(None)).order_by(Location.name)
+        ).all()
+    )
 
 
 def get_category(category_id: int) -> Category:
@@ -66,9 +95,6 @@ def location_item_count(location_id: int) -> int:
             Item.is_deleted.is_(False), sa.or_(Item.location_id == location_id, held_here.exists())
         )
     ).scalar_one()
-
-
-
 
 
 def create_category(data: dict[str, Any]) -> Category:

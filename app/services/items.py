@@ -43,16 +43,6 @@ def get_item(item_id: int) -> Item:
     return item
 
 
-def stock_by_location(item_id: int) -> list[dict[str, Any]]:
-    rows = db.session.execute(
-        sa.select(StockLevel.location_id, Location.name, StockLevel.quantity)
-        .join(Location, Location.id == StockLevel.location_id)
-        .where(StockLevel.item_id == item_id)
-        .order_by(Location.name)
-    ).all()
-    return [{"location_id": loc_id, "location_name": name, "quantity": qty} for loc_id, name, qty in rows]
-
-
 def item_filters(
     *,
     search: str | None = None,
@@ -83,18 +73,15 @@ def item_filters(
     return conditions
 
 
-def list_items(
-    *, page: int = 1, per_page: int = 20, sort_by: str = "name", order: str = "asc", **filters: Any
-) -> Page:
+def list_items(*, page: int = 1, per_page: int = 20, sort_by: str = "name", order: str = "asc", **filters: Any) -> Page:
     """One page of active items matching the filters, with the exact total count."""
     conditions = item_filters(**filters)
-    column = SORT_COLUMNS[sort_by]
-    ordering = [column.desc(), Item.id.desc()] if order == "desc" else [column.asc(), Item.id.asc()]
     return paginate_rows(
         Item,
-        sa.select(Item.id).where(*conditions).order_by(*ordering),
-        ordering,
-        _total(conditions, filters),
+        conditions,
+        SORT_COLUMNS[sort_by],
+        descending=order == "desc",
+        total=_total(conditions, filters),
         page=page,
         per_page=per_page,
     )
@@ -104,7 +91,9 @@ def _total(conditions: list, filters: dict[str, Any]) -> int | sa.Select:
     """The maintained counters answer "all", "one category" and "low stock" totals; others are counted."""
     given = {name for name, value in filters.items() if value not in (None, "", False)}
     if given <= {"category_id", "below_threshold"}:
-        return counters.active_count(category_id=filters.get("category_id"), low_stock=bool(filters.get("below_threshold")))
+        return counters.active_count(
+            category_id=filters.get("category_id"), low_stock=bool(filters.get("below_threshold"))
+        )
     return sa.select(sa.func.count(Item.id)).where(*conditions)
 
 
@@ -123,7 +112,9 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
         level = StockLevel(item_id=item.id, location_id=item.location_id, quantity=quantity)
         db.session.add(level)
         item.quantity = quantity
-        stock.record(item, LogAction.CREATE, actor, location_id=item.location_id, before=0, after=quantity, note="Item created")
+        stock.record(
+            item, LogAction.CREATE, actor, location_id=item.location_id, before=0, after=quantity, note="Item created"
+        )
         db.session.flush()
         events.publish("item_created", item_event_payload(item, actor))
         if quantity < item.low_stock_threshold:
@@ -171,7 +162,9 @@ def update_item(
             item.version += 1
             item.updated_at = utcnow()
             note = "Changed " + ", ".join(f"{k}={_show(v)}" for k, v in sorted(changed.items()))
-            stock.record(item, LogAction.UPDATE, actor, location_id=None, before=item.quantity, after=item.quantity, note=note)
+            stock.record(
+                item, LogAction.UPDATE, actor, location_id=None, before=item.quantity, after=item.quantity, note=note
+            )
             db.session.flush()
             events.publish("item_updated", item_event_payload(item, actor, changed=sorted(changed)))
     return item
@@ -184,7 +177,15 @@ def delete_item(item_id: int, *, actor: User) -> None:
         item.is_deleted = True
         item.deleted_at = utcnow()
         item.version += 1
-        stock.record(item, LogAction.DELETE, actor, location_id=None, before=item.quantity, after=item.quantity, note="Item deleted")
+        stock.record(
+            item,
+            LogAction.DELETE,
+            actor,
+            location_id=None,
+            before=item.quantity,
+            after=item.quantity,
+            note="Item deleted",
+        )
         db.session.flush()
         events.publish("item_deleted", item_event_payload(item, actor))
 
@@ -234,5 +235,3 @@ def _show(value: Any) -> str:
         return f"{value:.2f}"
     text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-

@@ -29,24 +29,51 @@ def paginate(query: sa.Select, count_query: sa.Select, *, page: int, per_page: i
 
 
 def paginate_rows(
-    model: type, ids_query: sa.Select, ordering: list, total: int | sa.Select, *, page: int, per_page: int
+    model: type,
+    conditions: list,
+    sort_key: sa.ColumnElement,
+    *,
+    descending: bool,
+    total: int | sa.Select,
+    page: int,
+    per_page: int,
 ) -> Page:
-    """A page found on ids first, then only its rows loaded ("late row lookup").
+    """A page of `model` rows matching `conditions`, ordered by `sort_key` then id.
 
-    `ids_query` selects the ordered primary keys; with a covering index PostgreSQL skips
-    the rows before a deep page inside the index (index-only scan) and reads just
-    `per_page` rows from the table. `total` is a number known already (a maintained
-    counter), or a count query: then the ids come with `count(*) OVER ()`, so the
-    matches (a search's, say) are found once for both the page and its total.
+    With a known `total` (a maintained counter) the page's ids are found first and only
+    its rows loaded ("late row lookup"): with a covering index PostgreSQL skips the rows
+    before a deep page inside the index (index-only scan) and reads just `per_page` rows.
+
+    Otherwise (`total` is a count query) the matches are collected once, as a
+    MATERIALIZED CTE, and both the page and its exact total come from them with
+    `count(*) OVER ()`. Materializing keeps PostgreSQL from walking a sort index over
+    the whole table when it misjudges how many rows a trigram search matches: the
+    window needs every match anyway, so the best plan finds them by the filter's own
+    index, then sorts only those.
     """
     offset = (page - 1) * per_page
+    direction = (lambda column: column.desc()) if descending else (lambda column: column.asc())
     if isinstance(total, int):
         if offset >= total:
             return Page(items=[], total=total, page=page, per_page=per_page)
-        page_ids = ids_query.limit(per_page).offset(offset).scalar_subquery()
-        rows = db.session.execute(sa.select(model).where(model.id.in_(page_ids)).order_by(*ordering)).scalars().all()
+        ordering = [direction(sort_key), direction(model.id)]
+        page_ids = sa.select(model.id).where(*conditions).order_by(*ordering).limit(per_page).offset(offset)
+        rows = db.session.execute(
+            sa.select(model).where(model.id.in_(page_ids.scalar_subquery())).order_by(*ordering)
+        ).scalars()
         return Page(items=list(rows), total=total, page=page, per_page=per_page)
-    found = db.session.execute(ids_query.add_columns(sa.func.count().over()).limit(per_page).offset(offset)).all()
+    matches = (
+        sa.select(model.id.label("id"), sort_key.label("sort_key"))
+        .where(*conditions)
+        .cte("matches")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    found = db.session.execute(
+        sa.select(matches.c.id, sa.func.count().over())
+        .order_by(direction(matches.c.sort_key), direction(matches.c.id))
+        .limit(per_page)
+        .offset(offset)
+    ).all()
     if not found:  # past the end (or nothing matches): the window gave no total
         return Page(items=[], total=db.session.execute(total).scalar_one(), page=page, per_page=per_page)
     by_id = {

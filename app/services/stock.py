@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +25,6 @@ from app.services.idempotency import IdempotencyKey
 from app.services.uow import request_id, take_write_lock, unit_of_work
 
 MAX_QUANTITY = 1_000_000_000
-T = TypeVar("T")
 
 
 @dataclass
@@ -36,6 +35,7 @@ class Movement:
     action: str
     logs: list[InventoryLog] = field(default_factory=list)
     alert: Alert | None = None
+    stock: list[dict[str, Any]] = field(default_factory=list)  # the item's levels after it, read under its lock
 
 
 def restock(
@@ -97,7 +97,10 @@ def transfer(
         item = lock_item(item_id)
         levels = {loc: _lock_level(item, loc) for loc in sorted((from_location_id, to_location_id))}
         _ensure_available(item, levels[from_location_id], quantity)
-        changes = {from_location_id: (levels[from_location_id], -quantity), to_location_id: (levels[to_location_id], quantity)}
+        changes = {
+            from_location_id: (levels[from_location_id], -quantity),
+            to_location_id: (levels[to_location_id], quantity),
+        }
         return _apply(item, changes, LogAction.TRANSFER, actor, note)
 
     return _run(actor, key, work)
@@ -148,7 +151,13 @@ def apply_lines(
             if (item_id, loc) not in levels:
                 levels[(item_id, loc)] = _lock_level(items[item_id], loc)
     shortages = [
-        {"item_id": item_id, "sku": items[item_id].sku, "location_id": src, "requested": qty, "available": levels[(item_id, src)].quantity}
+        {
+            "item_id": item_id,
+            "sku": items[item_id].sku,
+            "location_id": src,
+            "requested": qty,
+            "available": levels[(item_id, src)].quantity,
+        }
         for (item_id, src), qty in needed.items()
         if levels[(item_id, src)].quantity < qty
     ]
@@ -189,13 +198,16 @@ def lock_item(item_id: int) -> Item:
 
 
 def _lock_level(item: Item, location_id: int) -> StockLevel:
-    level = db.session.execute(
-        sa.select(StockLevel)
+    """Lock (or create) the item's level at a location; `level.location_name` is set for events."""
+    found = db.session.execute(
+        sa.select(StockLevel, Location.name)
+        .join(Location, Location.id == StockLevel.location_id)
         .where(StockLevel.item_id == item.id, StockLevel.location_id == location_id)
-        .with_for_update()
+        .with_for_update(of=StockLevel)
         .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if level is not None:
+    ).one_or_none()
+    if found is not None:
+        level, level.location_name = found
         return level
     location = db.session.get(Location, location_id)
     if location is None or location.deleted_at is not None:
@@ -204,7 +216,19 @@ def _lock_level(item: Item, location_id: int) -> StockLevel:
     level = StockLevel(item_id=item.id, location_id=location_id, quantity=0)
     db.session.add(level)
     db.session.flush()
+    level.location_name = location.name
     return level
+
+
+def stock_by_location(item_id: int) -> list[dict[str, Any]]:
+    """An item's quantity per location, by location name."""
+    rows = db.session.execute(
+        sa.select(StockLevel.location_id, Location.name, StockLevel.quantity)
+        .join(Location, Location.id == StockLevel.location_id)
+        .where(StockLevel.item_id == item_id)
+        .order_by(Location.name)
+    ).all()
+    return [{"location_id": loc_id, "location_name": name, "quantity": qty} for loc_id, name, qty in rows]
 
 
 def _ensure_available(item: Item, level: StockLevel, quantity: int) -> None:
@@ -250,8 +274,10 @@ def _apply(
         movement.logs.append(entry)
     item.updated_at = now
     db.session.flush()
-    for entry in movement.logs:
-        events.publish("stock_changed", stock_changed_payload(item, entry, actor, total_before))
+    for entry, (level, _delta) in zip(movement.logs, changes.values(), strict=True):
+        payload = stock_changed_payload(item, entry, actor, total_before)
+        payload["location_name"] = level.location_name
+        events.publish("stock_changed", payload)
     movement.alert = raise_alert_if_crossed(item, total_before, changes)
     return movement
 
@@ -337,13 +363,16 @@ def stock_changed_payload(item: Item, entry: InventoryLog, actor: User | None, t
     }
 
 
-def _run(actor: User, key: IdempotencyKey | None, work: Callable[[], T]) -> T:
+def _run(actor: User, key: IdempotencyKey | None, work: Callable[[], Movement]) -> Movement:
     try:
-        with unit_of_work():
+        # keep_loaded: the answer is built from what this transaction wrote, without reloading it.
+        with unit_of_work(keep_loaded=True):
             if key is not None:
                 # Claimed first: a concurrent twin blocks on the unique key, then fails.
                 idempotency.claim(actor.id, key)
-            return work()
+            movement = work()
+            movement.stock = stock_by_location(movement.item.id)
+            return movement
     except IntegrityError as exc:
         if key is not None and "idempotency" in str(exc.orig).lower():
             raise DuplicateRequest(key.key) from exc

@@ -13,14 +13,23 @@ from app.extensions import db
 
 
 @contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """Commit once at the end, roll back everything on any error."""
+def unit_of_work(*, keep_loaded: bool = False) -> Iterator[Session]:
+    """Commit once at the end, roll back everything on any error.
+
+    keep_loaded: the objects the transaction wrote keep their (committed) values after
+    the commit instead of being expired, so answering with them needs no reload.
+    """
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = expire and not keep_loaded
     try:
-        yield db.session
-        db.session.commit()
+        yield session
+        session.commit()
     except BaseException:
-        db.session.rollback()
+        session.rollback()
         raise
+    finally:
+        session.expire_on_commit = expire
 
 
 def is_sqlite() -> bool:

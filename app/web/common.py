@@ -11,7 +11,6 @@ from flask import flash, request
 from flask_wtf import FlaskForm
 
 from app.errors import DomainError
-from app.services import catalog
 
 PER_PAGE_CHOICES = (10, 20, 50, 100)
 
@@ -45,14 +44,6 @@ def int_arg(name: str, default: int | None = None, *, minimum: int = 0, maximum:
     except ValueError:
         return default
     return value if minimum <= value <= maximum else default
-
-
-def location_names() -> dict[int, str]:
-    return {location.id: location.name for location, _count in catalog.list_locations()}
-
-
-def category_names() -> dict[int, str]:
-    return {category.id: category.name for category, _count in catalog.list_categories()}
 
 
 def page_links(page: Any, window: int = 2) -> list[int | None]:

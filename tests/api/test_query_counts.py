@@ -70,6 +70,21 @@ def test_list_endpoints_run_the_same_few_queries_for_3_or_15_items(app, api, fac
     assert len(many) == len(few) <= 4  # the caller, the total (unless a counter has it), the rows, alerts
 
 
+@pytest.mark.parametrize("path", ["/api/v1/locations", "/api/v1/categories"])
+def test_catalog_lists_count_items_in_one_statement_whatever_the_number_of_rows(app, api, factory, path):
+    manager = factory.user("manager")
+    api.as_("manager")
+    factory.item(quantity=1, location=factory.location(), category_id=factory.category().id, actor=manager)
+    api.get(path)
+    with counted_queries(app) as few:
+        assert len(api.get(path).get_json()) == 1
+    for _ in range(5):
+        factory.item(quantity=1, location=factory.location(), category_id=factory.category().id, actor=manager)
+    with counted_queries(app) as many:
+        assert len(api.get(path).get_json()) == 6
+    assert len(many) == len(few) <= 2  # the caller, then every row with its count
+
+
 def test_item_detail_runs_three_queries(app, api, factory):
     manager = factory.user("manager")
     item = factory.item(quantity=5, actor=manager)

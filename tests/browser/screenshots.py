@@ -43,7 +43,7 @@ def _take_some_below_threshold(count: int = 4) -> None:
 
     from app.extensions import db
     from app.models import Item
-    from app.services import items, stock, users
+    from app.services import stock, users
 
     staff = users.find_by_email("staff@example.com")
     candidates = db.session.execute(
@@ -54,7 +54,7 @@ def _take_some_below_threshold(count: int = 4) -> None:
     ).all()
     for item_id, quantity, threshold in candidates:
         needed = quantity - threshold + 1
-        for row in items.stock_by_location(item_id):
+        for row in stock.stock_by_location(item_id):
             take = min(needed, row["quantity"])
             if take > 0:
                 stock.withdraw(item_id, take, actor=staff, location_id=row["location_id"], note="Site job")

@@ -11,8 +11,9 @@ from app.auth import current_actor
 from app.errors import Conflict
 from app.permissions import Permission, require
 from app.services import alerts
+from app.services.catalog import location_names
 from app.services.logs import labels_for
-from app.web.common import int_arg, location_names, page_links
+from app.web.common import int_arg, page_links
 
 bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 

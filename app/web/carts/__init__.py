@@ -8,8 +8,9 @@ from app.auth import current_actor
 from app.errors import DomainError
 from app.permissions import Permission, require
 from app.services import carts, requests
+from app.services.catalog import location_names
 from app.web.carts.forms import AddToCartForm, EmptyForm, LineForm, SubmitForm
-from app.web.common import apply_error, is_safe_next, location_names
+from app.web.common import apply_error, is_safe_next
 from app.web.requests import checked
 
 bp = Blueprint("carts", __name__, url_prefix="/cart")

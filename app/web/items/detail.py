@@ -10,7 +10,8 @@ from app.auth import current_actor
 from app.errors import DomainError, InsufficientStock, NotFound
 from app.permissions import Permission, require
 from app.services import items, stock
-from app.web.common import apply_error, category_names, int_arg, location_names, page_links
+from app.services.catalog import category_names, location_names
+from app.web.common import apply_error, int_arg, page_links
 from app.web.items import bp
 from app.web.items.forms import AdjustForm, ConfirmForm, MoveForm, TransferForm
 
@@ -54,7 +55,7 @@ def _render(item_id: int, bound: str | None = None, status: int = 200, forms: di
         render_template(
             "items/detail.html",
             item=item,
-            stock_rows=items.stock_by_location(item_id),
+            stock_rows=stock.stock_by_location(item_id),
             category=category_names().get(item.category_id),
             home=locations.get(item.location_id),
             forms=forms,

@@ -8,7 +8,8 @@ from app.auth import current_actor
 from app.errors import DomainError, NotFound
 from app.permissions import Permission, require
 from app.services import items
-from app.web.common import apply_error, category_names, location_names
+from app.services.catalog import category_names, location_names
+from app.web.common import apply_error
 from app.web.items import bp
 from app.web.items.forms import ConfirmForm, ItemForm
 

@@ -8,7 +8,8 @@ from app.auth import current_actor
 from app.errors import DomainError
 from app.permissions import Permission, require
 from app.services import items, stock
-from app.web.common import PER_PAGE_CHOICES, category_names, int_arg, location_names, page_links
+from app.services.catalog import category_names, location_names
+from app.web.common import PER_PAGE_CHOICES, int_arg, page_links
 from app.web.items import bp
 from app.web.items.forms import QuickMoveForm
 
