@@ -9,6 +9,9 @@ Redis). See docs/realtime.md for why not gevent/eventlet.
 
 import os
 
+# The app leaves out what only the command line needs (app/config.py: APP_PROCESS).
+os.environ.setdefault("APP_PROCESS", "web")
+
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "100"))

@@ -64,13 +64,16 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import auth, events
-    from app.extensions import celery_init_app, csrf, db, limiter, migrate
+    from app.extensions import celery_init_app, csrf, db, limiter
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.instance_path and _ensure_dir(app.instance_path)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    if app.config["APP_PROCESS"] != "web":  # `flask db ...` and the tests; not needed to serve
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)

@@ -61,6 +61,9 @@ class Config:
 
         self.SQLALCHEMY_DATABASE_URI = database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # "web" (set by gunicorn.conf.py): the serving process leaves out what only the CLI
+        # needs (Flask-Migrate and Alembic, ~11 MB per worker).
+        self.APP_PROCESS = _env("APP_PROCESS", "")
         self.REDIS_URL = _env("REDIS_URL")
         # Live updates (app/realtime): the Redis pub/sub channel shared by every web process and
         # worker of one deployment, and the transport the pages use (see docs/realtime.md).

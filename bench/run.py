@@ -121,6 +121,24 @@ def start_server(env: dict, log_path: str) -> subprocess.Popen:
     raise RuntimeError(f"the web process did not start; see {log_path}")
 
 
+def settle(base: str, limit: float = 60.0) -> float:
+    """Wait until the server has finished the previous run's queued requests (wrk stops
+    sending at its deadline, but requests already accepted are still being answered):
+    three quick answers in a row from the hello route. Returns the seconds waited."""
+    start = time.perf_counter()
+    quick = 0
+    while quick < 3 and time.perf_counter() - start < limit:
+        began = time.perf_counter()
+        try:
+            requests.get(f"{base}/bench/hello", timeout=limit)
+        except requests.RequestException:
+            quick = 0
+            continue
+        quick = quick + 1 if time.perf_counter() - began < 0.005 else 0
+        time.sleep(0.2)
+    return time.perf_counter() - start
+
+
 def worker_rss_mb(master_pid: int) -> dict:
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     figures = {}
@@ -185,6 +203,7 @@ def main() -> int:
         for scenario in plan:
             for kind, clients in (("low", scenario.low_clients), ("saturated", scenario.saturation_clients)):
                 if clients:
+                    settle(base)
                     scenario.results[kind] = scenarios.run_wrk(
                         base, scenario, clients, cfg["duration"], headers[scenario.auth]
                     )

@@ -120,3 +120,13 @@ def test_settings_named_in_the_issue_are_read(monkeypatch):
     )
     assert settings.SENDGRID_API_KEY == "SG.test" and settings.ALERT_FROM_EMAIL == "alerts@example.com"
     assert settings.PRIMARY_REGION == "ams"
+
+
+def test_web_process_serves_without_the_migration_commands(production_env):
+    """gunicorn.conf.py sets APP_PROCESS=web: the worker leaves Flask-Migrate out; the CLI keeps it."""
+    cli_app = create_app("production")
+    assert "migrate" in cli_app.extensions and "db" in cli_app.cli.commands
+    production_env.setenv("APP_PROCESS", "web")
+    web_app = create_app("production")
+    assert "migrate" not in web_app.extensions and "db" not in web_app.cli.commands
+    assert web_app.test_client().get("/health/live").status_code == 200

@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app
-from python_http_client.exceptions import HTTPError
-from sendgrid import SendGridAPIClient
-from sendgrid.helpers.mail import Attachment, Content, Disposition, FileContent, FileName, FileType, Mail
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -89,6 +86,11 @@ def deliver(message_key: str, email: Email) -> bool:
 
 
 def _send_with_sendgrid(api_key: str, email: Email) -> str | None:
+    # Imported here: only the worker sends mail, and the client costs the web process ~10 MB.
+    from python_http_client.exceptions import HTTPError
+    from sendgrid import SendGridAPIClient
+    from sendgrid.helpers.mail import Attachment, Content, Disposition, FileContent, FileName, FileType, Mail
+
     mail = Mail(
         from_email=current_app.config["ALERT_FROM_EMAIL"],
         to_emails=email.to,
