@@ -48,3 +48,25 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_fork(server, worker):
+    """Cap glibc's malloc arenas: with one arena per busy thread (up to 8 per core) a
+    threaded worker's resident memory keeps growing with fragmentation. Two arenas keep
+    it flat at no measurable cost in speed (docs/performance.md)."""
+    _limit_malloc_arenas(int(os.environ.get("MALLOC_ARENA_MAX", "2")))
+
+
+def _limit_malloc_arenas(arenas: int) -> None:
+    import ctypes
+    import ctypes.util
+
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return
+    try:
+        mallopt = ctypes.CDLL(libc_name).mallopt
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to tune
+        return
+    M_ARENA_MAX = -8
+    mallopt(M_ARENA_MAX, arenas)

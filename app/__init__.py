@@ -68,7 +68,10 @@ def register_extensions(app: Flask) -> None:
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.instance_path and _ensure_dir(app.instance_path)
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.pop("pool_pre_ping", None)  # a local file needs no liveness check
+        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     if app.config["APP_PROCESS"] != "web":  # `flask db ...` and the tests; not needed to serve
         from flask_migrate import Migrate

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,14 @@ def handle_http_exception(exc: HTTPException):
     return body, status, allow
 
 
+def handle_database_unavailable(exc: Exception):
+    """No connection free in the pool, the database unreachable or a transient lock failure:
+    the request changed nothing (its transaction rolled back), so the caller may retry."""
+    log.exception("database unavailable on %s %s", request.method, request.path)
+    body, status = _render(503, "service_unavailable", "The database is busy or unreachable; retry shortly.")[:2]
+    return body, status, [("Retry-After", "1")]
+
+
 def handle_unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
@@ -165,4 +174,6 @@ def handle_unexpected(exc: Exception):
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(sa_exc.TimeoutError, handle_database_unavailable)
+    app.register_error_handler(sa_exc.OperationalError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)
