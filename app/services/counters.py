@@ -169,17 +169,26 @@ def _write(session: Session) -> None:
     ]
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert(CategoryStat).values(rows)
-    table = CategoryStat.__table__
-    statement = insert.on_conflict_do_update(
-        index_elements=[table.c.category_key, table.c.stripe],
-        set_={
-            name: table.c[name] + insert.excluded[name]
-            for name in ("item_count", "total_units", "total_value", "low_stock_count")
-        },
-    )
-    session.execute(statement)
+    session.execute(_upsert(session.get_bind().dialect.name), rows)
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE adding the deltas, built once per dialect (and so
+    compiled once); the rows go as parameters, written in the order given."""
+    if dialect not in _UPSERTS:
+        table = CategoryStat.__table__
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+        _UPSERTS[dialect] = insert.on_conflict_do_update(
+            index_elements=[table.c.category_key, table.c.stripe],
+            set_={
+                name: table.c[name] + insert.excluded[name]
+                for name in ("item_count", "total_units", "total_value", "low_stock_count")
+            },
+        )
+    return _UPSERTS[dialect]
 
 
 def _forget(session: Session, previous: SessionTransaction) -> None:
