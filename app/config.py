@@ -69,6 +69,8 @@ class Config:
         # worker of one deployment, and the transport the pages use (see docs/realtime.md).
         self.SOCKETIO_CHANNEL = _env("SOCKETIO_CHANNEL", "inventory-socketio")
         self.SOCKETIO_TRANSPORT = _env("SOCKETIO_TRANSPORT", "websocket")
+        # How often each process re-checks its live connections' users (deactivated, role changed).
+        self.SOCKETIO_REVALIDATE_SECONDS = _int("SOCKETIO_REVALIDATE_SECONDS", 30)
 
         self.DEFAULT_ADMIN_EMAIL = _env("DEFAULT_ADMIN_EMAIL")
         self.DEFAULT_ADMIN_PASSWORD = _env("DEFAULT_ADMIN_PASSWORD")

@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from app.extensions import socketio
 from app.realtime.broadcast import EVENT_AUDIENCE, emit_external, on_event
-from app.realtime.connections import connected_clients, register_handlers
+from app.realtime.connections import connected_clients, on_access_event, register_handlers
 
 __all__ = ["EVENT_AUDIENCE", "client_config", "connected_clients", "emit_external", "init_app"]
 
@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     register_handlers()
     socketio.init_app(app, **options)
     events.subscribe(app, on_event)
+    events.subscribe(app, on_access_event)
     app.context_processor(lambda: {"realtime_client_config": client_config})
 
 

@@ -53,10 +53,16 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
     start = datetime.now(UTC) - timedelta(days=days)
     people = []
     for email, name, role in DEMO_USERS:
-        people.append(users.find_by_email(email) or users.create_user(email=email, password=DEMO_PASSWORD, full_name=name, role=role))
+        people.append(
+            users.find_by_email(email)
+            or users.create_user(email=email, password=DEMO_PASSWORD, full_name=name, role=role)
+        )
     manager = people[1]
     locations = [catalog.create_location({"name": n, "description": d, "address": a}) for n, d, a in LOCATIONS]
-    categories = {name: catalog.create_category({"name": name, "description": f"{name} and related supplies"}) for name in CATEGORIES}
+    categories = {
+        name: catalog.create_category({"name": name, "description": f"{name} and related supplies"})
+        for name in CATEGORIES
+    }
 
     created = []
     for index in range(item_count):
@@ -91,9 +97,16 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
                 try:
                     roll = rng.random()
                     if roll < 0.55:
-                        stock.withdraw(item_id, rng.randint(1, 8), actor=actor, note=rng.choice([None, "Customer order", "Site job"]))
+                        stock.withdraw(
+                            item_id,
+                            rng.randint(1, 8),
+                            actor=actor,
+                            note=rng.choice([None, "Customer order", "Site job"]),
+                        )
                     elif roll < 0.9:
-                        stock.restock(item_id, rng.randint(10, 60), actor=actor, note=rng.choice([None, "Supplier delivery"]))
+                        stock.restock(
+                            item_id, rng.randint(10, 60), actor=actor, note=rng.choice([None, "Supplier delivery"])
+                        )
                     else:
                         src = db.session.get(Item, item_id).location_id
                         dst = rng.choice([loc.id for loc in locations if loc.id != src])

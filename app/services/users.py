@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from app import events
 from app.errors import AuthenticationRequired, DuplicateValue, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.models import Role, User
@@ -66,7 +67,9 @@ def create_user(
     _check_password(password)
     with unit_of_work():
         if find_by_email(email) is not None:
-            raise DuplicateValue(f"A user with email {email!r} already exists.", fields={"email": ["Already registered."]})
+            raise DuplicateValue(
+                f"A user with email {email!r} already exists.", fields={"email": ["Already registered."]}
+            )
         user = User(email=User.normalize_email(email), full_name=full_name.strip(), role=str(role), is_active=True)
         user.set_password(password)
         db.session.add(user)
@@ -91,9 +94,13 @@ def update_user(user_id: int, changes: dict[str, Any], *, actor: User) -> User:
         if "password" in changes:
             _check_password(changes["password"])
             user.set_password(changes.pop("password"))
+        access_before = (user.role, user.is_active)
         for name in ("full_name", "role", "is_active"):
             if name in changes:
                 setattr(user, name, changes[name].strip() if name == "full_name" else changes[name])
+        if (user.role, user.is_active) != access_before:
+            # Live connections opened under the old role (or by a now inactive user) are closed.
+            events.publish("user_access_changed", {"user_id": user.id, "role": user.role, "is_active": user.is_active})
     return user
 
 

@@ -72,3 +72,53 @@ def test_event_rooms_follow_the_permission_table():
     assert rooms_for("low_stock_alert", {}) == [f"perm:{Permission.ALERTS_READ.value}"]
     assert rooms_for("request_decided", {"author_id": 7}) == [f"perm:{Permission.REQUESTS_READ_ALL.value}", "user:7"]
     assert rooms_for("something_internal", {}) is None
+
+
+@pytest.mark.parametrize("change", [{"is_active": False}, {"role": "manager"}])
+def test_deactivating_or_changing_role_closes_the_users_live_connections(app, client, factory, change):
+    """The connection was allowed for who the user was; after the change it is closed, and a
+    deactivated user's reconnect is refused. Other users' connections stay open."""
+    from app.extensions import db
+    from app.models import User
+    from app.services import users
+
+    admin = factory.user("admin")
+    staff = factory.user("staff")
+    _login_cookie(client, staff)
+    theirs = _connect(app, client)
+    other_client = app.test_client()
+    _login_cookie(other_client, factory.user("staff"))
+    bystander = _connect(app, other_client)
+    assert theirs.is_connected() and bystander.is_connected()
+
+    with app.app_context():
+        users.update_user(staff.id, dict(change), actor=db.session.get(User, admin.id))
+        db.session.remove()
+
+    assert not theirs.is_connected()
+    assert bystander.is_connected()
+    again = _connect(app, client)
+    assert again.is_connected() is ("role" in change)  # a new role may reconnect (new rooms); inactive may not
+    for live in (bystander, again):
+        if live.is_connected():
+            live.disconnect()
+
+
+def test_sweep_closes_connections_whose_user_changed_in_another_process(app, client, factory):
+    """A change committed elsewhere (no event here) is caught by the periodic revalidation."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import User
+    from app.realtime.connections import revalidate
+
+    staff = factory.user("staff")
+    _login_cookie(client, staff)
+    live = _connect(app, client)
+    assert live.is_connected()
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.id == staff.id).values(is_active=False))
+        db.session.commit()  # a bare UPDATE: no event, as if another process had made it
+        assert live.is_connected()
+        assert revalidate() == 1
+    assert not live.is_connected()

@@ -1,6 +1,7 @@
 """Inventory list, item page and item forms: what is shown and what is saved."""
 
 import re
+from decimal import Decimal
 
 from app.extensions import db
 from app.models import InventoryLog, Item
@@ -188,6 +189,47 @@ def test_create_then_edit_item(app, as_role, factory):
     saved = client.post(f"/items/{item_id}/edit", {**data, "name": "Renamed", "version": version})
     assert saved.status_code == 302
     assert "Renamed" in client.get(f"/items/{item_id}").text
+
+
+def test_staff_edit_form_offers_only_their_fields_and_saves_them(app, as_role, factory):
+    home, shelf = factory.location("Main"), factory.location("Shelf B")
+    item = factory.item(quantity=4, location=home, name="Hammer", sku="HAM-1", price=Decimal("9.50"))
+    client = as_role("staff")
+    form = client.get(f"/items/{item.id}/edit").text
+    for shown in ('name="description"', 'name="location_id"', 'name="unit"', 'name="low_stock_threshold"'):
+        assert shown in form
+    for hidden in ('name="sku"', 'name="name"', 'name="price"', 'name="category_id"'):
+        assert hidden not in form
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', form).group(1)
+    # A forged manager-only field is ignored by the short form; what staff may change is saved.
+    saved = client.post(
+        f"/items/{item.id}/edit",
+        {
+            "location_id": shelf.id,
+            "unit": "box",
+            "low_stock_threshold": "2",
+            "description": "Claw",
+            "version": version,
+            "price": "0.01",
+            "name": "Renamed",
+        },
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        stored = db.session.get(Item, item.id)
+        assert (stored.location_id, stored.unit, stored.low_stock_threshold, stored.description) == (
+            shelf.id,
+            "box",
+            2,
+            "Claw",
+        )
+        assert (stored.name, stored.price) == ("Hammer", Decimal("9.50"))
+    bad = client.post(
+        f"/items/{item.id}/edit",
+        {"location_id": shelf.id, "unit": "", "low_stock_threshold": "-1", "version": str(int(version) + 1)},
+    )
+    assert bad.status_code == 422
+    assert "Must be 0 or more." in bad.text and "This field is required." in bad.text
 
 
 def test_delete_asks_for_confirmation_first(app, as_role, factory):

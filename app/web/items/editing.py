@@ -1,4 +1,4 @@
-"""Create, edit and delete items (managers)."""
+"""Create, edit and delete items (managers); staff edit the few fields they may change."""
 
 from __future__ import annotations
 
@@ -6,16 +6,16 @@ from flask import flash, redirect, render_template, request, url_for
 
 from app.auth import current_actor
 from app.errors import DomainError, NotFound
-from app.permissions import Permission, require
+from app.permissions import Permission, can, require
 from app.services import items
 from app.services.catalog import category_names, location_names
 from app.web.common import apply_error
 from app.web.items import bp
-from app.web.items.forms import ConfirmForm, ItemForm
+from app.web.items.forms import BasicItemForm, ConfirmForm, ItemForm
 
 
-def _form(**kwargs) -> ItemForm:
-    form = ItemForm(**kwargs)
+def _form(form_class: type[BasicItemForm] = ItemForm, **kwargs) -> BasicItemForm:
+    form = form_class(**kwargs)
     form.set_choices(category_names(), location_names())
     return form
 
@@ -39,16 +39,22 @@ def new():
 
 
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
-@require(Permission.ITEMS_EDIT)
+@require(Permission.ITEMS_EDIT_BASIC)
 def edit(item_id: int):
+    """Managers edit every field; staff get a form with only description, home location,
+    unit and threshold (the service refuses anything else from them)."""
     item = items.get_item(item_id)
-    form = _form(obj=item) if request.method == "GET" else _form()
+    every_field = can(current_actor(), Permission.ITEMS_EDIT)
+    form_class = ItemForm if every_field else BasicItemForm
+    form = _form(form_class, obj=item) if request.method == "GET" else _form(form_class)
     if request.method == "GET":
         form.version.data = item.version
     if form.validate_on_submit():
         try:
             version = int(form.version.data or 0) or None
-            items.update_item(item_id, form.values(), actor=current_actor(), expected_version=version, partial=False)
+            items.update_item(
+                item_id, form.values(), actor=current_actor(), expected_version=version, partial=not every_field
+            )
         except NotFound:
             raise
         except DomainError as exc:

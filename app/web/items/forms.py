@@ -24,7 +24,34 @@ def _quantity(label: str = "Quantity") -> IntegerField:
     )
 
 
-class ItemForm(FlaskForm):
+class BasicItemForm(FlaskForm):
+    """The fields staff may edit (the API's PATCH allows the same ones)."""
+
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    location_id = SelectField("Home location", coerce=optional_int, validators=[InputRequired("Choose a location.")])
+    unit = StringField("Unit", default="pcs", validators=[DataRequired(), Length(max=32)])
+    low_stock_threshold = IntegerField(
+        "Low-stock threshold",
+        default=0,
+        validators=[InputRequired("Enter a threshold."), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")],
+    )
+    version = HiddenField()
+
+    FIELDS: tuple[str, ...] = ("description", "location_id", "unit", "low_stock_threshold")
+
+    def set_choices(self, categories: dict[int, str], locations: dict[int, str]) -> None:
+        self.location_id.choices = [("", "— Choose —")] + [(i, n) for i, n in locations.items()]
+
+    def values(self) -> dict:
+        data = {name: getattr(self, name).data for name in self.FIELDS}
+        data["unit"] = data["unit"].strip()
+        data["description"] = (data["description"] or "").strip() or None
+        return data
+
+
+class ItemForm(BasicItemForm):
+    """Every field of an item (managers), plus the initial quantity when creating one."""
+
     sku = StringField(
         "SKU",
         validators=[
@@ -34,36 +61,26 @@ class ItemForm(FlaskForm):
         ],
     )
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
     category_id = SelectField("Category", coerce=optional_int, validate_choice=True)
-    location_id = SelectField("Home location", coerce=optional_int, validators=[InputRequired("Choose a location.")])
-    unit = StringField("Unit", default="pcs", validators=[DataRequired(), Length(max=32)])
     price = DecimalField(
         "Unit price",
         places=2,
         default=0,
         validators=[InputRequired("Enter a price."), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")],
     )
-    low_stock_threshold = IntegerField(
-        "Low-stock threshold",
-        default=0,
-        validators=[InputRequired("Enter a threshold."), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")],
-    )
     quantity = IntegerField(
         "Initial quantity", default=0, validators=[Optional(), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")]
     )
-    version = HiddenField()
 
     FIELDS = ("sku", "name", "description", "category_id", "location_id", "unit", "price", "low_stock_threshold")
 
     def set_choices(self, categories: dict[int, str], locations: dict[int, str]) -> None:
+        super().set_choices(categories, locations)
         self.category_id.choices = [("", "— None —")] + [(i, n) for i, n in categories.items()]
-        self.location_id.choices = [("", "— Choose —")] + [(i, n) for i, n in locations.items()]
 
     def values(self) -> dict:
-        data = {name: getattr(self, name).data for name in self.FIELDS}
-        data["sku"], data["name"], data["unit"] = data["sku"].strip(), data["name"].strip(), data["unit"].strip()
-        data["description"] = (data["description"] or "").strip() or None
+        data = super().values()
+        data["sku"], data["name"] = data["sku"].strip(), data["name"].strip()
         return data
 
 
