@@ -163,3 +163,35 @@ def print_table(result: dict) -> None:
     for t in result["targets"]:
         verdict = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
         print(f"  {verdict:<7} {t['target']}: {t['value']} {t['unit']}")
+
+
+def markdown(result: dict) -> str:
+    """The run as the Markdown table the README and docs/performance.md quote."""
+    lines = [
+        f"{result['items']:,} items, {result['ledger_rows_loaded']:,} ledger rows, {result['cores']} cores, "
+        f"commit `{result['git_commit'][:12]}`, PostgreSQL {result['postgresql'].split()[0]}, {result['date'][:10]}.",
+        "",
+        "| scenario | clients | req/s | p50 ms | p95 ms | p99 ms | raw SQL p50 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, data in result["scenarios"].items():
+        for kind in ("low", "saturated"):
+            r = data.get(kind)
+            if not r:
+                continue
+            raw = result["raw_sql"].get(name, {}).get("p50_ms") if kind == "low" else None
+            lines.append(
+                f"| {name} | {r['clients']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+                f"{r['p99_ms']:.1f} | {'' if raw is None else f'{raw:.2f}'} |"
+            )
+    lines += ["", "| target | measured | verdict |", "|---|---:|---|"]
+    for t in result["targets"]:
+        verdict = {True: "met", False: "**missed**", None: "n/a"}[t["met"]]
+        lines.append(f"| {t['target']} | {t['value']} {t['unit']} | {verdict} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m bench.report bench/results/<file>.json  -> Markdown
+    import sys
+
+    print(markdown(json.loads(Path(sys.argv[1]).read_text())))
