@@ -57,6 +57,9 @@ def post_fork(server, worker):
     _limit_malloc_arenas(int(os.environ.get("MALLOC_ARENA_MAX", "2")))
 
 
+M_ARENA_MAX = -8  # glibc's malloc.h
+
+
 def _limit_malloc_arenas(arenas: int) -> None:
     import ctypes
     import ctypes.util
@@ -68,5 +71,4 @@ def _limit_malloc_arenas(arenas: int) -> None:
         mallopt = ctypes.CDLL(libc_name).mallopt
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to tune
         return
-    M_ARENA_MAX = -8
     mallopt(M_ARENA_MAX, arenas)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import uuid
@@ -184,12 +185,12 @@ def register_default_admin(app: Flask) -> None:
     with app.app_context():
         if not inspect(db.engine).has_table("users"):
             return  # before `db upgrade`; the next start creates it
-        try:
+        with contextlib.suppress(IntegrityError, DuplicateValue):  # another worker process created it first
             ensure_default_admin(
-                app.config["DEFAULT_ADMIN_EMAIL"], app.config["DEFAULT_ADMIN_PASSWORD"], app.config["DEFAULT_ADMIN_NAME"]
+                app.config["DEFAULT_ADMIN_EMAIL"],
+                app.config["DEFAULT_ADMIN_PASSWORD"],
+                app.config["DEFAULT_ADMIN_NAME"],
             )
-        except (IntegrityError, DuplicateValue):
-            pass  # another worker process created it first
 
 
 def _ensure_dir(path: str) -> None:

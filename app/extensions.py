@@ -35,8 +35,6 @@ api = Api()
 socketio = SocketIO()
 
 
-
-
 def broker_settings(app: Flask) -> dict:
     """Redis when REDIS_URL is set; otherwise a SQLite file, so no server is needed."""
     redis_url = app.config.get("REDIS_URL")

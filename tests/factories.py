@@ -17,13 +17,18 @@ class Factory:
         self._n += 1
         return self._n
 
-    def user(self, role: str = "staff", *, email: str | None = None, password: str = "password123", active: bool = True):
+    def user(
+        self, role: str = "staff", *, email: str | None = None, password: str = "password123", active: bool = True
+    ):
         from app.extensions import db
         from app.services import users
 
         with self.app.app_context():
             user = users.create_user(
-                email=email or f"{role}{self._next()}@example.com", password=password, full_name=f"{role.title()} User", role=role
+                email=email or f"{role}{self._next()}@example.com",
+                password=password,
+                full_name=f"{role.title()} User",
+                role=role,
             )
             if not active:
                 user.is_active = False

@@ -15,7 +15,9 @@ def register_api(app: Flask) -> None:
                 "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
             },
             "security": [{"bearerAuth": []}],
-            "info": {"description": "Stock across locations, with a ledger of every change. Errors are JSON `{error: {code, message, fields?}}`."},
+            "info": {
+                "description": "Stock across locations, with a ledger of every change. Errors are JSON `{error: {code, message, fields?}}`."
+            },
         },
     )
     api.init_app(app)

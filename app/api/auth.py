@@ -61,5 +61,3 @@ def me():
 def register(body: dict):
     """Create an account (manager or admin; only an admin may create an admin)."""
     return users.create_user(actor=current_actor(), **body)
-
-

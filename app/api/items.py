@@ -181,7 +181,7 @@ def _update(item_id: int, body: dict, *, partial: bool) -> ItemView:
         except ValueError:
             raise ValidationFailed(
                 "If-Match must carry the item's version number.", fields={"If-Match": ["Not a version."]}
-            )
+            ) from None
     item = items.update_item(item_id, body, actor=current_actor(), expected_version=version, partial=partial)
     return _detail(item)
 

@@ -14,7 +14,12 @@ SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
 
 
 class _ItemFields(BodySchema):
-    sku = Text(validate=[validate.Length(min=1, max=64), validate.Regexp(SKU_PATTERN, error="Use letters, digits, '.', '_', '-' or '/'.")])
+    sku = Text(
+        validate=[
+            validate.Length(min=1, max=64),
+            validate.Regexp(SKU_PATTERN, error="Use letters, digits, '.', '_', '-' or '/'."),
+        ]
+    )
     name = Text(validate=validate.Length(min=1, max=200))
     description = fields.String(allow_none=True, validate=validate.Length(max=5000))
     category_id = Id(allow_none=True)

@@ -61,13 +61,19 @@ def test_location_count_includes_items_stocked_there_once_each(api, factory):
     home, shelf, empty = factory.location(), factory.location(), factory.location()
     moved = factory.item(quantity=5, location=home)
     factory.item(quantity=2, location=home)
-    api.post(f"/api/v1/items/{moved.id}/transfer", {"from_location_id": home.id, "to_location_id": shelf.id, "quantity": 2})
-    api.post(f"/api/v1/items/{moved.id}/transfer", {"from_location_id": shelf.id, "to_location_id": home.id, "quantity": 2})
+    api.post(
+        f"/api/v1/items/{moved.id}/transfer", {"from_location_id": home.id, "to_location_id": shelf.id, "quantity": 2}
+    )
+    api.post(
+        f"/api/v1/items/{moved.id}/transfer", {"from_location_id": shelf.id, "to_location_id": home.id, "quantity": 2}
+    )
     factory.item(quantity=1, location=shelf)  # homed and stocked on the shelf: counted once
     counts = {entry["id"]: entry["item_count"] for entry in api.get("/api/v1/locations", role="staff").get_json()}
     # `moved` went back home: an empty level at the shelf does not count it there.
     assert (counts[home.id], counts[shelf.id], counts[empty.id]) == (2, 1, 0)
-    api.post(f"/api/v1/items/{moved.id}/transfer", {"from_location_id": home.id, "to_location_id": shelf.id, "quantity": 1})
+    api.post(
+        f"/api/v1/items/{moved.id}/transfer", {"from_location_id": home.id, "to_location_id": shelf.id, "quantity": 1}
+    )
     counts = {entry["id"]: entry["item_count"] for entry in api.get("/api/v1/locations", role="staff").get_json()}
     assert (counts[home.id], counts[shelf.id]) == (2, 2)
 
