@@ -81,6 +81,7 @@ services:
 	fi
 
 test: install install-system services
+	$(VENV)/bin/ruff check -q . && $(VENV)/bin/ruff format --check -q .
 	$(PY) -m pytest $(PYTEST_ARGS)
 	TEST_DB=sqlite $(PY) -m pytest -m core -q $(PYTEST_ARGS)
 
