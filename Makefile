@@ -49,6 +49,7 @@ install-system:
 	    || { echo "Could not install:$$missing (needs root or sudo and Debian's package lists)"; exit 1; }; \
 	fi
 
+run: export APP_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	@mkdir -p instance
 	$(VENV)/bin/flask --app wsgi db upgrade
