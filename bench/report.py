@@ -137,6 +137,14 @@ def write(result: dict) -> Path:
     return path
 
 
+def runs(result: dict):
+    """(scenario, wrk figures, raw SQL p50 or None) for every run, low load first."""
+    for name, data in result["scenarios"].items():
+        for kind in ("low", "saturated"):
+            if data.get(kind):
+                yield name, data[kind], result["raw_sql"].get(name, {}).get("p50_ms") if kind == "low" else None
+
+
 def print_table(result: dict) -> None:
     print(
         f"\n{result['items']:,} items, {result['cores']} cores, commit {result['git_commit'][:12]}, PostgreSQL {result['postgresql']}"
@@ -145,16 +153,11 @@ def print_table(result: dict) -> None:
         print(f"Load: {result['load']['seconds_total']} s {result['load']['steps']}")
     header = f"{'scenario':<20}{'clients':>8}{'req/s':>10}{'p50':>8}{'p95':>8}{'p99':>8}{'raw SQL p50':>13}  statuses"
     print(header + "\n" + "-" * len(header))
-    for name, data in result["scenarios"].items():
-        for kind in ("low", "saturated"):
-            r = data.get(kind)
-            if not r:
-                continue
-            raw = result["raw_sql"].get(name, {}).get("p50_ms") if kind == "low" else None
-            raw_text = f"{raw:.2f}" if raw is not None else ""
-            print(
-                f"{name:<20}{r['clients']:>8}{r['rps']:>10.1f}{r['p50_ms']:>8.1f}{r['p95_ms']:>8.1f}{r['p99_ms']:>8.1f}{raw_text:>13}  {r['statuses']}"
-            )
+    for name, r, raw in runs(result):
+        raw_text = f"{raw:.2f}" if raw is not None else ""
+        print(
+            f"{name:<20}{r['clients']:>8}{r['rps']:>10.1f}{r['p50_ms']:>8.1f}{r['p95_ms']:>8.1f}{r['p99_ms']:>8.1f}{raw_text:>13}  {r['statuses']}"
+        )
     if not result["items_page_available"]:
         print("items_page_html: not available (no /items page or login failed)")
     print(f"\nChecks: {result['checks']}")
@@ -174,16 +177,11 @@ def markdown(result: dict) -> str:
         "| scenario | clients | req/s | p50 ms | p95 ms | p99 ms | raw SQL p50 ms |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, data in result["scenarios"].items():
-        for kind in ("low", "saturated"):
-            r = data.get(kind)
-            if not r:
-                continue
-            raw = result["raw_sql"].get(name, {}).get("p50_ms") if kind == "low" else None
-            lines.append(
-                f"| {name} | {r['clients']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
-                f"{r['p99_ms']:.1f} | {'' if raw is None else f'{raw:.2f}'} |"
-            )
+    for name, r, raw in runs(result):
+        lines.append(
+            f"| {name} | {r['clients']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+            f"{r['p99_ms']:.1f} | {'' if raw is None else f'{raw:.2f}'} |"
+        )
     lines += ["", "| target | measured | verdict |", "|---|---:|---|"]
     for t in result["targets"]:
         verdict = {True: "met", False: "**missed**", None: "n/a"}[t["met"]]
