@@ -219,7 +219,8 @@ def _lock_level(item: Item, location_id: int) -> StockLevel:
     """Lock (or create) the item's level at a location; `level.location_name` is set for events."""
     found = db.session.execute(_LOCK_LEVEL, {"item_id": item.id, "location_id": location_id}).one_or_none()
     if found is not None:
-        level, level.location_name = found
+        level = found[0]
+        level.location_name = found[1]
         return level
     location = db.session.get(Location, location_id)
     if location is None or location.deleted_at is not None:
