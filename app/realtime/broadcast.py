@@ -11,11 +11,9 @@ import json
 import threading
 from typing import Any
 
-import sqlalchemy as sa
 from flask_socketio import SocketIO
-from sqlalchemy.exc import SQLAlchemyError
 
-from app.extensions import db, socketio
+from app.extensions import socketio
 from app.permissions import Permission
 
 ALL_ROOM = "all"
@@ -68,8 +66,6 @@ def on_event(name: str, payload: dict[str, Any]) -> None:
     rooms = rooms_for(name, payload)
     if rooms is None:
         return
-    if name == "stock_changed" and "location_name" not in payload:
-        payload = {**payload, "location_name": location_name(payload.get("location_id"))}
     # Through Redis when configured: reaches the clients of every process.
     socketio.emit(name, _jsonable(payload), to=rooms if len(rooms) > 1 else rooms[0])
 
@@ -103,19 +99,6 @@ def emit_external(
             _emitters[key] = emitter
     rooms = to or rooms_for(event, payload) or ALL_ROOM
     emitter.emit(event, _jsonable(payload), to=rooms)
-
-
-def location_name(location_id: int | None) -> str | None:
-    """A location's name, read through a separate connection (the session has just committed)."""
-    if location_id is None:
-        return None
-    from app.models import Location
-
-    try:
-        with db.engine.connect() as conn:
-            return conn.execute(sa.select(Location.name).where(Location.id == location_id)).scalar_one_or_none()
-    except SQLAlchemyError:
-        return None
 
 
 def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:

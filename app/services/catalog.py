@@ -10,6 +10,7 @@ from app.errors import DuplicateValue, InUse, NotFound
 from app.extensions import db
 from app.models import Category, CategoryStat, Item, Location, StockLevel
 from app.models.base import utcnow
+from app.services import counters
 from app.services.uow import unit_of_work
 
 
@@ -28,18 +29,20 @@ def list_categories() -> list[tuple[Category, int]]:
     return [(category, int(count)) for category, count in rows]
 
 
-def list_locations() -> list[tuple[Location, int]]:
-    """Every live location with its number of active items (home here or holding stock here).
-
-    One grouped statement for all locations (an item counts once per location even when
-    it is both homed and stocked there).
-    """
-    placements = sa.union(
+def _placements() -> sa.Select:
+    """(location_id, item_id) for every active item at a location: homed there, or holding
+    stock there. The one definition behind the locations list and the delete check."""
+    return sa.union(
         sa.select(Item.location_id.label("location_id"), Item.id.label("item_id")).where(sa.not_(Item.is_deleted)),
         sa.select(StockLevel.location_id, StockLevel.item_id)
         .join(Item, Item.id == StockLevel.item_id)
         .where(StockLevel.quantity > 0, sa.not_(Item.is_deleted)),
-    ).subquery()
+    )
+
+
+def list_locations() -> list[tuple[Location, int]]:
+    """Every live location with its number of active items, all counted in one grouped statement."""
+    placements = _placements().subquery()
     counts = (
         sa.select(placements.c.location_id, sa.func.count().label("n")).group_by(placements.c.location_id).subquery()
     )
@@ -81,19 +84,13 @@ def get_location(location_id: int) -> Location:
 
 
 def category_item_count(category_id: int) -> int:
-    return db.session.execute(
-        sa.select(sa.func.count(Item.id)).where(Item.category_id == category_id, Item.is_deleted.is_(False))
-    ).scalar_one()
+    return counters.active_count(category_id=category_id)
 
 
 def location_item_count(location_id: int) -> int:
-    held_here = sa.select(StockLevel.id).where(
-        StockLevel.item_id == Item.id, StockLevel.location_id == location_id, StockLevel.quantity > 0
-    )
+    placements = _placements().subquery()
     return db.session.execute(
-        sa.select(sa.func.count(Item.id)).where(
-            Item.is_deleted.is_(False), sa.or_(Item.location_id == location_id, held_here.exists())
-        )
+        sa.select(sa.func.count()).select_from(placements).where(placements.c.location_id == location_id)
     ).scalar_one()
 
 

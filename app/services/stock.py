@@ -283,9 +283,7 @@ def _apply(
     item.updated_at = now
     db.session.flush()
     for entry, (level, _delta) in zip(movement.logs, changes.values(), strict=True):
-        payload = stock_changed_payload(item, entry, actor, total_before)
-        payload["location_name"] = level.location_name
-        events.publish("stock_changed", payload)
+        events.publish("stock_changed", stock_changed_payload(item, entry, actor, total_before, level.location_name))
     movement.alert = raise_alert_if_crossed(item, total_before, changes)
     return movement
 
@@ -351,13 +349,16 @@ def raise_alert_if_crossed(item: Item, total_before: int, changes: dict) -> Aler
     return alert
 
 
-def stock_changed_payload(item: Item, entry: InventoryLog, actor: User | None, total_before: int) -> dict:
+def stock_changed_payload(
+    item: Item, entry: InventoryLog, actor: User | None, total_before: int, location_name: str | None
+) -> dict:
     return {
         "item_id": item.id,
         "sku": item.sku,
         "name": item.name,
         "unit": item.unit,
         "location_id": entry.location_id,
+        "location_name": location_name,
         "quantity_before": entry.quantity_before,
         "quantity_after": entry.quantity_after,
         "delta": entry.delta,

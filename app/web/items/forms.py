@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.permissions import STAFF_EDITABLE_ITEM_FIELDS
+
 MAX_QUANTITY = 1_000_000_000
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
 
@@ -37,7 +39,7 @@ class BasicItemForm(FlaskForm):
     )
     version = HiddenField()
 
-    FIELDS: tuple[str, ...] = ("description", "location_id", "unit", "low_stock_threshold")
+    FIELDS: tuple[str, ...] = tuple(sorted(STAFF_EDITABLE_ITEM_FIELDS))  # the service's rule, not a copy
 
     def set_choices(self, categories: dict[int, str], locations: dict[int, str]) -> None:
         self.location_id.choices = [("", "— Choose —")] + [(i, n) for i, n in locations.items()]
