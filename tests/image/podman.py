@@ -62,15 +62,17 @@ def _os_release() -> dict[str, str]:
     return dict(re.findall(r'^(\w+)="?([^"\n]*)"?$', text, re.M))
 
 
-def archive_sources(codename: str) -> list[Path]:
-    """The machine's apt source files for its own release (read at run time, never written
-    into the repo); third-party repositories (other suites) are left out."""
-    candidates = [Path("/etc/apt/sources.list"), *sorted(Path("/etc/apt/sources.list.d").glob("*"))]
-    suite = re.compile(rf"(^Suites:.*\s|^deb\s.*\s){re.escape(codename)}(\s|$)", re.M)
-    found = [p for p in candidates if p.suffix in (".list", ".sources") and p.is_file() and suite.search(p.read_text())]
-    if not found:
-        raise PodmanMissing(f"no apt source for {codename} in /etc/apt: mmdebstrap has no archive to read")
-    return found
+def archive_sources(distribution: str, codename: str) -> list[Path]:
+    """The machine's apt source file for its own archive (read at run time, never written
+    into the repo): debian.sources / ubuntu.sources, else sources.list. Third-party
+    repositories in other files are left out."""
+    own = Path(f"/etc/apt/sources.list.d/{distribution}.sources")
+    if own.is_file():
+        return [own]
+    legacy = Path("/etc/apt/sources.list")
+    if legacy.is_file() and re.search(rf"^deb\s.*\s{re.escape(codename)}(\s|$)", legacy.read_text(), re.M):
+        return [legacy]
+    raise PodmanMissing(f"no apt source for {distribution} {codename} in /etc/apt: mmdebstrap has nothing to read")
 
 
 @dataclass
@@ -120,7 +122,7 @@ class Podman:
         """A local image of the machine's own release with BASES[kind]; cached as a tarball."""
         release = _os_release()
         codename = release.get("VERSION_CODENAME") or "stable"
-        sources = archive_sources(codename)
+        sources = archive_sources(release.get("ID", "debian"), codename)
         recipe = "\n".join([codename, *BASES[kind], *DPKG_EXCLUDES, CUSTOMIZE_HOOK, *(p.read_text() for p in sources)])
         key = hashlib.sha256(recipe.encode()).hexdigest()[:12]
         tarball = CACHE_DIR / f"base-{release.get('ID', 'debian')}-{codename}-{kind}-{key}.tar"
@@ -180,7 +182,9 @@ class Podman:
 def _run(cmd: list[str], check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if check and result.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited with {result.returncode}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+        raise RuntimeError(
+            f"{' '.join(cmd)} exited with {result.returncode}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        )
     return result
 
 
