@@ -8,6 +8,8 @@ rebuilds the layers whose inputs changed.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import re
@@ -155,9 +157,20 @@ class Podman:
             self.run("import", "--quiet", str(tarball), tag)
         return tag
 
+    @contextlib.contextmanager
+    def _cache_lock(self):
+        """One builder of the bases at a time (several work trees may run the tests at once)."""
+        lock = CACHE_DIR / ".lock"
+        if not lock.exists():
+            _run([*self.sudo, "install", "-m", "666", "/dev/null", str(lock)])
+        with lock.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
     def build(self, tag: str) -> str:
         """Build the project's Dockerfile on the local bases; returns the image id."""
-        python_base, node_base = self.base("python"), self.base("node")
+        with self._cache_lock():
+            python_base, node_base = self.base("python"), self.base("node")
         started = time.monotonic()
         self.run(
             "build",
