@@ -182,8 +182,9 @@ def sendgrid_fake() -> Iterator[FakeSendGrid]:
     fake.close()
 
 
-def record(name: str, seconds: float) -> None:
-    _figures[name] = f"{seconds:.1f} s"
+def record(name: str, value: float | str) -> None:
+    """A figure for the report printed at the end of the run (seconds, or a text)."""
+    _figures[name] = f"{value:.1f} s" if isinstance(value, float) else value
 
 
 def start_web(stack: Stack, name: str = "web") -> tuple[str, str]:
@@ -250,4 +251,4 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if _figures:
         terminalreporter.section("container image (podman)")
         for name, value in _figures.items():
-            terminalreporter.write_line(f"{name:<45} {value}")
+            terminalreporter.write_line(f"{name:<52} {value}")

@@ -91,7 +91,7 @@ class Podman:
             if not shutil.which(tool):
                 raise PodmanMissing(f"{tool} is not installed (make install-system installs it)")
         sudo = _sudo()
-        CACHE_DIR.mkdir(parents=True, exist_ok=True) if not sudo else _run([*sudo, "mkdir", "-p", str(CACHE_DIR)])
+        _run([*sudo, "mkdir", "-p", str(CACHE_DIR)])
         # Root, no systemd, cgroups v1 hybrid: runc and cgroupfs; ulimits no higher than the
         # hard limits we have; containers share the host's network (and bind loopback only).
         nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[1]

@@ -178,7 +178,7 @@ def test_pg_dump_in_the_image_can_dump_the_server(stack):
     version = stack.once("pg-dump-version", "pg_dump", "--version")
     image_major = int(re.search(r"(\d+)\.", version.stdout).group(1))
     server_major = int(query(stack.database, "SHOW server_version_num")[0][0]) // 10000
-    record(f"pg_dump major in image / server: {image_major} / {server_major}", 0)
+    record("pg_dump in the image / PostgreSQL server", f"{image_major} / {server_major}")
     # pg_dump refuses a server newer than itself; Debian bookworm gives 15, as the server here.
     assert image_major >= server_major
 
