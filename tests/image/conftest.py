@@ -61,7 +61,7 @@ def free_port() -> int:
 
 
 def create_database(tag: str) -> str:
-    name = f"inventory_image_{tag.replace('-', '_')}"
+    name = tag.replace("-", "_")
     admin = _pg_admin()
     with admin.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
