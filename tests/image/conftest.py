@@ -47,11 +47,9 @@ def podman() -> Podman:
 
 @pytest.fixture(scope="session")
 def image(podman: Podman) -> str:
-    tag = f"localhost/inventory-test:{uuid.uuid4().hex[:8]}"
-    image_id = podman.build(tag)
-    yield tag
-    podman.run("rmi", tag, check=False)  # the layers stay in the cache under the image id
-    del image_id
+    """The image id. The tag stays (it anchors the layer cache, and one can run it by hand);
+    containers are started from the id, so a parallel run that retags it changes nothing."""
+    return podman.build("localhost/inventory-test:latest")
 
 
 def free_port() -> int:
