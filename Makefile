@@ -42,8 +42,10 @@ node_modules/.installed: package.json package-lock.json
 
 install-node: node_modules/.installed
 
+# A command already on PATH counts as installed: hosts with Docker ship runc in a package that
+# conflicts with Debian's runc (installing it would remove Docker).
 install-system:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || command -v $$p >/dev/null || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
