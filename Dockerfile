@@ -10,7 +10,7 @@ ARG PYTHON_IMAGE=python:3.11-slim
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # Front-end libraries from npm (htmx, socket.io-client, chart.js, ...), which the
-# app serves from /app/node_modules. Node 20, as in CI.
+# app serves from /app/node_modules. Node 20 by default, as in CI.
 FROM ${NODE_IMAGE} AS assets
 WORKDIR /build
 # requirements.txt always exists, so this COPY succeeds without a package.json.
