@@ -8,12 +8,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from app.auth import current_actor
-from app.errors import Conflict
 from app.permissions import Permission, require
 from app.services import alerts
 from app.services.catalog import location_names
 from app.services.logs import labels_for
-from app.web.common import int_arg, page_links
+from app.web.common import attempt, int_arg, page_links
 
 bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 
@@ -48,11 +47,8 @@ def index():
 @bp.post("/<int:alert_id>/acknowledge")
 @require(Permission.ALERTS_ACK)
 def acknowledge(alert_id: int):
-    try:
-        alerts.acknowledge(alert_id, actor=current_actor())
+    if attempt(lambda: alerts.acknowledge(alert_id, actor=current_actor()), category="info").ok:
         flash("Alert acknowledged.", "success")
-    except Conflict as exc:
-        flash(exc.message, "info")
     return redirect(
         request.referrer
         if request.referrer and request.referrer.startswith(request.host_url)

@@ -9,10 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.errors import AuthenticationRequired
 from app.extensions import limiter
 from app.services import users
-from app.web.common import is_safe_next
+from app.web.common import attempt, is_safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -45,13 +44,11 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        try:
-            user = users.authenticate(form.email.data, form.password.data)
-        except AuthenticationRequired as exc:
-            error = exc.message
-        else:
-            login_user(user, remember=form.remember.data)
+        signed_in = attempt(lambda: users.authenticate(form.email.data, form.password.data), quiet=True)
+        if signed_in.ok:
+            login_user(signed_in.value, remember=form.remember.data)
             return redirect(_next_target())
+        error = signed_in.error.message
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error, next=request.args.get("next", "")), status
 
