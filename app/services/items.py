@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Category, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS, Permission, can
-from app.services import counters, stock
+from app.services import catalog, counters, stock
 from app.services.logs import list_logs
 from app.services.pagination import Page, paginate_rows
 from app.services.uow import unit_of_work
@@ -222,10 +222,8 @@ def _check_references(data: dict[str, Any]) -> None:
     errors = {}
     if data.get("category_id") is not None and db.session.get(Category, data["category_id"]) is None:
         errors["category_id"] = [f"Category {data['category_id']} does not exist."]
-    if "location_id" in data:
-        location = db.session.get(Location, data["location_id"]) if data["location_id"] is not None else None
-        if location is None or location.deleted_at is not None:
-            errors["location_id"] = [f"Location {data['location_id']} does not exist."]
+    if "location_id" in data and catalog.live_location(data["location_id"]) is None:
+        errors["location_id"] = [f"Location {data['location_id']} does not exist."]
     if errors:
         raise ValidationFailed("The request refers to things that do not exist.", fields=errors)
 

@@ -18,13 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from app import events
 from app.errors import DuplicateRequest, InsufficientStock, NotFound, ValidationFailed
 from app.extensions import db
+from app.limits import MAX_QUANTITY
 from app.models import Alert, InventoryLog, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
-from app.services import idempotency
+from app.services import catalog, idempotency
 from app.services.idempotency import IdempotencyKey
 from app.services.uow import request_id, take_write_lock, unit_of_work
-
-MAX_QUANTITY = 1_000_000_000
 
 
 @dataclass
@@ -222,9 +221,7 @@ def _lock_level(item: Item, location_id: int) -> StockLevel:
         level = found[0]
         level.location_name = found[1]
         return level
-    location = db.session.get(Location, location_id)
-    if location is None or location.deleted_at is not None:
-        raise ValidationFailed("Unknown location.", fields={"location_id": [f"Location {location_id} does not exist."]})
+    location = catalog.require_live_location(location_id)
     # Safe without a race: the item row lock serialises every movement of this item.
     level = StockLevel(item_id=item.id, location_id=location_id, quantity=0)
     db.session.add(level)

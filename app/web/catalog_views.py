@@ -9,18 +9,16 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH
 from app.permissions import Permission, require
 from app.web.common import attempt
+from app.web.forms import EmptyForm
 
 
 class CatalogForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
-    address = StringField("Address", validators=[Optional(), Length(max=500)])
-
-
-class DeleteForm(FlaskForm):
-    pass
+    name = StringField("Name", validators=[DataRequired(), Length(max=CATALOG_NAME_LENGTH)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_LENGTH)])
+    address = StringField("Address", validators=[Optional(), Length(max=ADDRESS_LENGTH)])
 
 
 def attach(
@@ -52,7 +50,7 @@ def attach(
                 noun=noun,
                 bp=name,
                 with_address=with_address,
-                delete_form=DeleteForm(),
+                delete_form=EmptyForm(),
             ),
             status,
         )

@@ -13,6 +13,7 @@ from flask import flash, request
 from flask_wtf import FlaskForm
 
 from app.errors import DomainError
+from app.limits import MAX_QUANTITY
 
 PER_PAGE_CHOICES = (10, 20, 50, 100)
 
@@ -87,7 +88,7 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def int_arg(name: str, default: int | None = None, *, minimum: int = 0, maximum: int = 1_000_000_000) -> int | None:
+def int_arg(name: str, default: int | None = None, *, minimum: int = 0, maximum: int = MAX_QUANTITY) -> int | None:
     raw = request.args.get(name, "").strip()
     try:
         value = int(raw)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 
 from app.auth import current_actor
 from app.permissions import Permission, require
@@ -13,14 +12,11 @@ from app.services import alerts
 from app.services.catalog import location_names
 from app.services.logs import labels_for
 from app.web.common import attempt, int_arg, page_links
+from app.web.forms import EmptyForm
 
 bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 
 SHOW = {"open": False, "acknowledged": True, "all": None}
-
-
-class AckForm(FlaskForm):
-    pass
 
 
 @bp.get("")
@@ -40,7 +36,7 @@ def index():
         links=page_links(page),
         labels=labels_for(refs),
         locations=location_names(),
-        form=AckForm(),
+        form=EmptyForm(),
     )
 
 

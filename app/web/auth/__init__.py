@@ -10,6 +10,7 @@ from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from app.extensions import limiter
+from app.limits import EMAIL_LENGTH, PASSWORD_LENGTH
 from app.services import users
 from app.web.common import attempt, is_safe_next
 
@@ -17,8 +18,8 @@ bp = Blueprint("auth", __name__)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_LENGTH)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_LENGTH)])
     remember = BooleanField("Remember me on this device")
 
 

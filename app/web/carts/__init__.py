@@ -10,7 +10,7 @@ from app.services import carts, requests
 from app.services.catalog import location_names
 from app.web.carts.forms import AddToCartForm, EmptyForm, LineForm, SubmitForm
 from app.web.common import attempt, is_safe_next
-from app.web.requests import checked
+from app.web.forms import checked
 
 bp = Blueprint("carts", __name__, url_prefix="/cart")
 

@@ -9,10 +9,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth import current_actor
 from app.errors import DomainError, InsufficientStock
+from app.limits import REQUEST_NOTE_LENGTH
 from app.models import RequestState
 from app.permissions import Permission, can, require
 from app.services import requests
 from app.web.common import attempt, int_arg, page_links
+from app.web.forms import checked
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
@@ -22,11 +24,11 @@ VIEWS = ("queue", "all", "mine")
 class DecideForm(FlaskForm):
     """Approve, cancel and fulfil carry only the CSRF token (and an optional note)."""
 
-    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=REQUEST_NOTE_LENGTH)])
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired("Give a reason."), Length(max=2000)])
+    reason = TextAreaField("Reason", validators=[DataRequired("Give a reason."), Length(max=REQUEST_NOTE_LENGTH)])
 
 
 @bp.get("")
@@ -137,14 +139,6 @@ def fulfil(request_id: int):
     if checked(form) and attempt(lambda: requests.fulfil(request_id, actor=current_actor(), note=form.note.data)).ok:
         flash(f"Request #{request_id} marked fulfilled.", "success")
     return redirect(url_for("requests.detail", request_id=request_id))
-
-
-def checked(form: FlaskForm) -> bool:
-    """Validate a button's form; say so when it fails (an expired page's CSRF token, mostly)."""
-    if form.validate():
-        return True
-    flash(" ".join(e for errors in form.errors.values() for e in errors) or "The form expired; try again.", "error")
-    return False
 
 
 def _back(request_id: int) -> str:

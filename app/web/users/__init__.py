@@ -8,6 +8,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.auth import current_actor
+from app.limits import EMAIL_LENGTH, FULL_NAME_LENGTH, PASSWORD_LENGTH
 from app.models import Role
 from app.permissions import Permission, can, require
 from app.services import logs, users
@@ -22,16 +23,16 @@ def role_choices() -> list[tuple[str, str]]:
 
 
 class UserForm(FlaskForm):
-    full_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    full_name = StringField("Full name", validators=[DataRequired(), Length(max=FULL_NAME_LENGTH)])
     email = EmailField(
         "Email",
         validators=[
             DataRequired(),
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter a valid email address."),
-            Length(max=254),
+            Length(max=EMAIL_LENGTH),
         ],
     )
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_LENGTH)])
     role = SelectField("Role")
 
 
