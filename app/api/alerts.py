@@ -8,10 +8,6 @@ from app.services import alerts
 bp = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts", description="Low-stock alerts.")
 
 
-def blueprints() -> list[Blueprint]:
-    return [bp]
-
-
 @bp.get("")
 @require(Permission.ALERTS_READ)
 @bp.arguments(AlertQuerySchema, location="query")

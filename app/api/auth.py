@@ -10,10 +10,6 @@ from app.services import users
 bp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="Log in, refresh tokens, register users.")
 
 
-def blueprints() -> list[Blueprint]:
-    return [bp]
-
-
 def _login_rate() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 

@@ -17,10 +17,6 @@ bp = Blueprint(
 )
 
 
-def blueprints() -> list[Blueprint]:
-    return [bp]
-
-
 @bp.get("/lines")
 @require(Permission.CART_USE)
 @bp.response(200, CartSchema)

@@ -9,10 +9,6 @@ categories = Blueprint("api_categories", __name__, url_prefix="/api/v1/categorie
 locations = Blueprint("api_locations", __name__, url_prefix="/api/v1/locations", description="Places that hold stock.")
 
 
-def blueprints() -> list[Blueprint]:
-    return [categories, locations]
-
-
 @categories.get("")
 @require(Permission.CATALOG_READ)
 @categories.response(200, CategorySchema(many=True))

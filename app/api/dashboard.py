@@ -7,10 +7,6 @@ from app.services import dashboard
 bp = Blueprint("api_dashboard", __name__, url_prefix="/api/v1/dashboard", description="Figures for the dashboard.")
 
 
-def blueprints() -> list[Blueprint]:
-    return [bp]
-
-
 @bp.get("/summary")
 @require(Permission.DASHBOARD_READ)
 @bp.response(200, SummarySchema)

@@ -46,10 +46,6 @@ IDEMPOTENCY_DOC = {
 MOVEMENT_SCHEMA = MovementSchema()
 
 
-def blueprints() -> list[Blueprint]:
-    return [bp, logs_bp]
-
-
 @bp.get("")
 @require(Permission.ITEMS_READ)
 @bp.arguments(ItemQuerySchema, location="query")

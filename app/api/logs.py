@@ -7,10 +7,6 @@ from app.services import logs
 bp = Blueprint("api_logs", __name__, url_prefix="/api/v1/logs", description="The stock ledger.")
 
 
-def blueprints() -> list[Blueprint]:
-    return [bp]
-
-
 @bp.get("")
 @require(Permission.LOGS_READ_ALL)
 @bp.arguments(LogQuerySchema, location="query")

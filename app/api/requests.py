@@ -10,10 +10,6 @@ bp = Blueprint(
 )
 
 
-def blueprints() -> list[Blueprint]:
-    return [bp]
-
-
 @bp.get("")
 @require(Permission.REQUESTS_SUBMIT)
 @bp.arguments(RequestQuerySchema, location="query")

@@ -10,10 +10,6 @@ from app.services import logs, users
 bp = Blueprint("api_users", __name__, url_prefix="/api/v1/users", description="Accounts (managers and admins).")
 
 
-def blueprints() -> list[Blueprint]:
-    return [bp]
-
-
 @bp.get("")
 @require(Permission.USERS_READ)
 @bp.arguments(UserQuerySchema, location="query")

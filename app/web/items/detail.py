@@ -11,7 +11,7 @@ from app.permissions import Permission, require
 from app.services import items, stock
 from app.services.catalog import category_names, location_names
 from app.web.common import attempt, int_arg, page_links
-from app.web.items import bp
+from app.web.items.blueprint import bp
 from app.web.items.forms import AdjustForm, ConfirmForm, MoveForm, TransferForm
 
 HISTORY_PER_PAGE = 15

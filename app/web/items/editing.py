@@ -9,7 +9,7 @@ from app.permissions import Permission, can, require
 from app.services import items
 from app.services.catalog import category_names, location_names
 from app.web.common import attempt
-from app.web.items import bp
+from app.web.items.blueprint import bp
 from app.web.items.forms import BasicItemForm, ConfirmForm, ItemForm
 
 

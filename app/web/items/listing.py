@@ -9,7 +9,7 @@ from app.permissions import Permission, require
 from app.services import items, stock
 from app.services.catalog import category_names, location_names
 from app.web.common import PER_PAGE_CHOICES, attempt, int_arg, page_links
-from app.web.items import bp
+from app.web.items.blueprint import bp
 from app.web.items.forms import QuickMoveForm
 
 SORTABLE = {
