@@ -109,13 +109,7 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
         item = Item(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, quantity=0, version=1)
         db.session.add(item)
         db.session.flush()
-        level = StockLevel(item_id=item.id, location_id=item.location_id, quantity=quantity)
-        db.session.add(level)
-        item.quantity = quantity
-        stock.record(
-            item, LogAction.CREATE, actor, location_id=item.location_id, before=0, after=quantity, note="Item created"
-        )
-        db.session.flush()
+        stock.place_initial(item, quantity, actor=actor)
         events.publish("item_created", item_event_payload(item, actor))
         if quantity < item.low_stock_threshold:
             # Created already below its threshold: that is an alert too.
