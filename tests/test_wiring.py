@@ -86,3 +86,12 @@ def test_menu_shows_exactly_the_pages_the_role_may_open(app, factory, role):
     assert shown == allowed
     assert ("users.index" in shown) == (role != "staff")
     assert ("outbox.index" in shown) == (role == "admin")
+
+
+def test_every_app_module_says_what_it_is_for():
+    missing = [
+        str(path.relative_to(APP_DIR.parent))
+        for path in sorted(APP_DIR.rglob("*.py"))
+        if ast.get_docstring(ast.parse(path.read_text())) is None
+    ]
+    assert missing == []

@@ -1,3 +1,5 @@
+"""/api/v1/alerts: list low-stock alerts and acknowledge one (managers)."""
+
 from flask_smorest import Blueprint
 
 from app.auth import current_actor

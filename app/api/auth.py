@@ -1,3 +1,5 @@
+"""/api/v1/auth: log in for a token pair, refresh it, see yourself, register accounts (managers)."""
+
 from flask import current_app, request
 from flask_smorest import Blueprint
 

@@ -1,3 +1,5 @@
+"""/api/v1/carts/current: the caller's working cart (add, change, remove lines) and submitting it as a request."""
+
 from flask_smorest import Blueprint
 
 from app.auth import current_actor

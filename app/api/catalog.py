@@ -1,3 +1,5 @@
+"""/api/v1/categories and /api/v1/locations: list, create, rename and delete (archive) them."""
+
 from flask_smorest import Blueprint
 
 from app.permissions import Permission, require

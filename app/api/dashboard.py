@@ -1,3 +1,5 @@
+"""/api/v1/dashboard: the dashboard's figures (totals, value, low-stock count, category breakdown)."""
+
 from flask_smorest import Blueprint
 
 from app.permissions import Permission, require

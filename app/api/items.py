@@ -1,3 +1,6 @@
+"""/api/v1/items: items (list, create, edit, delete) and their stock movements, once per Idempotency-Key;
+/api/v1/logs/item: an item's history."""
+
 from collections.abc import Callable
 
 from flask import jsonify, request

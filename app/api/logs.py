@@ -1,3 +1,5 @@
+"""/api/v1/logs: the stock ledger, filtered and paged (managers)."""
+
 from flask_smorest import Blueprint
 
 from app.permissions import Permission, require

@@ -1,3 +1,5 @@
+"""/api/v1/requests: stock requests, their approval queue, and the decisions (approve moves the stock)."""
+
 from flask_smorest import Blueprint
 
 from app.auth import current_actor

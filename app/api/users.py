@@ -1,3 +1,5 @@
+"""/api/v1/users: accounts, their role and active flag, and a user's activity (managers and admins)."""
+
 from flask_smorest import Blueprint
 
 from app.auth import current_actor

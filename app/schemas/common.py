@@ -1,3 +1,5 @@
+"""Schema building blocks: stripped text, quantities and ids within app/limits.py, paging, the error shape."""
+
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate

@@ -1,3 +1,5 @@
+"""Items and movements: input validation (limits and SKU pattern from app/limits.py) and JSON output."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,3 +1,5 @@
+"""Accounts and tokens: input validation (limits from app/limits.py) and JSON output."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
