@@ -34,6 +34,11 @@ def test_changing_the_role_of_a_missing_account_is_the_404_page(as_role):
     assert "Page not found" in response.text
 
 
+def test_acknowledging_a_missing_alert_is_the_404_page(as_role):
+    response = as_role("manager").post("/alerts/999999/acknowledge")
+    assert response.status_code == 404 and "Page not found" in response.text
+
+
 def test_refused_button_action_is_a_flash_message_after_the_redirect(as_role, factory):
     category = factory.category("Busy")
     factory.item(category_id=category.id)

@@ -43,6 +43,7 @@ def index():
 @bp.post("/<int:alert_id>/acknowledge")
 @require(Permission.ALERTS_ACK)
 def acknowledge(alert_id: int):
+    alerts.get_alert(alert_id)  # a missing alert is the 404 page; "already acknowledged" is a note
     if attempt(lambda: alerts.acknowledge(alert_id, actor=current_actor()), category="info").ok:
         flash("Alert acknowledged.", "success")
     return redirect(
