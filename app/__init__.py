@@ -6,6 +6,7 @@ import contextlib
 import logging
 import re
 import uuid
+from importlib import import_module
 
 from flask import Flask, g, request
 from sqlalchemy import event
@@ -14,6 +15,42 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from app.config import BASE_DIR, Config, get_config
+
+PAGE, API = "page", "api"
+
+# The wiring table: every blueprint the app serves, "module:attribute", in registration
+# order. PAGE blueprints register with Flask; API ones with flask-smorest (they appear in
+# the OpenAPI document) and are CSRF-exempt (token-authenticated; cookie-authenticated
+# writes are checked in app.auth). A new feature adds its line here.
+BLUEPRINTS: tuple[tuple[str, str], ...] = (
+    (PAGE, "app.web.health:bp"),  # /health, /ready
+    (PAGE, "app.web.assets:bp"),  # third-party browser assets
+    (PAGE, "app.metrics:bp"),  # /metrics (access-controlled)
+    (API, "app.api.auth:bp"),
+    (API, "app.api.users:bp"),
+    (API, "app.api.items:bp"),
+    (API, "app.api.items:logs_bp"),
+    (API, "app.api.catalog:categories"),
+    (API, "app.api.catalog:locations"),
+    (API, "app.api.logs:bp"),
+    (API, "app.api.alerts:bp"),
+    (API, "app.api.dashboard:bp"),
+    (API, "app.api.carts:bp"),
+    (API, "app.api.requests:bp"),
+    (PAGE, "app.web.auth:bp"),
+    (PAGE, "app.web.dashboard:bp"),
+    (PAGE, "app.web.items:bp"),
+    (PAGE, "app.web.categories:bp"),
+    (PAGE, "app.web.locations:bp"),
+    (PAGE, "app.web.alerts:bp"),
+    (PAGE, "app.web.activity:bp"),
+    (PAGE, "app.web.users:bp"),
+    (PAGE, "app.web.carts:bp"),
+    (PAGE, "app.web.requests:bp"),
+    (PAGE, "app.web.outbox:bp"),  # admins
+    (PAGE, "app.web.backups:bp"),  # managers
+    (PAGE, "app.web.reports:bp"),  # managers
+)
 
 
 class IdConverter(IntegerConverter):
@@ -46,6 +83,7 @@ def create_app(config: str | Config | None = None) -> Flask:
 
     register_logging(app)
     register_extensions(app)
+    register_jobs(app)
     register_request_id(app)
     register_blueprints(app)
     register_realtime(app)
@@ -65,7 +103,7 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import auth, events
-    from app.extensions import celery_init_app, csrf, db, limiter
+    from app.extensions import csrf, db, limiter
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.instance_path and _ensure_dir(app.instance_path)
@@ -82,8 +120,6 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     auth.init_app(app)
     events.init_app(app)
-    celery_init_app(app)
-    register_jobs(app)
 
 
 def register_request_id(app: Flask) -> None:
@@ -105,31 +141,28 @@ def register_request_id(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.api import register_api
-    from app.web import assets, health
+    """Every blueprint of the BLUEPRINTS table; the page templates' globals."""
+    from app.api import init_api
+    from app.extensions import api, csrf
+    from app.web import init_templates
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(assets.bp)
-    register_api(app)
-    from app.web import register_web
-
-    register_web(app)
-    register_pipeline_pages(app)
+    init_api(app)
+    for kind, target in BLUEPRINTS:
+        module, attribute = target.split(":")
+        blueprint = getattr(import_module(module), attribute)
+        if kind == API:
+            csrf.exempt(blueprint)
+            api.register_blueprint(blueprint)
+        else:
+            app.register_blueprint(blueprint)
+    init_templates(app)
 
 
 def register_jobs(app: Flask) -> None:
-    """Events that enqueue Celery tasks (app/jobs.py)."""
+    """This app's Celery instance, and the events that enqueue tasks (app/jobs.py)."""
     from app.jobs import init_app
 
     init_app(app)
-
-
-def register_pipeline_pages(app: Flask) -> None:
-    """Outbox (admins), backups and reports (managers)."""
-    from app.web import backups, outbox, reports
-
-    for package in (outbox, backups, reports):
-        app.register_blueprint(package.bp)
 
 
 def register_realtime(app: Flask) -> None:

@@ -70,10 +70,6 @@ class ValidationFailed(DomainError):
     code = "validation_error"
 
 
-class DuplicateRequest(Exception):
-    """Another request with the same Idempotency-Key got there first."""
-
-
 def wants_json() -> bool:
     if request.path.startswith("/api/") or request.path in ("/health", "/metrics"):
         return True

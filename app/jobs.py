@@ -1,4 +1,4 @@
-"""Background jobs wiring: which events enqueue which task, the beat schedule, queue options.
+"""Background jobs wiring: the Celery set-up, which events enqueue which task, the beat schedule.
 
 The web process never imports tasks/: it enqueues by task name on its own Celery
 instance (app.extensions["celery"]), so a second app in the same process (tests) or
@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from celery import Celery, Task
 from celery.schedules import crontab
 from flask import Flask, current_app
 
@@ -83,5 +85,48 @@ def celery_options(config: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def broker_settings(app: Flask) -> dict:
+    """Redis when REDIS_URL is set; otherwise a SQLite file, so no server is needed."""
+    redis_url = app.config.get("REDIS_URL")
+    if redis_url:
+        return {"broker_url": redis_url, "result_backend": redis_url}
+    folder = Path(app.config.get("CELERY_BROKER_DIR") or app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "broker_url": f"sqla+sqlite:///{folder / 'celery-broker.sqlite'}",
+        "result_backend": f"db+sqlite:///{folder / 'celery-results.sqlite'}",
+    }
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """This app's Celery instance (app.extensions["celery"]); its tasks run inside the app context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(
+        {
+            **broker_settings(app),
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+            "task_ignore_result": True,
+            "timezone": "UTC",
+            "imports": ("tasks",),
+            **celery_options(app.config),  # queue, redelivery timeout, beat schedule
+            **app.config.get("CELERY", {}),
+        }
+    )
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
 def init_app(app: Flask) -> None:
+    """Build the app's Celery instance and subscribe the task enqueuer to domain events."""
+    celery_init_app(app)
     events.subscribe(app, on_event)

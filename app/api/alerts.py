@@ -1,3 +1,5 @@
+"""/api/v1/alerts: list low-stock alerts and acknowledge one (managers)."""
+
 from flask_smorest import Blueprint
 
 from app.auth import current_actor
@@ -6,10 +8,6 @@ from app.schemas.alert import AlertPageSchema, AlertQuerySchema, AlertSchema
 from app.services import alerts
 
 bp = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts", description="Low-stock alerts.")
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("")

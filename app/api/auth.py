@@ -1,3 +1,5 @@
+"""/api/v1/auth: log in for a token pair, refresh it, see yourself, register accounts (managers)."""
+
 from flask import current_app, request
 from flask_smorest import Blueprint
 
@@ -8,10 +10,6 @@ from app.schemas.user import AccessTokenSchema, LoginSchema, RefreshSchema, Regi
 from app.services import users
 
 bp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="Log in, refresh tokens, register users.")
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 def _login_rate() -> str:

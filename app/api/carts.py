@@ -1,3 +1,5 @@
+"""/api/v1/carts/current: the caller's working cart (add, change, remove lines) and submitting it as a request."""
+
 from flask_smorest import Blueprint
 
 from app.auth import current_actor
@@ -15,10 +17,6 @@ from app.services import carts, requests
 bp = Blueprint(
     "api_carts", __name__, url_prefix="/api/v1/carts/current", description="Your working cart, and submitting it."
 )
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("/lines")

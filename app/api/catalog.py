@@ -1,3 +1,5 @@
+"""/api/v1/categories and /api/v1/locations: list, create, rename and delete (archive) them."""
+
 from flask_smorest import Blueprint
 
 from app.permissions import Permission, require
@@ -7,10 +9,6 @@ from app.services import catalog
 
 categories = Blueprint("api_categories", __name__, url_prefix="/api/v1/categories", description="Item categories.")
 locations = Blueprint("api_locations", __name__, url_prefix="/api/v1/locations", description="Places that hold stock.")
-
-
-def blueprints() -> list[Blueprint]:
-    return [categories, locations]
 
 
 @categories.get("")

@@ -1,3 +1,5 @@
+"""/api/v1/dashboard: the dashboard's figures (totals, value, low-stock count, category breakdown)."""
+
 from flask_smorest import Blueprint
 
 from app.permissions import Permission, require
@@ -5,10 +7,6 @@ from app.schemas.dashboard import CategoryBreakdownSchema, SummarySchema
 from app.services import dashboard
 
 bp = Blueprint("api_dashboard", __name__, url_prefix="/api/v1/dashboard", description="Figures for the dashboard.")
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("/summary")

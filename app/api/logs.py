@@ -1,3 +1,5 @@
+"""/api/v1/logs: the stock ledger, filtered and paged (managers)."""
+
 from flask_smorest import Blueprint
 
 from app.permissions import Permission, require
@@ -5,10 +7,6 @@ from app.schemas.log import LogPageSchema, LogQuerySchema
 from app.services import logs
 
 bp = Blueprint("api_logs", __name__, url_prefix="/api/v1/logs", description="The stock ledger.")
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("")

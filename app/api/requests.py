@@ -1,3 +1,5 @@
+"""/api/v1/requests: stock requests, their approval queue, and the decisions (approve moves the stock)."""
+
 from flask_smorest import Blueprint
 
 from app.auth import current_actor
@@ -8,10 +10,6 @@ from app.services import requests
 bp = Blueprint(
     "api_requests", __name__, url_prefix="/api/v1/requests", description="Stock requests and their approval."
 )
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("")

@@ -1,3 +1,5 @@
+"""/api/v1/users: accounts, their role and active flag, and a user's activity (managers and admins)."""
+
 from flask_smorest import Blueprint
 
 from app.auth import current_actor
@@ -8,10 +10,6 @@ from app.schemas.user import UserPageSchema, UserPatchSchema, UserQuerySchema, U
 from app.services import logs, users
 
 bp = Blueprint("api_users", __name__, url_prefix="/api/v1/users", description="Accounts (managers and admins).")
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("")

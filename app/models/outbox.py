@@ -1,3 +1,5 @@
+"""OutboxEmail: every email handed out (SendGrid or the development outbox), once per key and recipient."""
+
 from datetime import datetime
 
 import sqlalchemy as sa

@@ -1,11 +1,13 @@
+"""Categories and locations: input validation (limits from app/limits.py) and JSON output."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH
 from app.schemas.common import BodySchema, Text
 
-_name = validate.Length(min=1, max=120)
-_long = validate.Length(max=5000)
+_name = validate.Length(min=1, max=CATALOG_NAME_LENGTH)
 
 
 class CategorySchema(BodySchema):
@@ -19,7 +21,7 @@ class CategorySchema(BodySchema):
 
 class CategoryInSchema(BodySchema):
     name = Text(required=True, validate=_name)
-    description = fields.String(allow_none=True, validate=_long)
+    description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_LENGTH))
 
 
 class LocationSchema(CategorySchema):
@@ -27,4 +29,4 @@ class LocationSchema(CategorySchema):
 
 
 class LocationInSchema(CategoryInSchema):
-    address = fields.String(allow_none=True, validate=_long)
+    address = fields.String(allow_none=True, validate=validate.Length(max=ADDRESS_LENGTH))

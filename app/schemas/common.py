@@ -1,9 +1,10 @@
+"""Schema building blocks: stripped text, quantities and ids within app/limits.py, paging, the error shape."""
+
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-MAX_QUANTITY = 1_000_000_000
-MAX_PAGE = 1_000_000
+from app.limits import MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_QUANTITY
 
 
 class Text(fields.String):
@@ -23,12 +24,12 @@ def Quantity(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field cla
 
 
 def Id(**kwargs) -> fields.Integer:  # noqa: N802
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def QueryId(**kwargs) -> fields.Integer:  # noqa: N802
     """An id in a query string: arrives as text, so not strict like a JSON body's Id."""
-    return fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class BodySchema(Schema):
@@ -43,7 +44,7 @@ class QuerySchema(Schema):
 
 class PageQuerySchema(QuerySchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 class PageSchema(Schema):

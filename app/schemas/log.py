@@ -1,3 +1,5 @@
+"""Ledger rows: the query string of the log list and the JSON of an entry."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate

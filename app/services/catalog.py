@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.errors import DuplicateValue, InUse, NotFound
+from app.errors import DuplicateValue, InUse, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Category, CategoryStat, Item, Location, StockLevel
 from app.models.base import utcnow
@@ -77,9 +77,24 @@ def get_category(category_id: int) -> Category:
 
 
 def get_location(location_id: int) -> Location:
-    location = db.session.get(Location, location_id)
-    if location is None or location.deleted_at is not None:
+    """Raises NotFound (archived counts as gone)."""
+    location = live_location(location_id)
+    if location is None:
         raise NotFound(f"Location {location_id} not found.")
+    return location
+
+
+def live_location(location_id: int | None) -> Location | None:
+    """The location, or None when there is none by that id or it is archived: the one test of "a live location"."""
+    location = db.session.get(Location, location_id) if location_id is not None else None
+    return location if location is not None and location.deleted_at is None else None
+
+
+def require_live_location(location_id: int, field: str = "location_id") -> Location:
+    """A live location named by input field `field`. Raises ValidationFailed (on that field)."""
+    location = live_location(location_id)
+    if location is None:
+        raise ValidationFailed("Unknown location.", fields={field: [f"Location {location_id} does not exist."]})
     return location
 
 

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Category, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS, Permission, can
-from app.services import counters, stock
+from app.services import catalog, counters, stock
 from app.services.logs import list_logs
 from app.services.pagination import Page, paginate_rows
 from app.services.uow import unit_of_work
@@ -109,13 +109,7 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
         item = Item(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, quantity=0, version=1)
         db.session.add(item)
         db.session.flush()
-        level = StockLevel(item_id=item.id, location_id=item.location_id, quantity=quantity)
-        db.session.add(level)
-        item.quantity = quantity
-        stock.record(
-            item, LogAction.CREATE, actor, location_id=item.location_id, before=0, after=quantity, note="Item created"
-        )
-        db.session.flush()
+        stock.place_initial(item, quantity, actor=actor)
         events.publish("item_created", item_event_payload(item, actor))
         if quantity < item.low_stock_threshold:
             # Created already below its threshold: that is an alert too.
@@ -222,10 +216,8 @@ def _check_references(data: dict[str, Any]) -> None:
     errors = {}
     if data.get("category_id") is not None and db.session.get(Category, data["category_id"]) is None:
         errors["category_id"] = [f"Category {data['category_id']} does not exist."]
-    if "location_id" in data:
-        location = db.session.get(Location, data["location_id"]) if data["location_id"] is not None else None
-        if location is None or location.deleted_at is not None:
-            errors["location_id"] = [f"Location {data['location_id']} does not exist."]
+    if "location_id" in data and catalog.live_location(data["location_id"]) is None:
+        errors["location_id"] = [f"Location {data['location_id']} does not exist."]
     if errors:
         raise ValidationFailed("The request refers to things that do not exist.", fields=errors)
 

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import OutboxEmail
 from app.models.base import utcnow
+from app.services.uow import before_external_call, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def deliver(message_key: str, email: Email) -> bool:
     """Send `email` unless this key already went to this recipient; False when skipped. Raises SendError."""
     if already_sent(message_key, email.to):
         return False
-    db.session.rollback()  # no transaction (and no row lock) held across the HTTP call
+    before_external_call()
     api_key = current_app.config.get("SENDGRID_API_KEY")
     if api_key:
         message_id = _send_with_sendgrid(api_key, email)
@@ -65,22 +66,26 @@ def deliver(message_key: str, email: Email) -> bool:
         message_id = None
         transport = "outbox"
         log.info("development outbox: to=%s subject=%r\n%s", email.to, email.subject, email.text)
-    db.session.add(
-        OutboxEmail(
-            message_key=message_key,
-            recipient=email.to,
-            subject=email.subject[:300],
-            body=email.text,
-            attachment_name=email.attachment_name,
-            transport=transport,
-            provider_message_id=message_id,
-            created_at=utcnow(),
-        )
-    )
+    return _record_delivery(message_key, email, transport, message_id)
+
+
+def _record_delivery(message_key: str, email: Email, transport: str, message_id: str | None) -> bool:
+    """The short transaction after the send: the outbox row; False when a twin task recorded it first."""
     try:
-        db.session.commit()
-    except IntegrityError:  # a twin task recorded it first
-        db.session.rollback()
+        with unit_of_work():
+            db.session.add(
+                OutboxEmail(
+                    message_key=message_key,
+                    recipient=email.to,
+                    subject=email.subject[:300],
+                    body=email.text,
+                    attachment_name=email.attachment_name,
+                    transport=transport,
+                    provider_message_id=message_id,
+                    created_at=utcnow(),
+                )
+            )
+    except IntegrityError:
         return False
     return True
 

@@ -17,6 +17,7 @@ from app.models import Category, InventoryLog, Item, Location, LogAction, Report
 from app.models.base import utcnow
 from app.services.mailer import Email, deliver
 from app.services.notifications import item_link, recipients
+from app.services.uow import unit_of_work
 
 TOP_MOVERS = 10
 MOVES = (LogAction.RESTOCK, LogAction.WITHDRAW, LogAction.TRANSFER, LogAction.ADJUST)
@@ -169,11 +170,10 @@ def create_valuation_report(period_end: datetime | None = None) -> Report:
         summary=f"{data.total_units} units worth {data.total_value:,.2f}; {len(data.below_threshold)} item(s) below threshold",
         created_at=utcnow(),
     )
-    db.session.add(report)
     try:
-        db.session.commit()
+        with unit_of_work():
+            db.session.add(report)
     except IntegrityError:  # a twin task stored it first
-        db.session.rollback()
         return db.session.execute(
             sa.select(Report).where(Report.kind == "valuation", Report.period_end == end)
         ).scalar_one()

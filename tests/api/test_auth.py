@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from werkzeug.security import generate_password_hash
 
-from tests.api.conftest import PASSWORD, error_of
+from tests.helpers.api import PASSWORD, error_of
 
 pytestmark = pytest.mark.core
 

@@ -31,11 +31,3 @@ def page(chromium, live_server):
     page = context.new_page()
     yield page
     context.close()
-
-
-def log_in(page, user, password: str = "password123") -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard")

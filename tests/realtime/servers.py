@@ -94,3 +94,7 @@ def stop_web(web: WebProcess) -> None:
         except subprocess.TimeoutExpired:
             web.process.kill()
             web.process.wait(timeout=5)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -9,9 +9,8 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -20,17 +19,6 @@ import redis
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def wait_for(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.1, what: str = "condition"):
-    """Poll until `predicate` is truthy (a deadline against hanging, not a timing assertion)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 class FakeSendGrid:
@@ -215,51 +203,3 @@ def web_app(app, queue_env) -> Iterator:
     yield web
     web.extensions["celery"].pool.force_close_all()
     app.extensions["celery"].set_default()  # the suite's app stays Celery's default
-
-
-@pytest.fixture(autouse=True)
-def _quick_password_hashes(monkeypatch):
-    """Real hashing with a cheap work factor (scrypt costs ~0.25 s per user)."""
-    import functools
-
-    from werkzeug.security import generate_password_hash
-
-    import app.models.user as user_module
-
-    monkeypatch.setattr(
-        user_module, "generate_password_hash", functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
-    )
-
-
-def alert_for(app, item_id: int):
-    """The newest alert of an item, read fresh from the database."""
-    import sqlalchemy as sa
-
-    from app.extensions import db
-    from app.models import Alert
-
-    with app.app_context():
-        alert = db.session.execute(sa.select(Alert).where(Alert.item_id == item_id).order_by(Alert.id.desc())).scalar()
-        if alert is not None:
-            db.session.expunge(alert)
-        db.session.remove()
-        return alert
-
-
-def outbox_rows(app, key_prefix: str = "") -> list:
-    import sqlalchemy as sa
-
-    from app.extensions import db
-    from app.models import OutboxEmail
-
-    with app.app_context():
-        rows = list(
-            db.session.execute(
-                sa.select(OutboxEmail)
-                .where(OutboxEmail.message_key.startswith(key_prefix))
-                .order_by(OutboxEmail.recipient)
-            ).scalars()
-        )
-        db.session.expunge_all()
-        db.session.remove()
-        return rows

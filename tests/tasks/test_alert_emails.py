@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tasks.conftest import alert_for, outbox_rows, wait_for
+from tests.helpers.tasks import alert_for, outbox_rows, wait_for
 
 
 def _low_stock_via_api(web_app, factory) -> tuple[object, list]:

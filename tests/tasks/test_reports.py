@@ -7,7 +7,7 @@ import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from tests.tasks.conftest import outbox_rows
+from tests.helpers.tasks import outbox_rows
 
 
 def test_valuation_report_numbers_match_the_data_and_download_as_csv(app, factory):

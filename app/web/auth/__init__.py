@@ -9,17 +9,17 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.errors import AuthenticationRequired
 from app.extensions import limiter
+from app.limits import EMAIL_LENGTH, PASSWORD_LENGTH
 from app.services import users
-from app.web.common import is_safe_next
+from app.web.common import attempt, is_safe_next
 
 bp = Blueprint("auth", __name__)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_LENGTH)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_LENGTH)])
     remember = BooleanField("Remember me on this device")
 
 
@@ -45,13 +45,11 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        try:
-            user = users.authenticate(form.email.data, form.password.data)
-        except AuthenticationRequired as exc:
-            error = exc.message
-        else:
-            login_user(user, remember=form.remember.data)
+        signed_in = attempt(lambda: users.authenticate(form.email.data, form.password.data), quiet=True)
+        if signed_in.ok:
+            login_user(signed_in.value, remember=form.remember.data)
             return redirect(_next_target())
+        error = signed_in.error.message
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error, next=request.args.get("next", "")), status
 

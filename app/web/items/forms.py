@@ -6,32 +6,27 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.limits import (
+    DESCRIPTION_LENGTH,
+    ITEM_NAME_LENGTH,
+    MAX_PRICE,
+    MAX_QUANTITY,
+    MOVEMENT_NOTE_LENGTH,
+    SKU_LENGTH,
+    SKU_MESSAGE,
+    SKU_PATTERN,
+    UNIT_LENGTH,
+)
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS
-
-MAX_QUANTITY = 1_000_000_000
-SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
-
-
-def optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
-def _quantity(label: str = "Quantity") -> IntegerField:
-    return IntegerField(
-        label,
-        validators=[
-            InputRequired("Enter a quantity."),
-            NumberRange(1, MAX_QUANTITY, "Enter a whole number of at least 1."),
-        ],
-    )
+from app.web.forms import EmptyForm, optional_int, quantity_field
 
 
 class BasicItemForm(FlaskForm):
     """The fields staff may edit (the API's PATCH allows the same ones)."""
 
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_LENGTH)])
     location_id = SelectField("Home location", coerce=optional_int, validators=[InputRequired("Choose a location.")])
-    unit = StringField("Unit", default="pcs", validators=[DataRequired(), Length(max=32)])
+    unit = StringField("Unit", default="pcs", validators=[DataRequired(), Length(max=UNIT_LENGTH)])
     low_stock_threshold = IntegerField(
         "Low-stock threshold",
         default=0,
@@ -58,17 +53,17 @@ class ItemForm(BasicItemForm):
         "SKU",
         validators=[
             DataRequired(),
-            Length(max=64),
-            Regexp(SKU_PATTERN, message="Use letters, digits, '.', '_', '-' or '/'."),
+            Length(max=SKU_LENGTH),
+            Regexp(SKU_PATTERN, message=SKU_MESSAGE),
         ],
     )
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=ITEM_NAME_LENGTH)])
     category_id = SelectField("Category", coerce=optional_int, validate_choice=True)
     price = DecimalField(
         "Unit price",
         places=2,
         default=0,
-        validators=[InputRequired("Enter a price."), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")],
+        validators=[InputRequired("Enter a price."), NumberRange(0, MAX_PRICE, "Must be 0 or more.")],
     )
     quantity = IntegerField(
         "Initial quantity", default=0, validators=[Optional(), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")]
@@ -89,16 +84,16 @@ class ItemForm(BasicItemForm):
 class MoveForm(FlaskForm):
     """Restock or withdraw on the item page."""
 
-    quantity = _quantity()
+    quantity = quantity_field()
     location_id = SelectField("Location", coerce=optional_int)
-    note = StringField("Note", validators=[Optional(), Length(max=1000)])
+    note = StringField("Note", validators=[Optional(), Length(max=MOVEMENT_NOTE_LENGTH)])
 
 
 class TransferForm(FlaskForm):
     from_location_id = SelectField("From", coerce=optional_int, validators=[InputRequired()])
     to_location_id = SelectField("To", coerce=optional_int, validators=[InputRequired()])
-    quantity = _quantity()
-    note = StringField("Note", validators=[Optional(), Length(max=1000)])
+    quantity = quantity_field()
+    note = StringField("Note", validators=[Optional(), Length(max=MOVEMENT_NOTE_LENGTH)])
 
 
 class AdjustForm(FlaskForm):
@@ -107,7 +102,9 @@ class AdjustForm(FlaskForm):
         "Counted quantity",
         validators=[InputRequired("Enter the counted quantity."), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")],
     )
-    note = StringField("Reason", validators=[DataRequired("Say why the count differs."), Length(max=1000)])
+    note = StringField(
+        "Reason", validators=[DataRequired("Say why the count differs."), Length(max=MOVEMENT_NOTE_LENGTH)]
+    )
 
 
 class QuickMoveForm(FlaskForm):
@@ -116,9 +113,8 @@ class QuickMoveForm(FlaskForm):
     class Meta:
         csrf = False
 
-    quantity = _quantity("Qty")
+    quantity = quantity_field("Qty")
     op = SelectField(choices=[("restock", "Restock"), ("withdraw", "Withdraw")])
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form: just the CSRF token, for confirmation steps."""
+ConfirmForm = EmptyForm  # a confirmation step: just the CSRF token
