@@ -116,3 +116,16 @@ def test_default_admin_is_not_created_when_users_exist(app):
     )
     _app_with_default_admin(app, email="second@example.com")
     assert _count(app, User) == 1
+
+
+def test_seed_demo_is_refused_in_production_with_a_clear_message(app):
+    from app.models import Item, User
+
+    app.config["ENV_NAME"] = "production"
+    try:
+        result = app.test_cli_runner().invoke(args=["seed-demo", "--items", "3", "--days", "1"])
+    finally:
+        app.config["ENV_NAME"] = "testing"
+    assert result.exit_code != 0
+    assert "Refusing to load demo data in production" in result.output
+    assert _count(app, Item) == 0 and _count(app, User) == 0
