@@ -183,14 +183,20 @@ def register_default_admin(app: Flask) -> None:
     from app.services.users import ensure_default_admin
 
     with app.app_context():
-        if not inspect(db.engine).has_table("users"):
-            return  # before `db upgrade`; the next start creates it
-        with contextlib.suppress(IntegrityError, DuplicateValue):  # another worker process created it first
-            ensure_default_admin(
-                app.config["DEFAULT_ADMIN_EMAIL"],
-                app.config["DEFAULT_ADMIN_PASSWORD"],
-                app.config["DEFAULT_ADMIN_NAME"],
-            )
+        try:
+            if not inspect(db.engine).has_table("users"):
+                return  # before `db upgrade`; the next start creates it
+            with contextlib.suppress(IntegrityError, DuplicateValue):  # another worker process created it first
+                ensure_default_admin(
+                    app.config["DEFAULT_ADMIN_EMAIL"],
+                    app.config["DEFAULT_ADMIN_PASSWORD"],
+                    app.config["DEFAULT_ADMIN_NAME"],
+                )
+        finally:
+            # Close what the check opened: a process that forks next (the Celery parent, a
+            # preloading gunicorn master) must hand no open connection to its children.
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _ensure_dir(path: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from celery import Celery, Task
+from celery.signals import worker_process_init
 from flask import Flask
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
@@ -48,6 +49,17 @@ def broker_settings(app: Flask) -> dict:
     }
 
 
+def dispose_inherited_connections(app: Flask) -> None:
+    """Forget pooled connections copied from a parent process (after a fork) without closing them.
+
+    A forked child shares its parent's sockets: two processes reading one PostgreSQL connection
+    get each other's rows. close=False leaves the parent's connections to the parent.
+    """
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
+
+
 def celery_init_app(app: Flask) -> Celery:
     from app.jobs import celery_options
 
@@ -73,4 +85,10 @@ def celery_init_app(app: Flask) -> Celery:
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+
+    def on_worker_process_init(**_kwargs: object) -> None:
+        # Each prefork pool process starts with the parent's engine pool: never use it.
+        dispose_inherited_connections(app)
+
+    worker_process_init.connect(on_worker_process_init, weak=False)
     return celery_app

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -31,6 +32,14 @@ def wait_for(predicate: Callable[[], object], timeout: float = 30.0, interval: f
             return value
         time.sleep(interval)
     raise AssertionError(f"gave up waiting for {what}")
+
+
+def procfile_concurrency() -> int:
+    """The worker concurrency the Procfile runs with (its CELERY_CONCURRENCY default)."""
+    line = next(x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith("worker:"))
+    match = re.search(r"--concurrency=\$\{CELERY_CONCURRENCY:-(\d+)\}", line)
+    assert match, f"no concurrency default in the Procfile's worker line: {line}"
+    return int(match.group(1))
 
 
 class FakeSendGrid:
@@ -124,6 +133,26 @@ class Processes:
                 "worker",
                 "-P",
                 "solo",
+                "-Q",
+                queue,
+                "-n",
+                f"{name}-{uuid.uuid4().hex[:6]}@%h",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env,
+            name,
+        )
+
+    def prefork_worker(self, env: dict[str, str], queue: str, name: str = "worker") -> subprocess.Popen:
+        """The production pool: forked child processes at the Procfile's concurrency."""
+        return self.start(
+            [
+                "worker",
+                "-P",
+                "prefork",
+                f"--concurrency={procfile_concurrency()}",
                 "-Q",
                 queue,
                 "-n",

@@ -1,0 +1,72 @@
+"""Faults around the pipeline: a forked worker pool, a Redis outage, a slow provider.
+
+Each test prints its figures (alerts raised, emails sent, duplicates) for the issue's note.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tests.tasks.conftest import procfile_concurrency, wait_for
+
+BURST = 20
+
+
+def _sent_alerts(app, item_ids: list[int]) -> int:
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Alert
+
+    with app.app_context():
+        try:
+            return db.session.scalar(
+                sa.select(sa.func.count()).where(Alert.item_id.in_(item_ids), Alert.sent_at.is_not(None))
+            )
+        finally:
+            db.session.remove()
+
+
+def _figures(sendgrid) -> tuple[Counter, int]:
+    with sendgrid.lock:
+        accepted = Counter((p["personalizations"][0]["to"][0]["email"], p["subject"]) for p in sendgrid.accepted)
+    return accepted, sum(n - 1 for n in accepted.values())
+
+
+def test_burst_of_alerts_on_forked_pool_each_emailed_exactly_once(
+    app, web_app, factory, sendgrid, processes, queue_env
+):
+    boss = factory.user("manager", email="boss@example.com")
+    items = [
+        factory.item(quantity=10, low_stock_threshold=5, name=f"Burst item {n}", sku=f"BURST-{n}", actor=boss)
+        for n in range(BURST)
+    ]
+    headers = factory.headers("staff")
+    # The parent touches the database at start (the default-admin check) before forking its pool.
+    env = {
+        **queue_env,
+        "SENDGRID_API_KEY": "SG.test",
+        "SENDGRID_HOST": sendgrid.url,
+        "DEFAULT_ADMIN_EMAIL": "root@example.com",
+        "DEFAULT_ADMIN_PASSWORD": "root-password-1",
+    }
+    processes.prefork_worker(env, queue_env["CELERY_TASK_DEFAULT_QUEUE"])
+    client = web_app.test_client()
+    for item in items:
+        response = client.post(f"/api/v1/items/{item.id}/withdraw", json={"quantity": 6}, headers=headers)
+        assert response.status_code == 200, response.text
+
+    ids = [item.id for item in items]
+    try:
+        wait_for(lambda: _sent_alerts(app, ids) == BURST, timeout=90, what="every alert of the burst sent")
+    finally:
+        accepted, duplicates = _figures(sendgrid)
+        print(
+            f"\nforked pool (concurrency {procfile_concurrency()}): alerts raised {BURST}, "
+            f"alerts sent {_sent_alerts(app, ids)}, emails accepted {sum(accepted.values())}, duplicates {duplicates}"
+        )
+    assert set(accepted) == {
+        ("boss@example.com", f"Low stock: Burst item {n} (BURST-{n}) - 4 left") for n in range(BURST)
+    }
+    assert duplicates == 0
+    assert len(sendgrid.requests) == BURST
