@@ -43,8 +43,9 @@ def procfile_concurrency() -> int:
 
 
 class FakeSendGrid:
-    """Records POST /v3/mail/send and answers from a script: a status code, or 'hold' (block
-    until released, then drop the connection without an answer)."""
+    """Records POST /v3/mail/send and answers from a script: a status code, 'hold' (block
+    until released, then drop the connection without an answer) or 'slow' (block until
+    released, then accept)."""
 
     def __init__(self) -> None:
         self.script: list[int | str] = []
@@ -69,6 +70,10 @@ class FakeSendGrid:
                     fake.release.wait(60)
                     self.close_connection = True
                     return  # no answer: the provider never accepted this one
+                if answer == "slow":  # a slow provider: accepts, but only once released
+                    fake.held.set()
+                    fake.release.wait(60)
+                    answer = 202
                 self.send_response(int(answer))
                 self.send_header("Content-Type", "application/json")
                 if int(answer) < 300:

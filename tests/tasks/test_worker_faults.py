@@ -6,8 +6,9 @@ Each test prints its figures (alerts raised, emails sent, duplicates) for the is
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
-from tests.tasks.conftest import procfile_concurrency, wait_for
+from tests.tasks.conftest import alert_for, outbox_rows, procfile_concurrency, wait_for
 
 BURST = 20
 
@@ -70,3 +71,45 @@ def test_burst_of_alerts_on_forked_pool_each_emailed_exactly_once(
     }
     assert duplicates == 0
     assert len(sendgrid.requests) == BURST
+
+
+def test_task_redelivered_during_a_slow_send_does_not_email_the_in_flight_recipient_twice(
+    app, web_app, factory, sendgrid, processes, queue_env
+):
+    # boss1 is accepted at once; boss2's call hangs past the broker's visibility timeout (3 s
+    # here), so Redis hands the task to the second worker while the first is still sending.
+    sendgrid.script = [202, "slow"]
+    env = {**queue_env, "SENDGRID_API_KEY": "SG.test", "SENDGRID_HOST": sendgrid.url}
+    queue = queue_env["CELERY_TASK_DEFAULT_QUEUE"]
+    processes.worker(env, queue, "first")
+    managers = [factory.user("manager", email=f"boss{n}@example.com") for n in (1, 2)]
+    item = factory.item(quantity=10, low_stock_threshold=5, name="Slow widget", sku="SW-1", actor=managers[0])
+    response = web_app.test_client().post(
+        f"/api/v1/items/{item.id}/withdraw", json={"quantity": 6}, headers=factory.headers("staff")
+    )
+    assert response.status_code == 200, response.text
+    wait_for(sendgrid.held.is_set, what="boss2's send to be in flight")
+    second = processes.worker(env, queue, "second")
+
+    def redelivered() -> bool:
+        log = Path(second.log_path).read_text()
+        return len(sendgrid.requests) > 2 or "in flight" in log
+
+    try:
+        wait_for(redelivered, timeout=30, what="the second worker to get the task")
+    finally:
+        sendgrid.release.set()
+    wait_for(lambda: (a := alert_for(app, item.id)) and a.sent_at, what="alert sent")
+    # Let the second worker's copy finish too: it must skip boss2, now recorded as sent.
+    wait_for(lambda: "succeeded" in Path(second.log_path).read_text(), timeout=30, what="the second copy done")
+    accepted, duplicates = _figures(sendgrid)
+    print(
+        f"\nslow provider, task redelivered mid-send: alerts raised 1, emails accepted {sum(accepted.values())}, "
+        f"requests {len(sendgrid.requests)}, duplicates {duplicates}"
+    )
+    assert sendgrid.accepted_to() == ["boss1@example.com", "boss2@example.com"]
+    assert duplicates == 0 and len(sendgrid.requests) == 2
+    assert [(r.recipient, r.state) for r in outbox_rows(app, "alert:")] == [
+        ("boss1@example.com", "sent"),
+        ("boss2@example.com", "sent"),
+    ]
