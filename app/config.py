@@ -125,6 +125,11 @@ class Config:
         self.BACKUP_S3_REGION = _env("BACKUP_S3_REGION", "us-east-1")
         self.LOW_STOCK_DIGEST_SCHEDULE = _env("LOW_STOCK_DIGEST_SCHEDULE", "0 7 * * *")
         self.VALUATION_REPORT_SCHEDULE = _env("VALUATION_REPORT_SCHEDULE", "0 6 * * 1")
+        # The sweep that re-enqueues emails whose enqueue was lost (Redis down at the time):
+        # owed for longer than the grace, raised within the maximum age (docs/jobs.md).
+        self.EMAIL_SWEEP_SCHEDULE = _env("EMAIL_SWEEP_SCHEDULE", "*/2 * * * *")
+        self.EMAIL_SWEEP_GRACE_SECONDS = _int("EMAIL_SWEEP_GRACE_SECONDS", 60)
+        self.EMAIL_SWEEP_MAX_AGE_HOURS = _int("EMAIL_SWEEP_MAX_AGE_HOURS", 72)
 
         # /metrics (app/metrics.py, docs/observability.md): who may scrape it, checked
         # against request.remote_addr; multiprocess mode when gunicorn runs several workers.

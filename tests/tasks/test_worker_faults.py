@@ -5,8 +5,11 @@ Each test prints its figures (alerts raised, emails sent, duplicates) for the is
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from tests.tasks.conftest import alert_for, outbox_rows, procfile_concurrency, wait_for
 
@@ -113,3 +116,59 @@ def test_task_redelivered_during_a_slow_send_does_not_email_the_in_flight_recipi
         ("boss1@example.com", "sent"),
         ("boss2@example.com", "sent"),
     ]
+
+
+NEVER = "0 0 1 1 *"  # 1 January, midnight: does not fire during a test
+
+
+@pytest.fixture()
+def outage_env(queue_env, own_redis) -> dict[str, str]:
+    """This test's processes and web app use a Redis of its own, which it kills and restarts."""
+    queue_env.update(
+        REDIS_URL=own_redis.url,
+        EMAIL_SWEEP_SCHEDULE="1",
+        EMAIL_SWEEP_GRACE_SECONDS="1",
+        BACKUP_SCHEDULE=NEVER,
+        LOW_STOCK_DIGEST_SCHEDULE=NEVER,
+        VALUATION_REPORT_SCHEDULE=NEVER,
+    )
+    return queue_env
+
+
+def test_alert_raised_while_redis_is_down_is_emailed_once_after_it_returns(
+    app, outage_env, own_redis, web_app, factory, sendgrid, processes, tmp_path
+):
+    env = {**outage_env, "SENDGRID_API_KEY": "SG.test", "SENDGRID_HOST": sendgrid.url}
+    processes.worker(env, outage_env["CELERY_TASK_DEFAULT_QUEUE"])
+    beat = processes.start(["beat", "-s", str(tmp_path / "beat-schedule"), "--loglevel=INFO"], env, "beat")
+    managers = [factory.user("manager", email=f"boss{n}@example.com") for n in (1, 2)]
+    item = factory.item(quantity=10, low_stock_threshold=5, name="Outage widget", sku="OW-1", actor=managers[0])
+    headers = factory.headers("staff")
+    client = web_app.test_client()
+
+    own_redis.kill()
+    started = time.perf_counter()
+    response = client.post(f"/api/v1/items/{item.id}/withdraw", json={"quantity": 6}, headers=headers)
+    print(f"\nwithdraw while Redis is down answered {response.status_code} in {time.perf_counter() - started:.2f} s")
+    assert response.status_code == 200, response.text  # the movement is kept; only the enqueue failed
+    health = client.get("/health")
+    assert health.status_code == 503 and "redis" in health.get_json()["down"]
+    assert alert_for(app, item.id).sent_at is None
+    assert sendgrid.requests == []
+
+    own_redis.start()  # empty: whatever was queued before is gone too
+    alert = wait_for(lambda: (a := alert_for(app, item.id)) and a.sent_at and a, timeout=60, what="alert sent")
+    sweeps = Path(beat.log_path).read_text().count("Sending due task email-sweep")
+    # The sweep keeps running every second: the alert is not emailed again.
+    wait_for(
+        lambda: Path(beat.log_path).read_text().count("Sending due task email-sweep") >= sweeps + 3,
+        what="three more sweeps",
+    )
+    accepted, duplicates = _figures(sendgrid)
+    print(
+        f"\nRedis killed while the alert was raised: alerts raised 1, emails accepted {sum(accepted.values())} "
+        f"(2 managers), duplicates {duplicates}"
+    )
+    assert sendgrid.accepted_to() == ["boss1@example.com", "boss2@example.com"]
+    assert duplicates == 0 and len(sendgrid.requests) == 2
+    assert alert.send_error is None
