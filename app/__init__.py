@@ -54,7 +54,8 @@ def create_app(config: str | Config | None = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     register_default_admin(app)
-    register_edge(app)  # last: it wraps the whole WSGI app, Socket.IO's middleware included
+    register_edge(app)  # it wraps the whole WSGI app, Socket.IO's middleware included
+    register_proxy_fix(app)  # outermost: every layer inside sees the real client address
     return app
 
 
@@ -66,6 +67,7 @@ def register_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import auth, events
     from app.extensions import celery_init_app, csrf, db, limiter
+    from app.services import login_limits
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.instance_path and _ensure_dir(app.instance_path)
@@ -81,6 +83,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
+    login_limits.init_app(app)
     events.init_app(app)
     celery_init_app(app)
     register_jobs(app)
@@ -151,6 +154,15 @@ def register_performance(app: Flask) -> None:
 
     counters.init_app(app)
     hello.register(app)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust TRUSTED_PROXY_HOPS proxies' X-Forwarded-For/-Proto: the client address of limits, logs, /metrics."""
+    hops = app.config.get("TRUSTED_PROXY_HOPS") or 0
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_edge(app: Flask) -> None:

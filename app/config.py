@@ -92,7 +92,17 @@ class Config:
 
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI") or _env("REDIS_URL", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # A Redis outage never turns a limited route into a 500: count in memory meanwhile.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        # Failed logins only (app/services/login_limits.py, docs/security.md): per (account,
+        # client address), per account from every address, per address across accounts.
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+        self.LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "50 per hour")
+        self.LOGIN_ADDRESS_RATE_LIMIT = _env("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute")
+        # How many proxies in front add X-Forwarded-For (the chart's ingress, Fly's edge: 1).
+        # 0 trusts none: a client cannot pick its own address for limits, logs and /metrics.
+        self.TRUSTED_PROXY_HOPS = _int("TRUSTED_PROXY_HOPS", 0)
 
         self.API_TITLE = "Inventory API"
         self.API_VERSION = "v1"

@@ -87,6 +87,7 @@ def app(database_url: str, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _clean_database(request, app) -> Iterator[None]:
     from app.extensions import db, limiter
+    from app.services import login_limits
 
     yield
     with app.app_context():
@@ -102,6 +103,7 @@ def _clean_database(request, app) -> Iterator[None]:
                 Path(path + suffix).unlink(missing_ok=True)
             shutil.copyfile(path + ".template", path)
     limiter.reset()
+    login_limits.reset(app)
 
 
 @pytest.fixture()

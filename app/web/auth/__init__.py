@@ -1,17 +1,15 @@
-"""Log in and log out (Flask-Login session; rate-limited per address and per account)."""
+"""Log in and log out (Flask-Login session; failed logins limited as on the API: app/services/login_limits.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_limiter.errors import RateLimitExceeded
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.errors import AuthenticationRequired
-from app.extensions import limiter
-from app.services import users
+from app.errors import AuthenticationRequired, TooManyAttempts
+from app.services import login_limits
 from app.web.common import is_safe_next
 
 bp = Blueprint("auth", __name__)
@@ -23,44 +21,30 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Remember me on this device")
 
 
-def _login_rate() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _account_key() -> str:
-    return "web-login-account:" + request.form.get("email", "").strip().lower()
-
-
 def _next_target() -> str:
     target = request.args.get("next") or request.form.get("next")
     return target if is_safe_next(target) else url_for("dashboard.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate, methods=["POST"])
-@limiter.limit(_login_rate, methods=["POST"], key_func=_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(_next_target())
     form = LoginForm()
-    error = None
+    error, status, headers = None, 200, {}
     if form.validate_on_submit():
         try:
-            user = users.authenticate(form.email.data, form.password.data)
+            user = login_limits.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except TooManyAttempts as exc:
+            error, status = "Too many login attempts. Please wait a minute and try again.", 429
+            headers["Retry-After"] = str(exc.extra["retry_after"])
         except AuthenticationRequired as exc:
-            error = exc.message
+            error, status = exc.message, 401
         else:
             login_user(user, remember=form.remember.data)
             return redirect(_next_target())
-    status = 401 if error else 200
-    return render_template("auth/login.html", form=form, error=error, next=request.args.get("next", "")), status
-
-
-@bp.errorhandler(RateLimitExceeded)
-def too_many_attempts(_exc):
-    form = LoginForm()
-    error = "Too many login attempts. Please wait a minute and try again."
-    return render_template("auth/login.html", form=form, error=error, next=request.args.get("next", "")), 429
+    page = render_template("auth/login.html", form=form, error=error, next=request.args.get("next", ""))
+    return page, status, headers
 
 
 @bp.post("/logout")
