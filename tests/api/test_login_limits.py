@@ -117,40 +117,46 @@ def test_successful_login_clears_the_accounts_failures(client, factory, quick_ha
     assert _login(client, user.email).status_code == 429
 
 
-def _app_with(app, **settings):
-    from app import create_app
-    from app.config import TestingConfig
-
-    config = TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-    config.WTF_CSRF_ENABLED = False
-    for key, value in settings.items():
-        setattr(config, key, value)
-    return create_app(config)
-
-
 @pytest.fixture()
-def restore_limiter():
-    """A second app re-binds the one Flask-Limiter object; give it back a memory store."""
-    yield
+def app_with(app):
+    """Build a second app on the suite's database; its connections are closed afterwards and the
+    one Flask-Limiter object (which the second app re-bound) gets back a memory store."""
     from flask import Flask
 
-    from app.extensions import limiter
+    from app import create_app
+    from app.config import TestingConfig
+    from app.extensions import db, limiter
 
+    built = []
+
+    def build(**settings):
+        config = TestingConfig()
+        config.SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        config.WTF_CSRF_ENABLED = False
+        for key, value in settings.items():
+            setattr(config, key, value)
+        built.append(create_app(config))
+        return built[-1]
+
+    yield build
+    for other in built:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
     spare = Flask("restore-limiter")
     spare.config["RATELIMIT_STORAGE_URI"] = "memory://"
     limiter.init_app(spare)
 
 
 def test_redis_outage_never_breaks_login_and_limits_go_on_in_process(
-    app, factory, tmp_path, caplog, restore_limiter, quick_hashes, monkeypatch
+    app_with, factory, tmp_path, caplog, quick_hashes, monkeypatch
 ):
     # The suite's migration run (alembic's fileConfig) disables loggers that existed before it.
     monkeypatch.setattr(logging.getLogger("app.services.login_limits"), "disabled", False)
     own = OwnRedis(tmp_path)
     own.start()
     try:
-        web = _app_with(app, REDIS_URL=own.url, RATELIMIT_STORAGE_URI=own.url)
+        web = app_with(REDIS_URL=own.url, RATELIMIT_STORAGE_URI=own.url)
         client = web.test_client()
         factory.user("staff", email="shift@example.com")
         assert _login(client, "shift@example.com", "wrong", address="10.3.3.3").status_code == 401
@@ -169,8 +175,8 @@ def test_redis_outage_never_breaks_login_and_limits_go_on_in_process(
         own.kill()
 
 
-def test_trusted_proxy_hop_gives_the_real_client_address(app, factory, quick_hashes, restore_limiter):
-    behind_proxy = _app_with(app, TRUSTED_PROXY_HOPS=1).test_client()
+def test_trusted_proxy_hop_gives_the_real_client_address(app_with, factory, quick_hashes):
+    behind_proxy = app_with(TRUSTED_PROXY_HOPS=1).test_client()
     proxy = "127.0.0.1"
     # /metrics allows loopback only: a remote client through the local proxy is refused.
     outside = behind_proxy.get(
