@@ -95,7 +95,7 @@ class Config:
         # A Redis outage never turns a limited route into a 500: count in memory meanwhile.
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_SWALLOW_ERRORS = True
-        # Failed logins only (app/services/login_limits.py, docs/security.md): per (account,
+        # Failed logins only (app/services/login_limits.py, docs/login-limits.md): per (account,
         # client address), per account from every address, per address across accounts.
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
         self.LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "50 per hour")

@@ -1,6 +1,6 @@
 """Login limits, shared by the API and the login page: they stop guessing, not shifts.
 
-Only failed attempts count, in three buckets (docs/security.md):
+Only failed attempts count, in three buckets (docs/login-limits.md):
 - the (account, client address) pair: LOGIN_RATE_LIMIT, default 10 per minute;
 - the account, from every address: LOGIN_ACCOUNT_RATE_LIMIT, default 50 per hour;
 - the client address, across accounts: LOGIN_ADDRESS_RATE_LIMIT, default 30 per minute.
