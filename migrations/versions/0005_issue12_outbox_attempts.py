@@ -27,6 +27,6 @@ def upgrade():
 def downgrade():
     op.execute("DELETE FROM outbox_emails WHERE state <> 'sent'")
     with op.batch_alter_table("outbox_emails") as batch:
-        batch.drop_constraint("ck_outbox_emails_state_valid", type_="check")
+        batch.drop_constraint(op.f("ck_outbox_emails_state_valid"), type_="check")
         batch.drop_column("attempted_at")
         batch.drop_column("state")
