@@ -156,7 +156,10 @@ def test_redis_outage_never_breaks_login_and_limits_go_on_in_process(
     own = OwnRedis(tmp_path)
     own.start()
     try:
-        web = app_with(REDIS_URL=own.url, RATELIMIT_STORAGE_URI=own.url)
+        web = app_with(RATELIMIT_STORAGE_URI=own.url)
+        # Set after create_app: with it at start the app would bind the one Socket.IO object of
+        # the test run to this Redis. /health reads it per request.
+        web.config["REDIS_URL"] = own.url
         client = web.test_client()
         factory.user("staff", email="shift@example.com")
         assert _login(client, "shift@example.com", "wrong", address="10.3.3.3").status_code == 401
