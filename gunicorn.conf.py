@@ -55,6 +55,19 @@ def post_fork(server, worker):
     threaded worker's resident memory keeps growing with fragmentation. Two arenas keep
     it flat at no measurable cost in speed (docs/performance.md)."""
     _limit_malloc_arenas(int(os.environ.get("MALLOC_ARENA_MAX", "2")))
+    _forget_inherited_connections()
+
+
+def _forget_inherited_connections() -> None:
+    """With preload_app the master built the app (and maybe connected): a worker must never
+    share its database sockets. Without preload nothing is loaded yet and this does nothing."""
+    import sys
+
+    wsgi = sys.modules.get("wsgi")
+    if wsgi is not None and hasattr(wsgi, "app"):
+        from app.extensions import dispose_inherited_connections
+
+        dispose_inherited_connections(wsgi.app)
 
 
 M_ARENA_MAX = -8  # glibc's malloc.h

@@ -92,7 +92,8 @@ def create_app(config: str | Config | None = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     register_default_admin(app)
-    register_edge(app)  # last: it wraps the whole WSGI app, Socket.IO's middleware included
+    register_edge(app)  # it wraps the whole WSGI app, Socket.IO's middleware included
+    register_proxy_fix(app)  # outermost: every layer inside sees the real client address
     return app
 
 
@@ -104,6 +105,7 @@ def register_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import auth, events
     from app.extensions import csrf, db, limiter
+    from app.services import login_limits
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.instance_path and _ensure_dir(app.instance_path)
@@ -119,6 +121,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
+    login_limits.init_app(app)
     events.init_app(app)
 
 
@@ -186,6 +189,15 @@ def register_performance(app: Flask) -> None:
     hello.register(app)
 
 
+def register_proxy_fix(app: Flask) -> None:
+    """Trust TRUSTED_PROXY_HOPS proxies' X-Forwarded-For/-Proto: the client address of limits, logs, /metrics."""
+    hops = app.config.get("TRUSTED_PROXY_HOPS") or 0
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def register_edge(app: Flask) -> None:
     from app.web.edge import register_edge as register
 
@@ -216,14 +228,20 @@ def register_default_admin(app: Flask) -> None:
     from app.services.users import ensure_default_admin
 
     with app.app_context():
-        if not inspect(db.engine).has_table("users"):
-            return  # before `db upgrade`; the next start creates it
-        with contextlib.suppress(IntegrityError, DuplicateValue):  # another worker process created it first
-            ensure_default_admin(
-                app.config["DEFAULT_ADMIN_EMAIL"],
-                app.config["DEFAULT_ADMIN_PASSWORD"],
-                app.config["DEFAULT_ADMIN_NAME"],
-            )
+        try:
+            if not inspect(db.engine).has_table("users"):
+                return  # before `db upgrade`; the next start creates it
+            with contextlib.suppress(IntegrityError, DuplicateValue):  # another worker process created it first
+                ensure_default_admin(
+                    app.config["DEFAULT_ADMIN_EMAIL"],
+                    app.config["DEFAULT_ADMIN_PASSWORD"],
+                    app.config["DEFAULT_ADMIN_NAME"],
+                )
+        finally:
+            # Close what the check opened: a process that forks next (the Celery parent, a
+            # preloading gunicorn master) must hand no open connection to its children.
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _ensure_dir(path: str) -> None:

@@ -5,6 +5,7 @@ Celery is set up beside the jobs it runs: app/jobs.py (celery_init_app).
 
 from __future__ import annotations
 
+from flask import Flask
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -32,3 +33,14 @@ limiter = Limiter(key_func=get_remote_address)
 api = Api()
 # Live updates; bound in app.realtime.init_app (Redis message queue when REDIS_URL is set).
 socketio = SocketIO()
+
+
+def dispose_inherited_connections(app: Flask) -> None:
+    """Forget pooled connections copied from a parent process (after a fork) without closing them.
+
+    A forked child shares its parent's sockets: two processes reading one PostgreSQL connection
+    get each other's rows. close=False leaves the parent's connections to the parent.
+    """
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)

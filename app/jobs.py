@@ -15,9 +15,11 @@ from typing import Any
 
 from celery import Celery, Task
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 from flask import Flask, current_app
 
 from app import events
+from app.extensions import dispose_inherited_connections
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +28,17 @@ SEND_REQUEST_DECIDED = "tasks.email.send_request_decided"
 RUN_BACKUP = "tasks.backups.run_backup"
 SEND_LOW_STOCK_DIGEST = "tasks.reports.send_low_stock_digest"
 SEND_VALUATION_REPORT = "tasks.reports.send_valuation_report"
+SEND_BACKUP_FAILURE = "tasks.email.send_backup_failure"
+SWEEP_PENDING_EMAILS = "tasks.email.sweep_pending_emails"
 
 
 def enqueue(task_name: str, *args: Any) -> None:
-    """Send a task by name through this app's broker."""
-    current_app.extensions["celery"].send_task(task_name, args=list(args))
+    """Send a task by name through this app's broker.
+
+    No result is kept: sending by name would otherwise subscribe to the result backend,
+    which retries for ~20 s when Redis is down, holding the request that enqueued.
+    """
+    current_app.extensions["celery"].send_task(task_name, args=list(args), ignore_result=True)
 
 
 def on_event(name: str, payload: dict[str, Any]) -> None:
@@ -62,6 +70,8 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict]:
         "nightly-backup": {"task": RUN_BACKUP, "schedule": schedule(config["BACKUP_SCHEDULE"])},
         "low-stock-digest": {"task": SEND_LOW_STOCK_DIGEST, "schedule": schedule(config["LOW_STOCK_DIGEST_SCHEDULE"])},
         "weekly-valuation": {"task": SEND_VALUATION_REPORT, "schedule": schedule(config["VALUATION_REPORT_SCHEDULE"])},
+        # Emails whose enqueue was lost (app/services/pending_email.py).
+        "email-sweep": {"task": SWEEP_PENDING_EMAILS, "schedule": schedule(config["EMAIL_SWEEP_SCHEDULE"])},
     }
 
 
@@ -123,6 +133,12 @@ def celery_init_app(app: Flask) -> Celery:
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+
+    def on_worker_process_init(**_kwargs: object) -> None:
+        # Each prefork pool process starts with the parent's engine pool: never use it.
+        dispose_inherited_connections(app)
+
+    worker_process_init.connect(on_worker_process_init, weak=False)
     return celery_app
 
 

@@ -18,6 +18,7 @@ _sequences: list[str] | None = None
 
 def empty_database(app) -> None:
     from app.extensions import db, limiter
+    from app.services import login_limits
 
     with app.app_context():
         db.session.remove()
@@ -46,3 +47,4 @@ def empty_database(app) -> None:
                 Path(path + suffix).unlink(missing_ok=True)
             shutil.copyfile(path + ".template", path)
     limiter.reset()
+    login_limits.reset(app)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def wait_for(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.1, what: str = "condition"):
@@ -49,3 +53,11 @@ def outbox_rows(app, key_prefix: str = "") -> list:
         db.session.expunge_all()
         db.session.remove()
         return rows
+
+
+def procfile_concurrency() -> int:
+    """The worker concurrency the Procfile runs with (its CELERY_CONCURRENCY default)."""
+    line = next(x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith("worker:"))
+    match = re.search(r"--concurrency=\$\{CELERY_CONCURRENCY:-(\d+)\}", line)
+    assert match, f"no concurrency default in the Procfile's worker line: {line}"
+    return int(match.group(1))

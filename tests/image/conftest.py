@@ -19,9 +19,11 @@ import pytest
 import redis
 import requests
 
-from tests.conftest import PG_HOST, PG_PORT, PG_USER, _pg_admin
+from tests.helpers.database import PG_HOST, PG_PORT, PG_USER
+from tests.helpers.database import pg_admin as _pg_admin
+from tests.helpers.sendgrid import FakeSendGrid
+from tests.helpers.tasks import wait_for
 from tests.image.podman import Podman, PodmanMissing
-from tests.tasks.conftest import FakeSendGrid, wait_for
 
 REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "image-test-password"

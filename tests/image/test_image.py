@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
+from tests.helpers.tasks import wait_for
 from tests.image.conftest import (
     PASSWORD,
     Browser,
@@ -24,7 +25,6 @@ from tests.image.conftest import (
     row_counts,
     start_web,
 )
-from tests.tasks.conftest import wait_for
 
 MANAGER = "manager@example.com"
 APP_UID = "10001"

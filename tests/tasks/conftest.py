@@ -3,76 +3,23 @@ SendGrid HTTP server on loopback, and a "web" app that enqueues to this run's ow
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import redis
 
+from tests.helpers.redis_server import OwnRedis
+from tests.helpers.sendgrid import FakeSendGrid
+from tests.helpers.tasks import procfile_concurrency
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-class FakeSendGrid:
-    """Records POST /v3/mail/send and answers from a script: a status code, or 'hold' (block
-    until released, then drop the connection without an answer)."""
-
-    def __init__(self) -> None:
-        self.script: list[int | str] = []
-        self.requests: list[dict] = []  # every request received
-        self.accepted: list[dict] = []  # only those answered 2xx
-        self.held = threading.Event()
-        self.release = threading.Event()
-        self.lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                with fake.lock:
-                    fake.requests.append(body)
-                    answer = fake.script.pop(0) if fake.script else 202
-                if answer == "hold":
-                    fake.held.set()
-                    fake.release.wait(60)
-                    self.close_connection = True
-                    return  # no answer: the provider never accepted this one
-                self.send_response(int(answer))
-                self.send_header("Content-Type", "application/json")
-                if int(answer) < 300:
-                    self.send_header("X-Message-Id", uuid.uuid4().hex)
-                    with fake.lock:
-                        fake.accepted.append(body)
-                payload = b"" if int(answer) < 300 else b'{"errors":[{"message":"scripted failure"}]}'
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def accepted_to(self) -> list[str]:
-        with self.lock:
-            return sorted(p["personalizations"][0]["to"][0]["email"] for p in self.accepted)
-
-    def close(self) -> None:
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture()
@@ -124,6 +71,26 @@ class Processes:
             name,
         )
 
+    def prefork_worker(self, env: dict[str, str], queue: str, name: str = "worker") -> subprocess.Popen:
+        """The production pool: forked child processes at the Procfile's concurrency."""
+        return self.start(
+            [
+                "worker",
+                "-P",
+                "prefork",
+                f"--concurrency={procfile_concurrency()}",
+                "-Q",
+                queue,
+                "-n",
+                f"{name}-{uuid.uuid4().hex[:6]}@%h",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env,
+            name,
+        )
+
     def kill(self, proc: subprocess.Popen) -> None:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -153,6 +120,14 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture()
+def own_redis(tmp_path) -> Iterator[OwnRedis]:
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    server.kill()
 
 
 @pytest.fixture()

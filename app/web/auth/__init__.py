@@ -1,17 +1,16 @@
-"""Log in and log out (Flask-Login session; rate-limited per address and per account)."""
+"""Log in and log out (Flask-Login session; failed logins limited as on the API: app/services/login_limits.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_limiter.errors import RateLimitExceeded
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.extensions import limiter
+from app.errors import TooManyAttempts
 from app.limits import EMAIL_LENGTH, PASSWORD_LENGTH
-from app.services import users
+from app.services import login_limits
 from app.web.common import attempt, is_safe_next
 
 bp = Blueprint("auth", __name__)
@@ -23,42 +22,30 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Remember me on this device")
 
 
-def _login_rate() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _account_key() -> str:
-    return "web-login-account:" + request.form.get("email", "").strip().lower()
-
-
 def _next_target() -> str:
     target = request.args.get("next") or request.form.get("next")
     return target if is_safe_next(target) else url_for("dashboard.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate, methods=["POST"])
-@limiter.limit(_login_rate, methods=["POST"], key_func=_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(_next_target())
     form = LoginForm()
-    error = None
+    error, status, headers = None, 200, {}
     if form.validate_on_submit():
-        signed_in = attempt(lambda: users.authenticate(form.email.data, form.password.data), quiet=True)
+        signed_in = attempt(
+            lambda: login_limits.authenticate(form.email.data, form.password.data, request.remote_addr), quiet=True
+        )
         if signed_in.ok:
             login_user(signed_in.value, remember=form.remember.data)
             return redirect(_next_target())
-        error = signed_in.error.message
-    status = 401 if error else 200
-    return render_template("auth/login.html", form=form, error=error, next=request.args.get("next", "")), status
-
-
-@bp.errorhandler(RateLimitExceeded)
-def too_many_attempts(_exc):
-    form = LoginForm()
-    error = "Too many login attempts. Please wait a minute and try again."
-    return render_template("auth/login.html", form=form, error=error, next=request.args.get("next", "")), 429
+        error, status = signed_in.error.message, 401
+        if isinstance(signed_in.error, TooManyAttempts):
+            error, status = "Too many login attempts. Please wait a minute and try again.", 429
+            headers["Retry-After"] = str(signed_in.error.extra["retry_after"])
+    page = render_template("auth/login.html", form=form, error=error, next=request.args.get("next", ""))
+    return page, status, headers
 
 
 @bp.post("/logout")
