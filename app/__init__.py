@@ -47,6 +47,7 @@ def create_app(config: str | Config | None = None) -> Flask:
     register_logging(app)
     register_extensions(app)
     register_request_id(app)
+    register_security_headers(app)
     register_blueprints(app)
     register_realtime(app)
     register_metrics(app)
@@ -84,6 +85,12 @@ def register_extensions(app: Flask) -> None:
     events.init_app(app)
     celery_init_app(app)
     register_jobs(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from app.headers import register_security_headers as register
+
+    register(app)
 
 
 def register_request_id(app: Flask) -> None:
