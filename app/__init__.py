@@ -48,6 +48,7 @@ def create_app(config: str | Config | None = None) -> Flask:
     register_extensions(app)
     register_request_id(app)
     register_security_headers(app)
+    register_input_guard(app)
     register_blueprints(app)
     register_realtime(app)
     register_metrics(app)
@@ -89,6 +90,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     from app.headers import register_security_headers as register
+
+    register(app)
+
+
+def register_input_guard(app: Flask) -> None:
+    from app.input_guard import register_input_guard as register
 
     register(app)
 

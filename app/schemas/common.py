@@ -66,3 +66,19 @@ class ErrorDetailSchema(Schema):
 
 class ErrorSchema(Schema):
     error = fields.Nested(ErrorDetailSchema)
+
+
+class Timestamp(fields.AwareDateTime):
+    """A date-time with its offset, within what PostgreSQL stores (±15:59)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("default_timezone", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
+        from app.input_guard import MAX_OFFSET, OFFSET_MESSAGE
+
+        when = super()._deserialize(value, attr, data, **kwargs)
+        if when.utcoffset() is not None and abs(when.utcoffset()) > MAX_OFFSET:
+            raise ValidationError(OFFSET_MESSAGE)
+        return when

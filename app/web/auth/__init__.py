@@ -9,10 +9,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.errors import AuthenticationRequired
+from app.errors import AuthenticationRequired, ValidationFailed
 from app.extensions import limiter
 from app.services import users
-from app.web.common import is_safe_next
+from app.web.common import apply_error, is_safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -44,15 +44,18 @@ def login():
         return redirect(_next_target())
     form = LoginForm()
     error = None
+    status = 200
     if form.validate_on_submit():
         try:
             user = users.authenticate(form.email.data, form.password.data)
         except AuthenticationRequired as exc:
-            error = exc.message
+            error, status = exc.message, 401
+        except ValidationFailed as exc:  # an email no database can hold (a NUL byte)
+            apply_error(form, exc)
+            status = 422
         else:
             login_user(user, remember=form.remember.data)
             return redirect(_next_target())
-    status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error, next=request.args.get("next", "")), status
 
 
