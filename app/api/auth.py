@@ -1,6 +1,6 @@
 from flask import current_app, request
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.auth import current_actor, issue_tokens, refresh_access_token
 from app.extensions import limiter
 from app.permissions import Permission, require

@@ -1,5 +1,4 @@
-from flask_smorest import Blueprint
-
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.schemas.request import (

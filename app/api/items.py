@@ -1,8 +1,8 @@
 from collections.abc import Callable
 
 from flask import jsonify, request
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.errors import Conflict, DuplicateRequest, ValidationFailed
 from app.permissions import Permission, require

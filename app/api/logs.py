@@ -1,5 +1,4 @@
-from flask_smorest import Blueprint
-
+from app.api.blueprint import Blueprint
 from app.permissions import Permission, require
 from app.schemas.log import LogPageSchema, LogQuerySchema
 from app.services import logs

@@ -81,3 +81,20 @@ def test_oversized_body_is_413_saying_so(api):
 def test_nul_byte_in_a_path_or_a_parameter_name_is_never_a_500(api):
     assert api.get("/vendor/htmx.org/htmx%00.min.js", role=None).status_code == 404
     assert api.get("/api/v1/items?se%00arch=1").status_code in (200, 422)
+
+
+def test_a_json_write_without_a_body_is_422_not_a_silent_200(api, factory):
+    user = factory.user("staff")
+    item = factory.item(quantity=1)
+    for method, path in (("PATCH", f"/api/v1/users/{user.id}"), ("PATCH", f"/api/v1/items/{item.id}")):
+        response = api.call(method, path, "admin")
+        assert_names(response, "body")
+        response = api.call(method, path, "admin", data="{}", headers={"Content-Type": "text/plain"})
+        assert_names(response, "body")
+    assert api.call("PATCH", f"/api/v1/users/{user.id}", "admin", json={}).status_code == 200  # an empty change is fine
+
+
+def test_a_role_check_still_comes_before_the_missing_body(api, factory):
+    user = factory.user("staff")
+    assert api.call("PATCH", f"/api/v1/users/{user.id}", None).status_code == 401
+    assert api.call("PATCH", f"/api/v1/users/{user.id}", "staff").status_code == 403
