@@ -20,7 +20,11 @@ def register_api(app: Flask) -> None:
             },
         },
     )
-    api.init_app(app)
+    from app.api.openapi import ErrorResponses
+    from app.schemas.common import ErrorSchema
+
+    api.ERROR_SCHEMA = ErrorSchema  # the documented error body is the one app.errors answers
+    api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     for module in (auth, users, items, catalog, logs, alerts, dashboard, carts, requests):
         for blueprint in module.blueprints():
             # Token-authenticated; cookie-authenticated writes are checked in app.auth.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 MAX_QUANTITY = 1_000_000_000
 MAX_PAGE = 1_000_000
@@ -59,13 +59,27 @@ def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
 
 
 class ErrorDetailSchema(Schema):
-    code = fields.String()
-    message = fields.String()
-    fields_ = fields.Dict(data_key="fields")
+    """What went wrong; some errors add details (`available`, `acknowledged_at`...)."""
+
+    class Meta:
+        unknown = INCLUDE  # documented as open: extra details may follow
+
+    code = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.String(required=True)
+    fields_ = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        metadata={"description": "Field name -> its messages (a list, or nested for a list's entries)."},
+    )
 
 
 class ErrorSchema(Schema):
-    error = fields.Nested(ErrorDetailSchema)
+    """Every error the API answers: `{"error": {"code", "message", "fields"?}}`."""
+
+    class Meta:
+        unknown = RAISE
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
 
 
 class Timestamp(fields.AwareDateTime):

@@ -8,7 +8,13 @@ from app.schemas.common import MAX_QUANTITY, BodySchema, Id, PageQuerySchema, Qu
 from app.schemas.log import LogSchema
 from app.services.items import SORT_COLUMNS
 
-_money = {"places": 2, "allow_nan": False, "validate": validate.Range(min=0, max=MAX_QUANTITY)}
+# The bounds are documented as numbers (apispec would print the Decimal field's bounds as strings).
+_money = {
+    "places": 2,
+    "allow_nan": False,
+    "validate": validate.Range(min=0, max=MAX_QUANTITY),
+    "metadata": {"minimum": 0, "maximum": MAX_QUANTITY},
+}
 _threshold = {"strict": True, "validate": validate.Range(min=0, max=MAX_QUANTITY)}
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
 
@@ -34,7 +40,7 @@ class ItemCreateSchema(_ItemFields):
     name = Text(required=True, validate=validate.Length(min=1, max=200))
     location_id = Id(required=True)
     unit = Text(load_default="pcs", validate=validate.Length(min=1, max=32))
-    price = fields.Decimal(load_default=0, **_money)
+    price = fields.Decimal(load_default=0, **{**_money, "metadata": {**_money["metadata"], "default": 0}})
     low_stock_threshold = fields.Integer(load_default=0, **_threshold)
     quantity = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
 
