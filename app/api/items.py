@@ -35,7 +35,8 @@ IDEMPOTENCY_DOC = {
         {
             "in": "header",
             "name": "Idempotency-Key",
-            "schema": {"type": "string", "maxLength": 255},
+            # Visible ASCII (a UUID, say): what every HTTP stack carries unchanged; never blank.
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
             "description": "Retrying with the same key returns the first answer instead of moving stock twice.",
         }
     ]
