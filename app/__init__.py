@@ -85,6 +85,8 @@ def create_app(config: str | Config | None = None) -> Flask:
     register_extensions(app)
     register_jobs(app)
     register_request_id(app)
+    register_security_headers(app)
+    register_input_guard(app)
     register_blueprints(app)
     register_realtime(app)
     register_metrics(app)
@@ -123,6 +125,18 @@ def register_extensions(app: Flask) -> None:
     auth.init_app(app)
     login_limits.init_app(app)
     events.init_app(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from app.headers import register_security_headers as register
+
+    register(app)
+
+
+def register_input_guard(app: Flask) -> None:
+    from app.input_guard import register_input_guard as register
+
+    register(app)
 
 
 def register_request_id(app: Flask) -> None:

@@ -22,4 +22,9 @@ def init_api(app: Flask) -> None:
             },
         },
     )
-    api.init_app(app)
+    from app.api.openapi import ErrorResponses, no_nul_pattern
+    from app.schemas.common import ErrorSchema
+
+    api.ERROR_SCHEMA = ErrorSchema  # the documented error body is the one app.errors answers
+    api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
+    api.ma_plugin.converter.add_attribute_function(no_nul_pattern)

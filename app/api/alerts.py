@@ -1,7 +1,6 @@
 """/api/v1/alerts: list low-stock alerts and acknowledge one (managers)."""
 
-from flask_smorest import Blueprint
-
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.schemas.alert import AlertPageSchema, AlertQuerySchema, AlertSchema

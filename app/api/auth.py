@@ -1,8 +1,8 @@
 """/api/v1/auth: log in for a token pair, refresh it, see yourself, register accounts (managers)."""
 
 from flask import current_app, request
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.auth import current_actor, issue_tokens, refresh_access_token
 from app.permissions import Permission, require
 from app.schemas.user import AccessTokenSchema, LoginSchema, RefreshSchema, RegisterSchema, TokenSchema, UserSchema

@@ -1,7 +1,6 @@
 """/api/v1/carts/current: the caller's working cart (add, change, remove lines) and submitting it as a request."""
 
-from flask_smorest import Blueprint
-
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.schemas.request import (

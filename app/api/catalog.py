@@ -1,7 +1,6 @@
 """/api/v1/categories and /api/v1/locations: list, create, rename and delete (archive) them."""
 
-from flask_smorest import Blueprint
-
+from app.api.blueprint import Blueprint
 from app.permissions import Permission, require
 from app.schemas.catalog import CategoryInSchema, CategorySchema, LocationInSchema, LocationSchema
 from app.schemas.item import ItemView

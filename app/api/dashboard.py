@@ -1,7 +1,6 @@
 """/api/v1/dashboard: the dashboard's figures (totals, value, low-stock count, category breakdown)."""
 
-from flask_smorest import Blueprint
-
+from app.api.blueprint import Blueprint
 from app.permissions import Permission, require
 from app.schemas.dashboard import CategoryBreakdownSchema, SummarySchema
 from app.services import dashboard

@@ -4,8 +4,8 @@
 from collections.abc import Callable
 
 from flask import jsonify, request
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.errors import ValidationFailed
 from app.permissions import Permission, require
@@ -38,7 +38,7 @@ IDEMPOTENCY_DOC = {
         {
             "in": "header",
             "name": "Idempotency-Key",
-            "schema": {"type": "string", "maxLength": 255},
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
             "description": "Retrying with the same key returns the first answer instead of moving stock twice.",
         }
     ]

@@ -1,7 +1,6 @@
 """/api/v1/logs: the stock ledger, filtered and paged (managers)."""
 
-from flask_smorest import Blueprint
-
+from app.api.blueprint import Blueprint
 from app.permissions import Permission, require
 from app.schemas.log import LogPageSchema, LogQuerySchema
 from app.services import logs

@@ -1,7 +1,6 @@
 """/api/v1/users: accounts, their role and active flag, and a user's activity (managers and admins)."""
 
-from flask_smorest import Blueprint
-
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.schemas.common import PageQuerySchema

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from app.limits import MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_QUANTITY
 
@@ -60,10 +60,40 @@ def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
 
 
 class ErrorDetailSchema(Schema):
-    code = fields.String()
-    message = fields.String()
-    fields_ = fields.Dict(data_key="fields")
+    """What went wrong; some errors add details (`available`, `acknowledged_at`...)."""
+
+    class Meta:
+        unknown = INCLUDE  # documented as open: extra details may follow
+
+    code = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.String(required=True)
+    fields_ = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        metadata={"description": "Field name -> its messages (a list, or nested for a list's entries)."},
+    )
 
 
 class ErrorSchema(Schema):
-    error = fields.Nested(ErrorDetailSchema)
+    """Every error the API answers: `{"error": {"code", "message", "fields"?}}`."""
+
+    class Meta:
+        unknown = RAISE
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+class Timestamp(fields.AwareDateTime):
+    """A date-time with its offset, within what PostgreSQL stores (±15:59)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("default_timezone", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
+        from app.input_guard import MAX_OFFSET, OFFSET_MESSAGE
+
+        when = super()._deserialize(value, attr, data, **kwargs)
+        if when.utcoffset() is not None and abs(when.utcoffset()) > MAX_OFFSET:
+            raise ValidationError(OFFSET_MESSAGE)
+        return when

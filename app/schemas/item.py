@@ -22,7 +22,13 @@ from app.schemas.common import BodySchema, Id, PageQuerySchema, Quantity, QueryI
 from app.schemas.log import LogSchema
 from app.services.items import SORT_COLUMNS
 
-_money = {"places": 2, "allow_nan": False, "validate": validate.Range(min=0, max=MAX_PRICE)}
+# The bounds are documented as numbers (apispec would print the Decimal field's bounds as strings).
+_money = {
+    "places": 2,
+    "allow_nan": False,
+    "validate": validate.Range(min=0, max=MAX_PRICE),
+    "metadata": {"minimum": 0, "maximum": MAX_PRICE},
+}
 _threshold = {"strict": True, "validate": validate.Range(min=0, max=MAX_QUANTITY)}
 
 
@@ -47,7 +53,7 @@ class ItemCreateSchema(_ItemFields):
     name = Text(required=True, validate=validate.Length(min=1, max=ITEM_NAME_LENGTH))
     location_id = Id(required=True)
     unit = Text(load_default="pcs", validate=validate.Length(min=1, max=UNIT_LENGTH))
-    price = fields.Decimal(load_default=0, **_money)
+    price = fields.Decimal(load_default=0, **{**_money, "metadata": {**_money["metadata"], "default": 0}})
     low_stock_threshold = fields.Integer(load_default=0, **_threshold)
     quantity = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
 

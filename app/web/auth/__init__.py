@@ -8,10 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.errors import TooManyAttempts
+from app.errors import TooManyAttempts, ValidationFailed
 from app.limits import EMAIL_LENGTH, PASSWORD_LENGTH
 from app.services import login_limits
-from app.web.common import attempt, is_safe_next
+from app.web.common import apply_error, attempt, is_safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -41,7 +41,10 @@ def login():
             login_user(signed_in.value, remember=form.remember.data)
             return redirect(_next_target())
         error, status = signed_in.error.message, 401
-        if isinstance(signed_in.error, TooManyAttempts):
+        if isinstance(signed_in.error, ValidationFailed):  # an email no database can hold (a NUL byte)
+            apply_error(form, signed_in.error)
+            error, status = None, 422
+        elif isinstance(signed_in.error, TooManyAttempts):
             error, status = "Too many login attempts. Please wait a minute and try again.", 429
             headers["Retry-After"] = str(signed_in.error.extra["retry_after"])
     page = render_template("auth/login.html", form=form, error=error, next=request.args.get("next", ""))
