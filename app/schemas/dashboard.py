@@ -9,7 +9,8 @@ class SummarySchema(Schema):
     total_items = fields.Integer()
     total_units = fields.Integer()
     low_stock_items = fields.Integer()
-    unacknowledged_alerts = fields.Integer()
+    open_alerts = fields.Integer(metadata={"description": "Unresolved alerts: one per low-stock item."})
+    unacknowledged_alerts = fields.Integer(metadata={"description": "Open alerts nobody has acknowledged yet."})
     total_value = fields.Float()
 
 

@@ -13,15 +13,25 @@ from app.services import counters
 
 
 def summary() -> dict[str, Any]:
-    """Totals over active items, from the maintained counters (app/services/counters.py)."""
+    """Totals over active items, from the maintained counters (app/services/counters.py).
+
+    low_stock_items counts active items below their threshold; open_alerts counts
+    unresolved alerts. The stock service keeps exactly one open alert per low item
+    (app/services/low_stock.py), so the two agree; unacknowledged_alerts is the open
+    ones nobody has marked as seen yet.
+    """
     totals = counters.totals()
-    unacknowledged = db.session.execute(
-        sa.select(sa.func.count(Alert.id)).where(Alert.acknowledged_at.is_(None))
-    ).scalar_one()
+    open_count, unacknowledged = db.session.execute(
+        sa.select(
+            sa.func.count(Alert.id),
+            sa.func.count(Alert.id).filter(Alert.acknowledged_at.is_(None)),
+        ).where(Alert.resolved_at.is_(None))
+    ).one()
     return {
         "total_items": totals["items"],
         "total_units": totals["units"],
         "low_stock_items": totals["low_stock"],
+        "open_alerts": open_count,
         "unacknowledged_alerts": unacknowledged,
         "total_value": float(Decimal(totals["value"]).quantize(Decimal("0.01"))),
     }

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Category, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS, Permission, can
-from app.services import catalog, counters, stock
+from app.services import catalog, counters, low_stock, stock
 from app.services.logs import list_logs
 from app.services.pagination import Page, paginate_rows
 from app.services.uow import unit_of_work
@@ -111,9 +111,8 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
         db.session.flush()
         stock.place_initial(item, quantity, actor=actor)
         events.publish("item_created", item_event_payload(item, actor))
-        if quantity < item.low_stock_threshold:
-            # Created already below its threshold: that is an alert too.
-            stock.raise_alert_if_crossed(item, item.low_stock_threshold, {item.location_id: None})
+        # Created already below its threshold: that is an alert too.
+        low_stock.after_change(item, was_low=False, actor=actor)
     return item
 
 
@@ -145,7 +144,8 @@ def update_item(
                 current_version=item.version,
             )
         _check_references(changes)
-        if "sku" in changes and changes["sku"] != item.sku:
+        was_low = item.is_low_stock
+        if "sku" in changes and changes["sku"].lower() != item.sku.lower():
             _check_sku_free(changes["sku"], exclude_id=item.id)
         changed = {}
         for name, value in changes.items():
@@ -156,10 +156,11 @@ def update_item(
             item.version += 1
             item.updated_at = utcnow()
             note = "Changed " + ", ".join(f"{k}={_show(v)}" for k, v in sorted(changed.items()))
-            stock.record(
+            entry = stock.record(
                 item, LogAction.UPDATE, actor, location_id=None, before=item.quantity, after=item.quantity, note=note
             )
             db.session.flush()
+            low_stock.after_change(item, was_low=was_low, actor=actor, entry=entry)
             events.publish("item_updated", item_event_payload(item, actor, changed=sorted(changed)))
     return item
 
@@ -168,10 +169,11 @@ def delete_item(item_id: int, *, actor: User) -> None:
     """Soft-delete an item; its history stays readable. Raises NotFound."""
     with unit_of_work():
         item = stock.lock_item(item_id)
+        was_low = item.is_low_stock
         item.is_deleted = True
         item.deleted_at = utcnow()
         item.version += 1
-        stock.record(
+        entry = stock.record(
             item,
             LogAction.DELETE,
             actor,
@@ -181,6 +183,7 @@ def delete_item(item_id: int, *, actor: User) -> None:
             note="Item deleted",
         )
         db.session.flush()
+        low_stock.after_change(item, was_low=was_low, actor=actor, entry=entry)
         events.publish("item_deleted", item_event_payload(item, actor))
 
 
@@ -205,11 +208,15 @@ def item_event_payload(item: Item, actor: User | None, **extra: Any) -> dict[str
 
 
 def _check_sku_free(sku: str, exclude_id: int | None = None) -> None:
-    query = sa.select(Item.id).where(Item.sku == sku, Item.is_deleted.is_(False))
+    # Case-insensitive, as the unique index on lower(sku) is (migration 0006_issue16_sku_ci).
+    query = sa.select(Item.id).where(sa.func.lower(Item.sku) == sku.lower(), Item.is_deleted.is_(False))
     if exclude_id is not None:
         query = query.where(Item.id != exclude_id)
     if db.session.execute(query.limit(1)).first() is not None:
-        raise DuplicateValue(f"SKU {sku!r} is already used by another item.", fields={"sku": ["Already in use."]})
+        raise DuplicateValue(
+            f"SKU {sku!r} is already used by another item (letter case does not matter).",
+            fields={"sku": ["Another item already uses this SKU (letter case does not matter)."]},
+        )
 
 
 def _check_references(data: dict[str, Any]) -> None:

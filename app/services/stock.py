@@ -2,7 +2,7 @@
 
 Each public function is one transaction: lock the item row (then stock rows in
 location order), check the rules, write the new levels, the item's total and the
-ledger entries, raise a low-stock alert when the total crosses the threshold, and
+ledger entries, raise or resolve the low-stock alert (app/services/low_stock.py), and
 commit once. Events are queued and leave only after the commit.
 """
 
@@ -20,7 +20,7 @@ from app.extensions import db
 from app.limits import MAX_QUANTITY
 from app.models import Alert, InventoryLog, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
-from app.services import catalog
+from app.services import catalog, low_stock
 from app.services.uow import request_id, take_write_lock, unit_of_work
 
 
@@ -275,7 +275,13 @@ def _apply(
     db.session.flush()
     for entry, (level, _delta) in zip(movement.logs, changes.values(), strict=True):
         events.publish("stock_changed", stock_changed_payload(item, entry, actor, total_before, level.location_name))
-    movement.alert = raise_alert_if_crossed(item, total_before, changes)
+    movement.alert = low_stock.after_change(
+        item,
+        was_low=total_before < item.low_stock_threshold,
+        actor=actor,
+        entry=movement.logs[-1],
+        location_id=next(iter(changes)) if len(changes) == 1 else None,
+    )
     return movement
 
 
@@ -318,38 +324,6 @@ def record(
     )
     db.session.add(entry)
     return entry
-
-
-def raise_alert_if_crossed(item: Item, total_before: int, changes: dict) -> Alert | None:
-    """Write an alert when the total goes from at-or-above the threshold to below it."""
-    if not (total_before >= item.low_stock_threshold > item.quantity):
-        return None
-    location_id = next(iter(changes)) if len(changes) == 1 else item.location_id
-    alert = Alert(
-        item_id=item.id,
-        location_id=location_id,
-        quantity=item.quantity,
-        threshold=item.low_stock_threshold,
-        message=f"{item.name} ({item.sku}) is low: {item.quantity} {item.unit} left, threshold {item.low_stock_threshold}.",
-        created_at=utcnow(),
-    )
-    db.session.add(alert)
-    db.session.flush()
-    events.publish(
-        "low_stock_alert",
-        {
-            "alert_id": alert.id,
-            "item_id": item.id,
-            "sku": item.sku,
-            "name": item.name,
-            "quantity": item.quantity,
-            "threshold": item.low_stock_threshold,
-            "location_id": location_id,
-            "message": alert.message,
-            "created_at": alert.created_at.isoformat(),
-        },
-    )
-    return alert
 
 
 def stock_changed_payload(
