@@ -26,6 +26,7 @@ EVENT_AUDIENCE: dict[str, Permission | None] = {
     "stock_changed": None,
     "low_stock_alert": Permission.ALERTS_READ,
     "alert_acknowledged": Permission.ALERTS_READ,
+    "alert_resolved": Permission.ALERTS_READ,
     "request_submitted": Permission.REQUESTS_READ_ALL,
     "request_decided": Permission.REQUESTS_READ_ALL,
 }

@@ -33,3 +33,4 @@ AlertPageSchema = page_of(AlertSchema, "AlertPageSchema")
 
 class AlertQuerySchema(PageQuerySchema):
     acknowledged = fields.Boolean()
+    resolved = fields.Boolean(metadata={"description": "false: open alerts (one per item below its threshold)."})

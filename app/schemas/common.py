@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-from app.limits import MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_QUANTITY
+from app.limits import MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_QUANTITY, QUANTITY_MESSAGE
 
 
 class Text(fields.String):
@@ -20,7 +20,9 @@ class Text(fields.String):
 
 def Quantity(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class
     """A whole number of units, 1 to a billion."""
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY), **kwargs)
+    return fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY, error=QUANTITY_MESSAGE), **kwargs
+    )
 
 
 def Id(**kwargs) -> fields.Integer:  # noqa: N802

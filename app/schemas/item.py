@@ -12,6 +12,8 @@ from app.limits import (
     MAX_PRICE,
     MAX_QUANTITY,
     MOVEMENT_NOTE_LENGTH,
+    PRICE_MESSAGE,
+    QUANTITY_OR_ZERO_MESSAGE,
     SEARCH_LENGTH,
     SKU_LENGTH,
     SKU_MESSAGE,
@@ -26,10 +28,10 @@ from app.services.items import SORT_COLUMNS
 _money = {
     "places": 2,
     "allow_nan": False,
-    "validate": validate.Range(min=0, max=MAX_PRICE),
+    "validate": validate.Range(min=0, max=MAX_PRICE, error=PRICE_MESSAGE),
     "metadata": {"minimum": 0, "maximum": MAX_PRICE},
 }
-_threshold = {"strict": True, "validate": validate.Range(min=0, max=MAX_QUANTITY)}
+_threshold = {"strict": True, "validate": validate.Range(min=0, max=MAX_QUANTITY, error=QUANTITY_OR_ZERO_MESSAGE)}
 
 
 class _ItemFields(BodySchema):
@@ -55,7 +57,9 @@ class ItemCreateSchema(_ItemFields):
     unit = Text(load_default="pcs", validate=validate.Length(min=1, max=UNIT_LENGTH))
     price = fields.Decimal(load_default=0, **{**_money, "metadata": {**_money["metadata"], "default": 0}})
     low_stock_threshold = fields.Integer(load_default=0, **_threshold)
-    quantity = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
+    quantity = fields.Integer(
+        load_default=0, strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY, error=QUANTITY_OR_ZERO_MESSAGE)
+    )
 
 
 class ItemPutSchema(_ItemFields):
@@ -180,5 +184,7 @@ class TransferSchema(BodySchema):
 
 class AdjustSchema(BodySchema):
     location_id = Id(required=True)
-    counted_quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
+    counted_quantity = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY, error=QUANTITY_OR_ZERO_MESSAGE)
+    )
     note = Text(required=True, validate=validate.Length(min=1, max=MOVEMENT_NOTE_LENGTH))

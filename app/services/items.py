@@ -87,6 +87,19 @@ def list_items(*, page: int = 1, per_page: int = 20, sort_by: str = "name", orde
     )
 
 
+def quantities_at(item_ids: list[int], location_id: int) -> dict[int, int]:
+    """Each item's quantity at one location (0 where it has none), for a list filtered on that location."""
+    if not item_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(StockLevel.item_id, StockLevel.quantity).where(
+            StockLevel.item_id.in_(item_ids), StockLevel.location_id == location_id
+        )
+    ).all()
+    found = dict(rows)
+    return {item_id: found.get(item_id, 0) for item_id in item_ids}
+
+
 def _total(conditions: list, filters: dict[str, Any]) -> int | sa.Select:
     """The maintained counters answer "all", "one category" and "low stock" totals; others are counted."""
     given = {name for name, value in filters.items() if value not in (None, "", False)}

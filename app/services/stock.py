@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from app import events
 from app.errors import InsufficientStock, NotFound, ValidationFailed
 from app.extensions import db
-from app.limits import MAX_QUANTITY
+from app.limits import MAX_QUANTITY, SAME_PLACE_MESSAGE
 from app.models import Alert, InventoryLog, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
 from app.services import catalog, low_stock
@@ -84,7 +84,7 @@ def transfer(
     """Move units between two locations. Raises InsufficientStock, NotFound, ValidationFailed."""
     if from_location_id == to_location_id:
         raise ValidationFailed(
-            "Source and destination must differ.", fields={"to_location_id": ["Must differ from from_location_id."]}
+            "Stock cannot be moved to the place it comes from.", fields={"to_location_id": [SAME_PLACE_MESSAGE]}
         )
 
     def work() -> Movement:
@@ -256,7 +256,10 @@ def _apply(
         before = level.quantity
         after = before + delta
         if after > MAX_QUANTITY:
-            raise ValidationFailed("That would hold more units than we can count.", fields={"quantity": ["Too large."]})
+            raise ValidationFailed(
+                f"That would put more than {MAX_QUANTITY:,} {item.unit} of {item.sku} in one place.",
+                fields={"quantity": [f"Too many: a location holds at most {MAX_QUANTITY:,} {item.unit} of one item."]},
+            )
         level.quantity = after
         level.updated_at = now
         item.quantity += delta

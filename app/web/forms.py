@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from app.limits import MAX_QUANTITY
+from app.limits import MAX_QUANTITY, QUANTITY_MESSAGE
 
 
 def optional_int(value: object) -> int | None:
@@ -25,7 +25,7 @@ def quantity_field(label: str = "Quantity") -> IntegerField:
         label,
         validators=[
             InputRequired("Enter a quantity."),
-            NumberRange(1, MAX_QUANTITY, "Enter a whole number of at least 1."),
+            NumberRange(1, MAX_QUANTITY, QUANTITY_MESSAGE),
         ],
     )
 

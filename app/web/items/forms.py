@@ -12,6 +12,8 @@ from app.limits import (
     MAX_PRICE,
     MAX_QUANTITY,
     MOVEMENT_NOTE_LENGTH,
+    PRICE_MESSAGE,
+    QUANTITY_OR_ZERO_MESSAGE,
     SKU_LENGTH,
     SKU_MESSAGE,
     SKU_PATTERN,
@@ -30,7 +32,7 @@ class BasicItemForm(FlaskForm):
     low_stock_threshold = IntegerField(
         "Low-stock threshold",
         default=0,
-        validators=[InputRequired("Enter a threshold."), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")],
+        validators=[InputRequired("Enter a threshold."), NumberRange(0, MAX_QUANTITY, QUANTITY_OR_ZERO_MESSAGE)],
     )
     version = HiddenField()
 
@@ -63,10 +65,10 @@ class ItemForm(BasicItemForm):
         "Unit price",
         places=2,
         default=0,
-        validators=[InputRequired("Enter a price."), NumberRange(0, MAX_PRICE, "Must be 0 or more.")],
+        validators=[InputRequired("Enter a price."), NumberRange(0, MAX_PRICE, PRICE_MESSAGE)],
     )
     quantity = IntegerField(
-        "Initial quantity", default=0, validators=[Optional(), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")]
+        "Initial quantity", default=0, validators=[Optional(), NumberRange(0, MAX_QUANTITY, QUANTITY_OR_ZERO_MESSAGE)]
     )
 
     FIELDS = ("sku", "name", "description", "category_id", "location_id", "unit", "price", "low_stock_threshold")
@@ -100,7 +102,10 @@ class AdjustForm(FlaskForm):
     location_id = SelectField("Location", coerce=optional_int, validators=[InputRequired()])
     counted_quantity = IntegerField(
         "Counted quantity",
-        validators=[InputRequired("Enter the counted quantity."), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")],
+        validators=[
+            InputRequired("Enter the counted quantity."),
+            NumberRange(0, MAX_QUANTITY, QUANTITY_OR_ZERO_MESSAGE),
+        ],
     )
     note = StringField(
         "Reason", validators=[DataRequired("Say why the count differs."), Length(max=MOVEMENT_NOTE_LENGTH)]
@@ -115,6 +120,8 @@ class QuickMoveForm(FlaskForm):
 
     quantity = quantity_field("Qty")
     op = SelectField(choices=[("restock", "Restock"), ("withdraw", "Withdraw")])
+    # Sent by a list filtered on a location: the move acts there (else at the item's home).
+    location_id = IntegerField("Location", validators=[Optional()])
 
 
 ConfirmForm = EmptyForm  # a confirmation step: just the CSRF token

@@ -66,6 +66,7 @@ def index():
         below_threshold=state["low_stock"] or None,
     )
     context = {
+        **_at_location(state["location"], page.items),
         "page": page,
         "state": state,
         "url_args": url_args,
@@ -81,29 +82,54 @@ def index():
     return render_template("items/index.html", **context)
 
 
+def _at_location(location_id: int | None, listed: list) -> dict:
+    """With a location filter: its name and each listed item's quantity there (shown next to the total)."""
+    if location_id is None:
+        return {"at_location": None, "here": {}}
+    name = location_names().get(location_id)
+    if name is None:
+        return {"at_location": None, "here": {}}
+    return {
+        "at_location": {"id": location_id, "name": name},
+        "here": items.quantities_at([item.id for item in listed], location_id),
+    }
+
+
 @bp.post("/<int:item_id>/quick")
 @require(Permission.STOCK_MOVE)
 def quick_move(item_id: int):
-    """Restock or withdraw from a list row; answers the re-rendered row (errors shown in it)."""
+    """Restock or withdraw from a list row; answers the re-rendered row (errors shown in it).
+
+    A list filtered on a location sends it: the move acts there, not at the item's home.
+    """
     form = QuickMoveForm()
     status, error, done = 200, None, None
-    items.get_item(item_id)  # a missing item is a 404, not a row
-    if form.validate():
+    item = items.get_item(item_id)  # a missing item is a 404, not a row
+    locations = location_names()
+    location_id = form.location_id.data if form.location_id.data in locations else None
+    if form.location_id.data is not None and location_id is None:
+        status, error = 422, "That location no longer exists: reload the list and choose another."
+    elif form.validate():
         move = stock.restock if form.op.data == "restock" else stock.withdraw
-        moved = attempt(lambda: move(item_id, form.quantity.data, actor=current_actor()), quiet=True)
+        moved = attempt(
+            lambda: move(item_id, form.quantity.data, actor=current_actor(), location_id=location_id), quiet=True
+        )
         if moved.ok:
-            done = f"{'Restocked' if form.op.data == 'restock' else 'Withdrew'} {form.quantity.data}."
+            verb = "Restocked" if form.op.data == "restock" else "Withdrew"
+            place = f" at {locations[location_id]}" if location_id is not None else ""
+            done = f"{verb} {form.quantity.data:,} {item.unit}{place}."
         else:
             status, error = moved.status, moved.error.message
     else:
-        status, error = 422, " ".join(form.quantity.errors or form.op.errors)
+        status, error = 422, " ".join(form.quantity.errors or form.op.errors or form.location_id.errors)
     item = items.get_item(item_id)
     return (
         render_template(
             "items/_row.html",
             item=item,
             categories=category_names(),
-            locations=location_names(),
+            locations=locations,
+            **_at_location(location_id, [item]),
             row_error=error,
             row_done=done,
             typed=request.form.get("quantity", "") if error else "",
