@@ -95,7 +95,7 @@ def test_item_page_restock_withdraw_transfer(app, as_role, factory):
     )
     assert moved.status_code == 302
     page = client.get(url).text
-    assert "Transferred 2." in page
+    assert "Transferred 2 pcs." in page
     assert '<strong class="big" data-field="quantity">12</strong>' in page
     assert (
         f'<tr data-location-id="{shop.id}"><td>Shop</td><td class="num" data-field="location-quantity">2</td>' in page
