@@ -14,6 +14,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.models import Category, InventoryLog, Item, Location, LogAction, Report, StockLevel
 from app.models.base import utcnow
+from app.money import format_money
 from app.services.mailer import Email, deliver
 from app.services.notifications import item_link, recipients
 from app.services.spreadsheets import csv_writer, neutralise_csv
@@ -167,7 +168,7 @@ def create_valuation_report(period_end: datetime | None = None) -> Report:
         period_end=end,
         filename=f"valuation-{data.period_start:%Y-%m-%d}-to-{end - timedelta(seconds=1):%Y-%m-%d}.csv",
         content=to_csv(data),
-        summary=f"{data.total_units} units worth {data.total_value:,.2f}; {len(data.below_threshold)} item(s) below threshold",
+        summary=f"{data.total_units:,} units worth {format_money(data.total_value)}; {len(data.below_threshold)} item(s) below threshold",
         created_at=utcnow(),
     )
     try:

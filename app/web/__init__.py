@@ -7,8 +7,9 @@ from flask import Flask
 
 def init_templates(app: Flask) -> None:
     """The Jinja globals and filters the page templates use."""
+    from app.money import format_money
     from app.permissions import Permission, can
-    from app.web.common import format_money, format_when
+    from app.web.common import format_when
     from app.web.nav import visible_nav
 
     app.jinja_env.globals.update(visible_nav=visible_nav, can=can, Permission=Permission)

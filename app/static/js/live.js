@@ -13,6 +13,8 @@
   var VERBS = { restock: "restocked", withdraw: "withdrawn", adjust: "counted", transfer: "transferred" };
   var numberFormat = new Intl.NumberFormat("en-US");
   var moneyFormat = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // The shop's currency symbol (CURRENCY_SYMBOL), as the server's money filter writes it.
+  function money(value) { return (value < 0 ? "-" : "") + (config.currencySymbol || "$") + moneyFormat.format(Math.abs(value)); }
 
   function setState(state) {
     if (!indicator) return;
@@ -159,7 +161,7 @@
         Object.keys(summary).forEach(function (key) {
           var node = document.querySelector('[data-stat="' + key + '"]');
           if (!node) return;
-          setText(node, key === "total_value" ? moneyFormat.format(summary[key]) : numberFormat.format(summary[key]));
+          setText(node, key === "total_value" ? money(summary[key]) : numberFormat.format(summary[key]));
         });
       }).catch(function () {});
     }, 250);
