@@ -67,6 +67,8 @@ PAGE_MATRIX = [
     ("POST", "/alerts/<int:alert_id>/acknowledge", MANAGER_UP),
     ("GET", "/activity", MANAGER_UP),
     ("GET", "/backups", MANAGER_UP),
+    ("POST", "/backups/run", ADMIN_ONLY),
+    ("POST", "/reports/generate", MANAGER_UP),
     ("GET", "/reports", MANAGER_UP),
     ("GET", "/reports/<int:report_id>.csv", MANAGER_UP),
     ("GET", "/outbox", ADMIN_ONLY),

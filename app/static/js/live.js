@@ -280,5 +280,10 @@
     toast(text + (who ? " by " + who : ""), p.state === "rejected" ? "warn" : "info");
   });
 
+  // Job progress (Backups and Reports pages): handed to the page's own script (jobs.js) as DOM events.
+  ["backup_started", "backup_finished", "report_started", "report_ready"].forEach(function (name) {
+    socket.on(name, function (p) { document.dispatchEvent(new CustomEvent("live:" + name, { detail: p })); });
+  });
+
   setState("disconnected");
 })();
