@@ -10,6 +10,8 @@ their threshold are resolved by this migration, with that reason, and low items
 without an open alert get one, so each low item has exactly one open alert.
 """
 
+import warnings
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,6 +22,14 @@ depends_on = None
 
 
 def upgrade():
+    # SQLite's batch mode reflects items too, and cannot reflect its lower(sku) index (0006); harmless.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
+        _add_columns()
+    _backfill()
+
+
+def _add_columns():
     with op.batch_alter_table("alerts") as batch:
         batch.add_column(sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("resolved_by_id", sa.Integer(), nullable=True))
@@ -30,6 +40,9 @@ def upgrade():
             op.f("fk_alerts_resolved_by_log_id_inventory_logs"), "inventory_logs", ["resolved_by_log_id"], ["id"]
         )
         batch.create_index(op.f("ix_alerts_resolved_at"), ["resolved_at"], unique=False)
+
+
+def _backfill():
     op.execute(
         "UPDATE alerts SET resolved_at = CURRENT_TIMESTAMP, "
         "resolved_reason = 'Stock was already at or above the threshold when alerts began to resolve themselves' "
@@ -49,7 +62,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("alerts") as batch:
+    with warnings.catch_warnings(), op.batch_alter_table("alerts") as batch:
+        warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
         batch.drop_index(op.f("ix_alerts_resolved_at"))
         batch.drop_constraint(op.f("fk_alerts_resolved_by_log_id_inventory_logs"), type_="foreignkey")
         batch.drop_constraint(op.f("fk_alerts_resolved_by_id_users"), type_="foreignkey")
