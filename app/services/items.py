@@ -147,7 +147,7 @@ def update_item(
     if expected_version is None:
         raise ValidationFailed(
             "Send the version you read (in the body or an If-Match header).",
-            fields={"version": ["Missing data for required field."]},
+            fields={"version": ["Send the version number you read with the item."]},
         )
     with unit_of_work():
         item = stock.lock_item(item_id)

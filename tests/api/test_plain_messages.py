@@ -45,3 +45,9 @@ def test_sku_differing_only_in_case_is_refused_by_the_api(api, factory):
     response = api.post("/api/v1/items", {"sku": "ROPE-10", "name": "Rope", "location_id": existing.location_id})
     assert response.status_code == 409
     assert error_of(response)["fields"]["sku"] == ["Another item already uses this SKU (letter case does not matter)."]
+
+
+def test_an_edit_without_a_version_says_what_to_send(api, factory):
+    item = factory.item(quantity=5)
+    edit = api.patch(f"/api/v1/items/{item.id}", {"name": "Renamed"})
+    assert error_of(edit)["fields"]["version"] == ["Send the version number you read with the item."]
