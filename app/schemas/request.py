@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from app.models import RequestKind, RequestState
-from app.schemas.common import BodySchema, Id, PageQuerySchema, Quantity, Text, page_of
+from app.schemas.common import Amount, BodySchema, Id, PageQuerySchema, Quantity, Text, page_of
 
 _note = {"allow_none": True, "validate": validate.Length(max=2000)}
 
@@ -58,8 +58,8 @@ class LineSchema(BodySchema):
     unit = fields.String()
     location_id = fields.Integer()
     location_name = fields.String()
-    quantity = fields.Integer()
-    available = fields.Integer(metadata={"description": "Units at the source location right now."})
+    quantity = Amount()
+    available = Amount(metadata={"description": "Units at the source location right now."})
     short = fields.Boolean(metadata={"description": "More is asked than is available (or the item is deleted)."})
 
 
@@ -67,7 +67,7 @@ class CartSchema(BodySchema):
     id = fields.Integer(allow_none=True)
     lines = fields.List(fields.Nested(LineSchema))
     line_count = fields.Integer()
-    total_quantity = fields.Integer()
+    total_quantity = Amount()
     has_short_lines = fields.Boolean()
 
 

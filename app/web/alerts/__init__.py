@@ -11,7 +11,7 @@ from app.auth import current_actor
 from app.errors import Conflict
 from app.permissions import Permission, require
 from app.services import alerts
-from app.services.catalog import location_names
+from app.services.locations import location_paths
 from app.services.logs import labels_for
 from app.web.common import int_arg, page_links
 
@@ -40,7 +40,7 @@ def index():
         show=show,
         links=page_links(page),
         labels=labels_for(refs),
-        locations=location_names(),
+        locations=location_paths(),
         form=AckForm(),
     )
 
