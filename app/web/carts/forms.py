@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import DateField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
-from app.services.stock import MAX_QUANTITY
+from app.web.items.forms import amount_field
 
 
 def optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-def _quantity() -> IntegerField:
-    return IntegerField(
-        "Quantity",
-        validators=[
-            InputRequired("Enter a quantity."),
-            NumberRange(1, MAX_QUANTITY, "Enter a whole number of at least 1."),
-        ],
-    )
+def _quantity():
+    return amount_field("Quantity", positive=True)
 
 
 class AddToCartForm(FlaskForm):

@@ -2,28 +2,40 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS
+from app.services.quantities import MAX_DECIMALS, places
 
 MAX_QUANTITY = 1_000_000_000
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
+
+
+def amount_field(label: str, *, positive: bool = False, required: str | None = "Enter a quantity.", **kw):
+    """A quantity typed on a page: read exactly (Decimal, never float), at most 3 decimal places here;
+    the item's own decimal places are checked by the services and shown next to the field."""
+    low = NumberRange(min=0, max=MAX_QUANTITY, message="Must be 0 or more.")
+    if positive:
+        low = NumberRange(min=Decimal("0.001"), max=MAX_QUANTITY, message="Enter a quantity above 0.")
+    first = InputRequired(required) if required else Optional()
+    return DecimalField(label, places=None, validators=[first, low, _at_most_three_places], **kw)
+
+
+def _at_most_three_places(form, field) -> None:
+    if field.data is not None and places(field.data) > MAX_DECIMALS:
+        raise ValidationError(f"Use at most {MAX_DECIMALS} decimal places.")
 
 
 def optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-def _quantity(label: str = "Quantity") -> IntegerField:
-    return IntegerField(
-        label,
-        validators=[
-            InputRequired("Enter a quantity."),
-            NumberRange(1, MAX_QUANTITY, "Enter a whole number of at least 1."),
-        ],
-    )
+def _quantity(label: str = "Quantity") -> DecimalField:
+    return amount_field(label, positive=True)
 
 
 class BasicItemForm(FlaskForm):
@@ -32,11 +44,7 @@ class BasicItemForm(FlaskForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
     location_id = SelectField("Home location", coerce=optional_int, validators=[InputRequired("Choose a location.")])
     unit = StringField("Unit", default="pcs", validators=[DataRequired(), Length(max=32)])
-    low_stock_threshold = IntegerField(
-        "Low-stock threshold",
-        default=0,
-        validators=[InputRequired("Enter a threshold."), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")],
-    )
+    low_stock_threshold = amount_field("Low-stock threshold", required="Enter a threshold.", default=0)
     version = HiddenField()
 
     FIELDS: tuple[str, ...] = tuple(sorted(STAFF_EDITABLE_ITEM_FIELDS))  # the service's rule, not a copy
@@ -70,11 +78,25 @@ class ItemForm(BasicItemForm):
         default=0,
         validators=[InputRequired("Enter a price."), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")],
     )
-    quantity = IntegerField(
-        "Initial quantity", default=0, validators=[Optional(), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")]
+    quantity = amount_field("Initial quantity", required=None, default=0)
+    decimals = SelectField(
+        "Decimal places",
+        coerce=int,
+        default=0,
+        choices=[(0, "0 (counted in pieces)"), (1, "1"), (2, "2 (e.g. metres, litres)"), (3, "3 (e.g. kilograms)")],
     )
 
-    FIELDS = ("sku", "name", "description", "category_id", "location_id", "unit", "price", "low_stock_threshold")
+    FIELDS = (
+        "sku",
+        "name",
+        "description",
+        "category_id",
+        "location_id",
+        "unit",
+        "price",
+        "low_stock_threshold",
+        "decimals",
+    )
 
     def set_choices(self, categories: dict[int, str], locations: dict[int, str]) -> None:
         super().set_choices(categories, locations)
@@ -103,10 +125,7 @@ class TransferForm(FlaskForm):
 
 class AdjustForm(FlaskForm):
     location_id = SelectField("Location", coerce=optional_int, validators=[InputRequired()])
-    counted_quantity = IntegerField(
-        "Counted quantity",
-        validators=[InputRequired("Enter the counted quantity."), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")],
-    )
+    counted_quantity = amount_field("Counted quantity", required="Enter the counted quantity.")
     note = StringField("Reason", validators=[DataRequired("Say why the count differs."), Length(max=1000)])
 
 
