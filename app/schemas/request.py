@@ -88,7 +88,7 @@ class RequestSchema(BodySchema):
     author_email = fields.Function(lambda r: r.author.email)
     author_name = fields.Function(lambda r: r.author.full_name)
     destination_location_id = fields.Integer(allow_none=True)
-    destination_location_name = fields.Function(lambda r: r.destination.name if r.destination else None)
+    destination_location_name = fields.Function(lambda r: r.destination.path if r.destination else None)
     note = fields.String(allow_none=True)
     needed_by = fields.Date(allow_none=True)
     reason = fields.String(allow_none=True)

@@ -15,6 +15,8 @@ from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Cart, CartLine, Item, Location, StockLevel, User
 from app.models.base import utcnow
+from app.services.locations import check_holds_stock
+from app.services.quantities import check_places
 from app.services.stock import MAX_QUANTITY
 from app.services.uow import is_sqlite, unit_of_work
 
@@ -71,6 +73,7 @@ def add_line(user: User, item_id: int, quantity: int, location_id: int | None = 
     with unit_of_work():
         cart = _lock_cart(user, create=True)
         item = _active_item(item_id)
+        check_places(item, quantity)
         location_id = location_id or item.location_id
         _live_location(location_id, "location_id")
         line = next((ln for ln in cart.lines if ln.item_id == item_id and ln.location_id == location_id), None)
@@ -102,6 +105,7 @@ def update_line(user: User, line_id: int, *, quantity: int | None = None, locati
             else:
                 line.location_id = location_id
         if quantity is not None:
+            check_places(_active_item(line.item_id), quantity)
             line.quantity = _bounded(quantity)
         cart.updated_at = utcnow()
         db.session.flush()
@@ -145,7 +149,7 @@ def describe_lines(lines: list) -> list[LineView]:
     item_ids = {line.item_id for line in lines}
     location_ids = {line.location_id for line in lines}
     items = {item.id: item for item in db.session.scalars(sa.select(Item).where(Item.id.in_(item_ids)))}
-    names = dict(db.session.execute(sa.select(Location.id, Location.name).where(Location.id.in_(location_ids))).all())
+    names = dict(db.session.execute(sa.select(Location.id, Location.path).where(Location.id.in_(location_ids))).all())
     levels = {
         (item_id, location_id): quantity
         for item_id, location_id, quantity in db.session.execute(
@@ -214,6 +218,7 @@ def _live_location(location_id: int, field: str) -> Location:
     location = db.session.get(Location, location_id)
     if location is None or location.deleted_at is not None:
         raise ValidationFailed("Unknown location.", fields={field: [f"Location {location_id} does not exist."]})
+    check_holds_stock(location, field)
     return location
 
 

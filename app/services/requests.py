@@ -211,6 +211,8 @@ def _check_submission(kind: RequestKind, destination_id: int | None, needed_by: 
             destination = db.session.get(Location, destination_id)
             if destination is None or destination.deleted_at is not None:
                 fields["destination_location_id"] = [f"Location {destination_id} does not exist."]
+            elif destination.is_structural:
+                fields["destination_location_id"] = [f"{destination.path} is structural and cannot hold stock."]
             elif any(line.location_id == destination_id for line in lines):
                 fields["destination_location_id"] = ["Some lines already come from this location."]
     elif destination_id is not None:
