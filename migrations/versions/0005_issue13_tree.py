@@ -41,14 +41,18 @@ QUANTITY_COLUMNS = [
 def upgrade():
     pg = _is_pg()
     path_key = sa.String(1000, collation="C") if pg else sa.String(1000)
-    with op.batch_alter_table("locations") as batch:
-        batch.add_column(sa.Column("parent_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("path_key", path_key, nullable=False, server_default=""))
-        batch.add_column(sa.Column("path", sa.Text(), nullable=False, server_default=""))
-        batch.add_column(sa.Column("depth", sa.SmallInteger(), nullable=False, server_default="0"))
-        batch.add_column(sa.Column("is_structural", sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.create_foreign_key(op.f("fk_locations_parent_id_locations"), "locations", ["parent_id"], ["id"])
-        batch.drop_index("uq_locations_name_live", **_LIVE)
+    # Plain ADD COLUMN on both databases: a batch rebuild on SQLite would drop tables that
+    # others reference (refused with foreign keys on) and lose the ledger's triggers.
+    if pg:
+        op.add_column("locations", sa.Column("parent_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f("fk_locations_parent_id_locations"), "locations", "locations", ["parent_id"], ["id"])
+    else:
+        op.execute("ALTER TABLE locations ADD COLUMN parent_id INTEGER REFERENCES locations (id)")
+    op.add_column("locations", sa.Column("path_key", path_key, nullable=False, server_default=""))
+    op.add_column("locations", sa.Column("path", sa.Text(), nullable=False, server_default=""))
+    op.add_column("locations", sa.Column("depth", sa.SmallInteger(), nullable=False, server_default="0"))
+    op.add_column("locations", sa.Column("is_structural", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.drop_index("uq_locations_name_live", table_name="locations")
     concat = "'/' || CAST(id AS TEXT) || '/'"
     op.execute(f"UPDATE locations SET path_key = {concat}, path = name, depth = 0")
     op.create_index("ix_locations_parent_id", "locations", ["parent_id"])
@@ -61,9 +65,9 @@ def upgrade():
         **_LIVE,
     )
 
-    with op.batch_alter_table("items") as batch:
-        batch.add_column(sa.Column("decimals", sa.SmallInteger(), nullable=False, server_default="0"))
-        batch.create_check_constraint(op.f("ck_items_decimals_range"), "decimals BETWEEN 0 AND 3")
+    op.add_column("items", sa.Column("decimals", sa.SmallInteger(), nullable=False, server_default="0"))
+    if pg:  # on SQLite the schema and services keep it in range (a CHECK would need a table rebuild)
+        op.create_check_constraint(op.f("ck_items_decimals_range"), "items", "decimals BETWEEN 0 AND 3")
     if pg:
         for table, column in QUANTITY_COLUMNS:
             op.alter_column(table, column, type_=QTY, existing_nullable=False)
@@ -82,20 +86,17 @@ def downgrade():
             op.alter_column(
                 table, column, type_=sa.Integer(), existing_nullable=False, postgresql_using=f"{column}::integer"
             )
-    with op.batch_alter_table("items") as batch:
-        batch.drop_constraint(op.f("ck_items_decimals_range"), type_="check")
-        batch.drop_column("decimals")
+    if pg:
+        op.drop_constraint(op.f("ck_items_decimals_range"), "items", type_="check")
+    op.drop_column("items", "decimals")
     op.drop_index("uq_locations_sibling_name", table_name="locations")
     op.drop_index("ix_locations_path_key", table_name="locations")
     op.drop_index("ix_locations_parent_id", table_name="locations")
-    with op.batch_alter_table("locations") as batch:
-        batch.drop_constraint(op.f("fk_locations_parent_id_locations"), type_="foreignkey")
-        batch.drop_column("is_structural")
-        batch.drop_column("depth")
-        batch.drop_column("path")
-        batch.drop_column("path_key")
-        batch.drop_column("parent_id")
-        batch.create_index("uq_locations_name_live", ["name"], unique=True, **_LIVE)
+    if pg:
+        op.drop_constraint(op.f("fk_locations_parent_id_locations"), "locations", type_="foreignkey")
+    for column in ("is_structural", "depth", "path", "path_key", "parent_id"):
+        op.drop_column("locations", column)  # SQLite 3.35+ drops a column in place
+    op.create_index("uq_locations_name_live", "locations", ["name"], unique=True, **_LIVE)
 
 
 def _is_pg() -> bool:
