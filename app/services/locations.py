@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.errors import DuplicateValue, InUse, NotFound, ValidationFailed
 from app.extensions import db
@@ -174,7 +175,7 @@ def create_location(data: dict[str, Any]) -> Location:
         location = Location(**{k: v for k, v in data.items() if k in FIELDS})
         location.is_structural = bool(data.get("is_structural", False))
         db.session.add(location)
-        db.session.flush()
+        _flush_or_duplicate(data["name"])
         _place(location, parent)
     return location
 
@@ -211,6 +212,7 @@ def update_location(location_id: int, data: dict[str, Any]) -> Location:
                 setattr(location, key, data[key])
         if moved:
             _place(location, parent)
+        _flush_or_duplicate(name)
     return location
 
 
@@ -307,6 +309,19 @@ def _check_name_free(name: str, parent_id: int | None, exclude_id: int | None = 
         raise DuplicateValue(
             f"A location named {name!r} already exists {where}.", fields={"name": ["Already in use here."]}
         )
+
+
+def _flush_or_duplicate(name: str) -> None:
+    """A sibling created by a concurrent request between our check and our write: the same 409."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        if "uq_locations_sibling_name" not in str(exc.orig):
+            raise
+        raise DuplicateValue(
+            f"A location named {name!r} already exists there.", fields={"name": ["Already in use here."]}
+        ) from None
 
 
 def _contains(text: str) -> str:

@@ -70,6 +70,17 @@ def test_too_many_places_refused_naming_the_field_never_rounded(api, app, cable,
 
 
 @pytest.mark.core
+def test_idempotent_retry_replays_the_same_exact_numbers(api, cable):
+    api.post(f"/api/v1/items/{cable.id}/restock", {"quantity": 2.5})
+    headers = {"Idempotency-Key": "cut-7"}
+    first = api.post(f"/api/v1/items/{cable.id}/withdraw", {"quantity": 0.25}, headers=headers)
+    again = api.post(f"/api/v1/items/{cable.id}/withdraw", {"quantity": 0.25}, headers=headers)
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert _raw(again) == _raw(first) and _raw(again)["quantity"] == Decimal("2.25")
+    assert '"quantity":2.25' in again.get_data(as_text=True).replace(" ", "")
+
+
+@pytest.mark.core
 def test_four_places_refused_by_the_schema_and_pieces_refuse_fractions(api, factory):
     item = factory.item(quantity=3)
     assert "quantity" in error_of(api.post(f"/api/v1/items/{item.id}/restock", {"quantity": 0.0001}))["fields"]
