@@ -35,6 +35,10 @@ class Amount(fields.Field):
         "places": f"At most {MAX_DECIMALS} decimal places.",
     }
 
+    def __init__(self, **kwargs) -> None:
+        metadata = {"type": "number", "multipleOf": 0.001, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
         if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
             raise self.make_error("invalid")
