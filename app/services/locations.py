@@ -18,7 +18,7 @@ from app.extensions import db
 from app.models import Item, Location, StockLevel
 from app.models.base import normalise, utcnow
 from app.models.location import SEPARATOR, subtree_upper
-from app.services.uow import unit_of_work
+from app.services.uow import take_write_lock, unit_of_work
 
 FIELDS = ("name", "description", "address", "parent_id", "is_structural")
 
@@ -170,6 +170,7 @@ def tree() -> list[TreeNode]:
 def create_location(data: dict[str, Any]) -> Location:
     """Raises DuplicateValue (a sibling has the name), ValidationFailed (unknown parent)."""
     with unit_of_work():
+        _lock_tree()
         parent = _parent(data.get("parent_id"))
         _check_name_free(data["name"], data.get("parent_id"))
         location = Location(**{k: v for k, v in data.items() if k in FIELDS})
@@ -187,6 +188,7 @@ def update_location(location_id: int, data: dict[str, Any]) -> Location:
     descendants, an unknown parent), InUse (made structural while it holds stock).
     """
     with unit_of_work():
+        _lock_tree()
         location = _lock(location_id)
         parent_id = data.get("parent_id", location.parent_id)
         name = data.get("name", location.name)
@@ -253,6 +255,19 @@ def _placements() -> sa.Select:
         .join(Item, Item.id == StockLevel.item_id)
         .where(StockLevel.quantity > 0, sa.not_(Item.is_deleted)),
     )
+
+
+# Any constant: the key of the transaction-scoped advisory lock that serialises tree changes.
+_TREE_LOCK = 13_0005
+
+
+def _lock_tree() -> None:
+    """Serialise changes to the tree's shape: two concurrent moves could otherwise each pass
+    the cycle check (A under B, B under A) or rewrite paths from a parent's stale path."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(_TREE_LOCK)))
+    else:
+        take_write_lock(Location.__table__, 0)
 
 
 def _lock(location_id: int) -> Location:

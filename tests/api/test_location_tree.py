@@ -3,9 +3,13 @@ locations, archive refusals, subtree filters and totals."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+import sqlalchemy as sa
 
 from tests.api.conftest import error_of
+from tests.conftest import BACKEND
 
 pytestmark = pytest.mark.core
 
@@ -148,3 +152,33 @@ def test_inventory_filter_includes_subtree_unless_cascade_false(api, tree):
 def test_stock_entries_show_full_paths(api, tree):
     item = _item(api, tree["b2"]["id"], 3)
     assert item["stock"][0]["location_name"] == "Main Warehouse / Aisle A / Shelf 03 / Bin B2"
+
+
+@pytest.mark.skipif(BACKEND == "sqlite", reason="concurrent writers need PostgreSQL")
+def test_concurrent_crossed_moves_cannot_make_a_cycle(app, factory, live_server):
+    import requests
+
+    a, b = factory.location("A"), factory.location("B")
+    headers = {"Authorization": f"Bearer {factory.token(factory.user('manager'))}"}
+
+    def move(pair):
+        child, parent = pair
+        url = f"{live_server}/api/v1/locations/{child.id}"
+        return requests.patch(url, json={"parent_id": parent.id}, headers=headers, timeout=60).status_code
+
+    for _ in range(5):
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            statuses = sorted(pool.map(move, [(a, b), (b, a)]))
+        assert statuses == [200, 422], statuses
+        with app.app_context():
+            from app.extensions import db
+            from app.models import Location
+
+            rows = {loc.id: loc for loc in db.session.execute(sa.select(Location)).scalars()}
+            roots = [loc for loc in rows.values() if loc.parent_id is None]
+            assert len(roots) == 1, "one of them must stay a root"
+            child = rows[a.id] if rows[a.id].parent_id else rows[b.id]
+            assert child.path == f"{roots[0].name} / {child.name}" and child.path_key.startswith(roots[0].path_key)
+            # back to two roots for the next round
+            db.session.remove()
+        requests.patch(f"{live_server}/api/v1/locations/{child.id}", json={"parent_id": None}, headers=headers)
