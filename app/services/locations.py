@@ -58,25 +58,26 @@ def list_locations(*, parent_id: int | None = None, roots_only: bool = False, se
     """Live locations in path order with their number of active items placed there (exactly).
 
     `parent_id` gives one location's children, `roots_only` the roots; `search` matches any
-    part of the path ("shelf 03" finds every bin on that shelf).
+    part of the path ("shelf 03" finds every bin on that shelf). Items are counted only for
+    the locations returned (by the location indexes), not for the whole tree.
     """
-    placements = _placements().subquery()
-    counts = (
-        sa.select(placements.c.location_id, sa.func.count().label("n")).group_by(placements.c.location_id).subquery()
-    )
-    query = (
-        sa.select(Location, sa.func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.location_id == Location.id)
-        .where(Location.deleted_at.is_(None))
-        .order_by(Location.path)
-    )
+    query = sa.select(Location).where(Location.deleted_at.is_(None)).order_by(Location.path)
+    narrowed = roots_only or parent_id is not None or bool(search)
     if roots_only:
         query = query.where(Location.parent_id.is_(None))
     elif parent_id is not None:
         query = query.where(Location.parent_id == parent_id)
     if search:
         query = query.where(Location.path.ilike(_contains(search), escape="\\"))
-    return [(location, int(count)) for location, count in db.session.execute(query).all()]
+    rows = list(db.session.execute(query).scalars())
+    counts = _placement_counts([loc.id for loc in rows] if narrowed else None) if rows else {}
+    return [(location, counts.get(location.id, 0)) for location in rows]
+
+
+def _placement_counts(ids: list[int] | None) -> dict[int, int]:
+    placements = _placements(ids).subquery()
+    grouped = sa.select(placements.c.location_id, sa.func.count()).group_by(placements.c.location_id)
+    return {loc_id: int(n) for loc_id, n in db.session.execute(grouped).all()}
 
 
 def location_paths(*, holding_stock: bool = False) -> dict[int, str]:
@@ -92,10 +93,7 @@ def location_paths(*, holding_stock: bool = False) -> dict[int, str]:
 
 def location_item_count(location_id: int) -> int:
     """Active items homed at, or holding stock at, exactly this location."""
-    placements = _placements().subquery()
-    return db.session.execute(
-        sa.select(sa.func.count()).select_from(placements).where(placements.c.location_id == location_id)
-    ).scalar_one()
+    return _placement_counts([location_id]).get(location_id, 0)
 
 
 def subtree_totals(location: Location) -> Totals:
@@ -247,14 +245,19 @@ def check_holds_stock(location: Location, field_name: str = "location_id") -> No
         )
 
 
-def _placements() -> sa.Select:
-    """(location_id, item_id) for every active item at a location: homed there, or holding stock there."""
-    return sa.union(
-        sa.select(Item.location_id.label("location_id"), Item.id.label("item_id")).where(sa.not_(Item.is_deleted)),
+def _placements(ids: list[int] | None = None) -> sa.Select:
+    """(location_id, item_id) for every active item at a location (of `ids`, if given):
+    homed there, or holding stock there."""
+    homed = sa.select(Item.location_id.label("location_id"), Item.id.label("item_id")).where(sa.not_(Item.is_deleted))
+    held = (
         sa.select(StockLevel.location_id, StockLevel.item_id)
         .join(Item, Item.id == StockLevel.item_id)
-        .where(StockLevel.quantity > 0, sa.not_(Item.is_deleted)),
+        .where(StockLevel.quantity > 0, sa.not_(Item.is_deleted))
     )
+    if ids is not None:
+        homed = homed.where(Item.location_id.in_(ids))
+        held = held.where(StockLevel.location_id.in_(ids))
+    return sa.union(homed, held)
 
 
 # Any constant: the key of the transaction-scoped advisory lock that serialises tree changes.
