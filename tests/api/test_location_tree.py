@@ -182,3 +182,12 @@ def test_concurrent_crossed_moves_cannot_make_a_cycle(app, factory, live_server)
             # back to two roots for the next round
             db.session.remove()
         requests.patch(f"{live_server}/api/v1/locations/{child.id}", json={"parent_id": None}, headers=headers)
+
+
+def test_dashboard_summary_narrowed_to_a_site(api, tree):
+    _item(api, tree["b1"]["id"], 5)
+    _item(api, tree["floor"]["id"], 100)
+    assert api.get("/api/v1/dashboard/summary").get_json()["total_units"] == 105
+    site = api.get(f"/api/v1/dashboard/summary?site_id={tree['main']['id']}").get_json()
+    assert (site["total_units"], site["total_items"], site["site"]["path"]) == (5, 1, "Main Warehouse")
+    assert api.get("/api/v1/dashboard/summary?site_id=999999").status_code == 404
