@@ -87,3 +87,17 @@ def test_dashboard_narrowed_to_a_site(as_role, factory, tree):
     assert 'data-stat="total_units">104<' in everything
     site = staff.get(f"/dashboard?site={tree['main'].id}").text
     assert 'data-stat="total_units">4<' in site and "Figures for Main Warehouse only" in site
+
+
+def test_new_item_with_decimal_places_and_a_refused_initial_quantity(app, as_role, tree):
+    client = as_role("manager")
+    data = {"sku": "CAB-1", "name": "Cable", "location_id": tree["b2"].id, "unit": "m", "price": "1"}
+    refused = client.post("/items/new", {**data, "low_stock_threshold": "0", "quantity": "1.5", "decimals": "0"})
+    assert refused.status_code == 422
+    assert "whole numbers only" in refused.text.split('id="quantity-error"')[1].split("</small>")[0]
+    created = client.post(
+        "/items/new",
+        {**data, "low_stock_threshold": "0.5", "quantity": "12.75", "decimals": "2"},
+        follow_redirects=True,
+    )
+    assert created.status_code == 200 and "12.75" in created.text
