@@ -66,9 +66,8 @@ def upgrade():
     )
 
     op.add_column("items", sa.Column("decimals", sa.SmallInteger(), nullable=False, server_default="0"))
-    if pg:  # on SQLite the schema and services keep it in range (a CHECK would need a table rebuild)
+    if pg:  # on SQLite the schema and services keep decimals in range (a CHECK would need a table rebuild)
         op.create_check_constraint(op.f("ck_items_decimals_range"), "items", "decimals BETWEEN 0 AND 3")
-    if pg:
         for table, column in QUANTITY_COLUMNS:
             op.alter_column(table, column, type_=QTY, existing_nullable=False)
         op.alter_column("category_stats", "total_units", type_=sa.Numeric(24, 3), existing_nullable=False)
