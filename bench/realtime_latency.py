@@ -102,11 +102,11 @@ import json
 from decimal import Decimal
 from app import create_app
 from app.auth import issue_tokens
-from app.services import catalog, items, users
+from app.services import catalog, items, locations, users
 app = create_app()
 with app.test_request_context():
     user = users.create_user(email="bench@example.com", password="bench-password-1", full_name="Bench", role="manager")
-    location = catalog.create_location({"name": "Bench shelf"})
+    location = locations.create_location({"name": "Bench shelf"})
     item = items.create_item({"sku": "BENCH-1", "name": "Bench widget", "location_id": location.id,
                               "quantity": 1000000, "low_stock_threshold": 0, "price": Decimal("1")}, actor=user)
     print(json.dumps({"item_id": item.id, "token": issue_tokens(user)["access_token"]}))

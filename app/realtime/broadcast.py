@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
+from app import jsonio
 from app.extensions import socketio
 from app.permissions import Permission
 
@@ -102,4 +103,6 @@ def emit_external(
 
 
 def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(payload, default=str))
+    # Exact decimals are written as numbers with their own digits (2.25); Socket.IO's encoder
+    # then writes the same shortest digits back, so the browser reads 2.25, never "2.25".
+    return json.loads(jsonio.dumps(payload, default=str))

@@ -8,12 +8,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Alert, Category
-from app.services import counters
+from app.models import Alert, Category, Item, Location, StockLevel
+from app.models.base import normalise
+from app.services import counters, locations
 
 
-def summary() -> dict[str, Any]:
-    """Totals over active items, from the maintained counters (app/services/counters.py)."""
+def summary(site_id: int | None = None) -> dict[str, Any]:
+    """Totals over active items, from the maintained counters (app/services/counters.py);
+    narrowed to one site's subtree when `site_id` is given (counted there). Raises NotFound."""
+    if site_id is not None:
+        return _site_summary(locations.get_location(site_id))
     totals = counters.totals()
     unacknowledged = db.session.execute(
         sa.select(sa.func.count(Alert.id)).where(Alert.acknowledged_at.is_(None))
@@ -24,6 +28,39 @@ def summary() -> dict[str, Any]:
         "low_stock_items": totals["low_stock"],
         "unacknowledged_alerts": unacknowledged,
         "total_value": float(Decimal(totals["value"]).quantize(Decimal("0.01"))),
+    }
+
+
+def _site_summary(site: Location) -> dict[str, Any]:
+    here = sa.and_(
+        locations.in_subtree(StockLevel.location_id, site), StockLevel.quantity > 0, sa.not_(Item.is_deleted)
+    )
+    items, units, value = db.session.execute(
+        sa.select(
+            sa.func.count(sa.distinct(StockLevel.item_id)),
+            sa.func.coalesce(sa.func.sum(StockLevel.quantity), 0),
+            sa.func.coalesce(sa.func.sum(StockLevel.quantity * Item.price), 0),
+        )
+        .join(Item, Item.id == StockLevel.item_id)
+        .where(here)
+    ).one()
+    low = db.session.execute(
+        sa.select(sa.func.count(sa.distinct(StockLevel.item_id)))
+        .join(Item, Item.id == StockLevel.item_id)
+        .where(here, Item.quantity < Item.low_stock_threshold)
+    ).scalar_one()
+    unacknowledged = db.session.execute(
+        sa.select(sa.func.count(Alert.id)).where(
+            Alert.acknowledged_at.is_(None), locations.in_subtree(Alert.location_id, site)
+        )
+    ).scalar_one()
+    return {
+        "total_items": int(items),
+        "total_units": normalise(Decimal(units)),
+        "low_stock_items": int(low),
+        "unacknowledged_alerts": unacknowledged,
+        "total_value": float(Decimal(value).quantize(Decimal("0.01"))),
+        "site": {"id": site.id, "path": site.path},
     }
 
 
@@ -70,7 +107,9 @@ def movement_series(days: int = 30) -> list[dict[str, Any]]:
         .where(InventoryLog.created_at >= since, InventoryLog.action.in_(_FLOW_ACTIONS))
         .group_by(day)
     ).all()
-    by_day = {str(d)[:10]: (int(units_in), int(units_out)) for d, units_in, units_out in rows}
+    by_day = {
+        str(d)[:10]: (normalise(Decimal(units_in)), normalise(Decimal(units_out))) for d, units_in, units_out in rows
+    }
     series = []
     for offset in range(days):
         key = (first + timedelta(days=offset)).isoformat()

@@ -13,7 +13,7 @@ from app.errors import InsufficientStock, PermissionDenied
 from app.extensions import db
 from app.models import Item, Role
 from app.models.base import clock_at
-from app.services import catalog, items, stock, users
+from app.services import catalog, items, locations, stock, users
 
 DEMO_PASSWORD = "demo-password"
 DEMO_USERS = [
@@ -22,12 +22,48 @@ DEMO_USERS = [
     ("staff@example.com", "Sam Staff", Role.STAFF),
     ("john@example.com", "John Picker", Role.STAFF),
 ]
-LOCATIONS = [
-    ("Main Warehouse", "Bulk storage and receiving", "12 Dock Road"),
-    ("Downtown Store", "Retail floor and back room", "5 Market Street"),
-    ("North Depot", "Overflow and seasonal stock", "88 Ring Road"),
-    ("Returns Bay", "Items awaiting inspection", "12 Dock Road, bay 4"),
+# The demo's location tree: (name, description, address, structural, children).
+LOCATION_TREE = [
+    (
+        "Main Warehouse",
+        "Bulk storage and receiving",
+        "12 Dock Road",
+        True,
+        [
+            (
+                f"Aisle {aisle}",
+                None,
+                None,
+                True,
+                [
+                    (
+                        f"Shelf {shelf:02d}",
+                        None,
+                        None,
+                        True,
+                        [(f"Bin {aisle}{shelf}-{b}", None, None, False, []) for b in (1, 2, 3)],
+                    )
+                    for shelf in (1, 2, 3)
+                ],
+            )
+            for aisle in ("A", "B")
+        ]
+        + [("Receiving", "Goods in, before put-away", None, False, [])],
+    ),
+    (
+        "Downtown Store",
+        "Retail floor and back room",
+        "5 Market Street",
+        True,
+        [
+            ("Retail Floor", "Customer-facing shelves", None, False, []),
+            ("Back Room", None, None, True, [(f"Shelf {n:02d}", None, None, False, []) for n in (1, 2, 3)]),
+        ],
+    ),
+    ("Returns Bay", "Items awaiting inspection", "12 Dock Road, bay 4", False, []),
 ]
+# Units sold by measure take decimal places: cable by the metre, paint by the litre.
+DECIMALS = {"m": 2, "l": 2, "kg": 3}
 CATEGORIES = {
     "Fasteners": ["Hex Bolt", "Wood Screw", "Wall Plug", "Rivet", "Washer"],
     "Hand Tools": ["Claw Hammer", "Screwdriver Set", "Tape Measure", "Utility Knife", "Pliers"],
@@ -43,7 +79,7 @@ CATEGORIES = {
     "Lighting": ["Work Light", "Head Torch", "Batten Fitting", "Floodlight"],
 }
 VARIANTS = ["Small", "Medium", "Large", "Pro", "Value", "Heavy Duty", "Blue", "Black", "10-pack", "50-pack"]
-UNITS = ["pcs", "pcs", "pcs", "box", "pack", "roll", "m", "l"]
+UNITS = ["pcs", "pcs", "pcs", "box", "pack", "roll", "m", "l", "kg"]
 
 
 def refuse_in_production() -> None:
@@ -72,7 +108,8 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
             or users.create_user(email=email, password=DEMO_PASSWORD, full_name=name, role=role)
         )
     manager = people[1]
-    locations = [catalog.create_location({"name": n, "description": d, "address": a}) for n, d, a in LOCATIONS]
+    placed = _plant(LOCATION_TREE, None)
+    bins = [loc for loc in placed if not loc.is_structural]
     categories = {
         name: catalog.create_category({"name": name, "description": f"{name} and related supplies"})
         for name in CATEGORIES
@@ -84,6 +121,7 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
         base = rng.choice(CATEGORIES[category_name])
         variant = rng.choice(VARIANTS)
         threshold = rng.choice([0, 5, 10, 20, 25, 50])
+        unit = rng.choice(UNITS)
         with clock_at(start + timedelta(minutes=index)):
             item = items.create_item(
                 {
@@ -91,8 +129,9 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
                     "name": f"{base} {variant}",
                     "description": f"{variant} {base.lower()} for trade and retail customers.",
                     "category_id": categories[category_name].id,
-                    "location_id": rng.choice(locations).id,
-                    "unit": rng.choice(UNITS),
+                    "location_id": rng.choice(bins).id,
+                    "unit": unit,
+                    "decimals": DECIMALS.get(unit, 0),
                     "price": Decimal(rng.randint(49, 25000)) / 100,
                     "low_stock_threshold": threshold,
                     "quantity": rng.randint(threshold + 5, threshold * 4 + 60),
@@ -113,7 +152,7 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
                     if roll < 0.55:
                         stock.withdraw(
                             item_id,
-                            rng.randint(1, 8),
+                            _amount(rng, 1, 8, db.session.get(Item, item_id).decimals),
                             actor=actor,
                             note=rng.choice([None, "Customer order", "Site job"]),
                         )
@@ -123,13 +162,38 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
                         )
                     else:
                         src = db.session.get(Item, item_id).location_id
-                        dst = rng.choice([loc.id for loc in locations if loc.id != src])
+                        dst = rng.choice([loc.id for loc in bins if loc.id != src])
                         stock.transfer(item_id, src, dst, rng.randint(1, 5), actor=actor, note="Rebalancing")
                     movements += 1
                 except InsufficientStock:
                     continue
     return [
-        f"Seeded {len(people)} users, {len(locations)} locations, {len(categories)} categories, "
+        f"Seeded {len(people)} users, {len(placed)} locations, {len(categories)} categories, "
         f"{len(created)} items and {movements} movements over {days} days.",
         f"Demo logins (password {DEMO_PASSWORD!r}): " + ", ".join(email for email, _n, _r in DEMO_USERS),
     ]
+
+
+def _plant(tree: list, parent_id: int | None) -> list:
+    """Create a list of (name, description, address, structural, children) under `parent_id`."""
+    made = []
+    for name, description, address, structural, kids in tree:
+        location = locations.create_location(
+            {
+                "name": name,
+                "description": description,
+                "address": address,
+                "parent_id": parent_id,
+                "is_structural": structural,
+            }
+        )
+        made.append(location)
+        made.extend(_plant(kids, location.id))
+    return made
+
+
+def _amount(rng: random.Random, low: int, high: int, decimals: int) -> Decimal | int:
+    """A random quantity with the item's decimal places (2.75 m of cable, 3 pieces)."""
+    if decimals == 0:
+        return rng.randint(low, high)
+    return Decimal(rng.randint(low * 10**decimals, high * 10**decimals)).scaleb(-decimals)

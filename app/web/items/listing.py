@@ -7,7 +7,8 @@ from flask import render_template, request
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.services import items, stock
-from app.services.catalog import category_names, location_names
+from app.services.catalog import category_names
+from app.services.locations import location_paths
 from app.web.common import PER_PAGE_CHOICES, attempt, int_arg, page_links
 from app.web.items.blueprint import bp
 from app.web.items.forms import QuickMoveForm
@@ -72,7 +73,7 @@ def index():
         "links": page_links(page),
         "sortable": SORTABLE,
         "categories": category_names(),
-        "locations": location_names(),
+        "locations": location_paths(),
         "per_page_choices": PER_PAGE_CHOICES,
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
@@ -103,7 +104,7 @@ def quick_move(item_id: int):
             "items/_row.html",
             item=item,
             categories=category_names(),
-            locations=location_names(),
+            locations=location_paths(),
             row_error=error,
             row_done=done,
             typed=request.form.get("quantity", "") if error else "",
