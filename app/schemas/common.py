@@ -58,7 +58,8 @@ class Amount(fields.Field):
 
 def Quantity(**kwargs) -> Amount:  # noqa: N802 - reads like a field class
     """A quantity moved: more than 0, at most a billion, at most 3 decimal places."""
-    return Amount(validate=validate.Range(min=0, min_inclusive=False, max=MAX_QUANTITY), **kwargs)
+    metadata = {"exclusiveMinimum": True, **kwargs.pop("metadata", {})}  # apispec omits min_inclusive
+    return Amount(validate=validate.Range(min=0, min_inclusive=False, max=MAX_QUANTITY), metadata=metadata, **kwargs)
 
 
 def Count(**kwargs) -> Amount:  # noqa: N802
