@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate
 
 from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH, MAX_ID, SEARCH_LENGTH
-from app.schemas.common import Amount, BodySchema, Id, QuerySchema, Text
+from app.schemas.common import Amount, BodySchema, Flag, Id, QuerySchema, Text
 
 _name = validate.Length(min=1, max=CATALOG_NAME_LENGTH)
 
@@ -47,7 +47,7 @@ class LocationDetailSchema(LocationSchema):
 class LocationInSchema(CategoryInSchema):
     address = fields.String(allow_none=True, validate=validate.Length(max=ADDRESS_LENGTH))
     parent_id = Id(allow_none=True)
-    is_structural = fields.Boolean()
+    is_structural = Flag()
 
 
 class LocationPatchSchema(LocationInSchema):

@@ -67,6 +67,16 @@ def Count(**kwargs) -> Amount:  # noqa: N802
     return Amount(validate=validate.Range(min=0, max=MAX_QUANTITY), **kwargs)
 
 
+class Flag(fields.Boolean):
+    """A JSON body's true or false, nothing else: 0, 1 and "yes" are refused (a query string's
+    booleans stay fields.Boolean, which reads "true"/"1")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def Id(**kwargs) -> fields.Integer:  # noqa: N802
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
