@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.helpers.api import error_of
-from tests.helpers.queries import counted_queries
 from tests.helpers.database import BACKEND
+from tests.helpers.queries import counted_queries
 
 pytestmark = pytest.mark.core
 
