@@ -15,11 +15,42 @@ os.environ.setdefault("APP_PROCESS", "web")
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "100"))
-workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+
+
+def available_cpus() -> int:
+    """The cores this process may run on: its CPU affinity, capped by a cgroup v2 CPU quota
+    (a container's `cpu` limit), at least 1."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    try:
+        with open("/sys/fs/cgroup/cpu.max") as quota_file:
+            quota, period = quota_file.read().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, -(-int(quota) // int(period))))  # round up: 1.5 cores -> 2
+    except (OSError, ValueError):
+        pass
+    return max(1, cpus)
+
+
+def default_workers() -> int:
+    """One worker per available core when Redis joins the workers' live events (a commit in
+    one worker reaches the clients of all), else one: without Redis each worker's
+    Socket.IO would reach only its own clients."""
+    return available_cpus() if os.environ.get("REDIS_URL") else 1
+
+
+workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
 if os.environ.get("SOCKETIO_TRANSPORT", "websocket") != "websocket" and workers > 1:
     # Long-polling sends each request of a Socket.IO session separately; gunicorn cannot
     # pin them to one worker, so only a single worker per replica works with it.
     workers = 1
+if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # Several workers: /metrics must add up every worker's counters (app/metrics.py).
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="inventory-metrics-")
 # gthread: the cap on open connections (WebSockets included) per worker.
 worker_connections = int(os.environ.get("WEB_MAX_CONNECTIONS", "1000"))
 timeout = 60
