@@ -46,11 +46,6 @@ if os.environ.get("SOCKETIO_TRANSPORT", "websocket") != "websocket" and workers 
     # Long-polling sends each request of a Socket.IO session separately; gunicorn cannot
     # pin them to one worker, so only a single worker per replica works with it.
     workers = 1
-if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    # Several workers: /metrics must add up every worker's counters (app/metrics.py).
-    import tempfile
-
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="inventory-metrics-")
 # gthread: the cap on open connections (WebSockets included) per worker.
 worker_connections = int(os.environ.get("WEB_MAX_CONNECTIONS", "1000"))
 timeout = 60
@@ -64,7 +59,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Metrics with several workers (app/metrics.py, docs/observability.md): each worker writes its
 # counters to files in PROMETHEUS_MULTIPROC_DIR and every scrape adds them all up.
 def on_starting(server):
-    """Start from an empty metrics directory: a previous run's files would be added in."""
+    """Start from an empty metrics directory: a previous run's files would be added in.
+    Several workers and no directory given: a fresh one, so /metrics still adds them all up."""
+    if server.cfg.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        import tempfile
+
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="inventory-metrics-")
     path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if path:
         os.makedirs(path, exist_ok=True)
