@@ -34,11 +34,26 @@ def available_cpus() -> int:
     return max(1, cpus)
 
 
+# Memory to allow per worker when a cgroup memory limit caps their number: the 120 MB
+# target after a run (docs/performance.md) plus room for the master and peaks.
+WORKER_MEMORY_BUDGET = 160 * 2**20
+
+
+def memory_capped(workers: int) -> int:
+    """No more workers than a cgroup v2 memory limit (a container's) has room for."""
+    try:
+        with open("/sys/fs/cgroup/memory.max") as limit_file:
+            limit = limit_file.read().strip()
+        return workers if limit == "max" else max(1, min(workers, int(limit) // WORKER_MEMORY_BUDGET))
+    except (OSError, ValueError):
+        return workers
+
+
 def default_workers() -> int:
     """One worker per available core when Redis joins the workers' live events (a commit in
     one worker reaches the clients of all), else one: without Redis each worker's
     Socket.IO would reach only its own clients."""
-    return available_cpus() if os.environ.get("REDIS_URL") else 1
+    return memory_capped(available_cpus()) if os.environ.get("REDIS_URL") else 1
 
 
 workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
