@@ -82,6 +82,7 @@ def create_app(config: str | Config | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
 
     register_logging(app)
+    register_json(app)
     register_extensions(app)
     register_jobs(app)
     register_request_id(app)
@@ -104,6 +105,19 @@ def register_logging(app: Flask) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Alembic announces each of its plugins at INFO in every process that imports it.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def register_json(app: Flask) -> None:
+    """Exact decimals in every JSON body read or written (app/jsonio.py)."""
+    from flask_smorest.arguments import ArgumentsMixin
+
+    from app.jsonio import ExactJSONProvider, ExactParser, dumps, loads
+
+    app.json = ExactJSONProvider(app)
+    ArgumentsMixin.ARGUMENTS_PARSER = ExactParser()
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.update(json_serializer=dumps, json_deserializer=loads)  # JSON columns (saved answers)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def register_extensions(app: Flask) -> None:

@@ -7,18 +7,19 @@ Lengths match the database columns where a column has one (String(n)); free text
 from __future__ import annotations
 
 MAX_QUANTITY = 1_000_000_000  # units of one item at one place, in one movement or one cart line
+MAX_DECIMALS = 3  # decimal places a quantity may take; each item allows 0..MAX_DECIMALS (Item.decimals)
 MAX_PRICE = MAX_QUANTITY
 MAX_ID = 2**31 - 1  # PostgreSQL's integer
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
 
 
-def range_message(low: int, high: int, what: str = "a whole number") -> str:
-    """A range rule in plain words, the same on pages and in the API: "Enter a whole number from 0 to 1,000,000,000."."""
+def range_message(low: int, high: int, what: str = "a quantity") -> str:
+    """A range rule in plain words, the same on pages and in the API: "Enter a quantity from 0 to 1,000,000,000."."""
     return f"Enter {what} from {low:,} to {high:,}."
 
 
-QUANTITY_MESSAGE = range_message(1, MAX_QUANTITY)
+QUANTITY_MESSAGE = f"Enter a quantity above 0 and at most {MAX_QUANTITY:,}."
 QUANTITY_OR_ZERO_MESSAGE = range_message(0, MAX_QUANTITY)
 PRICE_MESSAGE = range_message(0, MAX_PRICE, "a price")
 SAME_PLACE_MESSAGE = "Choose a different location to move to: this is where the stock comes from."

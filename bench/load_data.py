@@ -4,7 +4,8 @@ Everything is made by INSERT ... SELECT generate_series (no rows cross the wire)
 the secondary indexes dropped during the load and rebuilt afterwards, then VACUUM
 ANALYZE (the visibility map lets the list use index-only scans).
 
-Shape (N = items): 50 locations, 200 categories of skewed size (the largest holds about
+Shape (N = items): a location tree of 10,022 locations (2 structural sites, 10 aisles each,
+20 shelves per aisle, 24 bins per shelf: 9,600 bins hold all the stock), 200 categories of skewed size (the largest holds about
 17% of the items), 1 user per role plus the bench users, one stock level per item at its
 home location (plus an empty second level for every fifth item), 5 ledger rows per item
 whose deltas add up to the level (create, restock, three withdrawals), and a few
@@ -22,7 +23,61 @@ from pathlib import Path
 import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCATIONS = 50
+# The location tree: sites > aisles > shelves > bins; ids are given level by level.
+SITES, AISLES_PER_SITE, SHELVES_PER_AISLE, BINS_PER_SHELF = 2, 10, 20, 24
+AISLES = SITES * AISLES_PER_SITE
+SHELVES = AISLES * SHELVES_PER_AISLE
+BINS = SHELVES * BINS_PER_SHELF
+FIRST_AISLE, FIRST_SHELF, FIRST_BIN = SITES + 1, SITES + AISLES + 1, SITES + AISLES + SHELVES + 1
+LOCATIONS = SITES + AISLES + SHELVES + BINS
+
+
+def site_ids() -> list[int]:
+    return list(range(1, SITES + 1))
+
+
+def aisle_ids() -> list[int]:
+    return list(range(FIRST_AISLE, FIRST_SHELF))
+
+
+def shelf_ids() -> list[int]:
+    return list(range(FIRST_SHELF, FIRST_BIN))
+
+
+def _tree_sql() -> list[str]:
+    """One INSERT per level, each child joined to its parent (ids, keys and paths made in SQL)."""
+    level = """INSERT INTO locations (id, name, parent_id, path_key, path, depth, is_structural, created_at, updated_at)
+        SELECT {first} + g - 1, {name}, p.id, p.path_key || ({first} + g - 1) || '/', p.path || ' / ' || {name},
+               p.depth + 1, {structural}, now(), now()
+        FROM generate_series(1, {count}) g JOIN locations p ON p.id = {parent}"""
+    return [
+        "INSERT INTO locations (id, name, path_key, path, depth, is_structural, created_at, updated_at) "
+        f"SELECT g, 'Site ' || g, '/' || g || '/', 'Site ' || g, 0, true, now(), now() FROM generate_series(1, {SITES}) g",
+        level.format(
+            first=FIRST_AISLE,
+            count=AISLES,
+            structural="true",
+            name=f"'Aisle ' || lpad((1 + (g - 1) % {AISLES_PER_SITE})::text, 2, '0')",
+            parent=f"1 + (g - 1) / {AISLES_PER_SITE}",
+        ),
+        level.format(
+            first=FIRST_SHELF,
+            count=SHELVES,
+            structural="true",
+            name=f"'Shelf ' || lpad((1 + (g - 1) % {SHELVES_PER_AISLE})::text, 2, '0')",
+            parent=f"{FIRST_AISLE} + (g - 1) / {SHELVES_PER_AISLE}",
+        ),
+        level.format(
+            first=FIRST_BIN,
+            count=BINS,
+            structural="false",
+            name=f"'Bin ' || lpad((1 + (g - 1) % {BINS_PER_SHELF})::text, 2, '0')",
+            parent=f"{FIRST_SHELF} + (g - 1) / {BINS_PER_SHELF}",
+        ),
+        f"SELECT setval('locations_id_seq', {LOCATIONS})",
+    ]
+
+
 CATEGORIES = 200
 HOT_ITEMS = 100
 LOG_ROWS_PER_ITEM = 5
@@ -175,7 +230,7 @@ def load(conn, items: int, password_hash: str) -> dict[str, float]:
         "INSERT INTO users (email, password_hash, full_name, role, is_active, created_at, updated_at) "
         f"SELECT r || '@bench.example', '{password_hash}', 'Bench ' || r, r, true, now(), now() "
         "FROM unnest(ARRAY['admin','manager','staff']) r",
-        f"INSERT INTO locations (name, created_at, updated_at) SELECT 'Warehouse ' || g, now(), now() FROM generate_series(1, {LOCATIONS}) g",
+        *_tree_sql(),
         f"INSERT INTO categories (name, created_at, updated_at) SELECT 'Category ' || lpad(g::text, 3, '0'), now(), now() FROM generate_series(1, {CATEGORIES}) g",
     )
     step(
@@ -189,7 +244,7 @@ def load(conn, items: int, password_hash: str) -> dict[str, float]:
                  || ' M' || (1 + g % 97) || '-' || substr(md5(g::text || 'n'), 1, 5),
                CASE WHEN g % 3 = 0 THEN 'Bench item ' || g END,
                1 + least({CATEGORIES} - 1, floor({CATEGORIES} * power(random(), 3))::int),
-               1 + g % {LOCATIONS},
+               {FIRST_BIN} + g % {BINS},
                'pcs',
                round((0.05 + random() * 500)::numeric, 2),
                CASE WHEN g <= {HOT_ITEMS} THEN 5 ELSE 10 + g % 20 END,
@@ -202,10 +257,10 @@ def load(conn, items: int, password_hash: str) -> dict[str, float]:
     )
     step(
         "stock_levels",
-        """INSERT INTO stock_levels (item_id, location_id, quantity, updated_at)
+        f"""INSERT INTO stock_levels (item_id, location_id, quantity, updated_at)
            SELECT id, location_id, quantity, updated_at FROM items
            UNION ALL
-           SELECT id, 1 + location_id % 50, 0, updated_at FROM items WHERE id % 5 = 0""",
+           SELECT id, {FIRST_BIN} + (location_id - {FIRST_BIN} + 1) % {BINS}, 0, updated_at FROM items WHERE id % 5 = 0""",
     )
     step(
         "inventory_logs",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from bench.load_data import CATEGORIES, HOT_ITEMS, NOUNS
+from bench.load_data import CATEGORIES, HOT_ITEMS, NOUNS, aisle_ids, shelf_ids, site_ids
 
 LUA = Path(__file__).resolve().parent / "wrk_scenario.lua"
 
@@ -87,6 +87,37 @@ def build(items: int, *, with_page: bool, seed: int = 7) -> list[Scenario]:
             notes=f"largest category by quantity, page ~{max(1, deep // 2)}",
         ),
         Scenario("item_detail", [get(f"/api/v1/items/{i}") for i in ids]),
+        # Location tree (issue 13): inventory filtered by a subtree, and a location's subtree totals.
+        Scenario(
+            "subtree_items_shelf",
+            [get(f"/api/v1/items?location_id={rng.choice(shelf_ids())}{page}") for _ in range(300)],
+            notes="inventory filtered by a shelf: its 24 bins (~1 in 400 items)",
+        ),
+        Scenario(
+            "subtree_items_aisle",
+            [get(f"/api/v1/items?location_id={rng.choice(aisle_ids())}{page}") for _ in range(100)],
+            notes="inventory filtered by an aisle: 480 bins (~5% of items)",
+        ),
+        Scenario(
+            "subtree_items_site",
+            [get(f"/api/v1/items?location_id={s}{page}") for s in site_ids()],
+            notes="inventory filtered by a site: half of all items",
+        ),
+        Scenario(
+            "location_totals_shelf",
+            [get(f"/api/v1/locations/{rng.choice(shelf_ids())}") for _ in range(300)],
+            notes="a shelf with children and subtree totals",
+        ),
+        Scenario(
+            "location_totals_aisle",
+            [get(f"/api/v1/locations/{rng.choice(aisle_ids())}") for _ in range(100)],
+            notes="an aisle with its 20 shelves and subtree totals",
+        ),
+        Scenario(
+            "location_totals_site",
+            [get(f"/api/v1/locations/{s}") for s in site_ids()],
+            notes="a site: totals over half of all stock levels",
+        ),
         Scenario("dashboard_summary", [get("/api/v1/dashboard/summary")]),
         Scenario("category_breakdown", [get("/api/v1/dashboard/category-breakdown")], notes=f"{CATEGORIES} categories"),
     ]

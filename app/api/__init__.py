@@ -23,8 +23,9 @@ def init_api(app: Flask) -> None:
         },
     )
     from app.api.openapi import ErrorResponses, no_nul_pattern
-    from app.schemas.common import ErrorSchema
+    from app.schemas.common import Amount, ErrorSchema
 
     api.ERROR_SCHEMA = ErrorSchema  # the documented error body is the one app.errors answers
     api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     api.ma_plugin.converter.add_attribute_function(no_nul_pattern)
+    api.ma_plugin.map_to_openapi_type(Amount, "number", None)  # quantities: bounds as numbers, not x-minimum

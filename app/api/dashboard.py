@@ -2,7 +2,7 @@
 
 from app.api.blueprint import Blueprint
 from app.permissions import Permission, require
-from app.schemas.dashboard import CategoryBreakdownSchema, SummarySchema
+from app.schemas.dashboard import CategoryBreakdownSchema, SummaryQuerySchema, SummarySchema
 from app.services import dashboard
 
 bp = Blueprint("api_dashboard", __name__, url_prefix="/api/v1/dashboard", description="Figures for the dashboard.")
@@ -10,9 +10,11 @@ bp = Blueprint("api_dashboard", __name__, url_prefix="/api/v1/dashboard", descri
 
 @bp.get("/summary")
 @require(Permission.DASHBOARD_READ)
+@bp.arguments(SummaryQuerySchema, location="query")
 @bp.response(200, SummarySchema)
-def summary():
-    return dashboard.summary()
+def summary(query: dict):
+    """Headline figures; `site_id` narrows them to one location's subtree (a site)."""
+    return dashboard.summary(site_id=query.get("site_id"))
 
 
 @bp.get("/category-breakdown")

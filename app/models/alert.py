@@ -1,12 +1,13 @@
 """Alert: a low-stock alert raised when an item's total falls below its threshold, and its email state."""
 
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import Quantity, utcnow
 
 
 class Alert(db.Model):
@@ -18,8 +19,8 @@ class Alert(db.Model):
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), nullable=False, index=True)
     location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
     message: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    quantity: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    threshold: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    threshold: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
     # Comma-separated addresses the notification went (or goes) to.
     recipients: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False, index=True)

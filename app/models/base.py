@@ -30,3 +30,29 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+class Quantity(sa.types.TypeDecorator):
+    """An exact quantity of an item's unit: NUMERIC(18, 3) in the database, Decimal in Python.
+
+    Read back normalised ("2.5", not "2.500"), and a whole number as an int, so an item
+    counted in pieces shows and serialises exactly as it did before decimals existed.
+    """
+
+    impl = sa.Numeric(18, 3)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value
+
+    def process_result_value(self, value, dialect):
+        return normalise(value)
+
+
+def normalise(value):
+    """Decimal('5.000') -> 5, Decimal('2.500') -> Decimal('2.5'); None and ints unchanged."""
+    if value is None or isinstance(value, int):
+        return value
+    if value == value.to_integral_value():
+        return int(value)
+    return value.normalize()

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import TimestampMixin
+from app.models.base import Quantity, TimestampMixin
 
 
 class Category(TimestampMixin, db.Model):
@@ -29,10 +29,12 @@ class Item(TimestampMixin, db.Model):
     location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"), nullable=False, index=True)
     unit: Mapped[str] = mapped_column(sa.String(32), nullable=False, default="pcs")
     price: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2), nullable=False, default=Decimal("0"))
-    low_stock_threshold: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    low_stock_threshold: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=0)
     # The sum of this item's stock levels, kept by app.services.stock in the same
     # transaction as every movement, so lists can filter and sort on it cheaply.
-    quantity: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=0)
+    # How many decimal places this item's quantities take: 0 for pieces, up to 3 (kg, litres, metres).
+    decimals: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False, default=0)
     is_deleted: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
@@ -44,6 +46,7 @@ class Item(TimestampMixin, db.Model):
         sa.CheckConstraint("quantity >= 0", name="quantity_non_negative"),
         sa.CheckConstraint("low_stock_threshold >= 0", name="threshold_non_negative"),
         sa.CheckConstraint("price >= 0", name="price_non_negative"),
+        sa.CheckConstraint("decimals BETWEEN 0 AND 3", name="decimals_range"),
         # Unique regardless of letter case (migration 0006_issue16_sku_ci).
         sa.Index(
             "uq_items_sku_ci_active",

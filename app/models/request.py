@@ -2,12 +2,13 @@
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import TimestampMixin, utcnow
+from app.models.base import Quantity, TimestampMixin, utcnow
 
 
 class RequestKind(enum.StrEnum):
@@ -39,7 +40,7 @@ class CartLine(TimestampMixin, db.Model):
     cart_id: Mapped[int] = mapped_column(sa.ForeignKey("carts.id", ondelete="CASCADE"), nullable=False, index=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), nullable=False, index=True)
     location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"), nullable=False)
-    quantity: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
 
     __table_args__ = (
         sa.UniqueConstraint("cart_id", "item_id", "location_id", name="uq_cart_lines_cart_item_location"),
@@ -85,7 +86,7 @@ class StockRequestLine(db.Model):
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_requests.id"), nullable=False, index=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), nullable=False, index=True)
     location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"), nullable=False)
-    quantity: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
 
     __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity_positive"),)
 

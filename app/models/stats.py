@@ -21,6 +21,6 @@ class CategoryStat(db.Model):
     category_key: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
     stripe: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, autoincrement=False)
     item_count: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
-    total_units: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
-    total_value: Mapped[Decimal] = mapped_column(sa.Numeric(38, 2), nullable=False, default=Decimal("0"))
+    total_units: Mapped[Decimal] = mapped_column(sa.Numeric(24, 3), nullable=False, default=0)
+    total_value: Mapped[Decimal] = mapped_column(sa.Numeric(38, 5), nullable=False, default=Decimal("0"))
     low_stock_count: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)

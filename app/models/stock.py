@@ -2,12 +2,13 @@
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import Quantity, utcnow
 
 
 class LogAction(enum.StrEnum):
@@ -28,7 +29,7 @@ class StockLevel(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), nullable=False)
     location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"), nullable=False, index=True)
-    quantity: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=0)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
 
     # Not a column: the location's name, filled in by the stock service when it locks the row.
@@ -50,9 +51,9 @@ class InventoryLog(db.Model):
     location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     action: Mapped[str] = mapped_column(sa.String(16), nullable=False, index=True)
-    quantity_before: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    quantity_after: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    delta: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    quantity_before: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    quantity_after: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    delta: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
     note: Mapped[str | None] = mapped_column(sa.Text)
     request_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     # The stock request (carts and requests feature) whose approval made this movement.

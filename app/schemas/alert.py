@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from app.schemas.common import BodySchema, PageQuerySchema, page_of
+from app.schemas.common import Amount, BodySchema, PageQuerySchema, page_of
 
 
 class AlertSchema(BodySchema):
@@ -12,8 +12,8 @@ class AlertSchema(BodySchema):
     item_id = fields.Integer()
     location_id = fields.Integer(allow_none=True)
     message = fields.String()
-    quantity = fields.Integer()
-    threshold = fields.Integer()
+    quantity = Amount()
+    threshold = Amount()
     recipients = fields.String(allow_none=True)
     created_at = fields.DateTime()
     sent_at = fields.DateTime(allow_none=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
-from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH
-from app.schemas.common import BodySchema, Text
+from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH, MAX_ID, SEARCH_LENGTH
+from app.schemas.common import Amount, BodySchema, Flag, Id, QuerySchema, Text
 
 _name = validate.Length(min=1, max=CATALOG_NAME_LENGTH)
 
@@ -26,7 +26,47 @@ class CategoryInSchema(BodySchema):
 
 class LocationSchema(CategorySchema):
     address = fields.String(allow_none=True)
+    parent_id = fields.Integer(allow_none=True)
+    path = fields.String(metadata={"description": "Names from the root down: 'Main Warehouse / Aisle A / Bin B2'."})
+    depth = fields.Integer(metadata={"description": "0 for a root (a site)."})
+    is_structural = fields.Boolean(metadata={"description": "Groups other locations; never holds stock."})
+    item_count = fields.Integer(metadata={"description": "Active items homed at or holding stock at exactly it."})
+
+
+class TotalsSchema(BodySchema):
+    items = fields.Integer(metadata={"description": "Distinct active items with stock in the subtree."})
+    units = Amount(metadata={"description": "Units of them in the subtree."})
+
+
+class LocationDetailSchema(LocationSchema):
+    children = fields.List(fields.Nested(LocationSchema(exclude=("item_count",))))
+    ancestors = fields.List(fields.Nested(LocationSchema(only=("id", "name", "path"))))
+    totals = fields.Nested(TotalsSchema)
 
 
 class LocationInSchema(CategoryInSchema):
     address = fields.String(allow_none=True, validate=validate.Length(max=ADDRESS_LENGTH))
+    parent_id = Id(allow_none=True)
+    is_structural = Flag()
+
+
+class LocationPatchSchema(LocationInSchema):
+    name = Text(validate=_name)
+
+
+class ParentId(fields.Field):
+    """A parent id in a query string, or `null` for the roots."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
+        if value in ("null", "none", ""):
+            return None
+        if not str(value).isdigit() or not 1 <= int(value) <= MAX_ID:
+            raise ValidationError("An id, or null for the roots.")
+        return int(value)
+
+
+class LocationQuerySchema(QuerySchema):
+    parent_id = ParentId(metadata={"description": "Children of this location; `null` for the roots."})
+    search = fields.String(
+        validate=validate.Length(max=SEARCH_LENGTH), metadata={"description": "Any part of the path."}
+    )

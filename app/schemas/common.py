@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-from app.limits import MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_QUANTITY, QUANTITY_MESSAGE
+from app.limits import (
+    MAX_DECIMALS,
+    MAX_ID,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUANTITY,
+    QUANTITY_MESSAGE,
+    QUANTITY_OR_ZERO_MESSAGE,
+)
+from app.models.base import normalise
+from app.services.quantities import places
 
 
 class Text(fields.String):
@@ -18,11 +30,63 @@ class Text(fields.String):
         return text
 
 
-def Quantity(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class
-    """A whole number of units, 1 to a billion."""
-    return fields.Integer(
-        strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY, error=QUANTITY_MESSAGE), **kwargs
+class Amount(fields.Field):
+    """An exact quantity: a JSON number (or a numeric string) in, a JSON number out.
+
+    Read without binary floating point (app/jsonio.py parses 0.1 as Decimal('0.1')); at
+    most MAX_DECIMALS places here, the item's own `decimals` is checked by the services.
+    Written as an int when whole, so items counted in pieces look as they always did.
+    """
+
+    default_error_messages = {  # noqa: RUF012 - marshmallow's own convention
+        "invalid": "Not a valid number.",
+        "places": f"At most {MAX_DECIMALS} decimal places.",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        metadata = {"type": "number", "multipleOf": 0.001, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
+        if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+            raise self.make_error("invalid")
+        try:
+            number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+        except InvalidOperation:
+            raise self.make_error("invalid") from None
+        if not number.is_finite():
+            raise self.make_error("invalid")
+        if places(number) > MAX_DECIMALS:
+            raise self.make_error("places")
+        return normalise(number)
+
+    def _serialize(self, value, attr, obj, **kwargs):  # type: ignore[override]
+        return normalise(value)
+
+
+def Quantity(**kwargs) -> Amount:  # noqa: N802 - reads like a field class
+    """A quantity moved: more than 0, at most a billion, at most 3 decimal places."""
+    metadata = {"exclusiveMinimum": True, **kwargs.pop("metadata", {})}  # apispec omits min_inclusive
+    return Amount(
+        validate=validate.Range(min=0, min_inclusive=False, max=MAX_QUANTITY, error=QUANTITY_MESSAGE),
+        metadata=metadata,
+        **kwargs,
     )
+
+
+def Count(**kwargs) -> Amount:  # noqa: N802
+    """A quantity that may be 0 (a count, a threshold, an initial quantity)."""
+    return Amount(validate=validate.Range(min=0, max=MAX_QUANTITY, error=QUANTITY_OR_ZERO_MESSAGE), **kwargs)
+
+
+class Flag(fields.Boolean):
+    """A JSON body's true or false, nothing else: 0, 1 and "yes" are refused (a query string's
+    booleans stay fields.Boolean, which reads "true"/"1")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 def Id(**kwargs) -> fields.Integer:  # noqa: N802

@@ -9,18 +9,18 @@ from marshmallow import fields, validate
 from app.limits import (
     DESCRIPTION_LENGTH,
     ITEM_NAME_LENGTH,
+    MAX_DECIMALS,
     MAX_PRICE,
-    MAX_QUANTITY,
     MOVEMENT_NOTE_LENGTH,
     PRICE_MESSAGE,
-    QUANTITY_OR_ZERO_MESSAGE,
     SEARCH_LENGTH,
     SKU_LENGTH,
     SKU_MESSAGE,
     SKU_PATTERN,
     UNIT_LENGTH,
 )
-from app.schemas.common import BodySchema, Id, PageQuerySchema, Quantity, QueryId, Text, page_of
+from app.models.base import normalise
+from app.schemas.common import Amount, BodySchema, Count, Id, PageQuerySchema, Quantity, QueryId, Text, page_of
 from app.schemas.log import LogSchema
 from app.services.items import SORT_COLUMNS
 
@@ -31,7 +31,6 @@ _money = {
     "validate": validate.Range(min=0, max=MAX_PRICE, error=PRICE_MESSAGE),
     "metadata": {"minimum": 0, "maximum": MAX_PRICE},
 }
-_threshold = {"strict": True, "validate": validate.Range(min=0, max=MAX_QUANTITY, error=QUANTITY_OR_ZERO_MESSAGE)}
 
 
 class _ItemFields(BodySchema):
@@ -47,7 +46,8 @@ class _ItemFields(BodySchema):
     location_id = Id()
     unit = Text(validate=validate.Length(min=1, max=UNIT_LENGTH))
     price = fields.Decimal(**_money)
-    low_stock_threshold = fields.Integer(**_threshold)
+    low_stock_threshold = Count()
+    decimals = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_DECIMALS))
 
 
 class ItemCreateSchema(_ItemFields):
@@ -56,10 +56,9 @@ class ItemCreateSchema(_ItemFields):
     location_id = Id(required=True)
     unit = Text(load_default="pcs", validate=validate.Length(min=1, max=UNIT_LENGTH))
     price = fields.Decimal(load_default=0, **{**_money, "metadata": {**_money["metadata"], "default": 0}})
-    low_stock_threshold = fields.Integer(load_default=0, **_threshold)
-    quantity = fields.Integer(
-        load_default=0, strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY, error=QUANTITY_OR_ZERO_MESSAGE)
-    )
+    low_stock_threshold = Count(load_default=0)
+    decimals = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=MAX_DECIMALS))
+    quantity = Count(load_default=0)
 
 
 class ItemPutSchema(_ItemFields):
@@ -77,8 +76,11 @@ class ItemQuerySchema(PageQuerySchema):
     search = fields.String(validate=validate.Length(max=SEARCH_LENGTH))
     category_id = QueryId()
     location_id = QueryId()
-    min_quantity = fields.Integer(validate=validate.Range(min=0, max=MAX_QUANTITY))
-    max_quantity = fields.Integer(validate=validate.Range(min=0, max=MAX_QUANTITY))
+    min_quantity = Count()
+    max_quantity = Count()
+    cascade = fields.Boolean(
+        load_default=True, metadata={"description": "False: only the exact location, not its subtree."}
+    )
     below_threshold = fields.Boolean()
     sort_by = fields.String(load_default="name", validate=validate.OneOf(sorted(SORT_COLUMNS)))
     order = fields.String(load_default="asc", validate=validate.OneOf(["asc", "desc"]))
@@ -93,8 +95,9 @@ class ItemSchema(BodySchema):
     location_id = fields.Integer()
     unit = fields.String()
     price = fields.Float()
-    low_stock_threshold = fields.Integer()
-    quantity = fields.Integer()
+    low_stock_threshold = Amount()
+    decimals = fields.Integer()
+    quantity = Amount()
     is_low_stock = fields.Boolean()
     version = fields.Integer()
     created_at = fields.DateTime()
@@ -103,8 +106,8 @@ class ItemSchema(BodySchema):
 
 class StockEntrySchema(BodySchema):
     location_id = fields.Integer()
-    location_name = fields.String()
-    quantity = fields.Integer()
+    location_name = fields.String(metadata={"description": "The location's full path."})
+    quantity = Amount()
 
 
 class ItemDetailSchema(ItemSchema):
@@ -134,8 +137,9 @@ def dump_item(item: Any) -> dict[str, Any]:
         "location_id": item.location_id,
         "unit": item.unit,
         "price": None if price is None else float(price),
-        "low_stock_threshold": item.low_stock_threshold,
-        "quantity": item.quantity,
+        "low_stock_threshold": normalise(item.low_stock_threshold),
+        "decimals": item.decimals,
+        "quantity": normalise(item.quantity),
         "is_low_stock": item.quantity < item.low_stock_threshold,
         "version": item.version,
         "created_at": None if created is None else created.isoformat(),
@@ -184,7 +188,5 @@ class TransferSchema(BodySchema):
 
 class AdjustSchema(BodySchema):
     location_id = Id(required=True)
-    counted_quantity = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=0, max=MAX_QUANTITY, error=QUANTITY_OR_ZERO_MESSAGE)
-    )
+    counted_quantity = Count(required=True)
     note = Text(required=True, validate=validate.Length(min=1, max=MOVEMENT_NOTE_LENGTH))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from app.models import LogAction
-from app.schemas.common import BodySchema, PageQuerySchema, QueryId, Timestamp, page_of
+from app.schemas.common import Amount, BodySchema, PageQuerySchema, QueryId, Timestamp, page_of
 
 
 class LogSchema(BodySchema):
@@ -14,9 +14,9 @@ class LogSchema(BodySchema):
     location_id = fields.Integer(allow_none=True)
     user_id = fields.Integer(allow_none=True)
     action = fields.String()
-    quantity_before = fields.Integer()
-    quantity_after = fields.Integer()
-    delta = fields.Integer()
+    quantity_before = Amount()
+    quantity_after = Amount()
+    delta = Amount()
     note = fields.String(allow_none=True)
     request_id = fields.String(allow_none=True)
     stock_request_id = fields.Integer(allow_none=True)

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from app.limits import REQUEST_NOTE_LENGTH
 from app.models import RequestKind, RequestState
-from app.schemas.common import BodySchema, Id, PageQuerySchema, Quantity, Text, page_of
+from app.schemas.common import Amount, BodySchema, Id, PageQuerySchema, Quantity, Text, page_of
 
 _note = {"allow_none": True, "validate": validate.Length(max=REQUEST_NOTE_LENGTH)}
 
@@ -59,8 +59,8 @@ class LineSchema(BodySchema):
     unit = fields.String()
     location_id = fields.Integer()
     location_name = fields.String()
-    quantity = fields.Integer()
-    available = fields.Integer(metadata={"description": "Units at the source location right now."})
+    quantity = Amount()
+    available = Amount(metadata={"description": "Units at the source location right now."})
     short = fields.Boolean(metadata={"description": "More is asked than is available (or the item is deleted)."})
 
 
@@ -68,7 +68,7 @@ class CartSchema(BodySchema):
     id = fields.Integer(allow_none=True)
     lines = fields.List(fields.Nested(LineSchema))
     line_count = fields.Integer()
-    total_quantity = fields.Integer()
+    total_quantity = Amount()
     has_short_lines = fields.Boolean()
 
 
@@ -89,7 +89,7 @@ class RequestSchema(BodySchema):
     author_email = fields.Function(lambda r: r.author.email)
     author_name = fields.Function(lambda r: r.author.full_name)
     destination_location_id = fields.Integer(allow_none=True)
-    destination_location_name = fields.Function(lambda r: r.destination.name if r.destination else None)
+    destination_location_name = fields.Function(lambda r: r.destination.path if r.destination else None)
     note = fields.String(allow_none=True)
     needed_by = fields.Date(allow_none=True)
     reason = fields.String(allow_none=True)

@@ -16,7 +16,8 @@ from app.extensions import db
 from app.limits import MAX_QUANTITY, QUANTITY_MESSAGE
 from app.models import Cart, CartLine, Item, Location, StockLevel, User
 from app.models.base import utcnow
-from app.services.catalog import require_live_location
+from app.services.locations import require_live_location
+from app.services.quantities import check_places
 from app.services.uow import is_sqlite, unit_of_work
 
 
@@ -72,8 +73,9 @@ def add_line(user: User, item_id: int, quantity: int, location_id: int | None = 
     with unit_of_work():
         cart = _lock_cart(user, create=True)
         item = _active_item(item_id)
+        check_places(item, quantity)
         location_id = location_id or item.location_id
-        require_live_location(location_id)
+        require_live_location(location_id, holds_stock=True)
         line = next((ln for ln in cart.lines if ln.item_id == item_id and ln.location_id == location_id), None)
         if line is None:
             line = CartLine(cart_id=cart.id, item_id=item_id, location_id=location_id, quantity=0)
@@ -92,7 +94,7 @@ def update_line(user: User, line_id: int, *, quantity: int | None = None, locati
         cart = _lock_cart(user, create=False)
         line = _own_line(cart, line_id)
         if location_id is not None and location_id != line.location_id:
-            require_live_location(location_id)
+            require_live_location(location_id, holds_stock=True)
             twin = next((ln for ln in cart.lines if ln.item_id == line.item_id and ln.location_id == location_id), None)
             if twin is not None:
                 # Moving onto a line that already exists merges the two.
@@ -103,6 +105,7 @@ def update_line(user: User, line_id: int, *, quantity: int | None = None, locati
             else:
                 line.location_id = location_id
         if quantity is not None:
+            check_places(_active_item(line.item_id), quantity)
             line.quantity = _bounded(quantity)
         cart.updated_at = utcnow()
         db.session.flush()
@@ -146,7 +149,7 @@ def describe_lines(lines: list) -> list[LineView]:
     item_ids = {line.item_id for line in lines}
     location_ids = {line.location_id for line in lines}
     items = {item.id: item for item in db.session.scalars(sa.select(Item).where(Item.id.in_(item_ids)))}
-    names = dict(db.session.execute(sa.select(Location.id, Location.name).where(Location.id.in_(location_ids))).all())
+    names = dict(db.session.execute(sa.select(Location.id, Location.path).where(Location.id.in_(location_ids))).all())
     levels = {
         (item_id, location_id): quantity
         for item_id, location_id, quantity in db.session.execute(

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from app.extensions import db
 from app.models import CategoryStat, Item
+from app.models.base import normalise
 
 STRIPES = 16
 UNCATEGORISED = 0
@@ -45,7 +46,12 @@ def totals() -> dict[str, Any]:
             sa.func.coalesce(sa.func.sum(CategoryStat.low_stock_count), 0),
         )
     ).one()
-    return {"items": int(row[0]), "units": int(row[1]), "value": Decimal(row[2]), "low_stock": int(row[3])}
+    return {
+        "items": int(row[0]),
+        "units": normalise(Decimal(row[1])),
+        "value": Decimal(row[2]),
+        "low_stock": int(row[3]),
+    }
 
 
 def by_category() -> list[tuple[int, int, int, Decimal, int]]:
@@ -61,7 +67,7 @@ def by_category() -> list[tuple[int, int, int, Decimal, int]]:
         .group_by(CategoryStat.category_key)
         .having(sa.func.sum(CategoryStat.item_count) > 0)
     ).all()
-    return [(int(k), int(n), int(u), Decimal(v), int(low)) for k, n, u, v, low in rows]
+    return [(int(k), int(n), normalise(Decimal(u)), Decimal(v), int(low)) for k, n, u, v, low in rows]
 
 
 def active_count(*, category_id: int | None = None, low_stock: bool = False) -> int:

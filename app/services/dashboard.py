@@ -8,18 +8,22 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Alert, Category
-from app.services import counters
+from app.models import Alert, Category, Item, Location, StockLevel
+from app.models.base import normalise
+from app.services import counters, locations
 
 
-def summary() -> dict[str, Any]:
-    """Totals over active items, from the maintained counters (app/services/counters.py).
+def summary(site_id: int | None = None) -> dict[str, Any]:
+    """Totals over active items, from the maintained counters (app/services/counters.py);
+    narrowed to one site's subtree when `site_id` is given (counted there). Raises NotFound.
 
     low_stock_items counts active items below their threshold; open_alerts counts
     unresolved alerts. The stock service keeps exactly one open alert per low item
     (app/services/low_stock.py), so the two agree; unacknowledged_alerts is the open
     ones nobody has marked as seen yet.
     """
+    if site_id is not None:
+        return _site_summary(locations.get_location(site_id))
     totals = counters.totals()
     open_count, unacknowledged = db.session.execute(
         sa.select(
@@ -34,6 +38,43 @@ def summary() -> dict[str, Any]:
         "open_alerts": open_count,
         "unacknowledged_alerts": unacknowledged,
         "total_value": float(Decimal(totals["value"]).quantize(Decimal("0.01"))),
+    }
+
+
+def _site_summary(site: Location) -> dict[str, Any]:
+    here = sa.and_(
+        locations.in_subtree(StockLevel.location_id, site), StockLevel.quantity > 0, sa.not_(Item.is_deleted)
+    )
+    items, units, value = db.session.execute(
+        sa.select(
+            sa.func.count(sa.distinct(StockLevel.item_id)),
+            sa.func.coalesce(sa.func.sum(StockLevel.quantity), 0),
+            sa.func.coalesce(sa.func.sum(StockLevel.quantity * Item.price), 0),
+        )
+        .join(Item, Item.id == StockLevel.item_id)
+        .where(here)
+    ).one()
+    low = db.session.execute(
+        sa.select(sa.func.count(sa.distinct(StockLevel.item_id)))
+        .join(Item, Item.id == StockLevel.item_id)
+        .where(here, Item.quantity < Item.low_stock_threshold)
+    ).scalar_one()
+    # The open alerts of the items counted here: one per low item, so they agree with `low`.
+    stocked_here = sa.select(StockLevel.item_id).join(Item, Item.id == StockLevel.item_id).where(here)
+    open_count, unacknowledged = db.session.execute(
+        sa.select(
+            sa.func.count(Alert.id),
+            sa.func.count(Alert.id).filter(Alert.acknowledged_at.is_(None)),
+        ).where(Alert.resolved_at.is_(None), Alert.item_id.in_(stocked_here))
+    ).one()
+    return {
+        "total_items": int(items),
+        "total_units": normalise(Decimal(units)),
+        "low_stock_items": int(low),
+        "open_alerts": open_count,
+        "unacknowledged_alerts": unacknowledged,
+        "total_value": float(Decimal(value).quantize(Decimal("0.01"))),
+        "site": {"id": site.id, "path": site.path},
     }
 
 
@@ -80,7 +121,9 @@ def movement_series(days: int = 30) -> list[dict[str, Any]]:
         .where(InventoryLog.created_at >= since, InventoryLog.action.in_(_FLOW_ACTIONS))
         .group_by(day)
     ).all()
-    by_day = {str(d)[:10]: (int(units_in), int(units_out)) for d, units_in, units_out in rows}
+    by_day = {
+        str(d)[:10]: (normalise(Decimal(units_in)), normalise(Decimal(units_out))) for d, units_in, units_out in rows
+    }
     series = []
     for offset in range(days):
         key = (first + timedelta(days=offset)).isoformat()

@@ -13,7 +13,7 @@ from app.errors import InsufficientStock, PermissionDenied
 from app.extensions import db
 from app.models import Item, Role
 from app.models.base import clock_at
-from app.services import carts, catalog, items, requests, stock, users
+from app.services import carts, catalog, items, locations, requests, stock, users
 
 DEMO_PASSWORD = "demo-password"
 DEMO_USERS = [
@@ -22,12 +22,48 @@ DEMO_USERS = [
     ("staff@example.com", "Sam Staff", Role.STAFF),
     ("john@example.com", "John Picker", Role.STAFF),
 ]
-LOCATIONS = [
-    ("Main Warehouse", "Bulk storage and receiving", "12 Dock Road"),
-    ("Downtown Store", "Retail floor and back room", "5 Market Street"),
-    ("North Depot", "Overflow and seasonal stock", "88 Ring Road"),
-    ("Returns Bay", "Items awaiting inspection", "12 Dock Road, bay 4"),
+# The demo's location tree: (name, description, address, structural, children).
+LOCATION_TREE = [
+    (
+        "Main Warehouse",
+        "Bulk storage and receiving",
+        "12 Dock Road",
+        True,
+        [
+            (
+                f"Aisle {aisle}",
+                None,
+                None,
+                True,
+                [
+                    (
+                        f"Shelf {shelf:02d}",
+                        None,
+                        None,
+                        True,
+                        [(f"Bin {aisle}{shelf}-{b}", None, None, False, []) for b in (1, 2, 3)],
+                    )
+                    for shelf in (1, 2, 3)
+                ],
+            )
+            for aisle in ("A", "B")
+        ]
+        + [("Receiving", "Goods in, before put-away", None, False, [])],
+    ),
+    (
+        "Downtown Store",
+        "Retail floor and back room",
+        "5 Market Street",
+        True,
+        [
+            ("Retail Floor", "Customer-facing shelves", None, False, []),
+            ("Back Room", None, None, True, [(f"Shelf {n:02d}", None, None, False, []) for n in (1, 2, 3)]),
+        ],
+    ),
+    ("Returns Bay", "Items awaiting inspection", "12 Dock Road, bay 4", False, []),
 ]
+# Units sold by measure take decimal places: cable by the metre, paint by the litre.
+DECIMALS = {"m": 2, "l": 2, "kg": 3}
 # Category -> products: (name, the unit it is counted in, its sizes or kinds, price range in
 # the shop's currency per unit, low-stock threshold). Names are "product kind", each once.
 CATEGORIES: dict[str, list[tuple[str, str, list[str], tuple[float, float], int]]] = {
@@ -126,7 +162,8 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
             or users.create_user(email=email, password=DEMO_PASSWORD, full_name=name, role=role)
         )
     manager = people[1]
-    locations = [catalog.create_location({"name": n, "description": d, "address": a}) for n, d, a in LOCATIONS]
+    placed = _plant(LOCATION_TREE, None)
+    bins = [loc for loc in placed if not loc.is_structural]
     categories = {
         name: catalog.create_category({"name": name, "description": f"{name} and related supplies"})
         for name in CATEGORIES
@@ -135,6 +172,7 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
     catalogue = _catalogue(item_count)
     created = []
     for index, (category_name, name, unit, (low, high), threshold) in enumerate(catalogue):
+        decimals = DECIMALS.get(unit, 0)
         with clock_at(start + timedelta(minutes=index)):
             item = items.create_item(
                 {
@@ -142,11 +180,12 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
                     "name": name,
                     "description": f"{name}, sold per {unit}.",
                     "category_id": categories[category_name].id,
-                    "location_id": rng.choice(locations).id,
+                    "location_id": rng.choice(bins).id,
                     "unit": unit,
+                    "decimals": decimals,
                     "price": Decimal(str(round(rng.uniform(low, high), 2))),
                     "low_stock_threshold": threshold,
-                    "quantity": rng.randint(threshold + 2, threshold * 4 + 20),
+                    "quantity": _amount(rng, threshold + 2, threshold * 4 + 20, decimals),
                 },
                 actor=manager,
             )
@@ -164,7 +203,7 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
                     if roll < 0.55:
                         stock.withdraw(
                             item_id,
-                            rng.randint(1, 8),
+                            _amount(rng, 1, 8, db.session.get(Item, item_id).decimals),
                             actor=actor,
                             note=rng.choice([None, "Customer order", "Site job"]),
                         )
@@ -174,18 +213,43 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
                         )
                     else:
                         src = db.session.get(Item, item_id).location_id
-                        dst = rng.choice([loc.id for loc in locations if loc.id != src])
+                        dst = rng.choice([loc.id for loc in bins if loc.id != src])
                         stock.transfer(item_id, src, dst, rng.randint(1, 5), actor=actor, note="Rebalancing")
                     movements += 1
                 except InsufficientStock:
                     continue
     decided, pending = _requests(rng, people, created, start + timedelta(days=days))
     return [
-        f"Seeded {len(people)} users, {len(locations)} locations, {len(categories)} categories, "
+        f"Seeded {len(people)} users, {len(placed)} locations, {len(categories)} categories, "
         f"{len(created)} items, {movements} movements over {days} days, "
         f"{decided} decided and {pending} pending stock requests.",
         f"Demo logins (password {DEMO_PASSWORD!r}): " + ", ".join(email for email, _n, _r in DEMO_USERS),
     ]
+
+
+def _plant(tree: list, parent_id: int | None) -> list:
+    """Create a list of (name, description, address, structural, children) under `parent_id`."""
+    made = []
+    for name, description, address, structural, kids in tree:
+        location = locations.create_location(
+            {
+                "name": name,
+                "description": description,
+                "address": address,
+                "parent_id": parent_id,
+                "is_structural": structural,
+            }
+        )
+        made.append(location)
+        made.extend(_plant(kids, location.id))
+    return made
+
+
+def _amount(rng: random.Random, low: int, high: int, decimals: int) -> Decimal | int:
+    """A random quantity with the item's decimal places (2.75 m of cable, 3 pieces)."""
+    if decimals == 0:
+        return rng.randint(low, high)
+    return Decimal(rng.randint(low * 10**decimals, high * 10**decimals)).scaleb(-decimals)
 
 
 def _catalogue(count: int) -> list[tuple[str, str, str, tuple[float, float], int]]:
@@ -216,7 +280,7 @@ def _requests(rng: random.Random, people: list, item_ids: list[int], now: dateti
         with clock_at(moment):
             for item_id in rng.sample(item_ids, k=min(len(item_ids), rng.randint(1, 3))):
                 item = db.session.get(Item, item_id)
-                wanted = max(1, min(item.quantity // 4, rng.randint(1, 6)))
+                wanted = max(1, min(int(item.quantity) // 4, rng.randint(1, 6)))
                 carts.add_line(author, item_id, wanted)
             req = requests.submit(author, kind="pick", note=rng.choice(["Site job", "Customer order", None]))
         with clock_at(moment + timedelta(hours=1)):

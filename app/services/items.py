@@ -11,14 +11,25 @@ from app import events
 from app.errors import DuplicateValue, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from app.extensions import db
 from app.models import Category, Item, Location, LogAction, StockLevel, User
-from app.models.base import utcnow
+from app.models.base import normalise, utcnow
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS, Permission, can
-from app.services import catalog, counters, low_stock, stock
+from app.services import counters, locations, low_stock, stock
 from app.services.logs import list_logs
 from app.services.pagination import Page, paginate_rows
+from app.services.quantities import check_places, places
 from app.services.uow import unit_of_work
 
-EDITABLE_FIELDS = ("sku", "name", "description", "category_id", "location_id", "unit", "price", "low_stock_threshold")
+EDITABLE_FIELDS = (
+    "sku",
+    "name",
+    "description",
+    "category_id",
+    "location_id",
+    "unit",
+    "price",
+    "low_stock_threshold",
+    "decimals",
+)
 SORT_COLUMNS = {
     "name": Item.name,
     "sku": Item.sku,
@@ -29,7 +40,7 @@ SORT_COLUMNS = {
     "unit": Item.unit,
     # By name, not id, so the list reads alphabetically (items without one sort first).
     "category": sa.select(Category.name).where(Category.id == Item.category_id).scalar_subquery(),
-    "location": sa.select(Location.name).where(Location.id == Item.location_id).scalar_subquery(),
+    "location": sa.select(Location.path).where(Location.id == Item.location_id).scalar_subquery(),
 }
 
 
@@ -48,6 +59,7 @@ def item_filters(
     search: str | None = None,
     category_id: int | None = None,
     location_id: int | None = None,
+    cascade: bool = True,
     min_quantity: int | None = None,
     max_quantity: int | None = None,
     below_threshold: bool | None = None,
@@ -60,10 +72,7 @@ def item_filters(
     if category_id is not None:
         conditions.append(Item.category_id == category_id)
     if location_id is not None:
-        held_here = sa.select(StockLevel.id).where(
-            StockLevel.item_id == Item.id, StockLevel.location_id == location_id, StockLevel.quantity > 0
-        )
-        conditions.append(sa.or_(Item.location_id == location_id, held_here.exists()))
+        conditions.append(_at_location(location_id, cascade))
     if min_quantity is not None:
         conditions.append(Item.quantity >= min_quantity)
     if max_quantity is not None:
@@ -71,6 +80,24 @@ def item_filters(
     if below_threshold:
         conditions.append(Item.quantity < Item.low_stock_threshold)
     return conditions
+
+
+def _at_location(location_id: int, cascade: bool) -> sa.ColumnElement:
+    """Homed at, or holding stock at, the location or (by default) anywhere in its subtree.
+
+    Written as `id IN (union of two index lookups)`: the subtree's ids come from one range
+    scan of locations.path_key, then items by their home index and stock levels by theirs.
+    An OR of the two would make PostgreSQL walk every item.
+    """
+    location = db.session.get(Location, location_id)
+    if cascade and location is not None:
+        places = lambda column: locations.in_subtree(column, location)  # noqa: E731
+    else:
+        places = lambda column: column == location_id  # noqa: E731
+    home = sa.orm.aliased(Item)  # not correlated with the outer items
+    homed = sa.select(home.id).where(places(home.location_id))
+    held = sa.select(StockLevel.item_id).where(places(StockLevel.location_id), StockLevel.quantity > 0)
+    return Item.id.in_(sa.union(homed, held).scalar_subquery())
 
 
 def list_items(*, page: int = 1, per_page: int = 20, sort_by: str = "name", order: str = "asc", **filters: Any) -> Page:
@@ -87,22 +114,25 @@ def list_items(*, page: int = 1, per_page: int = 20, sort_by: str = "name", orde
     )
 
 
-def quantities_at(item_ids: list[int], location_id: int) -> dict[int, int]:
-    """Each item's quantity at one location (0 where it has none), for a list filtered on that location."""
-    if not item_ids:
+def quantities_at(item_ids: list[int], location_id: int, *, cascade: bool = True) -> dict[int, Decimal | int]:
+    """Each item's quantity at a location and (by default) everywhere below it, 0 where it has
+    none: what a list filtered on that location shows next to the total (the filter's own rule)."""
+    location = db.session.get(Location, location_id)
+    if not item_ids or location is None:
         return {}
+    here = locations.in_subtree(StockLevel.location_id, location) if cascade else StockLevel.location_id == location_id
     rows = db.session.execute(
-        sa.select(StockLevel.item_id, StockLevel.quantity).where(
-            StockLevel.item_id.in_(item_ids), StockLevel.location_id == location_id
-        )
+        sa.select(StockLevel.item_id, sa.func.sum(StockLevel.quantity))
+        .where(StockLevel.item_id.in_(item_ids), here)
+        .group_by(StockLevel.item_id)
     ).all()
-    found = dict(rows)
+    found = {item_id: normalise(Decimal(total)) for item_id, total in rows}
     return {item_id: found.get(item_id, 0) for item_id in item_ids}
 
 
 def _total(conditions: list, filters: dict[str, Any]) -> int | sa.Select:
     """The maintained counters answer "all", "one category" and "low stock" totals; others are counted."""
-    given = {name for name, value in filters.items() if value not in (None, "", False)}
+    given = {name for name, value in filters.items() if value not in (None, "", False) and name != "cascade"}
     if given <= {"category_id", "below_threshold"}:
         return counters.active_count(
             category_id=filters.get("category_id"), low_stock=bool(filters.get("below_threshold"))
@@ -120,6 +150,9 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
         _check_references(data)
         _check_sku_free(data["sku"])
         item = Item(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, quantity=0, version=1)
+        item.decimals = data.get("decimals", 0)
+        check_places(item, quantity)
+        check_places(item, item.low_stock_threshold or 0, "low_stock_threshold")
         db.session.add(item)
         db.session.flush()
         stock.place_initial(item, quantity, actor=actor)
@@ -160,6 +193,7 @@ def update_item(
         was_low = item.is_low_stock
         if "sku" in changes and changes["sku"].lower() != item.sku.lower():
             _check_sku_free(changes["sku"], exclude_id=item.id)
+        _check_decimals(item, changes)
         changed = {}
         for name, value in changes.items():
             if name in EDITABLE_FIELDS and getattr(item, name) != value:
@@ -236,10 +270,26 @@ def _check_references(data: dict[str, Any]) -> None:
     errors = {}
     if data.get("category_id") is not None and db.session.get(Category, data["category_id"]) is None:
         errors["category_id"] = [f"Category {data['category_id']} does not exist."]
-    if "location_id" in data and catalog.live_location(data["location_id"]) is None:
+    if "location_id" in data and locations.live_location(data["location_id"]) is None:
         errors["location_id"] = [f"Location {data['location_id']} does not exist."]
     if errors:
         raise ValidationFailed("The request refers to things that do not exist.", fields=errors)
+    if data.get("location_id") is not None:
+        locations.check_holds_stock(db.session.get(Location, data["location_id"]))
+
+
+def _check_decimals(item: Item, changes: dict[str, Any]) -> None:
+    """Fewer decimal places only when every quantity already recorded still fits: nothing is rounded."""
+    probe = Item(sku=item.sku, unit=changes.get("unit", item.unit), decimals=changes.get("decimals", item.decimals))
+    check_places(probe, changes.get("low_stock_threshold", item.low_stock_threshold), "low_stock_threshold")
+    if probe.decimals < item.decimals:
+        levels = db.session.execute(sa.select(StockLevel.quantity).where(StockLevel.item_id == item.id)).scalars()
+        for quantity in levels:
+            if places(quantity) > probe.decimals:
+                raise ValidationFailed(
+                    f"{item.sku} holds {quantity} {item.unit} somewhere; it cannot take fewer decimal places.",
+                    fields={"decimals": [f"Stock of {quantity} needs more places."]},
+                )
 
 
 def _show(value: Any) -> str:

@@ -53,5 +53,5 @@ def labels_for(entries: list[InventoryLog]) -> dict[str, dict]:
     return {
         "users": lookup(User, (e.user_id for e in entries), lambda u: u.full_name),
         "items": lookup(Item, (e.item_id for e in entries), lambda i: i),
-        "locations": lookup(Location, (e.location_id for e in entries), lambda loc: loc.name),
+        "locations": lookup(Location, (e.location_id for e in entries), lambda loc: loc.path),
     }

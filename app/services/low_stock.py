@@ -16,6 +16,7 @@ from app import events
 from app.extensions import db
 from app.models import Alert, InventoryLog, Item, User
 from app.models.base import utcnow
+from app.services.quantities import show
 
 
 def after_change(
@@ -41,7 +42,7 @@ def _raise(item: Item, location_id: int) -> Alert:
         location_id=location_id,
         quantity=item.quantity,
         threshold=item.low_stock_threshold,
-        message=f"{item.name} ({item.sku}) is low: {item.quantity} {item.unit} left, threshold {item.low_stock_threshold}.",
+        message=f"{item.name} ({item.sku}) is low: {show(item.quantity)} {item.unit} left, threshold {show(item.low_stock_threshold)}.",
         created_at=utcnow(),
     )
     db.session.add(alert)
@@ -67,8 +68,8 @@ def resolution_reason(item: Item) -> str:
     if item.is_deleted:
         return "Item deleted"
     return (
-        f"Stock returned to {item.quantity} {item.unit}, at or above the threshold of "
-        f"{item.low_stock_threshold} {item.unit}"
+        f"Stock returned to {show(item.quantity)} {item.unit}, at or above the threshold of "
+        f"{show(item.low_stock_threshold)} {item.unit}"
     )
 
 

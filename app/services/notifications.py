@@ -50,7 +50,7 @@ def low_stock_email(alert: Alert, to: str) -> Email:
         f"SKU:        {item.sku}\n"
         f"Quantity:   {alert.quantity} {item.unit}\n"
         f"Threshold:  {alert.threshold}\n"
-        f"Location:   {location.name if location else '-'}\n\n"
+        f"Location:   {location.path if location else '-'}\n\n"
         f"Open the item: {item_link(item.id)}\n"
     )
     return Email(to=to, subject=f"Low stock: {item.name} ({item.sku}) - {alert.quantity} left", text=text)

@@ -14,7 +14,7 @@ from app import events
 from app.errors import NotFound
 from app.extensions import db
 from app.models import Category, InventoryLog, Item, Location, LogAction, Report, StockLevel
-from app.models.base import utcnow
+from app.models.base import normalise, utcnow
 from app.money import format_money
 from app.services.mailer import Email, deliver
 from app.services.notifications import item_link, recipients
@@ -87,10 +87,10 @@ def valuation(period_end: datetime | None = None, days: int = 7) -> Valuation:
         .group_by(Category.name)
         .order_by(Category.name)
     ).all()
-    result.by_category = [(name, int(n), int(units), Decimal(v)) for name, n, units, v in rows]
+    result.by_category = [(name, int(n), normalise(Decimal(units)), Decimal(v)) for name, n, units, v in rows]
     rows = db.session.execute(
         sa.select(
-            Location.name,
+            Location.path,
             sa.func.count(sa.distinct(StockLevel.item_id)).filter(StockLevel.quantity > 0),
             sa.func.coalesce(sa.func.sum(StockLevel.quantity), 0),
             sa.func.coalesce(sa.func.sum(StockLevel.quantity * Item.price), 0),
@@ -99,10 +99,10 @@ def valuation(period_end: datetime | None = None, days: int = 7) -> Valuation:
         .join(Item, Item.id == StockLevel.item_id)
         .join(Location, Location.id == StockLevel.location_id)
         .where(live)
-        .group_by(Location.name)
-        .order_by(Location.name)
+        .group_by(Location.path)
+        .order_by(Location.path)
     ).all()
-    result.by_location = [(name, int(n), int(units), Decimal(v)) for name, n, units, v in rows]
+    result.by_location = [(name, int(n), normalise(Decimal(units)), Decimal(v)) for name, n, units, v in rows]
     # A transfer writes two ledger rows (-q, +q); count the units once, on the leaving side.
     counted = sa.or_(InventoryLog.action != LogAction.TRANSFER.value, InventoryLog.delta < 0)
     moved = sa.func.sum(sa.func.abs(InventoryLog.delta))
@@ -119,7 +119,7 @@ def valuation(period_end: datetime | None = None, days: int = 7) -> Valuation:
         .order_by(moved.desc(), Item.sku)
         .limit(TOP_MOVERS)
     ).all()
-    result.top_movers = [(sku, name, int(units), int(n)) for sku, name, units, n in rows]
+    result.top_movers = [(sku, name, normalise(Decimal(units)), int(n)) for sku, name, units, n in rows]
     result.below_threshold = [(i.sku, i.name, i.quantity, i.low_stock_threshold) for i in low_stock_items()]
     return result
 

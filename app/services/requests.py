@@ -30,7 +30,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.permissions import Permission, can
-from app.services import carts, catalog, stock
+from app.services import carts, locations, stock
 from app.services.carts import LineView
 from app.services.pagination import Page, paginate
 from app.services.uow import take_write_lock, unit_of_work
@@ -209,8 +209,11 @@ def _check_submission(kind: RequestKind, destination_id: int | None, needed_by: 
         if destination_id is None:
             fields["destination_location_id"] = ["Required for a transfer."]
         else:
-            if catalog.live_location(destination_id) is None:
+            destination = locations.live_location(destination_id)
+            if destination is None:
                 fields["destination_location_id"] = [f"Location {destination_id} does not exist."]
+            elif destination.is_structural:
+                fields["destination_location_id"] = [f"{destination.path} is structural and cannot hold stock."]
             elif any(line.location_id == destination_id for line in lines):
                 fields["destination_location_id"] = ["Some lines already come from this location."]
     elif destination_id is not None:

@@ -20,7 +20,9 @@ from app.extensions import db
 from app.limits import MAX_QUANTITY, SAME_PLACE_MESSAGE
 from app.models import Alert, InventoryLog, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
-from app.services import catalog, low_stock
+from app.services import low_stock
+from app.services.locations import check_holds_stock, require_live_location
+from app.services.quantities import check_places, show
 from app.services.uow import request_id, take_write_lock, unit_of_work
 
 
@@ -47,6 +49,7 @@ def restock(
 
     def work() -> Movement:
         item = lock_item(item_id)
+        check_places(item, quantity)
         level = _lock_level(item, location_id or item.location_id)
         return _apply(item, {level.location_id: (level, quantity)}, LogAction.RESTOCK, actor, note)
 
@@ -65,6 +68,7 @@ def withdraw(
 
     def work() -> Movement:
         item = lock_item(item_id)
+        check_places(item, quantity)
         level = _lock_level(item, location_id or item.location_id)
         _ensure_available(item, level, quantity)
         return _apply(item, {level.location_id: (level, -quantity)}, LogAction.WITHDRAW, actor, note)
@@ -89,7 +93,9 @@ def transfer(
 
     def work() -> Movement:
         item = lock_item(item_id)
-        levels = {loc: _lock_level(item, loc) for loc in sorted((from_location_id, to_location_id))}
+        check_places(item, quantity)
+        fields = {from_location_id: "from_location_id", to_location_id: "to_location_id"}
+        levels = {loc: _lock_level(item, loc, fields[loc]) for loc in sorted((from_location_id, to_location_id))}
         _ensure_available(item, levels[from_location_id], quantity)
         changes = {
             from_location_id: (levels[from_location_id], -quantity),
@@ -112,6 +118,7 @@ def adjust(
 
     def work() -> Movement:
         item = lock_item(item_id)
+        check_places(item, counted_quantity, "counted_quantity")
         level = _lock_level(item, location_id)
         return _apply(item, {location_id: (level, counted_quantity - level.quantity)}, LogAction.ADJUST, actor, note)
 
@@ -137,6 +144,7 @@ def apply_lines(
     items = {item_id: lock_item(item_id) for item_id in sorted({line[0] for line in lines})}
     needed: dict[tuple[int, int], int] = {}
     for item_id, src, _dst, qty in lines:
+        check_places(items[item_id], qty)
         needed[(item_id, src)] = needed.get((item_id, src), 0) + qty
     levels: dict[tuple[int, int], StockLevel] = {}
     for item_id, src, dst, _qty in sorted(lines, key=lambda line: line[0]):
@@ -185,17 +193,17 @@ _LOCK_ITEM = (
     .execution_options(populate_existing=True)
 )
 _LOCK_LEVEL = (
-    sa.select(StockLevel, Location.name)
+    sa.select(StockLevel, Location.path, Location.is_structural)
     .join(Location, Location.id == StockLevel.location_id)
     .where(StockLevel.item_id == sa.bindparam("item_id"), StockLevel.location_id == sa.bindparam("location_id"))
     .with_for_update(of=StockLevel)
     .execution_options(populate_existing=True)
 )
 _STOCK_BY_LOCATION = (
-    sa.select(StockLevel.location_id, Location.name, StockLevel.quantity)
+    sa.select(StockLevel.location_id, Location.path, StockLevel.quantity)
     .join(Location, Location.id == StockLevel.location_id)
     .where(StockLevel.item_id == sa.bindparam("item_id"))
-    .order_by(Location.name)
+    .order_by(Location.path)
 )
 
 
@@ -208,24 +216,29 @@ def lock_item(item_id: int) -> Item:
     return item
 
 
-def _lock_level(item: Item, location_id: int) -> StockLevel:
-    """Lock (or create) the item's level at a location; `level.location_name` is set for events."""
+def _lock_level(item: Item, location_id: int, field_name: str = "location_id") -> StockLevel:
+    """Lock (or create) the item's level at a location; `level.location_name` (its path) is set for events.
+
+    Raises ValidationFailed naming `field_name` for an unknown or a structural location.
+    """
     found = db.session.execute(_LOCK_LEVEL, {"item_id": item.id, "location_id": location_id}).one_or_none()
     if found is not None:
-        level = found[0]
-        level.location_name = found[1]
+        level, path, structural = found
+        if structural:
+            check_holds_stock(db.session.get(Location, location_id), field_name)
+        level.location_name = path
         return level
-    location = catalog.require_live_location(location_id)
+    location = require_live_location(location_id, field_name, holds_stock=True)
     # Safe without a race: the item row lock serialises every movement of this item.
     level = StockLevel(item_id=item.id, location_id=location_id, quantity=0)
     db.session.add(level)
     db.session.flush()
-    level.location_name = location.name
+    level.location_name = location.path
     return level
 
 
 def stock_by_location(item_id: int) -> list[dict[str, Any]]:
-    """An item's quantity per location, by location name."""
+    """An item's quantity per location, by location path."""
     rows = db.session.execute(_STOCK_BY_LOCATION, {"item_id": item_id}).all()
     return [{"location_id": loc_id, "location_name": name, "quantity": qty} for loc_id, name, qty in rows]
 
@@ -233,7 +246,7 @@ def stock_by_location(item_id: int) -> list[dict[str, Any]]:
 def _ensure_available(item: Item, level: StockLevel, quantity: int) -> None:
     if level.quantity < quantity:
         raise InsufficientStock(
-            f"Only {level.quantity} {item.unit} of {item.sku} available at this location; {quantity} requested.",
+            f"Only {show(level.quantity)} {item.unit} of {item.sku} available at this location; {show(quantity)} requested.",
             available=level.quantity,
             requested=quantity,
             location_id=level.location_id,

@@ -6,12 +6,15 @@ the same input: the limits and patterns live once, in app/limits.py.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import DecimalField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from app.limits import MAX_QUANTITY, QUANTITY_MESSAGE
+from app.limits import MAX_DECIMALS, MAX_QUANTITY, QUANTITY_MESSAGE, QUANTITY_OR_ZERO_MESSAGE
+from app.services.quantities import places
 
 
 def optional_int(value: object) -> int | None:
@@ -19,15 +22,27 @@ def optional_int(value: object) -> int | None:
     return int(value) if value not in (None, "", "None") else None
 
 
-def quantity_field(label: str = "Quantity") -> IntegerField:
-    """A whole number of units to move or ask for: 1 to MAX_QUANTITY."""
-    return IntegerField(
-        label,
-        validators=[
-            InputRequired("Enter a quantity."),
-            NumberRange(1, MAX_QUANTITY, QUANTITY_MESSAGE),
-        ],
-    )
+def amount_field(
+    label: str, *, positive: bool = False, required: str | None = "Enter a quantity.", **kw
+) -> DecimalField:
+    """A quantity typed on a page: read exactly (Decimal, never float), 0 (or above 0 when
+    `positive`) to MAX_QUANTITY, at most MAX_DECIMALS places here; the item's own decimal
+    places are checked by the services (app/services/quantities.py) and shown next to the field."""
+    low = NumberRange(min=0, max=MAX_QUANTITY, message=QUANTITY_OR_ZERO_MESSAGE)
+    if positive:
+        low = NumberRange(min=Decimal("0.001"), max=MAX_QUANTITY, message=QUANTITY_MESSAGE)
+    first = InputRequired(required) if required else Optional()
+    return DecimalField(label, places=None, validators=[first, low, _at_most_max_places], **kw)
+
+
+def _at_most_max_places(form, field) -> None:
+    if field.data is not None and places(field.data) > MAX_DECIMALS:
+        raise ValidationError(f"Use at most {MAX_DECIMALS} decimal places.")
+
+
+def quantity_field(label: str = "Quantity") -> DecimalField:
+    """A quantity to move or ask for: above 0, at most MAX_QUANTITY and MAX_DECIMALS places."""
+    return amount_field(label, positive=True)
 
 
 class EmptyForm(FlaskForm):

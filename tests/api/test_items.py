@@ -16,6 +16,7 @@ ITEM_FIELDS = {
     "sku",
     "name",
     "description",
+    "decimals",
     "category_id",
     "location_id",
     "unit",
@@ -174,7 +175,12 @@ def test_put_replaces_fields_bumps_version_and_logs_update(api, factory):
     response = api.put(f"/api/v1/items/{item.id}", body)
     assert response.status_code == 200, response.get_json()
     updated = response.get_json()
-    assert (updated["sku"], updated["name"], updated["price"], updated["version"]) == ("NEW-SKU", "Renamed", 9.99, 2)
+    assert (updated["sku"], updated["name"], updated["price"], updated["version"]) == (
+        "NEW-SKU",
+        "Renamed",
+        Decimal("9.99"),
+        2,
+    )
     assert updated["quantity"] == 6
     history = api.get(f"/api/v1/logs/item/{item.id}", role="staff").get_json()["items"]
     assert history[0]["action"] == "update" and history[0]["delta"] == 0

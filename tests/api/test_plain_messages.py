@@ -7,8 +7,8 @@ from tests.helpers.api import error_of
 pytestmark = pytest.mark.core
 
 HUGE = 10**12
-RANGE_0 = "Enter a whole number from 0 to 1,000,000,000."
-RANGE_1 = "Enter a whole number from 1 to 1,000,000,000."
+RANGE_0 = "Enter a quantity from 0 to 1,000,000,000."
+RANGE_1 = "Enter a quantity above 0 and at most 1,000,000,000."
 SAME_PLACE = "Choose a different location to move to: this is where the stock comes from."
 
 

@@ -1,8 +1,9 @@
 """Regenerate docs/screenshots/*.png from demo data: `make screenshots`.
 
 Builds a throwaway SQLite database, loads the demo data set, serves the app on a
-loopback port and photographs the dashboard, the inventory list and an item page
-as the demo manager.
+loopback port and photographs the dashboard, the inventory list, an item page and the
+location tree as the demo manager. Name some to take only those:
+`python tests/browser/screenshots.py locations`.
 """
 
 from __future__ import annotations
@@ -61,13 +62,44 @@ def _take_some_below_threshold(count: int = 4) -> None:
                 needed -= take
 
 
-def main() -> None:
+def _dashboard(page, base: str) -> None:
+    page.wait_for_timeout(500)  # let Chart.js draw
+    page.screenshot(path=str(OUT / "dashboard.png"), full_page=True)
+
+
+def _inventory(page, base: str) -> None:
+    page.goto(base + "/items?sort=quantity")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(OUT / "inventory.png"))
+
+
+def _item(page, base: str) -> None:
+    page.goto(base + "/items?sort=quantity")
+    page.click("#inventory-results tbody tr:nth-child(3) a.item-name")
+    page.wait_for_selector("main[data-item-id]")
+    page.screenshot(path=str(OUT / "item.png"), full_page=True)
+
+
+def _locations(page, base: str) -> None:
+    """The location tree, with Aisle B and the store's back room folded."""
+    page.goto(base + "/locations")
+    for name in ("Aisle B", "Back Room"):
+        page.locator("summary", has_text=name).first.click()
+    page.screenshot(path=str(OUT / "locations.png"), full_page=True)
+
+
+SHOTS = {"dashboard": _dashboard, "inventory": _inventory, "item": _item, "locations": _locations}
+
+
+def main(names: list[str]) -> None:
+    """Photograph the named pages (all by default)."""
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from launch import launch
 
     OUT.mkdir(parents=True, exist_ok=True)
+    names = names or list(SHOTS)
     with tempfile.TemporaryDirectory() as tmp:
         server, base = serve_demo(Path(tmp) / "demo.db")
         try:
@@ -79,20 +111,14 @@ def main() -> None:
                 page.fill("#password", "demo-password")
                 page.click("button[type=submit]")
                 page.wait_for_url("**/dashboard")
-                page.wait_for_timeout(500)  # let Chart.js draw
-                page.screenshot(path=str(OUT / "dashboard.png"), full_page=True)
-                page.goto(base + "/items?sort=quantity")
-                page.wait_for_timeout(300)
-                page.screenshot(path=str(OUT / "inventory.png"))
-                page.click("#inventory-results tbody tr:nth-child(3) a.item-name")
-                page.wait_for_selector("main[data-item-id]")
-                page.screenshot(path=str(OUT / "item.png"), full_page=True)
+                for name in names:
+                    SHOTS[name](page, base)
                 browser.close()
         finally:
             server.shutdown()
-    for name in ("dashboard", "inventory", "item"):
+    for name in names:
         print(OUT / f"{name}.png")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

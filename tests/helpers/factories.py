@@ -50,10 +50,10 @@ class Factory:
         return {"Authorization": f"Bearer {self.token(user)}"}
 
     def location(self, name: str | None = None, **extra: Any):
-        from app.services import catalog
+        from app.services import locations
 
         with self.app.app_context():
-            return _detach(catalog.create_location({"name": name or f"Location {self._next()}", **extra}))
+            return _detach(locations.create_location({"name": name or f"Location {self._next()}", **extra}))
 
     def category(self, name: str | None = None, **extra: Any):
         from app.services import catalog

@@ -14,9 +14,8 @@ import pytest
 import redis
 import socketio
 
-from tests.realtime.servers import Cluster, server_env, start_web, stop_web
+from tests.realtime.servers import REDIS_URL, Cluster, server_env, start_web, stop_web
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 EVENTS = (
     "stock_changed",
     "low_stock_alert",

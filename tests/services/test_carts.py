@@ -8,7 +8,7 @@ from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.limits import MAX_QUANTITY
 from app.models import User
-from app.services import carts, catalog
+from app.services import carts, locations
 
 pytestmark = pytest.mark.core
 
@@ -46,7 +46,7 @@ def test_quantity_above_the_maximum_is_refused(factory, ctx):
 def test_archived_source_location_is_refused(factory, ctx):
     item = factory.item(quantity=1)
     spare = factory.location()
-    catalog.delete_location(spare.id)
+    locations.delete_location(spare.id)
     with pytest.raises(ValidationFailed) as refused:
         carts.add_line(_staff(factory), item.id, 1, spare.id)
     assert list(refused.value.fields) == ["location_id"]

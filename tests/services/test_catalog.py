@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.errors import DuplicateValue, InUse, NotFound, ValidationFailed
-from app.services import catalog
+from app.services import catalog, locations
 
 pytestmark = pytest.mark.core
 
@@ -28,27 +28,27 @@ def test_delete_category_refused_while_it_holds_active_items(factory, ctx):
 
 def test_archived_location_is_not_live_and_its_name_is_free_again(factory, ctx):
     location = factory.location("Annex")
-    catalog.delete_location(location.id)
-    assert catalog.live_location(location.id) is None
+    locations.delete_location(location.id)
+    assert locations.live_location(location.id) is None
     with pytest.raises(NotFound):
-        catalog.get_location(location.id)
+        locations.get_location(location.id)
     with pytest.raises(ValidationFailed) as refused:
-        catalog.require_live_location(location.id, "destination_location_id")
+        locations.require_live_location(location.id, "destination_location_id")
     assert list(refused.value.fields) == ["destination_location_id"]
-    assert catalog.create_location({"name": "Annex"}).id != location.id
+    assert locations.create_location({"name": "Annex"}).id != location.id
 
 
 def test_delete_location_refused_while_it_is_an_items_home(factory, ctx):
     location = factory.location("Shelf A")
     factory.item(location=location, quantity=0)
     with pytest.raises(InUse):
-        catalog.delete_location(location.id)
-    assert catalog.live_location(location.id) is not None
+        locations.delete_location(location.id)
+    assert locations.live_location(location.id) is not None
 
 
 def test_rename_location_to_a_taken_name_is_refused(factory, ctx):
     factory.location("North")
     south = factory.location("South")
     with pytest.raises(DuplicateValue):
-        catalog.update_location(south.id, {"name": "north"})
-    assert catalog.get_location(south.id).name == "South"
+        locations.update_location(south.id, {"name": "north"})
+    assert locations.get_location(south.id).name == "South"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.errors import DuplicateValue, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import InventoryLog, Item, StockLevel, User
-from app.services import catalog, items
+from app.services import items, locations
 
 pytestmark = pytest.mark.core
 
@@ -34,7 +34,7 @@ def test_create_item_places_initial_stock_at_home_with_a_ledger_row(factory, ctx
 
 def test_create_item_refused_for_an_archived_home_location(factory, ctx):
     home = factory.location()
-    catalog.delete_location(home.id)
+    locations.delete_location(home.id)
     with pytest.raises(ValidationFailed) as refused:
         items.create_item(_data(home.id), actor=_manager(factory))
     assert "location_id" in refused.value.fields

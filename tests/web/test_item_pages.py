@@ -230,7 +230,7 @@ def test_staff_edit_form_offers_only_their_fields_and_saves_them(app, as_role, f
         {"location_id": shelf.id, "unit": "", "low_stock_threshold": "-1", "version": str(int(version) + 1)},
     )
     assert bad.status_code == 422
-    assert "Enter a whole number from 0 to 1,000,000,000." in bad.text and "This field is required." in bad.text
+    assert "Enter a quantity from 0 to 1,000,000,000." in bad.text and "This field is required." in bad.text
 
 
 def test_delete_asks_for_confirmation_first(app, as_role, factory):

@@ -27,7 +27,7 @@ def test_backup_announces_progress_and_result_and_the_page_shows_size_and_age_no
     monkeypatch.setitem(app.config, "BACKUP_DIR", str(folder))
     admin = as_role("admin")
     with app.app_context(), collecting(app) as seen:
-        outcome = tasks.backups.run_backup()
+        outcome = tasks.backups.run_backup.run()  # the task body, in this app (not the current Celery app's)
     assert outcome["outcome"] == "success"
     assert [name for name, _ in seen] == ["backup_started", "backup_finished"]
     finished = seen[1][1]
@@ -47,7 +47,7 @@ def test_generate_now_queues_a_report_then_it_is_announced_and_listed(app, as_ro
     started = manager.post("/reports/generate", {}, follow_redirects=True)
     assert "Report queued: waiting for the worker" in started.text
     with app.app_context(), collecting(app) as seen:
-        report_id = tasks.reports.generate_valuation_report(datetime.now(UTC).isoformat())
+        report_id = tasks.reports.generate_valuation_report.run(datetime.now(UTC).isoformat())
     assert [name for name, _ in seen] == ["report_started", "report_ready"]
     assert seen[1][1]["report_id"] == report_id
     assert f'id="report-{report_id}"' in manager.get("/reports").text

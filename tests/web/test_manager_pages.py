@@ -33,7 +33,7 @@ def test_location_create_and_delete_empty(as_role):
     page = client.get("/locations").text
     assert "Annex" in page and "1 Road" in page
     location_id = int(page.split('id="location-')[1].split('"')[0])
-    assert "deleted" in client.post(f"/locations/{location_id}/delete", follow_redirects=True).text
+    assert "archived" in client.post(f"/locations/{location_id}/delete", follow_redirects=True).text
     assert "Annex" not in client.get("/locations").text
 
 

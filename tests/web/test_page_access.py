@@ -15,6 +15,7 @@ PAGES = {
     "/categories": "staff",
     "/categories/{category}/edit": "manager",
     "/locations": "staff",
+    "/locations/{location}": "staff",
     "/locations/{location}/edit": "manager",
     "/alerts": "manager",
     "/activity": "manager",

@@ -1,7 +1,7 @@
 """Page messages in plain words about the field (the same words as the API: tests/api/test_plain_messages.py)."""
 
 HUGE = 10**12
-RANGE_0 = "Enter a whole number from 0 to 1,000,000,000."
+RANGE_0 = "Enter a quantity from 0 to 1,000,000,000."
 SAME_PLACE = "Choose a different location to move to: this is where the stock comes from."
 
 

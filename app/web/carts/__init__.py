@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.services import carts, requests
-from app.services.catalog import location_names
+from app.services.locations import location_paths
 from app.web.carts.forms import AddToCartForm, EmptyForm, LineForm, SubmitForm
 from app.web.common import attempt, is_safe_next
 from app.web.forms import checked
@@ -16,7 +16,7 @@ bp = Blueprint("carts", __name__, url_prefix="/cart")
 
 
 def _render(submit_form: SubmitForm | None = None, status: int = 200):
-    locations = location_names()
+    locations = location_paths(holding_stock=True)
     submit_form = submit_form or SubmitForm()
     submit_form.destination_location_id.choices = [("", "— Choose —")] + list(locations.items())
     cart = carts.get_cart(current_actor())
@@ -88,7 +88,7 @@ def clear():
 @require(Permission.REQUESTS_SUBMIT)
 def submit():
     form = SubmitForm()
-    form.destination_location_id.choices = [("", "— Choose —")] + list(location_names().items())
+    form.destination_location_id.choices = [("", "— Choose —")] + list(location_paths(holding_stock=True).items())
     if not form.validate():
         return _render(form, 422)
     submitted = attempt(

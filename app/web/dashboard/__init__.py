@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 
 from app.permissions import Permission, require
-from app.services import dashboard, logs
+from app.services import dashboard, locations, logs
+from app.web.common import int_arg
 
 bp = Blueprint("dashboard", __name__)
 
@@ -14,7 +15,17 @@ FEED_LENGTH = 10
 
 def _figures() -> dict:
     recent = logs.list_logs(page=1, per_page=FEED_LENGTH).items
-    return {"summary": dashboard.summary(), "recent": recent, "labels": logs.labels_for(recent)}
+    site = int_arg("site", minimum=1)
+    sites = {loc.id: loc.name for loc in locations.children(None)}
+    if site not in sites:
+        site = None
+    return {
+        "summary": dashboard.summary(site_id=site),
+        "recent": recent,
+        "labels": logs.labels_for(recent),
+        "sites": sites,
+        "site": site,
+    }
 
 
 def _charts() -> dict:

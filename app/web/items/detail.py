@@ -9,7 +9,8 @@ from flask import flash, redirect, render_template, url_for
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.services import items, stock
-from app.services.catalog import category_names, location_names
+from app.services.catalog import category_names
+from app.services.locations import location_paths
 from app.web.common import attempt, int_arg, page_links
 from app.web.items.blueprint import bp
 from app.web.items.forms import AdjustForm, ConfirmForm, MoveForm, TransferForm
@@ -45,7 +46,7 @@ def _forms(item, locations: dict[int, str], bound: str | None = None) -> dict:
 
 def _render(item_id: int, bound: str | None = None, status: int = 200, forms: dict | None = None):
     item = items.get_item(item_id)
-    locations = location_names()
+    locations = location_paths(holding_stock=True)
     forms = forms or _forms(item, locations, bound)
     history = items.item_history(item_id, page=int_arg("page", 1, minimum=1), per_page=HISTORY_PER_PAGE)
     from app.services.logs import labels_for
@@ -75,7 +76,7 @@ def detail(item_id: int):
 
 def _move(item_id: int, name: str, run: Callable, done: Callable) -> object:
     item = items.get_item(item_id)
-    forms = _forms(item, location_names(), bound=name)
+    forms = _forms(item, location_paths(holding_stock=True), bound=name)
     form = forms[name]
     if form.validate_on_submit():
         moved = attempt(lambda: run(form), form, fallback_field="quantity")

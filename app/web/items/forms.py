@@ -10,17 +10,15 @@ from app.limits import (
     DESCRIPTION_LENGTH,
     ITEM_NAME_LENGTH,
     MAX_PRICE,
-    MAX_QUANTITY,
     MOVEMENT_NOTE_LENGTH,
     PRICE_MESSAGE,
-    QUANTITY_OR_ZERO_MESSAGE,
     SKU_LENGTH,
     SKU_MESSAGE,
     SKU_PATTERN,
     UNIT_LENGTH,
 )
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS
-from app.web.forms import EmptyForm, optional_int, quantity_field
+from app.web.forms import EmptyForm, amount_field, optional_int, quantity_field
 
 
 class BasicItemForm(FlaskForm):
@@ -29,11 +27,7 @@ class BasicItemForm(FlaskForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_LENGTH)])
     location_id = SelectField("Home location", coerce=optional_int, validators=[InputRequired("Choose a location.")])
     unit = StringField("Unit", default="pcs", validators=[DataRequired(), Length(max=UNIT_LENGTH)])
-    low_stock_threshold = IntegerField(
-        "Low-stock threshold",
-        default=0,
-        validators=[InputRequired("Enter a threshold."), NumberRange(0, MAX_QUANTITY, QUANTITY_OR_ZERO_MESSAGE)],
-    )
+    low_stock_threshold = amount_field("Low-stock threshold", required="Enter a threshold.", default=0)
     version = HiddenField()
 
     FIELDS: tuple[str, ...] = tuple(sorted(STAFF_EDITABLE_ITEM_FIELDS))  # the service's rule, not a copy
@@ -67,11 +61,25 @@ class ItemForm(BasicItemForm):
         default=0,
         validators=[InputRequired("Enter a price."), NumberRange(0, MAX_PRICE, PRICE_MESSAGE)],
     )
-    quantity = IntegerField(
-        "Initial quantity", default=0, validators=[Optional(), NumberRange(0, MAX_QUANTITY, QUANTITY_OR_ZERO_MESSAGE)]
+    quantity = amount_field("Initial quantity", required=None, default=0)
+    decimals = SelectField(
+        "Decimal places",
+        coerce=int,
+        default=0,
+        choices=[(0, "0 (counted in pieces)"), (1, "1"), (2, "2 (e.g. metres, litres)"), (3, "3 (e.g. kilograms)")],
     )
 
-    FIELDS = ("sku", "name", "description", "category_id", "location_id", "unit", "price", "low_stock_threshold")
+    FIELDS = (
+        "sku",
+        "name",
+        "description",
+        "category_id",
+        "location_id",
+        "unit",
+        "price",
+        "low_stock_threshold",
+        "decimals",
+    )
 
     def set_choices(self, categories: dict[int, str], locations: dict[int, str]) -> None:
         super().set_choices(categories, locations)
@@ -100,13 +108,7 @@ class TransferForm(FlaskForm):
 
 class AdjustForm(FlaskForm):
     location_id = SelectField("Location", coerce=optional_int, validators=[InputRequired()])
-    counted_quantity = IntegerField(
-        "Counted quantity",
-        validators=[
-            InputRequired("Enter the counted quantity."),
-            NumberRange(0, MAX_QUANTITY, QUANTITY_OR_ZERO_MESSAGE),
-        ],
-    )
+    counted_quantity = amount_field("Counted quantity", required="Enter the counted quantity.")
     note = StringField(
         "Reason", validators=[DataRequired("Say why the count differs."), Length(max=MOVEMENT_NOTE_LENGTH)]
     )

@@ -6,8 +6,10 @@ from flask import render_template, request
 
 from app.auth import current_actor
 from app.permissions import Permission, require
-from app.services import items, stock
-from app.services.catalog import category_names, location_names
+from app.services import items, locations, stock
+from app.services.catalog import category_names
+from app.services.locations import location_paths
+from app.services.quantities import show
 from app.web.common import PER_PAGE_CHOICES, attempt, int_arg, page_links
 from app.web.items.blueprint import bp
 from app.web.items.forms import QuickMoveForm
@@ -73,7 +75,7 @@ def index():
         "links": page_links(page),
         "sortable": SORTABLE,
         "categories": category_names(),
-        "locations": location_names(),
+        "locations": location_paths(),
         "per_page_choices": PER_PAGE_CHOICES,
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
@@ -83,15 +85,20 @@ def index():
 
 
 def _at_location(location_id: int | None, listed: list) -> dict:
-    """With a location filter: its name and each listed item's quantity there (shown next to the total)."""
-    if location_id is None:
-        return {"at_location": None, "here": {}}
-    name = location_names().get(location_id)
-    if name is None:
+    """With a location filter: the location, and each listed item's quantity there and in the
+    locations inside it (the filter's own rule), shown next to the total. Quick moves act there
+    unless it is structural (it holds no stock itself): then at each item's home, and the page says so."""
+    location = locations.live_location(location_id)
+    if location is None:
         return {"at_location": None, "here": {}}
     return {
-        "at_location": {"id": location_id, "name": name},
-        "here": items.quantities_at([item.id for item in listed], location_id),
+        "at_location": {
+            "id": location.id,
+            "name": location.path,
+            "inside": bool(locations.children(location.id)),
+            "moves_here": not location.is_structural,
+        },
+        "here": items.quantities_at([item.id for item in listed], location.id),
     }
 
 
@@ -105,9 +112,9 @@ def quick_move(item_id: int):
     form = QuickMoveForm()
     status, error, done = 200, None, None
     item = items.get_item(item_id)  # a missing item is a 404, not a row
-    locations = location_names()
-    location_id = form.location_id.data if form.location_id.data in locations else None
-    if form.location_id.data is not None and location_id is None:
+    place = locations.live_location(form.location_id.data) if form.location_id.data is not None else None
+    location_id = place.id if place is not None else None
+    if form.location_id.data is not None and place is None:
         status, error = 422, "That location no longer exists: reload the list and choose another."
     elif form.validate():
         move = stock.restock if form.op.data == "restock" else stock.withdraw
@@ -116,8 +123,8 @@ def quick_move(item_id: int):
         )
         if moved.ok:
             verb = "Restocked" if form.op.data == "restock" else "Withdrew"
-            place = f" at {locations[location_id]}" if location_id is not None else ""
-            done = f"{verb} {form.quantity.data:,} {item.unit}{place}."
+            at = f" at {place.path}" if place is not None else ""
+            done = f"{verb} {show(form.quantity.data)} {item.unit}{at}."
         else:
             status, error = moved.status, moved.error.message
     else:
@@ -128,7 +135,7 @@ def quick_move(item_id: int):
             "items/_row.html",
             item=item,
             categories=category_names(),
-            locations=locations,
+            locations=location_paths(),
             **_at_location(location_id, [item]),
             row_error=error,
             row_done=done,

@@ -1,19 +1,109 @@
-"""Locations: item counts; create, rename, delete (managers)."""
+"""Locations: the tree with subtree counts, a location's page (breadcrumbs, children,
+stock rolled up), create, edit or move, archive (managers)."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-from app.services import catalog
-from app.web.catalog_views import attach
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH
+from app.permissions import Permission, require
+from app.services import items
+from app.services import locations as service
+from app.web.common import attempt
+from app.web.forms import EmptyForm
 
 bp = Blueprint("locations", __name__, url_prefix="/locations")
 
-attach(
-    bp,
-    noun="location",
-    list_all=catalog.list_locations,
-    get_one=catalog.get_location,
-    create=catalog.create_location,
-    update=catalog.update_location,
-    delete=catalog.delete_location,
-    with_address=True,
-)
+
+class LocationForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=CATALOG_NAME_LENGTH)])
+    parent_id = SelectField("Inside", coerce=str, validators=[Optional()])
+    is_structural = BooleanField("Structural (a site, an aisle: groups locations, holds no stock)")
+    address = StringField("Address", validators=[Optional(), Length(max=ADDRESS_LENGTH)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_LENGTH)])
+
+    def set_parents(self, exclude_id: int | None = None) -> None:
+        paths = service.location_paths()
+        self.parent_id.choices = [("", "— Top level (a site) —")] + [
+            (str(i), path) for i, path in paths.items() if i != exclude_id
+        ]
+
+    def values(self) -> dict:
+        return {
+            "name": self.name.data.strip(),
+            "parent_id": int(self.parent_id.data) if self.parent_id.data else None,
+            "is_structural": bool(self.is_structural.data),
+            "address": (self.address.data or "").strip() or None,
+            "description": (self.description.data or "").strip() or None,
+        }
+
+
+def _index(form: LocationForm, status: int = 200):
+    return render_template("locations/index.html", tree=service.tree(), form=form, delete_form=EmptyForm()), status
+
+
+@bp.get("")
+@require(Permission.CATALOG_READ)
+def index():
+    form = LocationForm(formdata=None)
+    form.set_parents()
+    form.parent_id.data = request.args.get("parent", "")
+    return _index(form)
+
+
+@bp.post("")
+@require(Permission.CATALOG_WRITE)
+def create_view():
+    form = LocationForm()
+    form.set_parents()
+    if form.validate():
+        created = attempt(lambda: service.create_location(form.values()), form)
+        if created.ok:
+            flash(f"Location {created.value.path!r} created.", "success")
+            return redirect(url_for("locations.index"))
+    return _index(form, 422)
+
+
+@bp.get("/<int:obj_id>")
+@require(Permission.CATALOG_READ)
+def detail(obj_id: int):
+    location = service.get_location(obj_id)
+    children = [(child, service.subtree_totals(child)) for child in service.children(obj_id)]
+    page = items.list_items(location_id=obj_id, per_page=50, sort_by="name")
+    return render_template(
+        "locations/detail.html",
+        location=location,
+        ancestors=service.ancestors(location),
+        totals=service.subtree_totals(location),
+        children=children,
+        page=page,
+        delete_form=EmptyForm(),
+    )
+
+
+@bp.route("/<int:obj_id>/edit", methods=["GET", "POST"])
+@require(Permission.CATALOG_WRITE)
+def edit(obj_id: int):
+    location = service.get_location(obj_id)
+    form = LocationForm(obj=location) if request.method == "GET" else LocationForm()
+    form.set_parents(exclude_id=obj_id)
+    if request.method == "GET":
+        form.parent_id.data = str(location.parent_id or "")
+    if form.validate_on_submit() and attempt(lambda: service.update_location(obj_id, form.values()), form).ok:
+        flash("Location saved.", "success")
+        return redirect(url_for("locations.detail", obj_id=obj_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("locations/edit.html", form=form, location=location), status
+
+
+@bp.post("/<int:obj_id>/delete")
+@require(Permission.CATALOG_WRITE)
+def delete_view(obj_id: int):
+    location = service.get_location(obj_id)
+    if not attempt(lambda: service.delete_location(obj_id), message=lambda exc: f"Cannot archive: {exc.message}").ok:
+        return redirect(url_for("locations.detail", obj_id=obj_id))
+    flash(f"Location {location.path!r} archived.", "success")
+    return redirect(url_for("locations.index"))

@@ -1,0 +1,64 @@
+"""The location tree, a path selector and a decimal movement in a real browser."""
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.launch import log_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def tree(factory):
+    main = factory.location("Main Warehouse", is_structural=True)
+    aisle = factory.location("Aisle A", parent_id=main.id, is_structural=True)
+    shelf3 = factory.location("Shelf 03", parent_id=aisle.id, is_structural=True)
+    shelf4 = factory.location("Shelf 04", parent_id=aisle.id, is_structural=True)
+    b1 = factory.location("Bin B1", parent_id=shelf3.id)
+    b2 = factory.location("Bin B2", parent_id=shelf3.id)
+    other_b2 = factory.location("Bin B2", parent_id=shelf4.id)
+    cable = factory.item(name="Copper Cable", unit="m", decimals=2, quantity=Decimal("2.5"), location=b1)
+    return {"main": main, "aisle": aisle, "b1": b1, "b2": b2, "other_b2": other_b2, "cable": cable}
+
+
+def test_tree_view_folds_and_shows_subtree_counts(page, factory, tree):
+    log_in(page, factory.user("staff"))
+    page.goto("/locations")
+    main = page.locator(f"#location-{tree['main'].id}")
+    expect(main.locator(".tree-counts").first).to_have_text("1 item · 2.5 units")
+    bin_link = page.get_by_role("link", name="Bin B1")
+    expect(bin_link).to_be_visible()
+    main.locator("summary").first.click()  # fold the site
+    expect(bin_link).to_be_hidden()
+    main.locator("summary").first.click()
+    bin_link.click()
+    expect(page.locator(".crumbs")).to_contain_text("Main Warehouse")
+    expect(page.locator(".crumbs")).to_contain_text("Shelf 03")
+    expect(page.locator("#subtree-totals")).to_contain_text("2.5")
+
+
+def test_path_selector_finds_a_bin_by_any_part_and_moves_a_decimal_quantity(page, factory, tree):
+    log_in(page, factory.user("staff"))
+    page.goto(f"/items/{tree['cable'].id}")
+    to = page.locator("#transfer-to_location_id")
+    options = to.locator("option")
+    expect(options.filter(has_text="Main Warehouse / Aisle A / Shelf 04 / Bin B2")).to_have_count(1)
+    expect(options.filter(has_text="Aisle A / Shelf 03")).to_have_count(2)  # structural ones are not offered
+    search = page.locator("#transfer-to_location_id").locator("xpath=preceding-sibling::input[@type='search']")
+    search.fill("shelf 04 b2")
+    expect(to).to_have_value(str(tree["other_b2"].id))
+    page.locator("#transfer-quantity").fill("0.75")
+    page.get_by_role("button", name="Transfer").click()
+    expect(page.locator(".flash, [role=status], .alert").first).to_be_visible()
+    expect(page.locator(f'tr[data-location-id="{tree["other_b2"].id}"]')).to_contain_text("0.75")
+    expect(page.locator(f'tr[data-location-id="{tree["b1"].id}"]')).to_contain_text("1.75")
+
+
+def test_too_many_decimal_places_shows_message_next_to_the_field(page, factory, tree):
+    log_in(page, factory.user("staff"))
+    page.goto(f"/items/{tree['cable'].id}")
+    page.locator("#withdraw-quantity").fill("0.125")
+    page.get_by_role("button", name="Withdraw").click()
+    expect(page.locator("#withdraw-quantity-error")).to_contain_text("at most 2 decimal place")

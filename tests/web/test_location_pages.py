@@ -1,0 +1,103 @@
+"""Location tree pages, path selectors, site dashboard and decimal movements on pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+pytestmark = pytest.mark.core
+
+
+@pytest.fixture()
+def tree(factory):
+    main = factory.location("Main Warehouse", is_structural=True)
+    aisle = factory.location("Aisle A", parent_id=main.id, is_structural=True)
+    shelf = factory.location("Shelf 03", parent_id=aisle.id)
+    b2 = factory.location("Bin B2", parent_id=shelf.id)
+    store = factory.location("Downtown Store", is_structural=True)
+    floor = factory.location("Retail Floor", parent_id=store.id)
+    return {"main": main, "aisle": aisle, "shelf": shelf, "b2": b2, "store": store, "floor": floor}
+
+
+def test_tree_page_shows_nesting_and_subtree_counts(as_role, factory, tree):
+    factory.item(quantity=4, location=tree["b2"])
+    factory.item(quantity=Decimal("1.5"), decimals=1, location=tree["floor"])
+    page = as_role("staff").get("/locations").text
+    main_li = page.split(f'id="location-{tree["main"].id}"')[1]
+    assert main_li.index("Aisle A") < main_li.index("Bin B2") and "Downtown Store" not in main_li
+    assert 'data-items="1" data-units="4"' in main_li.split("Aisle A")[0]
+    store_li = page.split(f'id="location-{tree["store"].id}"')[1]
+    assert 'data-items="1" data-units="1.5"' in store_li.split('data-path="Downtown Store / Retail Floor"')[0]
+    assert "<details open>" in page and "structural" in page
+
+
+def test_location_page_has_breadcrumbs_children_and_rolled_up_items(as_role, factory, tree):
+    item = factory.item(quantity=4, location=tree["b2"], name="Hex Bolt")
+    page = as_role("staff").get(f"/locations/{tree['aisle'].id}").text
+    crumbs = page.split('class="crumbs"')[1].split("</nav>")[0]
+    assert "Locations" in crumbs and "Main Warehouse" in crumbs and "Aisle A" in crumbs
+    assert "Shelf 03" in page.split('id="children-heading"')[1]
+    assert "Hex Bolt" in page and f"/items/{item.id}" in page
+
+
+def test_item_page_selectors_show_full_paths_without_structural_ones(as_role, factory, tree):
+    item = factory.item(quantity=4, location=tree["b2"])
+    page = as_role("staff").get(f"/items/{item.id}").text
+    assert "Main Warehouse / Aisle A / Shelf 03 / Bin B2" in page
+    assert f'<option value="{tree["aisle"].id}">' not in page
+
+
+def test_create_location_under_a_parent_and_cycle_error_next_to_field(app, as_role, tree):
+    manager = as_role("manager")
+    created = manager.post("/locations", {"name": "Bin B3", "parent_id": str(tree["shelf"].id)}, follow_redirects=True)
+    assert "Main Warehouse / Aisle A / Shelf 03 / Bin B3" in created.text
+    response = manager.post(f"/locations/{tree['aisle'].id}/edit", {"name": "Aisle A", "parent_id": str(tree["b2"].id)})
+    assert response.status_code == 422
+    assert 'id="parent_id-error"' in response.text and "is inside" in response.text
+
+
+def test_archive_refused_with_children_shows_why(as_role, tree):
+    response = as_role("manager").post(f"/locations/{tree['shelf'].id}/delete", follow_redirects=True)
+    assert "Cannot archive" in response.text and "sub-location" in response.text
+
+
+def test_decimal_withdrawal_on_item_page_and_too_many_places_next_to_field(as_role, factory, tree):
+    item = factory.item(quantity=Decimal("2.5"), decimals=2, unit="m", location=tree["b2"], name="Cable")
+    staff = as_role("staff")
+    done = staff.post(
+        f"/items/{item.id}/withdraw",
+        {"withdraw-quantity": "0.25", "withdraw-location_id": tree["b2"].id},
+        follow_redirects=True,
+    )
+    assert "2.25" in done.text
+    refused = staff.post(
+        f"/items/{item.id}/withdraw", {"withdraw-quantity": "0.125", "withdraw-location_id": tree["b2"].id}
+    )
+    assert refused.status_code == 422
+    error = refused.text.split('id="withdraw-quantity-error"')[1].split("</small>")[0]
+    assert "at most 2 decimal place" in error
+
+
+def test_dashboard_narrowed_to_a_site(as_role, factory, tree):
+    factory.item(quantity=4, location=tree["b2"])
+    factory.item(quantity=100, location=tree["floor"])
+    staff = as_role("staff")
+    everything = staff.get("/dashboard").text
+    assert 'data-stat="total_units">104<' in everything
+    site = staff.get(f"/dashboard?site={tree['main'].id}").text
+    assert 'data-stat="total_units">4<' in site and "Figures for Main Warehouse only" in site
+
+
+def test_new_item_with_decimal_places_and_a_refused_initial_quantity(app, as_role, tree):
+    client = as_role("manager")
+    data = {"sku": "CAB-1", "name": "Cable", "location_id": tree["b2"].id, "unit": "m", "price": "1"}
+    refused = client.post("/items/new", {**data, "low_stock_threshold": "0", "quantity": "1.5", "decimals": "0"})
+    assert refused.status_code == 422
+    assert "whole numbers only" in refused.text.split('id="quantity-error"')[1].split("</small>")[0]
+    created = client.post(
+        "/items/new",
+        {**data, "low_stock_threshold": "0.5", "quantity": "12.75", "decimals": "2"},
+        follow_redirects=True,
+    )
+    assert created.status_code == 200 and "12.75" in created.text
