@@ -103,3 +103,41 @@ def test_dashboard_feed_shows_a_deleted_item_as_deleted_without_a_link(as_role, 
     feed = manager.get("/dashboard").text
     assert 'Old lamp <small class="muted">(deleted)</small>' in feed
     assert f'href="/items/{item.id}"' not in feed
+
+
+def test_filtering_on_a_parent_location_shows_the_quantity_in_its_whole_subtree(app, as_role, factory):
+    site = factory.location("Warehouse", is_structural=True)
+    shelf_a = factory.location("Shelf A", parent_id=site.id)
+    shelf_b = factory.location("Shelf B", parent_id=site.id)
+    store = factory.location("Store")
+    item = factory.item(quantity=12, location=shelf_a, name="Twine")
+    staff = as_role("staff")
+    for destination, quantity in ((shelf_b, "3"), (store, "5")):
+        staff.post(
+            f"/items/{item.id}/transfer",
+            {
+                "transfer-quantity": quantity,
+                "transfer-from_location_id": shelf_a.id,
+                "transfer-to_location_id": destination.id,
+            },
+        )
+    assert (_level(app, item.id, shelf_a.id), _level(app, item.id, shelf_b.id)) == (4, 3)
+
+    whole_site = staff.get(f"/items?location={site.id}").text
+    row = whole_site.split(f'id="item-row-{item.id}"')[1].split("</tr>")[0]
+    assert f'data-location-id="{site.id}" class="num qty">7</td>' in row  # 4 on shelf A + 3 on shelf B
+    assert '<td data-field="quantity" class="num qty">12</td>' in row
+    assert "and in the locations inside it" in whole_site
+    # A structural site holds no stock itself: the quick moves act at each item's home, and the page says so.
+    assert f'type="hidden" name="location_id" value="{site.id}"' not in row
+    assert "Warehouse groups other locations, so quick moves act at each item's home location" in whole_site
+
+    one_shelf = staff.get(f"/items?location={shelf_b.id}").text
+    row = one_shelf.split(f'id="item-row-{item.id}"')[1].split("</tr>")[0]
+    assert f'data-location-id="{shelf_b.id}" class="num qty">3</td>' in row
+    assert f'name="location_id" value="{shelf_b.id}"' in row
+    out = staff.post(
+        f"/items/{item.id}/quick", {"quantity": "2", "op": "withdraw", "location_id": shelf_b.id}, htmx=True
+    )
+    assert "Withdrew 2 pcs at Warehouse / Shelf B." in out.text
+    assert (_level(app, item.id, shelf_a.id), _level(app, item.id, shelf_b.id)) == (4, 1)
