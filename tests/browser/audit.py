@@ -62,7 +62,9 @@ def audit(page, size: str) -> list[str]:
     if scroll_width > inner_width:
         problems.append(f"{where}: page is {scroll_width} px wide in a {inner_width} px window")
     if size in TOUCH_SIZES:
-        problems += [f"{where}: touch target under {TOUCH_MIN} px: {t}" for t in page.evaluate(_SMALL_TARGETS, TOUCH_MIN)]
+        problems += [
+            f"{where}: touch target under {TOUCH_MIN} px: {t}" for t in page.evaluate(_SMALL_TARGETS, TOUCH_MIN)
+        ]
     load_axe(page)
     problems += [f"{where}: axe {v}" for v in page.evaluate(_AXE_RUN)]
     return problems
