@@ -22,7 +22,7 @@
     if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
     if (open) {
       var first = document.querySelector("#sidebar a[aria-current], #sidebar a");
-      if (first) setTimeout(function () { first.focus(); }, 0); // once it is visible again
+      if (first) first.focus();
     } else if (returnFocus && toggle) {
       toggle.focus();
     }
