@@ -51,7 +51,7 @@ def _first_problem(value: Any, path: str, depth: int = 0) -> tuple[str, str] | N
         for key, item in value.items():
             where = f"{path}.{key}" if path else str(key)
             if problem_with(key):
-                return (path or "body"), "A key " + problem_with(key)[0].lower() + problem_with(key)[1:]
+                return (path or "body"), f"Holds a key that is not acceptable: {problem_with(key)}"
             found = _first_problem(item, where, depth + 1)
             if found:
                 return found

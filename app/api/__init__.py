@@ -20,11 +20,12 @@ def register_api(app: Flask) -> None:
             },
         },
     )
-    from app.api.openapi import ErrorResponses
+    from app.api.openapi import ErrorResponses, no_nul_pattern
     from app.schemas.common import ErrorSchema
 
     api.ERROR_SCHEMA = ErrorSchema  # the documented error body is the one app.errors answers
     api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
+    api.ma_plugin.converter.add_attribute_function(no_nul_pattern)
     for module in (auth, users, items, catalog, logs, alerts, dashboard, carts, requests):
         for blueprint in module.blueprints():
             # Token-authenticated; cookie-authenticated writes are checked in app.auth.

@@ -35,7 +35,7 @@ IDEMPOTENCY_DOC = {
         {
             "in": "header",
             "name": "Idempotency-Key",
-            "schema": {"type": "string", "maxLength": 255},
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
             "description": "Retrying with the same key returns the first answer instead of moving stock twice.",
         }
     ]

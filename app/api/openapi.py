@@ -5,6 +5,11 @@ it can give (401, 403, 404, 409, 422 and a default), each with the real `{"error
 from __future__ import annotations
 
 from apispec import BasePlugin
+from marshmallow import fields
+
+# The API refuses a NUL byte in any string (app/input_guard.py); the document says so, so
+# generated clients and fuzzers know. Fields with a pattern of their own already exclude it.
+NO_NUL_PATTERN = r"^[^\x00]*$"
 
 WRITES = {"post", "put", "patch", "delete"}
 
@@ -26,3 +31,10 @@ class ErrorResponses(BasePlugin):
             for status, name in wanted.items():
                 responses.setdefault(status, name)
             responses.setdefault("default", "DEFAULT_ERROR")
+
+
+def no_nul_pattern(self, field: fields.Field, ret: dict, **kwargs) -> dict:
+    """apispec attribute function: a string field without a pattern gets NO_NUL_PATTERN."""
+    if isinstance(field, fields.String) and not isinstance(field, fields.Email | fields.URL) and "pattern" not in ret:
+        return {"pattern": NO_NUL_PATTERN}
+    return {}
