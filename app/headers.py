@@ -25,12 +25,14 @@ CONTENT_SECURITY_POLICY = {
 REFERRER_POLICY = "same-origin"
 HSTS_SECONDS = 365 * 24 * 3600
 
-talisman = Talisman()
-
 
 def register_security_headers(app: Flask) -> None:
-    """HSTS only in production: a browser that saw it for 127.0.0.1 would refuse plain HTTP there."""
-    talisman.init_app(
+    """HSTS only in production: a browser that saw it for 127.0.0.1 would refuse plain HTTP there.
+
+    One Talisman per app: it keeps its options on itself, so a shared instance would let the
+    last app built (a test's production app) decide the headers of every other.
+    """
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=False,  # TLS ends at the proxy (ingress, Fly's edge); the probes speak plain HTTP
         strict_transport_security=app.config["ENV_NAME"] == "production",

@@ -78,10 +78,12 @@ def production_client(monkeypatch, app):
     return create_app(settings).test_client()
 
 
-def test_production_over_https_adds_hsts(production_client):
+def test_production_over_https_adds_hsts(production_client, client):
     response = production_client.get("/login", base_url="https://inventory.example")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert_security_headers(response)
     # Plain HTTP (a probe inside the cluster) is answered, not redirected, and carries no HSTS.
     plain = production_client.get("/health/live", base_url="http://10.0.0.5:8000")
     assert plain.status_code == 200 and "Strict-Transport-Security" not in plain.headers
+    # Building a production app changed nothing for the other apps in the process.
+    assert "Strict-Transport-Security" not in client.get("/login", base_url="https://localhost").headers
