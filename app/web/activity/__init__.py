@@ -51,4 +51,5 @@ def index():
         people=users.list_users(per_page=500).items,
         actions=[a.value for a in LogAction],
         args={k: v for k, v in state.items() if v},
+        export_range={k: state[n] for k, n in (("from", "since"), ("to", "until")) if state[n]},
     )
