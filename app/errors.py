@@ -70,6 +70,11 @@ class ValidationFailed(DomainError):
     code = "validation_error"
 
 
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+
+
 class DuplicateRequest(Exception):
     """Another request with the same Idempotency-Key got there first."""
 

@@ -1,0 +1,114 @@
+"""Spreadsheet imports (managers): upload, adjust the mapping, dry-run results, run, cancel."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, jsonify, request, stream_with_context
+from flask_smorest import Blueprint
+
+from app.auth import current_actor
+from app.errors import ValidationFailed
+from app.permissions import Permission, require
+from app.schemas.imports import ImportSchema, MappingSchema, RunSchema, dump_import
+from app.services import exports, imports
+
+bp = Blueprint(
+    "api_imports", __name__, url_prefix="/api/v1/imports", description="Spreadsheet imports of items and stock."
+)
+
+UPLOAD_DOC = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "kind": {"type": "string", "enum": ["items"]},
+                        "sheet": {"type": "string"},
+                        "create_categories": {"type": "boolean"},
+                        "create_locations": {"type": "boolean"},
+                    },
+                }
+            }
+        }
+    }
+}
+TRUE = ("1", "true", "on", "yes")
+
+
+def blueprints() -> list[Blueprint]:
+    return [bp]
+
+
+def read_upload() -> tuple[str, bytes, dict]:
+    """The multipart upload, read under the import size limit (413 above it). Raises ValidationFailed."""
+    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024  # room for the form's framing
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed("Attach the spreadsheet as `file`.", fields={"file": ["Missing file."]})
+    kind = request.form.get("kind", "items")
+    if kind != "items":
+        raise ValidationFailed("Only items can be imported.", fields={"kind": ["Must be 'items'."]})
+    options = {name: request.form.get(name, "").lower() in TRUE for name in ("create_categories", "create_locations")}
+    options["sheet"] = request.form.get("sheet") or None
+    return upload.filename or "upload", upload.read(), options
+
+
+@bp.post("")
+@require(Permission.DATA_IMPORT)
+@bp.doc(**UPLOAD_DOC)
+@bp.response(201, ImportSchema)
+def create_import():
+    """Upload a CSV or XLSX; answers the headers found and the proposed mapping."""
+    filename, content, options = read_upload()
+    sheet = options.pop("sheet")
+    record = imports.upload(filename, content, actor=current_actor(), sheet=sheet, options=options)
+    return jsonify(dump_import(record)), 201
+
+
+@bp.get("/<int:import_id>")
+@require(Permission.DATA_IMPORT)
+@bp.response(200, ImportSchema)
+def get_import(import_id: int):
+    """State, mapping, counts and progress."""
+    return jsonify(dump_import(imports.get_import(import_id)))
+
+
+@bp.put("/<int:import_id>/mapping")
+@require(Permission.DATA_IMPORT)
+@bp.arguments(MappingSchema)
+@bp.response(200, ImportSchema)
+def put_mapping(body: dict, import_id: int):
+    """Save the mapping ({header: field}) and validate every row again."""
+    return jsonify(dump_import(imports.set_mapping(import_id, body["mapping"], body.get("options"))))
+
+
+@bp.get("/<int:import_id>/errors.csv")
+@require(Permission.DATA_IMPORT)
+@bp.doc(responses={"200": {"description": "Every row with an error, its row number and why (CSV)."}})
+def errors_csv(import_id: int):
+    """Every row with an error, as read, with why: fix it and upload again."""
+    header, rows = imports.error_rows(import_id)
+    return Response(
+        stream_with_context(exports.render("csv", header, rows)),
+        content_type=exports.MIME["csv"],
+        headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
+    )
+
+
+@bp.post("/<int:import_id>/run")
+@require(Permission.DATA_IMPORT)
+@bp.arguments(RunSchema, required=False)
+@bp.response(202, ImportSchema)
+def run_import(body: dict, import_id: int):
+    """Start applying a validated import; on_error "stop" (default) refuses while any row has an error."""
+    return jsonify(dump_import(imports.start(import_id, (body or {}).get("on_error", "stop")))), 202
+
+
+@bp.post("/<int:import_id>/cancel")
+@require(Permission.DATA_IMPORT)
+@bp.response(200, ImportSchema)
+def cancel_import(import_id: int):
+    """Stop an import; batches already applied stay applied."""
+    return jsonify(dump_import(imports.cancel(import_id)))
