@@ -60,7 +60,9 @@ def store(factory):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_reads_encodings_and_delimiters(api, app, store, encoding, delimiter):
-    text = "SKU{d}Name{d}Location{d}Quantity\nCAF-1{d}Café crème{d}Store{d}3\n".format(d=delimiter)
+    text = "\n".join(
+        delimiter.join(row) for row in (["SKU", "Name", "Location", "Quantity"], ["CAF-1", "Café crème", "Store", "3"])
+    )
     result = imported(api, app, text.encode(encoding))
     assert result["columns"] == ["SKU", "Name", "Location", "Quantity"]
     assert result["counts"] == {"created": 1, "updated": 0, "unchanged": 0, "errors": 0}
