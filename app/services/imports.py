@@ -83,6 +83,11 @@ def get_import(import_id: int) -> Import:
     return record
 
 
+def recent(limit: int = 20) -> list[Import]:
+    """The newest imports, for the upload page."""
+    return list(db.session.execute(sa.select(Import).order_by(Import.id.desc()).limit(limit)).scalars())
+
+
 def set_mapping(import_id: int, mapping: dict[str, str | None], options: dict | None = None) -> Import:
     """Save an adjusted mapping ({header: field}) and validate again.
 
@@ -167,7 +172,10 @@ def validate(import_id: int) -> Import:
         if record.state != ImportState.VALIDATING:
             return record  # cancelled or re-mapped meanwhile
         for entry in preview:
-            entry["errors"] = {header: message for header, message in errors.get(str(entry["row"]), [])}
+            marks: dict[str, str] = {}
+            for column, message in errors.get(str(entry["row"]), []):
+                marks[column] = f"{marks[column]} {message}" if column in marks else message
+            entry["errors"] = marks
         record.state = ImportState.VALIDATED
         record.total_rows, record.counts, record.errors, record.preview = total, counts, errors, preview
         record.processed_rows = 0

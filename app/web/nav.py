@@ -30,6 +30,7 @@ NAV: list[NavEntry] = [
     NavEntry("Alerts", "alerts.index", Permission.ALERTS_READ),
     NavEntry("Activity", "activity.index", Permission.LOGS_READ_ALL),
     NavEntry("Users", "users.index", Permission.USERS_READ),
+    NavEntry("Import", "imports.index", Permission.DATA_IMPORT),
     NavEntry("Reports", "reports.index", Permission.ALERTS_READ),
     NavEntry("Backups", "backups.index", Permission.ALERTS_READ),
     NavEntry("Outbox", "outbox.index", Permission.USERS_MANAGE_ADMINS),
