@@ -161,9 +161,20 @@ _PARSERS = {
 
 
 class Catalogue:
-    """Categories and locations by lower-case name/path, read once per import pass."""
+    """Categories and locations by lower-case name/path, read once per import pass.
+
+    `hold()` keeps the ORM objects referenced: the session's identity map holds them only
+    weakly, and the services look each one up by id for every row they create.
+    """
+
+    def hold(self) -> None:
+        self.held = [
+            *db.session.execute(sa.select(Category)).scalars(),
+            *db.session.execute(sa.select(Location).where(Location.deleted_at.is_(None))).scalars(),
+        ]
 
     def __init__(self) -> None:
+        self.held: list = []
         self.categories = {
             name.lower(): cid for cid, name in db.session.execute(sa.select(Category.id, Category.name)).all()
         }

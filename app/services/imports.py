@@ -219,6 +219,7 @@ def run(import_id: int) -> Import:
     columns, size, skip = _columns(record), current_app.config["IMPORT_BATCH_SIZE"], record.on_error == "skip"
     bad_rows = {int(n) for n in record.errors}
     catalogue = import_rows.Catalogue()
+    catalogue.hold()
     g.request_id = ledger_tag(import_id)  # the ledger rows of this import carry its tag
     done_through = record.applied_through
     rows = ((n, cells) for n, cells in _data_rows(record) if n > done_through)
@@ -254,13 +255,14 @@ def _apply_batch(import_id, batch, columns, bad_rows, catalogue, actor, skip) ->
                     raise ValidationFailed(f"Row {p.row}: {p.errors[0][1]}")
                 applied["skipped"] += 1
                 continue
-            if p.action != "unchanged":
+            note = f"Import #{import_id}, row {p.row}"
+            if p.action != "unchanged" and not skip:
+                import_rows.apply(p, catalogue, actor=actor, note=note)  # a refusal rolls the batch back
+            elif p.action != "unchanged":
                 try:
-                    with db.session.begin_nested():  # a refused row rolls back alone (on_error=skip)
-                        import_rows.apply(p, catalogue, actor=actor, note=f"Import #{import_id}, row {p.row}")
+                    with db.session.begin_nested():  # a refused row rolls back alone
+                        import_rows.apply(p, catalogue, actor=actor, note=note)
                 except DomainError:
-                    if not skip:
-                        raise
                     applied["skipped"] += 1
                     continue
             applied[{"create": "created", "update": "updated", "unchanged": "unchanged"}[p.action]] += 1
