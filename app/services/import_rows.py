@@ -276,6 +276,25 @@ def _compare_levels(plans: list[RowPlan]) -> None:
 
 def apply(p: RowPlan, catalogue: Catalogue, *, actor: User, note: str) -> None:
     """Apply one planned row through the services (inside the caller's unit of work)."""
+    prepare(p, catalogue)
+    if p.action == "create":
+        items.create_item(creation(p), actor=actor)
+    else:
+        update(p, actor=actor, note=note)
+
+
+def apply_many(plans: list[RowPlan], catalogue: Catalogue, *, actor: User, note: str) -> None:
+    """Apply a batch's rows: its new items in one items.create_items call, then each update."""
+    for p in plans:
+        prepare(p, catalogue)
+    items.create_items([creation(p) for p in plans if p.action == "create"], actor=actor)
+    for p in plans:
+        if p.action == "update":
+            update(p, actor=actor, note=f"{note}, row {p.row}")
+
+
+def prepare(p: RowPlan, catalogue: Catalogue) -> None:
+    """Create the category and the locations the row names, when asked to and missing."""
     if p.new_category is not None:
         key = p.new_category.lower()
         if catalogue.categories.get(key) is None:
@@ -285,22 +304,26 @@ def apply(p: RowPlan, catalogue: Catalogue, *, actor: User, note: str) -> None:
             p.changes["category_id"] = catalogue.categories[key]
     if p.new_location is not None:
         p.location_id = _create_path(p.new_location, catalogue)
+
+
+def creation(p: RowPlan) -> dict[str, Any]:
     v = p.values
-    if p.action == "create":
-        data = {
-            "sku": v["sku"],
-            "name": v["name"],
-            "location_id": p.location_id,
-            "category_id": v.get("category_id"),
-            "unit": v.get("unit", "pcs"),
-            "decimals": v.get("decimals", 0),
-            "price": v.get("price", Decimal("0")),
-            "low_stock_threshold": v.get("low_stock_threshold", 0),
-            "description": v.get("description"),
-            "quantity": p.counted or 0,
-        }
-        items.create_item(data, actor=actor)
-        return
+    return {
+        "sku": v["sku"],
+        "name": v["name"],
+        "location_id": p.location_id,
+        "category_id": v.get("category_id"),
+        "unit": v.get("unit", "pcs"),
+        "decimals": v.get("decimals", 0),
+        "price": v.get("price", Decimal("0")),
+        "low_stock_threshold": v.get("low_stock_threshold", 0),
+        "description": v.get("description"),
+        "quantity": p.counted or 0,
+    }
+
+
+def update(p: RowPlan, *, actor: User, note: str) -> None:
+    """Only what differs: one item update (version bumped, one ledger row), one adjust of the count."""
     if p.changes:
         items.update_item(p.item_id, dict(p.changes), actor=actor, expected_version=p.version, partial=True)
     if p.counted is not None:

@@ -249,19 +249,21 @@ def _apply_batch(import_id, batch, columns, bad_rows, catalogue, actor, skip) ->
                 continue
             values, errors = import_rows.parse(cells, columns)
             parsed.append((number, values, errors))
-        for p in import_rows.plan(parsed, catalogue, record.options):
-            if p.action == "error":
-                if not skip:
+        plans = import_rows.plan(parsed, catalogue, record.options)
+        if not skip:
+            for p in plans:
+                if p.action == "error":
                     raise ValidationFailed(f"Row {p.row}: {p.errors[0][1]}")
+            # The whole batch at once; any refusal rolls it back and stops the import.
+            import_rows.apply_many(plans, catalogue, actor=actor, note=f"Import #{import_id}")
+        for p in plans:
+            if p.action == "error":
                 applied["skipped"] += 1
                 continue
-            note = f"Import #{import_id}, row {p.row}"
-            if p.action != "unchanged" and not skip:
-                import_rows.apply(p, catalogue, actor=actor, note=note)  # a refusal rolls the batch back
-            elif p.action != "unchanged":
+            if skip and p.action != "unchanged":
                 try:
                     with db.session.begin_nested():  # a refused row rolls back alone
-                        import_rows.apply(p, catalogue, actor=actor, note=note)
+                        import_rows.apply(p, catalogue, actor=actor, note=f"Import #{import_id}, row {p.row}")
                 except DomainError:
                     applied["skipped"] += 1
                     continue
