@@ -263,3 +263,20 @@ def test_export_imports_back_as_an_update(api, app, factory, store):
 def test_staff_and_anonymous_refused(api, store):
     assert upload(api, HEADER, role="staff").status_code == 403
     assert upload(api, HEADER, role=None).status_code == 401
+
+
+def test_a_large_file_is_dry_run_by_a_worker(api, app, store):
+    from app.extensions import db
+    from app.services import imports
+
+    app.config["IMPORT_INLINE_BYTES"] = 10
+    try:
+        body = upload(api, HEADER + "L-1,Large,,Store,1,pcs,1\n").get_json()
+    finally:
+        app.config["IMPORT_INLINE_BYTES"] = 2 * 1024 * 1024
+    assert body["state"] == "validating"
+    assert api.post(f"/api/v1/imports/{body['id']}/run").status_code == 409
+    with app.app_context():
+        imports.validate(body["id"])  # what tasks.imports.validate_import does
+        db.session.remove()
+    assert api.get(f"/api/v1/imports/{body['id']}").get_json()["counts"]["created"] == 1
