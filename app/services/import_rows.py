@@ -262,7 +262,7 @@ def _compare_levels(plans: list[RowPlan]) -> None:
         (item_id, location_id): quantity
         for item_id, location_id, quantity in db.session.execute(
             sa.select(StockLevel.item_id, StockLevel.location_id, StockLevel.quantity).where(
-                sa.tuple_(StockLevel.item_id, StockLevel.location_id).in_(wanted)
+                StockLevel.item_id.in_({item_id for item_id, _ in wanted})
             )
         ).all()
     }
