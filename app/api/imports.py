@@ -41,9 +41,14 @@ def blueprints() -> list[Blueprint]:
     return [bp]
 
 
+@bp.url_value_preprocessor
+def _allow_spreadsheets(_endpoint, _values) -> None:
+    # Before every before_request hook: the upload limit, not the app's 1 MB for JSON bodies.
+    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024
+
+
 def read_upload() -> tuple[str, bytes, dict]:
     """The multipart upload, read under the import size limit (413 above it). Raises ValidationFailed."""
-    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024  # room for the form's framing
     upload = request.files.get("file")
     if upload is None:
         raise ValidationFailed("Attach the spreadsheet as `file`.", fields={"file": ["Missing file."]})

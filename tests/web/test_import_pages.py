@@ -66,3 +66,12 @@ def test_upload_errors_show_next_to_the_file_field(as_role):
 
 def test_staff_cannot_open_the_import_pages(as_role):
     assert as_role("staff").get("/imports").status_code == 403
+
+
+def test_a_file_over_a_megabyte_uploads_from_the_page(as_role, factory):
+    factory.location("Store")
+    rows = "\n".join(f"BIG-{n:06d},A rather long item name number {n},Store,1" for n in range(40_000))
+    text = "SKU,Name,Location,Quantity\n" + rows
+    assert len(text) > 1_500_000
+    response = _upload(as_role("manager"), text)
+    assert response.status_code == 302, response.text[:500]

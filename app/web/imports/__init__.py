@@ -17,6 +17,12 @@ from app.web.imports.forms import ButtonForm, MappingForm, RunForm, UploadForm
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 
+@bp.url_value_preprocessor
+def _allow_spreadsheets(_endpoint, _values) -> None:
+    # Before every before_request hook (CSRF reads the form): the upload limit, not the app's 1 MB.
+    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024
+
+
 def attempt(call: Callable[[], Any], form=None, *, fallback_field: str | None = None) -> tuple[Any, DomainError | None]:
     """Run a service call; a domain error goes next to the form's fields, or into a flash message.
 
@@ -40,7 +46,6 @@ def attempt(call: Callable[[], Any], form=None, *, fallback_field: str | None = 
 @bp.route("", methods=["GET", "POST"])
 @require(Permission.DATA_IMPORT)
 def index():
-    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024
     form = UploadForm()
     error = None
     if form.validate_on_submit():
