@@ -280,3 +280,18 @@ def test_a_large_file_is_dry_run_by_a_worker(api, app, store):
         imports.validate(body["id"])  # what tasks.imports.validate_import does
         db.session.remove()
     assert api.get(f"/api/v1/imports/{body['id']}").get_json()["counts"]["created"] == 1
+
+
+def test_cancel_while_running_stops_before_the_next_batch(api, app, store):
+    from app.extensions import db
+    from app.services import imports
+
+    body = upload(api, HEADER + "".join(f"Q-{n},Row {n},,Store,1,pcs,1\n" for n in range(5))).get_json()
+    assert api.post(f"/api/v1/imports/{body['id']}/run").status_code == 202
+    cancelled = api.post(f"/api/v1/imports/{body['id']}/cancel").get_json()
+    assert cancelled["state"] == "cancelled"
+    with app.app_context():
+        assert imports.run(body["id"]).state == "cancelled"  # the worker picks it up afterwards
+        db.session.remove()
+    assert item_by_sku(api, "Q-0") is None
+    assert api.get(f"/api/v1/imports/{body['id']}").get_json()["processed_rows"] == 0
