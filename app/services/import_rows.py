@@ -93,6 +93,9 @@ def parse(cells: list[str], columns: dict[str, int]) -> tuple[dict[str, Any], li
         text = cells[index].strip() if index < len(cells) else ""
         if not text:
             continue
+        if "\x00" in text:
+            errors.append((name, "Contains a NUL character."))
+            continue
         try:
             values[name] = _PARSERS.get(name, _text_of(name))(text)
         except ValueError as exc:

@@ -55,7 +55,7 @@ def upload(
             kind="items",
             state=ImportState.UPLOADED,
             user_id=actor.id,
-            filename=filename[:255] or "upload",
+            filename=filename.replace("\x00", "")[:255] or "upload",
             file_format=fmt,
             sheet=opened.sheet,
             sheets=opened.sheets,

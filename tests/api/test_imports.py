@@ -295,3 +295,10 @@ def test_cancel_while_running_stops_before_the_next_batch(api, app, store):
         db.session.remove()
     assert item_by_sku(api, "Q-0") is None
     assert api.get(f"/api/v1/imports/{body['id']}").get_json()["processed_rows"] == 0
+
+
+def test_nul_characters_are_refused_not_a_crash(api, store):
+    binary = upload(api, HEADER + "NUL-1,Bad\x00name,,Store,1,pcs,1\n")
+    assert binary.status_code == 422 and "not a CSV or XLSX" in error_of(binary)["message"]
+    named = upload(api, HEADER + "NUL-2,Fine,,Store,1,pcs,1\n", name="we\x00ird.csv")
+    assert named.status_code == 201 and named.get_json()["filename"] == "weird.csv"
