@@ -7,6 +7,7 @@ Lengths match the database columns where a column has one (String(n)); free text
 from __future__ import annotations
 
 MAX_QUANTITY = 1_000_000_000  # units of one item at one place, in one movement or one cart line
+MAX_DECIMALS = 3  # decimal places a quantity may take; each item allows 0..MAX_DECIMALS (Item.decimals)
 MAX_PRICE = MAX_QUANTITY
 MAX_ID = 2**31 - 1  # PostgreSQL's integer
 MAX_PAGE = 1_000_000

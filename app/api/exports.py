@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flask import Response, stream_with_context
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.schemas.exports import (
@@ -20,10 +20,6 @@ from app.services import exports
 bp = Blueprint("api_exports", __name__, url_prefix="/api/v1", description="CSV and XLSX exports, streamed.")
 
 FILE_DOC = {"responses": {"200": {"description": "The file (CSV or XLSX), streamed."}}}
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("/items/export")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request, stream_with_context
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.errors import ValidationFailed
 from app.permissions import Permission, require
@@ -35,10 +35,6 @@ UPLOAD_DOC = {
     }
 }
 TRUE = ("1", "true", "on", "yes")
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.url_value_preprocessor

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from tests.api.conftest import error_of
+from tests.helpers.api import error_of
 
 pytestmark = pytest.mark.core
 

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from tests.api.conftest import db_scalar, error_of, multipart_csv
+from tests.helpers.api import db_scalar, error_of, multipart_csv
 
 pytestmark = pytest.mark.core
 

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.launch import log_in
 
 pytestmark = pytest.mark.browser
 ROWS = 400

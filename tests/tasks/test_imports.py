@@ -7,7 +7,7 @@ import io
 
 import sqlalchemy as sa
 
-from tests.tasks.conftest import wait_for
+from tests.helpers.tasks import wait_for
 
 ROWS = 600
 

@@ -36,6 +36,14 @@
     }
   }, true);
 
+  // A select marked data-autosubmit submits its form when changed (no inline handler: the CSP refuses those).
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.dataset && field.dataset.autosubmit !== undefined && field.form) {
+      field.form.submit();
+    }
+  });
+
   // A failed htmx request tells the user instead of silently doing nothing.
   document.body.addEventListener("htmx:responseError", function (event) {
     var box = document.getElementById("toasts");

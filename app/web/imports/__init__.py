@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from app.auth import current_actor
-from app.errors import DomainError
 from app.permissions import Permission, require
 from app.services import import_rows, imports
-from app.web.common import apply_error
+from app.web.common import attempt
 from app.web.imports.forms import ButtonForm, MappingForm, RunForm, UploadForm
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -23,35 +19,15 @@ def _allow_spreadsheets(_endpoint, _values) -> None:
     request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024
 
 
-def attempt(call: Callable[[], Any], form=None, *, fallback_field: str | None = None) -> tuple[Any, DomainError | None]:
-    """Run a service call; a domain error goes next to the form's fields, or into a flash message.
-
-    (main's app/web/common.py has the shared `attempt`; this one disappears when this branch meets it.)
-    """
-    try:
-        return call(), None
-    except DomainError as exc:
-        if form is not None and exc.fields:
-            apply_error(form, exc)
-            placed = any(getattr(form, name, None) is not None for name in exc.fields)
-        else:
-            placed = False
-        if not placed and fallback_field and form is not None:
-            getattr(form, fallback_field).errors = [*getattr(form, fallback_field).errors, exc.message]
-        elif not placed:
-            flash(exc.message, "error")
-        return None, exc
-
-
 @bp.route("", methods=["GET", "POST"])
 @require(Permission.DATA_IMPORT)
 def index():
     form = UploadForm()
-    error = None
+    outcome = None
     if form.validate_on_submit():
         upload = form.file.data
         options = {"create_categories": form.create_categories.data, "create_locations": form.create_locations.data}
-        record, error = attempt(
+        outcome = attempt(
             lambda: imports.upload(
                 upload.filename or "upload",
                 upload.read(),
@@ -62,9 +38,9 @@ def index():
             form,
             fallback_field="file",
         )
-        if error is None:
-            return redirect(url_for("imports.show", import_id=record.id))
-    status = 200 if request.method == "GET" else (error.status if error else 422)
+        if outcome.ok:
+            return redirect(url_for("imports.show", import_id=outcome.value.id))
+    status = 200 if request.method == "GET" else (outcome.status if outcome and not outcome.ok else 422)
     return render_template("imports/index.html", form=form, recent=imports.recent()), status
 
 
@@ -99,9 +75,9 @@ def mapping(import_id: int):
         return _render(record, 400, mapping_form=form)
     chosen = {header: request.form.get(f"map-{n}") or None for n, header in enumerate(record.columns)}
     options = {"create_categories": form.create_categories.data, "create_locations": form.create_locations.data}
-    _, error = attempt(lambda: imports.set_mapping(import_id, chosen, options))
-    if error is not None:
-        return _render(imports.get_import(import_id), error.status, mapping_form=form)
+    saved = attempt(lambda: imports.set_mapping(import_id, chosen, options))
+    if not saved.ok:
+        return _render(imports.get_import(import_id), saved.status, mapping_form=form)
     return redirect(url_for("imports.show", import_id=import_id))
 
 
@@ -119,8 +95,6 @@ def run(import_id: int):
 @require(Permission.DATA_IMPORT)
 def cancel(import_id: int):
     imports.get_import(import_id)
-    if ButtonForm().validate_on_submit():
-        record, error = attempt(lambda: imports.cancel(import_id))
-        if error is None:
-            flash("Import cancelled; batches already applied stay applied.", "success")
+    if ButtonForm().validate_on_submit() and attempt(lambda: imports.cancel(import_id)).ok:
+        flash("Import cancelled; batches already applied stay applied.", "success")
     return redirect(url_for("imports.show", import_id=import_id))
