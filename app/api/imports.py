@@ -34,7 +34,7 @@ UPLOAD_DOC = {
         }
     }
 }
-TRUE = ("1", "true", "on", "yes")
+FORM_FIELDS = ("kind", "sheet", "create_categories", "create_locations")
 
 
 @bp.url_value_preprocessor
@@ -44,16 +44,27 @@ def _allow_spreadsheets(_endpoint, _values) -> None:
 
 
 def read_upload() -> tuple[str, bytes, dict]:
-    """The multipart upload, read under the import size limit (413 above it). Raises ValidationFailed."""
+    """The multipart upload (each field at most once; booleans "true"/"false"). Raises ValidationFailed."""
+    errors = {name: ["Give this field once."] for name in (*FORM_FIELDS, "file") if len(_all(name)) > 1}
     upload = request.files.get("file")
     if upload is None:
-        raise ValidationFailed("Attach the spreadsheet as `file`.", fields={"file": ["Missing file."]})
-    kind = request.form.get("kind", "items")
-    if kind != "items":
-        raise ValidationFailed("Only items can be imported.", fields={"kind": ["Must be 'items'."]})
-    options = {name: request.form.get(name, "").lower() in TRUE for name in ("create_categories", "create_locations")}
+        errors["file"] = ["Missing file."]
+    if request.form.get("kind", "items") != "items":
+        errors["kind"] = ["Must be 'items'."]
+    options: dict = {}
+    for name in ("create_categories", "create_locations"):
+        value = request.form.get(name, "false").strip().lower()
+        if value not in ("true", "false"):
+            errors[name] = ["Must be true or false."]
+        options[name] = value == "true"
+    if errors:
+        raise ValidationFailed("The upload has invalid fields.", fields=errors)
     options["sheet"] = request.form.get("sheet") or None
     return upload.filename or "upload", upload.read(), options
+
+
+def _all(name: str) -> list:
+    return request.files.getlist(name) if name == "file" else request.form.getlist(name)
 
 
 @bp.post("")

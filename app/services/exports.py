@@ -53,7 +53,8 @@ STOCK_HEADERS = ["Location", "SKU", "Name", "Quantity", "Unit"]
 
 def item_rows(*, sort_by: str = "name", order: str = "asc", **filters: Any) -> Iterator[list[Any]]:
     """The inventory list's rows, exactly as filtered and sorted on screen (every page)."""
-    sort = SORT_COLUMNS[sort_by]
+    # The list sorts by category and location through subqueries; here those tables are joined.
+    sort = {"category": Category.name, "location": Location.path}.get(sort_by, SORT_COLUMNS[sort_by])
     ordering = (sort.desc(), Item.id.desc()) if order == "desc" else (sort.asc(), Item.id.asc())
     query = (
         sa.select(
@@ -73,8 +74,10 @@ def item_rows(*, sort_by: str = "name", order: str = "asc", **filters: Any) -> I
         .where(*item_filters(**filters))
         .order_by(*ordering)
     )
-    for sku, name, category, path, unit, decimals, price, threshold, description, quantity in _stream(query):
-        yield [sku, name, category or "", path or "", unit, decimals, price, threshold, description or "", quantity]
+    return (
+        [sku, name, category or "", path or "", unit, decimals, price, threshold, description or "", quantity]
+        for sku, name, category, path, unit, decimals, price, threshold, description, quantity in _stream(query)
+    )
 
 
 def log_rows(
@@ -108,8 +111,8 @@ def log_rows(
         .where(*conditions)
         .order_by(InventoryLog.created_at, InventoryLog.id)
     )
-    for when, sku, name, action, path, before, after, delta, email, note, request_id in _stream(query):
-        yield [
+    return (
+        [
             when.isoformat(),
             sku,
             name,
@@ -122,6 +125,8 @@ def log_rows(
             note or "",
             request_id or "",
         ]
+        for when, sku, name, action, path, before, after, delta, email, note, request_id in _stream(query)
+    )
 
 
 def item_history_rows(item_id: int) -> Iterator[list[Any]]:
@@ -143,12 +148,15 @@ def stock_rows(*, location_id: int | None = None) -> Iterator[list[Any]]:
         .where(*conditions)
         .order_by(Location.path, Item.sku)
     )
-    for path, sku, name, quantity, unit in _stream(query):
-        yield [path, sku, name, quantity, unit]
+    return ([path, sku, name, quantity, unit] for path, sku, name, quantity, unit in _stream(query))
 
 
 def _stream(query: sa.Select) -> Iterator[sa.Row]:
-    """Rows from a server-side cursor, YIELD_PER at a time (never the whole result in memory)."""
+    """Rows from a server-side cursor, YIELD_PER at a time (never the whole result in memory).
+
+    Run when the response starts reading: the request's own transaction has ended by then
+    (a named cursor lives only inside a transaction), so this opens the one it reads in.
+    """
     result = db.session.execute(query.execution_options(stream_results=True, yield_per=YIELD_PER))
     try:
         yield from result

@@ -109,3 +109,13 @@ def test_staff_cannot_export(api, factory):
     response = api.get("/api/v1/items/export", role="staff")
     assert response.status_code == 403
     assert error_of(response)["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("sort", ["category", "location", "quantity", "price"])
+def test_items_export_sorts_like_the_list(api, factory, sort):
+    tools = factory.category("Tools")
+    factory.item(sku="S-1", category_id=tools.id, location=factory.location("Zed"), quantity=3)
+    factory.item(sku="S-2", location=factory.location("Alpha"), quantity=1)
+    listed = [i["sku"] for i in api.get(f"/api/v1/items?sort_by={sort}").get_json()["items"]]
+    exported = [r[0] for r in _csv(api.get(f"/api/v1/items/export?sort_by={sort}"))[1:]]
+    assert exported == listed

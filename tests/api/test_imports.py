@@ -183,7 +183,11 @@ def test_dry_run_names_every_error_and_changes_nothing(api, app, factory, store)
 
 def test_creating_categories_and_locations_when_asked(api, app, store):
     result = imported(
-        api, app, HEADER + "C-1,Made,Gadgets,Store / Shelf 2,1,pcs,1\n", create_categories="on", create_locations="1"
+        api,
+        app,
+        HEADER + "C-1,Made,Gadgets,Store / Shelf 2,1,pcs,1\n",
+        create_categories="true",
+        create_locations="true",
     )
     assert result["applied"]["created"] == 1
     item = item_by_sku(api, "C-1")
@@ -302,3 +306,12 @@ def test_nul_characters_are_refused_not_a_crash(api, store):
     assert binary.status_code == 422 and "not a CSV or XLSX" in error_of(binary)["message"]
     named = upload(api, HEADER + "NUL-2,Fine,,Store,1,pcs,1\n", name="we\x00ird.csv")
     assert named.status_code == 201 and named.get_json()["filename"] == "weird.csv"
+
+
+def test_upload_fields_are_strict(api, store):
+    refused = upload(api, HEADER, create_categories="1")
+    assert refused.status_code == 422 and error_of(refused)["fields"]["create_categories"] == ["Must be true or false."]
+    body = multipart_csv(HEADER)
+    body["sheet"] = ["One", "Two"]
+    twice = api.call("POST", "/api/v1/imports", "manager", data=body)
+    assert twice.status_code == 422 and "sheet" in error_of(twice)["fields"]
