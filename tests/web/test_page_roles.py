@@ -35,6 +35,7 @@ PAGE_MATRIX = [
     ("GET", "/health/live", PUBLIC),
     ("GET", "/metrics", PUBLIC),  # limited by network, not by role; the test client is loopback
     ("GET", "/docs", PUBLIC),
+    ("GET", "/favicon.ico", PUBLIC),
     ("GET", "/static/<path:filename>", PUBLIC),
     ("GET", "/vendor/<path:filename>", PUBLIC),
     ("GET", "/dashboard", SIGNED_IN),
