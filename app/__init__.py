@@ -37,6 +37,8 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (API, "app.api.dashboard:bp"),
     (API, "app.api.carts:bp"),
     (API, "app.api.requests:bp"),
+    (API, "app.api.exports:bp"),  # managers
+    (API, "app.api.imports:bp"),  # managers
     (PAGE, "app.web.auth:bp"),
     (PAGE, "app.web.dashboard:bp"),
     (PAGE, "app.web.items:bp"),
@@ -50,6 +52,7 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (PAGE, "app.web.outbox:bp"),  # admins
     (PAGE, "app.web.backups:bp"),  # managers
     (PAGE, "app.web.reports:bp"),  # managers
+    (PAGE, "app.web.imports:bp"),  # managers
 )
 
 

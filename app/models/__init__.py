@@ -16,6 +16,7 @@ from app.models.request import (
     StockRequestEvent,
     StockRequestLine,
 )
+from app.models.spreadsheet_import import Import, ImportState
 from app.models.stats import CategoryStat
 from app.models.stock import InventoryLog, LogAction, StockLevel
 from app.models.user import Role, User
@@ -28,6 +29,8 @@ __all__ = [
     "Category",
     "CategoryStat",
     "IdempotencyRecord",
+    "Import",
+    "ImportState",
     "InventoryLog",
     "Item",
     "Location",

@@ -2,50 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.deploy.promtext import parse, value
+from tests.helpers.http import call, free_port
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _call(url: str, method: str = "GET", body: dict | None = None, token: str | None = None) -> tuple[int, bytes]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method)
-    request.add_header("Connection", "close")  # a new connection each time: either worker may accept it
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
 
 
 @pytest.fixture()
 def gunicorn_two_workers(app, database_url, tmp_path):
     if not database_url.startswith("postgresql"):
         pytest.skip("gunicorn workers share the database: PostgreSQL only")
-    port = _free_port()
+    port = free_port()
     metrics_dir = tmp_path / "multiproc"
     access_log = tmp_path / "access.log"
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "TEST_DATABASE_URL", "DEFAULT_ADMIN_EMAIL"}}
@@ -70,7 +46,7 @@ def gunicorn_two_workers(app, database_url, tmp_path):
             if server.poll() is not None:
                 break
             try:
-                if _call(base + "/health")[0] == 200:
+                if call(base + "/health")[0] == 200:
                     break
             except OSError:
                 pass
@@ -107,7 +83,7 @@ def test_two_gunicorn_workers_report_summed_counts(gunicorn_two_workers, factory
     # Until both workers have served restocks (the kernel picks who accepts each connection).
     while len(served) < 2 and restocks < 300:
         for _ in range(10):
-            status, body = _call(f"{base}/api/v1/items/{item.id}/restock", "POST", {"quantity": 1}, token)
+            status, body = call(f"{base}/api/v1/items/{item.id}/restock", {"quantity": 1}, token)
             assert status == 200, body[:300]
             restocks += 1
         time.sleep(0.3)  # let gunicorn flush the access log
@@ -117,7 +93,7 @@ def test_two_gunicorn_workers_report_summed_counts(gunicorn_two_workers, factory
 
     scrapes = []
     for _ in range(6):  # whichever worker answers, it reports both workers' counts
-        status, body = _call(base + "/metrics")
+        status, body = call(base + "/metrics")
         assert status == 200
         scrapes.append(parse(body.decode()))
     for metrics in scrapes:

@@ -5,47 +5,25 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.http import call, free_port
+
 REPO = Path(__file__).resolve().parents[2]
 ADMIN = ("root@example.com", "root-password-1")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _call(url: str, body: dict | None = None, token: str | None = None) -> tuple[int, bytes]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method="POST" if data else "GET")
-    request.add_header("Connection", "close")  # a new connection each time: either worker may take it
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
 
 
 @pytest.fixture()
 def preloaded_gunicorn(app, database_url, tmp_path):
     if not database_url.startswith("postgresql"):
         pytest.skip("gunicorn workers share the database: PostgreSQL only")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "TEST_DATABASE_URL"}}
     env.update(
         APP_ENV="development",
@@ -67,7 +45,7 @@ def preloaded_gunicorn(app, database_url, tmp_path):
             if server.poll() is not None:
                 pytest.fail("gunicorn exited: " + (tmp_path / "gunicorn.log").read_text()[-2000:])
             try:
-                if _call(base + "/health/live")[0] == 200:
+                if call(base + "/health/live")[0] == 200:
                     break
             except OSError:
                 pass
@@ -84,13 +62,13 @@ def preloaded_gunicorn(app, database_url, tmp_path):
 
 def test_preloaded_workers_never_share_a_database_connection(preloaded_gunicorn):
     base, log = preloaded_gunicorn
-    status, body = _call(base + "/api/v1/auth/login", {"email": ADMIN[0], "password": ADMIN[1]})
+    status, body = call(base + "/api/v1/auth/login", {"email": ADMIN[0], "password": ADMIN[1]})
     assert status == 200, body  # the master created the default admin before forking
     token = json.loads(body)["access_token"]
 
     def one(n: int) -> tuple[int, str]:
         url = base + ("/health" if n % 2 else "/api/v1/auth/me")
-        status, body = _call(url, token=token)
+        status, body = call(url, token=token)
         return status, body.decode()[:200]
 
     with ThreadPoolExecutor(max_workers=8) as pool:

@@ -19,6 +19,7 @@ PAGES = {
     "/locations/{location}/edit": "manager",
     "/alerts": "manager",
     "/activity": "manager",
+    "/imports": "manager",
     "/users": "manager",
     "/users/{user}": "manager",
 }

@@ -72,6 +72,12 @@ PAGE_MATRIX = [
     ("POST", "/backups/run", ADMIN_ONLY),
     ("POST", "/reports/generate", MANAGER_UP),
     ("GET", "/reports", MANAGER_UP),
+    ("GET", "/imports", MANAGER_UP),
+    ("POST", "/imports", MANAGER_UP),
+    ("GET", "/imports/<int:import_id>", MANAGER_UP),
+    ("POST", "/imports/<int:import_id>/mapping", MANAGER_UP),
+    ("POST", "/imports/<int:import_id>/run", MANAGER_UP),
+    ("POST", "/imports/<int:import_id>/cancel", MANAGER_UP),
     ("GET", "/reports/<int:report_id>.csv", MANAGER_UP),
     ("GET", "/outbox", ADMIN_ONLY),
     ("GET", "/cart", SIGNED_IN),
@@ -132,6 +138,7 @@ def _path(rule: str, world: World) -> str:
         "request_id": world.approved_request_id if rule.endswith("/fulfil") else world.request_id,
         "user_id": world.user_id,
         "report_id": 1,
+        "import_id": world.import_id,
         # Deleting a category or location that holds items is refused; point at empty ones.
         "obj_id": world.spare_category_id if rule.startswith("/categories") else world.spare_location_id,
     }

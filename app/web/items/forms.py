@@ -18,6 +18,7 @@ from app.limits import (
     UNIT_LENGTH,
 )
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS
+from app.services.items import EDITABLE_FIELDS
 from app.web.forms import EmptyForm, amount_field, optional_int, quantity_field
 
 
@@ -69,17 +70,7 @@ class ItemForm(BasicItemForm):
         choices=[(0, "0 (counted in pieces)"), (1, "1"), (2, "2 (e.g. metres, litres)"), (3, "3 (e.g. kilograms)")],
     )
 
-    FIELDS = (
-        "sku",
-        "name",
-        "description",
-        "category_id",
-        "location_id",
-        "unit",
-        "price",
-        "low_stock_threshold",
-        "decimals",
-    )
+    FIELDS = EDITABLE_FIELDS  # the service's list, not a copy
 
     def set_choices(self, categories: dict[int, str], locations: dict[int, str]) -> None:
         super().set_choices(categories, locations)
