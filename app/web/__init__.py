@@ -14,9 +14,9 @@ def register_web(app: Flask) -> None:
 
     for package in (auth, dashboard, items, categories, locations, alerts, activity, users):
         app.register_blueprint(package.bp)
-    from app.web import carts, requests
+    from app.web import carts, requests, scan
 
-    for package in (carts, requests):
+    for package in (carts, requests, scan):
         app.register_blueprint(package.bp)
     app.jinja_env.globals.update(visible_nav=visible_nav, can=can, Permission=Permission)
     app.jinja_env.filters.update(money=format_money, when=format_when)
