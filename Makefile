@@ -9,8 +9,8 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 export PORT
 
-# Debian packages the test suite drives for real (browser, promtool, compose validator).
-APT_PACKAGES ?= chromium prometheus docker-compose postgresql-client wrk
+# Debian packages the test suite drives for real (browser, promtool, compose validator, pdftoppm for labels).
+APT_PACKAGES ?= chromium prometheus docker-compose postgresql-client wrk poppler-utils
 
 PG_BIN := $(firstword $(wildcard /usr/lib/postgresql/*/bin))
 
@@ -102,6 +102,10 @@ screenshots: install install-system
 	$(PY) tests/browser/screenshots.py
 
 # Live-update latency across two web processes sharing Redis (prints figures; not a test).
+.PHONY: bench-labels
+bench-labels: install
+	$(PY) -m bench.labels $(BENCH_LABELS)
+
 .PHONY: bench-realtime
 bench-realtime: install services
 	$(PY) bench/realtime_latency.py $(BENCH_ARGS)

@@ -6,7 +6,7 @@ from app.extensions import api, csrf
 
 
 def register_api(app: Flask) -> None:
-    from app.api import alerts, auth, carts, catalog, dashboard, items, logs, requests, scan, users
+    from app.api import alerts, auth, carts, catalog, dashboard, items, labels, logs, requests, scan, users
 
     app.config.setdefault(
         "API_SPEC_OPTIONS",
@@ -21,7 +21,7 @@ def register_api(app: Flask) -> None:
         },
     )
     api.init_app(app)
-    for module in (auth, users, items, catalog, logs, alerts, dashboard, carts, requests, scan):
+    for module in (auth, users, items, catalog, logs, alerts, dashboard, carts, requests, scan, labels):
         for blueprint in module.blueprints():
             # Token-authenticated; cookie-authenticated writes are checked in app.auth.
             csrf.exempt(blueprint)

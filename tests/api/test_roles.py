@@ -81,6 +81,8 @@ MATRIX = [
     ("PATCH", "/api/v1/alerts/<int:alert_id>/acknowledge", None, MANAGER_UP),
     ("GET", "/api/v1/dashboard/summary", None, STAFF_UP),
     ("GET", "/api/v1/scan?code=I<int:item_id>", None, STAFF_UP),
+    ("GET", "/api/v1/labels/items.pdf?ids=<int:item_id>", None, STAFF_UP),
+    ("GET", "/api/v1/labels/locations.pdf?ids=<int:location_id>&subtree=true", None, STAFF_UP),
     ("GET", "/api/v1/dashboard/category-breakdown", None, STAFF_UP),
     # Carts and requests: the world gives the caller a cart line and their own submitted request.
     ("GET", "/api/v1/carts/current/lines", None, STAFF_UP),

@@ -12,3 +12,26 @@ def test_our_links_open_the_item_and_location_pages(as_role, factory):
     response = client.get(f"/s/L{shelf.id}")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/locations/{shelf.id}")
     assert client.get("/s/I99999").status_code == 404
+
+
+def test_inventory_list_offers_labels_for_ticked_rows_or_the_filtered_list(as_role, factory):
+    factory.item(name="Hammer")
+    page = as_role("staff").get("/items?q=hamm").text
+    assert 'action="/api/v1/labels/items.pdf"' in page
+    assert '<input type="hidden" name="search" value="hamm">' in page
+    assert 'name="ids"' in page and 'form="item-labels"' in page
+    assert "Print labels" in page
+
+
+def test_location_page_offers_labels_for_it_and_its_bins(as_role, factory):
+    shelf = factory.location("Shelf Q")
+    page = as_role("staff").get(f"/locations/{shelf.id}").text
+    assert 'action="/api/v1/labels/locations.pdf"' in page
+    assert f'<input type="hidden" name="ids" value="{shelf.id}">' in page
+    assert "With everything inside Shelf Q" in page
+
+
+def test_a_signed_in_page_user_downloads_labels_with_the_session(as_role, factory):
+    item = factory.item(name="Hammer")
+    response = as_role("staff").get(f"/api/v1/labels/items.pdf?ids={item.id}&layout=thermal-4x6")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
