@@ -1,10 +1,28 @@
+from flask import jsonify, request
 from flask_smorest import Blueprint
 
+from app.auth import current_actor
+from app.errors import Conflict, DuplicateRequest
 from app.permissions import Permission, require
-from app.schemas.scan import ScanQuerySchema, ScanResultSchema
-from app.services import scan
+from app.schemas.scan import ScanBatchResultSchema, ScanBatchSchema, ScanQuerySchema, ScanResultSchema
+from app.services import idempotency, scan, scan_batches
+from app.services.idempotency import IdempotencyKey
 
-bp = Blueprint("api_scan", __name__, url_prefix="/api/v1/scan", description="What a scanned code names.")
+bp = Blueprint(
+    "api_scan", __name__, url_prefix="/api/v1/scan", description="What a scanned code names; scanned batches."
+)
+
+BATCH_RESULT = ScanBatchResultSchema()
+IDEMPOTENCY_DOC = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "schema": {"type": "string", "maxLength": 255},
+            "description": "Retrying with the same key returns the first answer instead of moving stock twice.",
+        }
+    ]
+}
 
 
 def blueprints() -> list[Blueprint]:
@@ -19,3 +37,36 @@ def resolve(query: dict):
     """Resolve our link (…/s/I12), a short code (I12, L7), an SKU or a barcode; 404 `unknown_code`."""
     found = scan.resolve(query["code"])
     return {"type": found.type, "id": found.id, found.type: found.summary}
+
+
+@bp.post("/batches")
+@require(Permission.STOCK_MOVE)
+@bp.arguments(ScanBatchSchema)
+@bp.response(200, ScanBatchResultSchema)
+@bp.doc(**IDEMPOTENCY_DOC)
+def submit_batch(body: dict):
+    """Restock, withdraw or move every scanned line at once: all or none (409 names each short line)."""
+    actor = current_actor()
+    key = IdempotencyKey.from_request(request.headers.get("Idempotency-Key"), request.method, request.path, body)
+    if key is not None:
+        earlier = idempotency.find(actor.id, key)
+        if earlier is not None:
+            return _replay(earlier)
+    mode, lines = body.pop("mode"), body.pop("lines")
+    try:
+        batch = scan_batches.submit(mode, lines, actor=actor, key=key, **body)
+    except DuplicateRequest:
+        return _replay(idempotency.find(actor.id, key))
+    answer = BATCH_RESULT.dump(batch)
+    if key is not None:
+        idempotency.save_response(actor.id, key, 200, answer)
+    return jsonify(answer)
+
+
+def _replay(record):
+    if record is None or record.response is None:
+        raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly.")
+    response = jsonify(record.response)
+    response.status_code = record.status_code or 200
+    response.headers["Idempotent-Replayed"] = "true"
+    return response

@@ -81,6 +81,17 @@ MATRIX = [
     ("PATCH", "/api/v1/alerts/<int:alert_id>/acknowledge", None, MANAGER_UP),
     ("GET", "/api/v1/dashboard/summary", None, STAFF_UP),
     ("GET", "/api/v1/scan?code=I<int:item_id>", None, STAFF_UP),
+    (
+        "POST",
+        "/api/v1/scan/batches",
+        lambda w: {
+            "mode": "move",
+            "from_location_id": w.location_id,
+            "to_location_id": w.location2_id,
+            "lines": [{"item_id": w.item_id, "quantity": 1}],
+        },
+        STAFF_UP,
+    ),
     ("GET", "/api/v1/labels/items.pdf?ids=<int:item_id>", None, STAFF_UP),
     ("GET", "/api/v1/labels/locations.pdf?ids=<int:location_id>&subtree=true", None, STAFF_UP),
     ("GET", "/api/v1/dashboard/category-breakdown", None, STAFF_UP),
