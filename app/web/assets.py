@@ -13,6 +13,9 @@ PUBLIC_PACKAGES = {
     "socket.io-client": "dist",
     "chart.js": "dist",
     "@picocss/pico": "css",
+    # The Scan page's BarcodeDetector polyfill and the ZXing WebAssembly reader it loads.
+    "barcode-detector": "dist/iife",
+    "zxing-wasm": "dist/reader",
 }
 
 

@@ -23,6 +23,7 @@ class NavEntry:
 NAV: list[NavEntry] = [
     NavEntry("Dashboard", "dashboard.index", Permission.DASHBOARD_READ),
     NavEntry("Inventory", "items.index", Permission.ITEMS_READ),
+    NavEntry("Scan", "scan.index", Permission.ITEMS_READ),
     NavEntry("Categories", "categories.index", Permission.CATALOG_READ),
     NavEntry("Locations", "locations.index", Permission.CATALOG_READ),
     NavEntry("Cart", "carts.index", Permission.SELF),

@@ -35,3 +35,25 @@ def test_a_signed_in_page_user_downloads_labels_with_the_session(as_role, factor
     item = factory.item(name="Hammer")
     response = as_role("staff").get(f"/api/v1/labels/items.pdf?ids={item.id}&layout=thermal-4x6")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+
+
+def test_scan_page_offers_the_modes_and_the_camera(as_role):
+    page = as_role("staff").get("/scan").text
+    for mode in ("Look up", "Restock", "Withdraw", "Move"):
+        assert f"> {mode}</label>" in page
+    assert "Start camera" in page and 'data-scan="code"' in page
+    assert "/vendor/barcode-detector/polyfill.js" in page
+    assert "A manager can attach it to an item as a new barcode." in page
+    assert ">Scan</a>" in page  # in the sidebar
+
+
+def test_managers_may_attach_an_unknown_code(as_role):
+    page = as_role("manager").get("/scan").text
+    assert "Attach as barcode" in page
+
+
+def test_the_polyfill_and_its_reader_are_served_from_npm(as_role):
+    client = as_role("staff")
+    assert client.get("/vendor/barcode-detector/polyfill.js").status_code == 200
+    wasm = client.get("/vendor/zxing-wasm/zxing_reader.wasm")
+    assert wasm.status_code == 200 and wasm.data[:4] == b"\0asm"

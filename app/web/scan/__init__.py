@@ -1,8 +1,9 @@
 """Scanning: the links our QR codes carry (/s/I12, /s/L7) and the Scan page."""
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, render_template, url_for
 
-from app.permissions import Permission, require
+from app.auth import current_actor
+from app.permissions import Permission, can, require
 from app.services import items, locations
 
 bp = Blueprint("scan", __name__)
@@ -21,3 +22,15 @@ def item_link(item_id: int):
 def location_link(location_id: int):
     location = locations.get_location(location_id)
     return redirect(url_for("locations.detail", obj_id=location.id))
+
+
+@bp.get("/scan")
+@require(Permission.ITEMS_READ)
+def index():
+    """The Scan page: camera or keyboard-wedge scans, looked up or gathered into one batch."""
+    user = current_actor()
+    return render_template(
+        "scan/index.html",
+        can_move=can(user, Permission.STOCK_MOVE),
+        can_attach=can(user, Permission.ITEMS_EDIT),
+    )
