@@ -16,6 +16,7 @@ import segno
 import sqlalchemy as sa
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch, mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -183,7 +184,11 @@ def _draw_label(canvas: Canvas, label: Label, qr: segno.QRCode, x: float, y: flo
     else:
         text_x, text_w, top = x + qx + side + pad, w - side - 3 * pad, y + h - pad
         size = max(4.5, min(11.0, h / 4.2))
-    lines = [("Helvetica-Bold", size, label.title), ("Helvetica", size * 0.85, label.detail)]
+    title = simpleSplit(label.title, "Helvetica-Bold", size, text_w) or [""]
+    if len(title) > 2:  # two lines of name at most; the rest is cut with an ellipsis
+        title = [title[0], title[1] + " " + " ".join(title[2:])]
+    lines = [("Helvetica-Bold", size, line) for line in title]
+    lines.append(("Helvetica", size * 0.85, label.detail))
     if label.price:
         lines.append(("Helvetica-Bold", size * 0.85, label.price))
     baseline = top

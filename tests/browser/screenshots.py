@@ -88,7 +88,52 @@ def _locations(page, base: str) -> None:
     page.screenshot(path=str(OUT / "locations.png"), full_page=True)
 
 
-SHOTS = {"dashboard": _dashboard, "inventory": _inventory, "item": _item, "locations": _locations}
+def _labels(page, base: str) -> None:
+    """The first A4 sheet of item labels (QR code, name, SKU, price), as the printer gets it."""
+    import subprocess
+
+    pdf = page.request.get(base + "/api/v1/labels/items.pdf?layout=a4-3x8&price=true").body()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "labels.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", "1", "-l", "1", str(source), str(OUT / "labels")],
+            check=True,
+        )
+
+
+def _scan(page, base: str) -> None:
+    """The Scan page on a phone: a Move with a source, three items and a destination scanned."""
+    browser = page.context.browser
+    phone = browser.new_context(
+        base_url=base, viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True, is_mobile=True
+    )
+    phone.add_cookies(page.context.cookies())
+    scan = phone.new_page()
+    items = scan.request.get(base + "/api/v1/items?per_page=3&sort_by=quantity&order=desc").json()["items"]
+    source = items[0]["location_id"]
+    places = [loc["id"] for loc in scan.request.get(base + "/api/v1/locations").json() if not loc["is_structural"]]
+    scan.goto(base + "/scan")
+    scan.get_by_text("Move", exact=True).click()
+    codes = [f"L{source}"] + [f"I{item['id']}" for item in items] + [f"I{items[0]['id']}"]
+    codes.append(f"L{next(p for p in places if p != source)}")
+    for code in codes:
+        scan.evaluate("document.activeElement && document.activeElement.blur()")
+        scan.keyboard.type(code)
+        scan.keyboard.press("Enter")
+        scan.wait_for_timeout(400)
+    scan.screenshot(path=str(OUT / "scan.png"), full_page=True)
+    phone.close()
+
+
+SHOTS = {
+    "dashboard": _dashboard,
+    "inventory": _inventory,
+    "item": _item,
+    "locations": _locations,
+    "labels": _labels,
+    "scan": _scan,
+}
 
 
 def main(names: list[str]) -> None:
