@@ -146,3 +146,19 @@ def test_a_batch_retried_after_a_lost_answer_moves_stock_once(page, factory, app
     assert _stock(app, bolt.id) == {bench.id: 2.0, shelf.id: 8.0}
     assert _stock(app, nut.id) == {bench.id: 1.0, shelf.id: 9.0}
     assert _stock(app, flour.id) == {bench.id: 1.25, shelf.id: 3.75}
+
+
+def test_a_scan_into_a_location_field_chooses_that_location(page, factory, app, shelves):
+    shelf, bench, bolt, _nut, _flour = shelves
+    factory.location("Aisle Z")  # first by path: the form's default destination, until the scan
+    log_in(page, factory.user("staff"))
+    page.goto(f"/items/{bolt.id}")
+    destination = page.locator("select[name$=to_location_id]")
+    expect(destination).not_to_have_value(str(bench.id))
+    search = page.get_by_label("Search To")
+    search.focus()
+    page.keyboard.type(f"L{bench.id}")
+    page.keyboard.press("Enter")  # refused as a form submit: it ends a scan
+    expect(destination).to_have_value(str(bench.id))
+    assert page.url.endswith(f"/items/{bolt.id}")
+    assert _stock(app, bolt.id) == {shelf.id: 10.0}

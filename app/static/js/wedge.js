@@ -17,6 +17,7 @@
   function scanKind(el) {
     if (!el || !el.dataset) return null;
     if (el.dataset.scan) return el.dataset.scan;
+    if (el.classList.contains("path-search")) return "location"; // paths.js's search box over a location <select>
     if (el.tagName === "SELECT" && /location/.test(el.name || "")) return "location";
     return null;
   }
@@ -52,7 +53,13 @@
         toast(code + " is " + (found.type === "item" ? "an item" : "a location") + ", not " + (kind === "item" ? "an item" : "a location") + ".", "error");
         return;
       }
-      if (el.tagName === "SELECT") {
+      var select = el.tagName === "SELECT" ? el : document.getElementById(el.getAttribute("aria-controls") || "");
+      if (select && select.tagName === "SELECT") {
+        if (select !== el) {
+          el.value = ""; // show every option again, then choose the scanned one
+          el.dispatchEvent(new Event("input", { bubbles: true }));
+          el = select;
+        }
         var option = el.querySelector('option[value="' + found.id + '"]');
         if (!option) {
           toast((found.location || found.item).name + " cannot be chosen here.", "error");
