@@ -9,15 +9,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import DuplicateRequest, ValidationFailed
+from app.errors import DuplicateRequest, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.models import Item, User
 from app.models.base import normalise
+from app.permissions import Permission, can
 from app.services import idempotency, stock
 from app.services.idempotency import IdempotencyKey
 from app.services.uow import unit_of_work
 
-MODES = ("restock", "withdraw", "move")
+MODES = ("restock", "withdraw", "move", "count")
+COUNT_NOTE = "Counted by scanning"
 MAX_LINES = 500
 
 
@@ -42,7 +44,7 @@ def submit(
     key: IdempotencyKey | None = None,
 ) -> Batch:
     """Apply every line in one transaction (restock/withdraw at `location_id` or each item's home; move
-    from one location to another).
+    from one location to another; count: set each item's quantity at `location_id`, managers only).
 
     Raises InsufficientStock naming each short line (`shortages`), ValidationFailed, NotFound,
     DuplicateRequest (a twin request under the same key got there first).
@@ -50,6 +52,11 @@ def submit(
     wanted = _merge(lines)
     if mode == "move":
         _check_move(from_location_id, to_location_id)
+    if mode == "count":
+        if not can(actor, Permission.STOCK_ADJUST):
+            raise PermissionDenied("Only managers record counts.", fields={"mode": ["Managers only."]})
+        if location_id is None:
+            raise ValidationFailed("Scan the location being counted.", fields={"location_id": ["Scan a location."]})
     try:
         with unit_of_work(keep_loaded=True):
             if key is not None:
@@ -66,6 +73,8 @@ def submit(
                     actor=actor,
                     note=note,
                 )
+            elif mode == "count":
+                movements = stock.count_lines(list(wanted.items()), location_id, actor=actor, note=note or COUNT_NOTE)
             else:
                 movements = stock.apply_lines(
                     [(item_id, from_location_id, to_location_id, qty) for item_id, qty in wanted.items()],

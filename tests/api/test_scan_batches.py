@@ -97,7 +97,7 @@ def test_a_retry_with_the_same_key_moves_stock_once(api, factory, app):
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"mode": "count"}, "mode"),
+        ({"mode": "tally"}, "mode"),
         ({"lines": []}, "lines"),
         ({"to_location_id": None}, "to_location_id"),
         ({"from_location_id": None}, "from_location_id"),
@@ -117,3 +117,39 @@ def test_a_bad_batch_is_422_naming_the_field(api, factory, change, field):
     response = api.post("/api/v1/scan/batches", json=body, role="staff")
     assert response.status_code == 422, response.get_json()
     assert field in error_of(response)["fields"]
+
+
+def test_a_count_sets_each_scanned_items_quantity_at_the_location(api, factory):
+    shelf, other = factory.location("Shelf"), factory.location("Other")
+    bolt = factory.item(quantity=10, location=shelf)
+    flour = factory.item(quantity=2, location=shelf, decimals=3, unit="kg")
+    body = {
+        "mode": "count",
+        "location_id": shelf.id,
+        "lines": [{"item_id": bolt.id, "quantity": 7}, {"item_id": flour.id, "quantity": 2.125}],
+    }
+    response = api.post("/api/v1/scan/batches", json=body, role="manager")
+    assert response.status_code == 200, response.get_json()
+    assert _levels(api, bolt.id) == {shelf.id: 7}
+    assert _levels(api, flour.id) == {shelf.id: 2.125}
+    logs = api.get(f"/api/v1/logs/item/{bolt.id}").get_json()["items"]
+    assert (logs[0]["action"], logs[0]["note"]) == ("adjust", "Counted by scanning")
+    assert api.post("/api/v1/scan/batches", json={**body, "location_id": other.id}).status_code == 200
+    assert _levels(api, bolt.id) == {shelf.id: 7, other.id: 7}
+
+
+def test_staff_cannot_record_counts(api, factory):
+    shelf = factory.location()
+    item = factory.item(quantity=3, location=shelf)
+    body = {"mode": "count", "location_id": shelf.id, "lines": [{"item_id": item.id, "quantity": 1}]}
+    response = api.post("/api/v1/scan/batches", json=body, role="staff")
+    assert response.status_code == 403
+    assert error_of(response)["fields"] == {"mode": ["Managers only."]}
+    assert _levels(api, item.id) == {shelf.id: 3}
+
+
+def test_a_count_needs_its_location(api, factory):
+    item = factory.item(quantity=3)
+    body = {"mode": "count", "lines": [{"item_id": item.id, "quantity": 1}]}
+    response = api.post("/api/v1/scan/batches", json=body, role="manager")
+    assert response.status_code == 422 and "location_id" in error_of(response)["fields"]

@@ -162,3 +162,20 @@ def test_a_scan_into_a_location_field_chooses_that_location(page, factory, app, 
     expect(destination).to_have_value(str(bench.id))
     assert page.url.endswith(f"/items/{bolt.id}")
     assert _stock(app, bolt.id) == {shelf.id: 10.0}
+
+
+def test_a_manager_counts_a_shelf_by_scanning_each_unit(page, factory, app, shelves):
+    shelf, _bench, bolt, nut, _flour = shelves
+    log_in(page, factory.user("manager"))
+    page.goto("/scan")
+    page.get_by_text("Count", exact=True).click()
+    wedge(page, f"L{shelf.id}")
+    expect(page.locator("#scan-at")).to_have_text("Shelf S1")
+    for code in (f"I{bolt.id}", f"I{bolt.id}", f"I{nut.id}", f"I{bolt.id}"):
+        wedge(page, code)
+        expect(page.locator("#scan-last")).to_contain_text("+1")
+    expect(page.get_by_label("Quantity of Bolt")).to_have_value("3")
+    page.get_by_role("button", name="Record counts of 2 items").click()
+    expect(page.locator("#scan-message")).to_contain_text("Counted:")
+    assert _stock(app, bolt.id) == {shelf.id: 3.0}
+    assert _stock(app, nut.id) == {shelf.id: 1.0}

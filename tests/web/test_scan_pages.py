@@ -45,11 +45,13 @@ def test_scan_page_offers_the_modes_and_the_camera(as_role):
     assert "/vendor/barcode-detector/polyfill.js" in page
     assert "A manager can attach it to an item as a new barcode." in page
     assert ">Scan</a>" in page  # in the sidebar
+    assert "> Count</label>" not in page  # counts are managers' (stock:adjust)
 
 
 def test_managers_may_attach_an_unknown_code(as_role):
     page = as_role("manager").get("/scan").text
     assert "Attach as barcode" in page
+    assert "> Count</label>" in page
 
 
 def test_the_polyfill_and_its_reader_are_served_from_npm(as_role):

@@ -14,6 +14,7 @@
     restock: "Scan items to add; scan a location to restock there instead of at each item's home.",
     withdraw: "Scan items to take out; scan a location to take them from there instead of each item's home.",
     move: "Scan the source location, then the items, then the destination.",
+    count: "Scan the location you are counting, then every unit on it: the counts replace what is recorded there.",
   };
   var state = { mode: "lookup", at: null, from: null, to: null, lines: [], key: null, busy: false };
 
@@ -113,7 +114,8 @@
       }
     } else {
       state.at = location;
-      say("scan-last", (state.mode === "restock" ? "Restock at " : "Withdraw from ") + label + ".", "ok");
+      var lead = { restock: "Restock at ", withdraw: "Withdraw from ", count: "Counting at " }[state.mode];
+      say("scan-last", lead + label + ".", "ok");
     }
     changed();
   }
@@ -141,7 +143,9 @@
     var body = $("scan-lines");
     if (!body) return;
     if (state.mode !== "move") {
-      $("scan-at").textContent = state.at ? state.at.path : "each item's home location (scan a location to choose)";
+      var nowhere = state.mode === "count" ? "scan the location you are counting" : "each item's home location (scan a location to choose)";
+      $("scan-at").textContent = state.at ? state.at.path : nowhere;
+      $("scan-at-label").textContent = state.mode === "count" ? "Counting" : "At";
     }
     $("scan-from").textContent = state.from ? state.from.path : "scan the source location";
     $("scan-from").classList.toggle("muted", !state.from);
@@ -194,10 +198,10 @@
       row.appendChild(remove);
       body.appendChild(row);
     });
-    var ready = state.lines.length > 0 && (state.mode !== "move" || (state.from && state.to));
+    var ready = state.lines.length > 0 && (state.mode !== "move" || (state.from && state.to)) && (state.mode !== "count" || state.at);
     var submit = $("scan-submit");
     submit.disabled = !ready || state.busy;
-    var verb = { restock: "Restock", withdraw: "Withdraw", move: "Move" }[state.mode] || "Submit";
+    var verb = { restock: "Restock", withdraw: "Withdraw", move: "Move", count: "Record counts of" }[state.mode] || "Submit";
     var count = state.lines.length;
     submit.textContent = verb + (count ? " " + count + " item" + (count === 1 ? "" : "s") : "");
   }
@@ -265,7 +269,7 @@
         state.lines.forEach(function (l) { l.problem = null; });
         if (answer.status === 200) {
           var done = answer.body.lines.map(function (l) { return l.quantity + " " + l.unit + " " + l.sku; }).join(", ");
-          var verb = { restock: "Restocked", withdraw: "Withdrew", move: "Moved" }[state.mode];
+          var verb = { restock: "Restocked", withdraw: "Withdrew", move: "Moved", count: "Counted" }[state.mode];
           state.lines = [];
           if (state.mode === "move") state.to = null;
           changed();

@@ -33,4 +33,5 @@ def index():
         "scan/index.html",
         can_move=can(user, Permission.STOCK_MOVE),
         can_attach=can(user, Permission.ITEMS_EDIT),
+        can_count=can(user, Permission.STOCK_ADJUST),
     )
