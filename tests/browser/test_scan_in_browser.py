@@ -179,3 +179,16 @@ def test_a_manager_counts_a_shelf_by_scanning_each_unit(page, factory, app, shel
     expect(page.locator("#scan-message")).to_contain_text("Counted:")
     assert _stock(app, bolt.id) == {shelf.id: 3.0}
     assert _stock(app, nut.id) == {shelf.id: 1.0}
+
+
+def test_an_unknown_code_says_so_and_a_manager_attaches_it_to_an_item(page, factory, app, shelves):
+    _shelf, _bench, bolt, _nut, _flour = shelves
+    log_in(page, factory.user("manager"))
+    page.goto("/scan")
+    wedge(page, "4006381333931")
+    expect(page.locator("#scan-unknown")).to_contain_text("Unknown code 4006381333931")
+    page.get_by_label("Item to attach it to").fill(bolt.sku)
+    page.get_by_role("button", name="Attach as barcode").click()
+    expect(page.locator("#scan-attach-result")).to_contain_text(f"4006381333931 is now a barcode of Bolt ({bolt.sku})")
+    wedge(page, "4006381333931")  # Look up: now it opens the item
+    page.wait_for_url(f"**/items/{bolt.id}")

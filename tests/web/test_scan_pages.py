@@ -59,3 +59,17 @@ def test_the_polyfill_and_its_reader_are_served_from_npm(as_role):
     assert client.get("/vendor/barcode-detector/polyfill.js").status_code == 200
     wasm = client.get("/vendor/zxing-wasm/zxing_reader.wasm")
     assert wasm.status_code == 200 and wasm.data[:4] == b"\0asm"
+
+
+def test_an_items_page_shows_its_codes_and_a_label_link(as_role, factory):
+    item = factory.item(name="Hammer")
+    from app.extensions import db
+    from app.services import barcodes, stock
+
+    with factory.app.app_context():
+        barcodes.replace_codes(stock.lock_item(item.id), ["4006381333931"])
+        db.session.commit()
+    page = as_role("staff").get(f"/items/{item.id}").text
+    assert f'<span class="mono" title="Scan it, or type it on the Scan page">I{item.id}</span>' in page
+    assert '<span class="mono">4006381333931</span>' in page
+    assert f"/api/v1/labels/items.pdf?ids={item.id}&amp;layout=thermal-62x29" in page

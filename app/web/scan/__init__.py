@@ -4,9 +4,15 @@ from flask import Blueprint, redirect, render_template, url_for
 
 from app.auth import current_actor
 from app.permissions import Permission, can, require
-from app.services import items, locations
+from app.services import barcodes, items, locations
 
 bp = Blueprint("scan", __name__)
+
+
+@bp.app_template_global("item_barcodes")
+def item_barcodes(item_id: int) -> list[str]:
+    """An item's manufacturer barcodes, for its page (templates/scan/_item_codes.html)."""
+    return barcodes.codes_of(item_id)
 
 
 @bp.get("/s/I<int:item_id>")
