@@ -192,3 +192,14 @@ def test_an_unknown_code_says_so_and_a_manager_attaches_it_to_an_item(page, fact
     expect(page.locator("#scan-attach-result")).to_contain_text(f"4006381333931 is now a barcode of Bolt ({bolt.sku})")
     wedge(page, "4006381333931")  # Look up: now it opens the item
     page.wait_for_url(f"**/items/{bolt.id}")
+
+
+def test_a_wedge_scan_on_any_page_opens_what_it_names(page, factory, shelves):
+    shelf, _bench, bolt, _nut, _flour = shelves
+    log_in(page, factory.user("staff"))
+    wedge(page, bolt.sku)  # on the dashboard, nothing focused
+    page.wait_for_url(f"**/items/{bolt.id}")
+    wedge(page, f"L{shelf.id}")
+    page.wait_for_url(f"**/locations/{shelf.id}")
+    wedge(page, "NO-SUCH-CODE")
+    expect(page.locator("#toasts")).to_contain_text("Unknown code: NO-SUCH-CODE")
