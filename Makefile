@@ -9,16 +9,18 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 export PORT
 
-# Debian packages the test suite drives for real (browser, promtool, compose validator, pdftoppm for labels).
-APT_PACKAGES ?= chromium prometheus docker-compose postgresql-client wrk poppler-utils
+# Debian packages the test suite drives for real (browser, promtool, compose validator,
+# pdftoppm for the label tests, and podman + mmdebstrap to build and run the container image: tests/image).
+APT_PACKAGES ?= chromium prometheus docker-compose postgresql-client wrk poppler-utils podman runc mmdebstrap fuse-overlayfs uidmap
 
 PG_BIN := $(firstword $(wildcard /usr/lib/postgresql/*/bin))
 
-.PHONY: screenshots help install install-python install-node install-system run serve test test-pg test-sqlite services lint format clean
+.PHONY: test-image screenshots help install install-python install-node install-system run serve test test-pg test-sqlite services lint format clean
 
 help:
 	@echo "make run    - start the app on http://127.0.0.1:$(PORT) with demo data (SQLite, no other server)"
 	@echo "make test   - run the whole test suite against PostgreSQL and Redis"
+	@echo "make test-image - build the container image with podman and run its processes"
 	@echo "make lint   - ruff check and format check"
 
 install: install-python install-node
@@ -40,8 +42,10 @@ node_modules/.installed: package.json package-lock.json
 
 install-node: node_modules/.installed
 
+# A command already on PATH counts as installed: hosts with Docker ship runc in a package that
+# conflicts with Debian's runc (installing it would remove Docker).
 install-system:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || command -v $$p >/dev/null || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -85,6 +89,12 @@ test: install install-system services
 	$(VENV)/bin/ruff check -q . && $(VENV)/bin/ruff format --check -q .
 	$(PY) -m pytest $(PYTEST_ARGS)
 	TEST_DB=sqlite $(PY) -m pytest -m core -q $(PYTEST_ARGS)
+
+# Build the image from the Dockerfile with podman (bases from the Debian archive, cached in
+# /var/cache/inventory-image) and run release, web, worker and beat against PostgreSQL and
+# Redis on loopback (docs/deployment.md). Also part of `make test`.
+test-image: install install-system services
+	$(PY) -m pytest tests/image $(PYTEST_ARGS)
 
 lint: install-python
 	$(VENV)/bin/ruff check .

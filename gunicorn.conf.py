@@ -15,7 +15,48 @@ os.environ.setdefault("APP_PROCESS", "web")
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "100"))
-workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+
+
+def available_cpus() -> int:
+    """The cores this process may run on: its CPU affinity, capped by a cgroup v2 CPU quota
+    (a container's `cpu` limit), at least 1."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    try:
+        with open("/sys/fs/cgroup/cpu.max") as quota_file:
+            quota, period = quota_file.read().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, -(-int(quota) // int(period))))  # round up: 1.5 cores -> 2
+    except (OSError, ValueError):
+        pass
+    return max(1, cpus)
+
+
+# Memory to allow per worker when a cgroup memory limit caps their number: the 120 MB
+# target after a run (docs/performance.md) plus room for the master and peaks.
+WORKER_MEMORY_BUDGET = 160 * 2**20
+
+
+def memory_capped(workers: int) -> int:
+    """No more workers than a cgroup v2 memory limit (a container's) has room for."""
+    try:
+        with open("/sys/fs/cgroup/memory.max") as limit_file:
+            limit = limit_file.read().strip()
+        return workers if limit == "max" else max(1, min(workers, int(limit) // WORKER_MEMORY_BUDGET))
+    except (OSError, ValueError):
+        return workers
+
+
+def default_workers() -> int:
+    """One worker per available core when Redis joins the workers' live events (a commit in
+    one worker reaches the clients of all), else one: without Redis each worker's
+    Socket.IO would reach only its own clients."""
+    return memory_capped(available_cpus()) if os.environ.get("REDIS_URL") else 1
+
+
+workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
 if os.environ.get("SOCKETIO_TRANSPORT", "websocket") != "websocket" and workers > 1:
     # Long-polling sends each request of a Socket.IO session separately; gunicorn cannot
     # pin them to one worker, so only a single worker per replica works with it.
@@ -33,7 +74,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Metrics with several workers (app/metrics.py, docs/observability.md): each worker writes its
 # counters to files in PROMETHEUS_MULTIPROC_DIR and every scrape adds them all up.
 def on_starting(server):
-    """Start from an empty metrics directory: a previous run's files would be added in."""
+    """Start from an empty metrics directory: a previous run's files would be added in.
+    Several workers and no directory given: a fresh one, so /metrics still adds them all up."""
+    if server.cfg.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        import tempfile
+
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="inventory-metrics-")
     path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if path:
         os.makedirs(path, exist_ok=True)
@@ -55,6 +101,19 @@ def post_fork(server, worker):
     threaded worker's resident memory keeps growing with fragmentation. Two arenas keep
     it flat at no measurable cost in speed (docs/performance.md)."""
     _limit_malloc_arenas(int(os.environ.get("MALLOC_ARENA_MAX", "2")))
+    _forget_inherited_connections()
+
+
+def _forget_inherited_connections() -> None:
+    """With preload_app the master built the app (and maybe connected): a worker must never
+    share its database sockets. Without preload nothing is loaded yet and this does nothing."""
+    import sys
+
+    wsgi = sys.modules.get("wsgi")
+    if wsgi is not None and hasattr(wsgi, "app"):
+        from app.extensions import dispose_inherited_connections
+
+        dispose_inherited_connections(wsgi.app)
 
 
 M_ARENA_MAX = -8  # glibc's malloc.h

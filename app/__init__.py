@@ -6,6 +6,7 @@ import contextlib
 import logging
 import re
 import uuid
+from importlib import import_module
 
 from flask import Flask, g, request
 from sqlalchemy import event
@@ -14,6 +15,45 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from app.config import BASE_DIR, Config, get_config
+
+PAGE, API = "page", "api"
+
+# The wiring table: every blueprint the app serves, "module:attribute", in registration
+# order. PAGE blueprints register with Flask; API ones with flask-smorest (they appear in
+# the OpenAPI document) and are CSRF-exempt (token-authenticated; cookie-authenticated
+# writes are checked in app.auth). A new feature adds its line here.
+BLUEPRINTS: tuple[tuple[str, str], ...] = (
+    (PAGE, "app.web.health:bp"),  # /health, /ready
+    (PAGE, "app.web.assets:bp"),  # third-party browser assets
+    (PAGE, "app.metrics:bp"),  # /metrics (access-controlled)
+    (API, "app.api.auth:bp"),
+    (API, "app.api.users:bp"),
+    (API, "app.api.items:bp"),
+    (API, "app.api.items:logs_bp"),
+    (API, "app.api.catalog:categories"),
+    (API, "app.api.catalog:locations"),
+    (API, "app.api.logs:bp"),
+    (API, "app.api.alerts:bp"),
+    (API, "app.api.dashboard:bp"),
+    (API, "app.api.carts:bp"),
+    (API, "app.api.requests:bp"),
+    (API, "app.api.scan:bp"),  # what a scanned code names; scanned batches
+    (API, "app.api.labels:bp"),  # label PDFs
+    (PAGE, "app.web.auth:bp"),
+    (PAGE, "app.web.dashboard:bp"),
+    (PAGE, "app.web.items:bp"),
+    (PAGE, "app.web.categories:bp"),
+    (PAGE, "app.web.locations:bp"),
+    (PAGE, "app.web.alerts:bp"),
+    (PAGE, "app.web.activity:bp"),
+    (PAGE, "app.web.users:bp"),
+    (PAGE, "app.web.carts:bp"),
+    (PAGE, "app.web.requests:bp"),
+    (PAGE, "app.web.scan:bp"),  # /scan and the /s/I<id>, /s/L<id> links our QR codes carry
+    (PAGE, "app.web.outbox:bp"),  # admins
+    (PAGE, "app.web.backups:bp"),  # managers
+    (PAGE, "app.web.reports:bp"),  # managers
+)
 
 
 class IdConverter(IntegerConverter):
@@ -47,7 +87,10 @@ def create_app(config: str | Config | None = None) -> Flask:
     register_logging(app)
     register_json(app)
     register_extensions(app)
+    register_jobs(app)
     register_request_id(app)
+    register_security_headers(app)
+    register_input_guard(app)
     register_blueprints(app)
     register_realtime(app)
     register_metrics(app)
@@ -55,7 +98,8 @@ def create_app(config: str | Config | None = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     register_default_admin(app)
-    register_edge(app)  # last: it wraps the whole WSGI app, Socket.IO's middleware included
+    register_edge(app)  # it wraps the whole WSGI app, Socket.IO's middleware included
+    register_proxy_fix(app)  # outermost: every layer inside sees the real client address
     return app
 
 
@@ -79,7 +123,8 @@ def register_json(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import auth, events
-    from app.extensions import celery_init_app, csrf, db, limiter
+    from app.extensions import csrf, db, limiter
+    from app.services import login_limits
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.instance_path and _ensure_dir(app.instance_path)
@@ -95,9 +140,20 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
+    login_limits.init_app(app)
     events.init_app(app)
-    celery_init_app(app)
-    register_jobs(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from app.headers import register_security_headers as register
+
+    register(app)
+
+
+def register_input_guard(app: Flask) -> None:
+    from app.input_guard import register_input_guard as register
+
+    register(app)
 
 
 def register_request_id(app: Flask) -> None:
@@ -119,31 +175,28 @@ def register_request_id(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.api import register_api
-    from app.web import assets, health
+    """Every blueprint of the BLUEPRINTS table; the page templates' globals."""
+    from app.api import init_api
+    from app.extensions import api, csrf
+    from app.web import init_templates
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(assets.bp)
-    register_api(app)
-    from app.web import register_web
-
-    register_web(app)
-    register_pipeline_pages(app)
+    init_api(app)
+    for kind, target in BLUEPRINTS:
+        module, attribute = target.split(":")
+        blueprint = getattr(import_module(module), attribute)
+        if kind == API:
+            csrf.exempt(blueprint)
+            api.register_blueprint(blueprint)
+        else:
+            app.register_blueprint(blueprint)
+    init_templates(app)
 
 
 def register_jobs(app: Flask) -> None:
-    """Events that enqueue Celery tasks (app/jobs.py)."""
+    """This app's Celery instance, and the events that enqueue tasks (app/jobs.py)."""
     from app.jobs import init_app
 
     init_app(app)
-
-
-def register_pipeline_pages(app: Flask) -> None:
-    """Outbox (admins), backups and reports (managers)."""
-    from app.web import backups, outbox, reports
-
-    for package in (outbox, backups, reports):
-        app.register_blueprint(package.bp)
 
 
 def register_realtime(app: Flask) -> None:
@@ -165,6 +218,15 @@ def register_performance(app: Flask) -> None:
 
     counters.init_app(app)
     hello.register(app)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust TRUSTED_PROXY_HOPS proxies' X-Forwarded-For/-Proto: the client address of limits, logs, /metrics."""
+    hops = app.config.get("TRUSTED_PROXY_HOPS") or 0
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_edge(app: Flask) -> None:
@@ -197,14 +259,20 @@ def register_default_admin(app: Flask) -> None:
     from app.services.users import ensure_default_admin
 
     with app.app_context():
-        if not inspect(db.engine).has_table("users"):
-            return  # before `db upgrade`; the next start creates it
-        with contextlib.suppress(IntegrityError, DuplicateValue):  # another worker process created it first
-            ensure_default_admin(
-                app.config["DEFAULT_ADMIN_EMAIL"],
-                app.config["DEFAULT_ADMIN_PASSWORD"],
-                app.config["DEFAULT_ADMIN_NAME"],
-            )
+        try:
+            if not inspect(db.engine).has_table("users"):
+                return  # before `db upgrade`; the next start creates it
+            with contextlib.suppress(IntegrityError, DuplicateValue):  # another worker process created it first
+                ensure_default_admin(
+                    app.config["DEFAULT_ADMIN_EMAIL"],
+                    app.config["DEFAULT_ADMIN_PASSWORD"],
+                    app.config["DEFAULT_ADMIN_NAME"],
+                )
+        finally:
+            # Close what the check opened: a process that forks next (the Celery parent, a
+            # preloading gunicorn master) must hand no open connection to its children.
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _ensure_dir(path: str) -> None:

@@ -33,7 +33,10 @@ def register_commands(app: Flask) -> None:
         """Load a realistic demo data set (skipped when items already exist)."""
         from app.services import demo
 
-        result = demo.seed(item_count=items, days=days, random_seed=seed)
+        try:
+            result = demo.seed(item_count=items, days=days, random_seed=seed)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
         if result is None:
             click.echo("Demo data already present; nothing done.")
             return

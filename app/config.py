@@ -92,7 +92,17 @@ class Config:
 
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI") or _env("REDIS_URL", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # A Redis outage never turns a limited route into a 500: count in memory meanwhile.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        # Failed logins only (app/services/login_limits.py, docs/login-limits.md): per (account,
+        # client address), per account from every address, per address across accounts.
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+        self.LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "50 per hour")
+        self.LOGIN_ADDRESS_RATE_LIMIT = _env("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute")
+        # How many proxies in front add X-Forwarded-For (the chart's ingress, Fly's edge: 1).
+        # 0 trusts none: a client cannot pick its own address for limits, logs and /metrics.
+        self.TRUSTED_PROXY_HOPS = _int("TRUSTED_PROXY_HOPS", 0)
 
         self.API_TITLE = "Inventory API"
         self.API_VERSION = "v1"
@@ -125,6 +135,11 @@ class Config:
         self.BACKUP_S3_REGION = _env("BACKUP_S3_REGION", "us-east-1")
         self.LOW_STOCK_DIGEST_SCHEDULE = _env("LOW_STOCK_DIGEST_SCHEDULE", "0 7 * * *")
         self.VALUATION_REPORT_SCHEDULE = _env("VALUATION_REPORT_SCHEDULE", "0 6 * * 1")
+        # The sweep that re-enqueues emails whose enqueue was lost (Redis down at the time):
+        # owed for longer than the grace, raised within the maximum age (docs/jobs.md).
+        self.EMAIL_SWEEP_SCHEDULE = _env("EMAIL_SWEEP_SCHEDULE", "*/2 * * * *")
+        self.EMAIL_SWEEP_GRACE_SECONDS = _int("EMAIL_SWEEP_GRACE_SECONDS", 60)
+        self.EMAIL_SWEEP_MAX_AGE_HOURS = _int("EMAIL_SWEEP_MAX_AGE_HOURS", 72)
 
         # /metrics (app/metrics.py, docs/observability.md): who may scrape it, checked
         # against request.remote_addr; multiprocess mode when gunicorn runs several workers.

@@ -65,13 +65,16 @@ class InvalidState(Conflict):
     code = "invalid_state"
 
 
+class TooManyAttempts(DomainError):
+    """Refused by a limit (app/services/login_limits.py); `retry_after` seconds become Retry-After."""
+
+    status = 429
+    code = "rate_limited"
+
+
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_error"
-
-
-class DuplicateRequest(Exception):
-    """Another request with the same Idempotency-Key got there first."""
 
 
 def wants_json() -> bool:
@@ -115,7 +118,9 @@ def _render(status: int, code: str, message: str, fields: dict | None = None, **
 def handle_domain_error(exc: DomainError):
     if exc.status == 401 and not wants_json():
         return _redirect_to_login()
-    return _render(exc.status, exc.code, exc.message, exc.fields, **exc.extra)
+    body, status = _render(exc.status, exc.code, exc.message, exc.fields, **exc.extra)[:2]
+    retry_after = exc.extra.get("retry_after")
+    return body, status, [("Retry-After", str(retry_after))] if retry_after is not None else []
 
 
 def _redirect_to_login():

@@ -1,10 +1,10 @@
-"""Extension objects, created unbound and initialised in create_app(); celery_init_app()."""
+"""Extension objects, created unbound and initialised in create_app(); nothing here imports the app.
+
+Celery is set up beside the jobs it runs: app/jobs.py (celery_init_app).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from celery import Celery, Task
 from flask import Flask
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
@@ -35,42 +35,12 @@ api = Api()
 socketio = SocketIO()
 
 
-def broker_settings(app: Flask) -> dict:
-    """Redis when REDIS_URL is set; otherwise a SQLite file, so no server is needed."""
-    redis_url = app.config.get("REDIS_URL")
-    if redis_url:
-        return {"broker_url": redis_url, "result_backend": redis_url}
-    folder = Path(app.config.get("CELERY_BROKER_DIR") or app.instance_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return {
-        "broker_url": f"sqla+sqlite:///{folder / 'celery-broker.sqlite'}",
-        "result_backend": f"db+sqlite:///{folder / 'celery-results.sqlite'}",
-    }
+def dispose_inherited_connections(app: Flask) -> None:
+    """Forget pooled connections copied from a parent process (after a fork) without closing them.
 
-
-def celery_init_app(app: Flask) -> Celery:
-    from app.jobs import celery_options
-
-    class FlaskTask(Task):
-        def __call__(self, *args: object, **kwargs: object) -> object:
-            with app.app_context():
-                return self.run(*args, **kwargs)
-
-    celery_app = Celery(app.name, task_cls=FlaskTask)
-    celery_app.config_from_object(
-        {
-            **broker_settings(app),
-            "task_acks_late": True,
-            "task_reject_on_worker_lost": True,
-            "worker_prefetch_multiplier": 1,
-            "broker_connection_retry_on_startup": True,
-            "task_ignore_result": True,
-            "timezone": "UTC",
-            "imports": ("tasks",),
-            **celery_options(app.config),  # queue, redelivery timeout, beat schedule (app/jobs.py)
-            **app.config.get("CELERY", {}),
-        }
-    )
-    celery_app.set_default()
-    app.extensions["celery"] = celery_app
-    return celery_app
+    A forked child shares its parent's sockets: two processes reading one PostgreSQL connection
+    get each other's rows. close=False leaves the parent's connections to the parent.
+    """
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)

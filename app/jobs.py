@@ -1,4 +1,4 @@
-"""Background jobs wiring: which events enqueue which task, the beat schedule, queue options.
+"""Background jobs wiring: the Celery set-up, which events enqueue which task, the beat schedule.
 
 The web process never imports tasks/: it enqueues by task name on its own Celery
 instance (app.extensions["celery"]), so a second app in the same process (tests) or
@@ -10,12 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from celery import Celery, Task
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 from flask import Flask, current_app
 
 from app import events
+from app.extensions import dispose_inherited_connections
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +28,17 @@ SEND_REQUEST_DECIDED = "tasks.email.send_request_decided"
 RUN_BACKUP = "tasks.backups.run_backup"
 SEND_LOW_STOCK_DIGEST = "tasks.reports.send_low_stock_digest"
 SEND_VALUATION_REPORT = "tasks.reports.send_valuation_report"
+SEND_BACKUP_FAILURE = "tasks.email.send_backup_failure"
+SWEEP_PENDING_EMAILS = "tasks.email.sweep_pending_emails"
 
 
 def enqueue(task_name: str, *args: Any) -> None:
-    """Send a task by name through this app's broker."""
-    current_app.extensions["celery"].send_task(task_name, args=list(args))
+    """Send a task by name through this app's broker.
+
+    No result is kept: sending by name would otherwise subscribe to the result backend,
+    which retries for ~20 s when Redis is down, holding the request that enqueued.
+    """
+    current_app.extensions["celery"].send_task(task_name, args=list(args), ignore_result=True)
 
 
 def on_event(name: str, payload: dict[str, Any]) -> None:
@@ -60,6 +70,8 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict]:
         "nightly-backup": {"task": RUN_BACKUP, "schedule": schedule(config["BACKUP_SCHEDULE"])},
         "low-stock-digest": {"task": SEND_LOW_STOCK_DIGEST, "schedule": schedule(config["LOW_STOCK_DIGEST_SCHEDULE"])},
         "weekly-valuation": {"task": SEND_VALUATION_REPORT, "schedule": schedule(config["VALUATION_REPORT_SCHEDULE"])},
+        # Emails whose enqueue was lost (app/services/pending_email.py).
+        "email-sweep": {"task": SWEEP_PENDING_EMAILS, "schedule": schedule(config["EMAIL_SWEEP_SCHEDULE"])},
     }
 
 
@@ -83,5 +95,54 @@ def celery_options(config: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def broker_settings(app: Flask) -> dict:
+    """Redis when REDIS_URL is set; otherwise a SQLite file, so no server is needed."""
+    redis_url = app.config.get("REDIS_URL")
+    if redis_url:
+        return {"broker_url": redis_url, "result_backend": redis_url}
+    folder = Path(app.config.get("CELERY_BROKER_DIR") or app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "broker_url": f"sqla+sqlite:///{folder / 'celery-broker.sqlite'}",
+        "result_backend": f"db+sqlite:///{folder / 'celery-results.sqlite'}",
+    }
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """This app's Celery instance (app.extensions["celery"]); its tasks run inside the app context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(
+        {
+            **broker_settings(app),
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+            "task_ignore_result": True,
+            "timezone": "UTC",
+            "imports": ("tasks",),
+            **celery_options(app.config),  # queue, redelivery timeout, beat schedule
+            **app.config.get("CELERY", {}),
+        }
+    )
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+
+    def on_worker_process_init(**_kwargs: object) -> None:
+        # Each prefork pool process starts with the parent's engine pool: never use it.
+        dispose_inherited_connections(app)
+
+    worker_process_init.connect(on_worker_process_init, weak=False)
+    return celery_app
+
+
 def init_app(app: Flask) -> None:
+    """Build the app's Celery instance and subscribe the task enqueuer to domain events."""
+    celery_init_app(app)
     events.subscribe(app, on_event)

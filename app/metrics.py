@@ -78,7 +78,6 @@ def register_metrics(app: Flask) -> None:
     }
     events.subscribe(app, count_movement)
     register_celery_metrics(app.extensions["celery"], app)
-    app.register_blueprint(bp)
 
 
 def parse_networks(value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:

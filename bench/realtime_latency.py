@@ -34,7 +34,7 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.realtime.servers import start_web, stop_web  # noqa: E402
+from tests.realtime.servers import start_web, stop_web, worker_pids  # noqa: E402
 
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -205,13 +205,8 @@ def stop_holders(holders: list[subprocess.Popen]) -> dict[str, int]:
     return totals
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=int, default=1000)
-    parser.add_argument("--clients", type=int, default=500)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
-    args = parser.parse_args()
-
+def measure(events: int, clients: int) -> dict:
+    """Run both series (probe alone on B, then with `clients` more on B); the report as a dict."""
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     db_name = create_database()
     channel = f"inventory-bench-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -235,24 +230,25 @@ def main() -> int:
         item_id, token = seed(env)
         a = start_web(env, logs / "realtime-a.log", threads=32)
         webs.append(a)
-        b = start_web(env, logs / "realtime-b.log", threads=args.clients + 64)
+        b = start_web(env, logs / "realtime-b.log", threads=clients + 64)
         webs.append(b)
+        workers = {"a": len(worker_pids(a)), "b": len(worker_pids(b))}
         probe = Probe(b.url, token)
-        run_series(a.url, probe, item_id, token, min(50, args.events))  # warm-up, not counted
-        print(f"measuring {args.events} events, probe alone on B ...", flush=True)
-        results["alone"] = run_series(a.url, probe, item_id, token, args.events)
-        print(f"connecting {args.clients} more clients to B ...", flush=True)
-        holders = start_holders(b.url, token, args.clients)
-        print(f"measuring {args.events} events with {args.clients + 1} clients on B ...", flush=True)
-        results[f"with_{args.clients}_clients"] = run_series(a.url, probe, item_id, token, args.events)
+        run_series(a.url, probe, item_id, token, min(50, events))  # warm-up, not counted
+        print(f"measuring {events} events, probe alone on B ...", flush=True)
+        results["alone"] = timed_series(a.url, b, probe, item_id, token, events)
+        print(f"connecting {clients} more clients to B ...", flush=True)
+        holders = start_holders(b.url, token, clients)
+        print(f"measuring {events} events with {clients + 1} clients on B ...", flush=True)
+        results[f"with_{clients}_clients"] = timed_series(a.url, b, probe, item_id, token, events)
         probe.sio.disconnect()
         totals = stop_holders(holders)
         holders = []
-        results[f"with_{args.clients}_clients"]["extra_clients"] = {
-            "connected_at_start": args.clients,
+        results[f"with_{clients}_clients"]["extra_clients"] = {
+            "connected_at_start": clients,
             "still_connected_at_end": totals["held"],
             "events_received": totals["received"],
-            "events_expected": args.clients * args.events,
+            "events_expected": clients * events,
         }
     finally:
         stop_holders(holders)
@@ -260,34 +256,69 @@ def main() -> int:
             stop_web(web)
         drop_database(db_name)
 
-    report = {
+    return {
         "benchmark": "realtime_latency",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "setup": {
             "web_processes": 2,
-            "server": "gunicorn gthread, 1 worker per process, Flask-SocketIO threading mode, websocket transport",
+            "workers_per_process": workers,
+            "server": "gunicorn gthread (gunicorn.conf.py's default workers), Flask-SocketIO threading mode, "
+            "websocket transport",
             "message_queue": "Redis (loopback)",
             "database": "PostgreSQL (loopback)",
-            "events_per_series": args.events,
-            "extra_clients": args.clients,
+            "events_per_series": events,
+            "extra_clients": clients,
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
             "load_average_at_start": load_at_start,
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "measure": "delay from the movement's HTTP response on A (from_response) and from sending the request "
-            "(from_request) to the stock_changed event's arrival at a python-socketio client on B",
+            "(from_request) to the stock_changed event's arrival at a python-socketio client on B; "
+            "b_cpu_ms_per_event: CPU time of B's processes per event (the fan-out's cost)",
         },
         "results": results,
     }
+
+
+def timed_series(a_url: str, b, probe: Probe, item_id: int, token: str, events: int) -> dict:
+    """run_series, plus the CPU time B's processes spent per event."""
+    before = cpu_seconds(b)
+    figures = run_series(a_url, probe, item_id, token, events)
+    figures["b_cpu_ms_per_event"] = round(1000 * (cpu_seconds(b) - before) / max(1, events), 2)
+    return figures
+
+
+def cpu_seconds(web) -> float:
+    """User + system CPU time of a gunicorn master and its workers (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in [web.process.pid, *worker_pids(web)]:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def print_table(report: dict) -> None:
+    results = report["results"]
     print()
     print(
-        f"{'scenario':<22}{'events':>7}{'lost':>6}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}   {'from request p50/p99 ms':>24}"
+        f"{'scenario':<22}{'events':>7}{'lost':>6}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}   {'from request p50/p99 ms':>24}{'B CPU ms/event':>16}"
     )
     for name, r in results.items():
         fr, fq = r["from_response_ms"], r["from_request_ms"]
         print(
             f"{name:<22}{r['events']:>7}{r['lost']:>6}{fr['p50']:>9.2f}{fr['p99']:>9.2f}{fr['max']:>9.2f}"
-            f"   {fq['p50']:>11.2f} / {fq['p99']:<9.2f}"
+            f"   {fq['p50']:>11.2f} / {fq['p99']:<9.2f}{r.get('b_cpu_ms_per_event', ''):>16}"
         )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=500)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args()
+    report = measure(args.events, args.clients)
+    print_table(report)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"realtime-{dt.date.today().isoformat()}.json"
     path.write_text(json.dumps(report, indent=2) + "\n")

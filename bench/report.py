@@ -77,7 +77,9 @@ def _pg_version(url: str) -> str:
     return version
 
 
-def targets(scenarios: dict, raw: dict, checks: dict, rss: dict) -> list[dict]:
+def targets(
+    scenarios: dict, raw: dict, checks: dict, rss: dict, scaling: dict | None = None, realtime: dict | None = None
+) -> list[dict]:
     def fig(name: str, kind: str, key: str):
         return scenarios.get(name, {}).get(kind, {}).get(key)
 
@@ -104,11 +106,38 @@ def targets(scenarios: dict, raw: dict, checks: dict, rss: dict) -> list[dict]:
         overhead = round(http - sql, 2) if http is not None and sql is not None else None
         target(f"{name} app overhead over raw SQL (median) <= 3 ms", overhead, 3)
     workers = [v for k, v in rss.items() if k.startswith("worker") and isinstance(v, float)]
+    if scaling:  # every worker of the multi-worker run counts too
+        workers += [v for k, v in scaling["workers_default"]["rss_mb"].items() if k.startswith("worker")]
     target("web worker RSS after the run <= 120 MB", max(workers) if workers else None, 120, unit="MB")
+    if scaling:
+        n = scaling["workers_default"]["workers"]
+        target(
+            f"saturated movements, {n} workers >= 1.7x 1 worker",
+            scaling["movements_ratio"],
+            1.7,
+            at_least=True,
+            unit="x",
+        )
+    if realtime:
+        for name, r in realtime["results"].items():
+            if name != "alone":
+                clients = r["extra_clients"]["connected_at_start"] + 1
+                target(f"live event p99 from response, {clients} clients <= 50 ms", r["from_response_ms"]["p99"], 50)
+                target(f"live events lost, {clients} clients", r["lost"], 0, unit="events")
     return rows
 
 
-def assemble(cfg: dict, load: dict, plan: list, raw: dict, checks: dict, rss: dict, page_exists: bool) -> dict:
+def assemble(
+    cfg: dict,
+    load: dict,
+    plan: list,
+    raw: dict,
+    checks: dict,
+    rss: dict,
+    page_exists: bool,
+    scaling: dict | None = None,
+    realtime: dict | None = None,
+) -> dict:
     scenarios = {s.name: {"notes": s.notes, **s.results} for s in plan}
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -126,7 +155,10 @@ def assemble(cfg: dict, load: dict, plan: list, raw: dict, checks: dict, rss: di
         "raw_sql": raw,
         "checks": checks,
         "rss_mb": rss,
-        "targets": targets(scenarios, raw, checks, rss),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "scaling": scaling,
+        "realtime": realtime,
+        "targets": targets(scenarios, raw, checks, rss, scaling, realtime),
     }
 
 
@@ -139,11 +171,24 @@ def write(result: dict) -> Path:
 
 
 def runs(result: dict):
-    """(scenario, wrk figures, raw SQL p50 or None) for every run, low load first."""
+    """(scenario, wrk figures, raw SQL p50 or None) for every run, low load first; then the
+    scaling phase's runs, named with their worker count."""
     for name, data in result["scenarios"].items():
         for kind in ("low", "saturated"):
             if data.get(kind):
                 yield name, data[kind], result["raw_sql"].get(name, {}).get("p50_ms") if kind == "low" else None
+    for label in ("workers_1", "workers_default"):
+        figures = (result.get("scaling") or {}).get(label) or {}
+        for name in ("hello_world", "movements_mixed"):
+            if figures.get(name):
+                yield f"{name}, {figures['workers']} worker(s), Redis", figures[name], None
+
+
+def live_runs(result: dict):
+    """(label, figures) for each live-latency series."""
+    for r in ((result.get("realtime") or {}).get("results") or {}).values():
+        clients = 1 + (r.get("extra_clients") or {}).get("connected_at_start", 0)
+        yield f"{clients} client{'s' if clients > 1 else ''} on B", r
 
 
 def print_table(result: dict) -> None:
@@ -161,6 +206,9 @@ def print_table(result: dict) -> None:
         )
     if not result["items_page_available"]:
         print("items_page_html: not available (no /items page or login failed)")
+    for label, r in live_runs(result):
+        fr = r["from_response_ms"]
+        print(f"live, {label:<18} lost {r['lost']}  p50 {fr['p50']} ms  p99 {fr['p99']} ms  max {fr['max']} ms")
     print(f"\nChecks: {result['checks']}")
     print(f"RSS (MB): {result['rss_mb']}")
     print("\nTargets:")
@@ -183,6 +231,24 @@ def markdown(result: dict) -> str:
             f"| {name} | {r['clients']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
             f"{r['p99_ms']:.1f} | {'' if raw is None else f'{raw:.2f}'} |"
         )
+    live = list(live_runs(result))
+    if live:
+        setup = result["realtime"]["setup"]
+        lines += [
+            "",
+            f"Live updates: {setup['events_per_series']} movements on web process A, each timed to its "
+            f"`stock_changed` at a client of web process B (workers per process: {setup['workers_per_process']}; "
+            f"load average {setup['load_average_at_start']} -> {setup['load_average_at_end']}).",
+            "",
+            "| clients on B | lost | from response p50 ms | p99 ms | max ms | from request p50 ms | B CPU ms/event |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for label, r in live:
+            fr, fq = r["from_response_ms"], r["from_request_ms"]
+            lines.append(
+                f"| {label} | {r['lost']} | {fr['p50']} | {fr['p99']} | {fr['max']} | {fq['p50']} | "
+                f"{r.get('b_cpu_ms_per_event', '')} |"
+            )
     lines += ["", "| target | measured | verdict |", "|---|---:|---|"]
     for t in result["targets"]:
         verdict = {True: "met", False: "**missed**", None: "n/a"}[t["met"]]

@@ -2,7 +2,9 @@
 
 Environment: BENCH_ITEMS (1000000), BENCH_DURATION (seconds per run, 8), BENCH_DB
 (inventory_bench), BENCH_PG_HOST/BENCH_PG_PORT/BENCH_PG_USER (127.0.0.1/5432/postgres),
-BENCH_REUSE=1 (keep an already loaded database of the same size), BENCH_ONLY=name,name.
+BENCH_REUSE=1 (keep an already loaded database of the same size), BENCH_ONLY=name,name
+(scenarios, and the phases `scaling` and `realtime`), BENCH_REALTIME_EVENTS (1000) and
+BENCH_REALTIME_CLIENTS (500), BENCH_REDIS_URL (redis://127.0.0.1:6379/0, for those phases).
 Load is generated on loopback only (the server binds 127.0.0.1).
 """
 
@@ -24,7 +26,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import load_data, report, scenarios, sql_timing  # noqa: E402
+from bench import load_data, realtime_latency, report, scaling, scenarios, sql_timing  # noqa: E402
 
 PASSWORD = "bench-password"
 HOST = "127.0.0.1"
@@ -46,7 +48,14 @@ def settings() -> dict:
         "duration": float(os.environ.get("BENCH_DURATION", "8")),
         "reuse": os.environ.get("BENCH_REUSE") == "1",
         "only": [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s],
+        "realtime_events": int(os.environ.get("BENCH_REALTIME_EVENTS", "1000")),
+        "realtime_clients": int(os.environ.get("BENCH_REALTIME_CLIENTS", "500")),
     }
+
+
+def wanted(cfg: dict, phase: str) -> bool:
+    """The scaling and realtime phases run unless BENCH_ONLY names others only."""
+    return not cfg["only"] or phase in cfg["only"]
 
 
 def prepare_database(cfg: dict) -> dict:
@@ -194,9 +203,8 @@ def main() -> int:
             cookie is not None
             and requests.get(f"{base}/items", headers={"Cookie": cookie}, timeout=30).status_code == 200
         )
-        plan = scenarios.build(cfg["items"], with_page=page_exists)
-        if cfg["only"]:
-            plan = [s for s in plan if s.name in cfg["only"]]
+        full_plan = scenarios.build(cfg["items"], with_page=page_exists)
+        plan = [s for s in full_plan if s.name in cfg["only"]] if cfg["only"] else full_plan
         headers = {"token": ("Authorization", f"Bearer {token}"), "cookie": ("Cookie", cookie), "none": None}
         for scenario in plan:  # warm-up: plans, caches, connection pool
             scenarios.run_wrk(base, scenario, 2, 1, headers[scenario.auth])
@@ -216,8 +224,16 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    extra = {}
+    if wanted(cfg, "scaling"):
+        print("Movements with 1 worker and with the default workers (one per core), Redis on:", flush=True)
+        extra["scaling"] = scaling.run(cfg, full_plan, headers, workdir)
+    if wanted(cfg, "realtime"):
+        print("Live updates: a movement on web process A to a client of web process B:", flush=True)
+        extra["realtime"] = realtime_latency.measure(cfg["realtime_events"], cfg["realtime_clients"])
+        realtime_latency.print_table(extra["realtime"])
     checks = report.integrity_checks(cfg["url"])
-    result = report.assemble(cfg, load, plan, raw, checks, rss, page_exists)
+    result = report.assemble(cfg, load, plan, raw, checks, rss, page_exists, **extra)
     path = report.write(result)
     report.print_table(result)
     print(f"\nJSON: {path}\nServer log: {os.path.join(workdir, 'web.log')}")

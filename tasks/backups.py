@@ -13,5 +13,5 @@ def run_backup() -> dict:
     """Back up the database now; returns the recorded outcome."""
     record = backups.run_backup()
     if record.outcome == "failure":
-        jobs.enqueue("tasks.email.send_backup_failure", record.id)
+        jobs.enqueue(jobs.SEND_BACKUP_FAILURE, record.id)
     return {"id": record.id, "outcome": record.outcome, "location": record.location, "error": record.error}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
+from flask import current_app
 
-from app.services import notifications
+from app import jobs
+from app.services import notifications, pending_email
 from tasks.retry import with_retries
 
 
@@ -30,3 +33,20 @@ def send_request_decided(self, payload: dict[str, Any]) -> int:
 def send_backup_failure(self, backup_id: int) -> int:
     """Tell the admins a backup failed."""
     return with_retries(self, lambda: notifications.send_backup_failure(backup_id))
+
+
+@shared_task(name="tasks.email.sweep_pending_emails")
+def sweep_pending_emails() -> int:
+    """Enqueue again every email still owed (its first enqueue was lost); returns how many."""
+    cfg = current_app.config
+    owed = pending_email.pending(
+        grace=timedelta(seconds=cfg["EMAIL_SWEEP_GRACE_SECONDS"]),
+        max_age=timedelta(hours=cfg["EMAIL_SWEEP_MAX_AGE_HOURS"]),
+    )
+    for alert_id in owed.alert_ids:
+        jobs.enqueue(jobs.SEND_LOW_STOCK_ALERT, alert_id)
+    for payload in owed.request_payloads:
+        jobs.enqueue(jobs.SEND_REQUEST_DECIDED, payload)
+    for backup_id in owed.backup_ids:
+        jobs.enqueue(jobs.SEND_BACKUP_FAILURE, backup_id)
+    return len(owed)

@@ -9,7 +9,7 @@ from typing import Any
 from celery import Task
 from flask import current_app
 
-from app.services.mailer import SendError
+from app.services.mailer import InFlight, SendError
 
 
 def backoff(retries: int) -> float:
@@ -19,9 +19,14 @@ def backoff(retries: int) -> float:
 
 
 def with_retries(task: Task, work: Callable[[], Any], on_give_up: Callable[[str], None] | None = None) -> Any:
-    """Run `work`; retry transient SendError up to SENDGRID_MAX_RETRIES times, then give up."""
+    """Run `work`; retry transient SendError up to SENDGRID_MAX_RETRIES times, then give up; wait out InFlight."""
     try:
         return work()
+    except InFlight as exc:
+        # Another worker is sending this email: look again soon, never give up on it (the row
+        # goes stale after SENDGRID_TIMEOUT, then this task takes it over). Short countdowns:
+        # a task held longer than the broker's visibility timeout would be handed out again.
+        raise task.retry(exc=exc, countdown=max(0.5, min(exc.retry_after, backoff(0))), max_retries=None) from exc
     except SendError as exc:
         if exc.transient and task.request.retries < current_app.config["SENDGRID_MAX_RETRIES"]:
             raise task.retry(exc=exc, countdown=backoff(task.request.retries), max_retries=None) from exc

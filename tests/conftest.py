@@ -1,8 +1,12 @@
 """Fixtures: a fresh database per run (PostgreSQL by default, SQLite with TEST_DB=sqlite),
-migrated with the real migrations, emptied between tests; clients and users per role."""
+migrated with the real migrations, emptied after each test that used it; clients, factories.
+
+Helpers the tests import live in tests/helpers/, never in a conftest.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import threading
@@ -12,21 +16,11 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from tests.factories import Factory
-
-PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
-PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
-PG_USER = os.environ.get("TEST_PG_USER", "postgres")
-BACKEND = os.environ.get("TEST_DB", "postgresql")
-
-
-def _pg_admin():
-    conn = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=3)
-    conn.autocommit = True
-    return conn
+from tests.helpers.cleanup import empty_database
+from tests.helpers.database import BACKEND, PG_HOST, PG_PORT, PG_USER, pg_admin
+from tests.helpers.factories import Factory
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +30,7 @@ def database_url(tmp_path_factory) -> Iterator[str]:
         yield f"sqlite:///{path}"
         return
     try:
-        admin = _pg_admin()
+        admin = pg_admin()
     except psycopg2.OperationalError as exc:
         pytest.exit(
             f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT} as {PG_USER} ({exc}). "
@@ -85,23 +79,28 @@ def app(database_url: str, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _clean_database(request, app) -> Iterator[None]:
-    from app.extensions import db, limiter
+def _clean_database(request) -> Iterator[None]:
+    """The one cleanup: after a test that used the app, its rows are gone (tests/helpers/cleanup.py).
 
+    A test that never touches the app (the deployment artefact checks) builds no app and
+    needs no database at all.
+    """
+    app = request.getfixturevalue("app") if "app" in request.fixturenames else None
     yield
-    with app.app_context():
-        db.session.remove()
-        if db.engine.dialect.name == "postgresql":
-            tables = ", ".join(table.name for table in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        else:
-            db.engine.dispose()
-            path = db.engine.url.database
-            for suffix in ("-wal", "-shm"):
-                Path(path + suffix).unlink(missing_ok=True)
-            shutil.copyfile(path + ".template", path)
-    limiter.reset()
+    if app is not None:
+        empty_database(app)
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(monkeypatch):
+    """Real hashing and checking, with a cheap work factor: scrypt costs ~0.25 s per user."""
+    from werkzeug.security import generate_password_hash
+
+    import app.models.user as user_module
+
+    monkeypatch.setattr(
+        user_module, "generate_password_hash", functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
+    )
 
 
 @pytest.fixture()

@@ -79,12 +79,7 @@ def _app_with_default_admin(app, email="root@example.com"):
     settings.DEFAULT_ADMIN_EMAIL = email
     settings.DEFAULT_ADMIN_PASSWORD = "root-password-1"
     settings.DEFAULT_ADMIN_NAME = "Root Admin"
-    other = create_app(settings)
-    with other.app_context():
-        from app.extensions import db
-
-        db.engine.dispose()
-    return other
+    return create_app(settings)
 
 
 def test_default_admin_is_created_at_start_when_no_user_exists(app, client):
@@ -116,3 +111,26 @@ def test_default_admin_is_not_created_when_users_exist(app):
     )
     _app_with_default_admin(app, email="second@example.com")
     assert _count(app, User) == 1
+
+
+def test_seed_demo_is_refused_in_production_with_a_clear_message(app):
+    from app.models import Item, User
+
+    app.config["ENV_NAME"] = "production"
+    try:
+        result = app.test_cli_runner().invoke(args=["seed-demo", "--items", "3", "--days", "1"])
+    finally:
+        app.config["ENV_NAME"] = "testing"
+    assert result.exit_code != 0
+    assert "Refusing to load demo data in production" in result.output
+    assert _count(app, Item) == 0 and _count(app, User) == 0
+
+
+def test_default_admin_check_leaves_no_connection_for_forked_children(app):
+    """The Celery parent and a preloading gunicorn master fork after create_app: no socket to share."""
+    from app.extensions import db
+
+    other = _app_with_default_admin(app, email="fork@example.com")
+    with other.app_context():
+        pool = db.engine.pool
+        assert pool.checkedin() == 0 and pool.checkedout() == 0

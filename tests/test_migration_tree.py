@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import BACKEND, _pg_admin
+from tests.helpers.database import BACKEND, pg_admin
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 pytestmark = pytest.mark.core
@@ -23,7 +23,7 @@ def old_database(tmp_path, database_url):
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
     name = f"inventory_migrate_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = _pg_admin()
+    admin = pg_admin()
     with admin.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
     yield database_url.rsplit("/", 1)[0] + f"/{name}"

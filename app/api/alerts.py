@@ -1,15 +1,12 @@
-from flask_smorest import Blueprint
+"""/api/v1/alerts: list low-stock alerts and acknowledge one (managers)."""
 
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.schemas.alert import AlertPageSchema, AlertQuerySchema, AlertSchema
 from app.services import alerts
 
 bp = Blueprint("api_alerts", __name__, url_prefix="/api/v1/alerts", description="Low-stock alerts.")
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("")

@@ -1,5 +1,6 @@
-from flask_smorest import Blueprint
+"""/api/v1/carts/current: the caller's working cart (add, change, remove lines) and submitting it as a request."""
 
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.schemas.request import (
@@ -15,10 +16,6 @@ from app.services import carts, requests
 bp = Blueprint(
     "api_carts", __name__, url_prefix="/api/v1/carts/current", description="Your working cart, and submitting it."
 )
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("/lines")

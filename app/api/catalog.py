@@ -1,5 +1,6 @@
-from flask_smorest import Blueprint
+"""/api/v1/categories and /api/v1/locations: list, create, rename and delete (archive) them."""
 
+from app.api.blueprint import Blueprint
 from app.permissions import Permission, require
 from app.schemas.catalog import (
     CategoryInSchema,
@@ -16,10 +17,6 @@ from app.services import locations as loc_service
 
 categories = Blueprint("api_categories", __name__, url_prefix="/api/v1/categories", description="Item categories.")
 locations = Blueprint("api_locations", __name__, url_prefix="/api/v1/locations", description="Places that hold stock.")
-
-
-def blueprints() -> list[Blueprint]:
-    return [categories, locations]
 
 
 @categories.get("")

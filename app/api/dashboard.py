@@ -1,14 +1,11 @@
-from flask_smorest import Blueprint
+"""/api/v1/dashboard: the dashboard's figures (totals, value, low-stock count, category breakdown)."""
 
+from app.api.blueprint import Blueprint
 from app.permissions import Permission, require
 from app.schemas.dashboard import CategoryBreakdownSchema, SummaryQuerySchema, SummarySchema
 from app.services import dashboard
 
 bp = Blueprint("api_dashboard", __name__, url_prefix="/api/v1/dashboard", description="Figures for the dashboard.")
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("/summary")

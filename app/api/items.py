@@ -1,10 +1,13 @@
+"""/api/v1/items: items (list, create, edit, delete) and their stock movements, once per Idempotency-Key;
+/api/v1/logs/item: an item's history."""
+
 from collections.abc import Callable
 
 from flask import jsonify, request
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
-from app.errors import Conflict, DuplicateRequest, ValidationFailed
+from app.errors import ValidationFailed
 from app.permissions import Permission, require
 from app.schemas.common import PageQuerySchema
 from app.schemas.item import (
@@ -35,7 +38,7 @@ IDEMPOTENCY_DOC = {
         {
             "in": "header",
             "name": "Idempotency-Key",
-            "schema": {"type": "string", "maxLength": 255},
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
             "description": "Retrying with the same key returns the first answer instead of moving stock twice.",
         }
     ]
@@ -44,10 +47,6 @@ IDEMPOTENCY_DOC = {
 
 # One instance, reused: building a schema (and its nested ones) costs more than dumping with it.
 MOVEMENT_SCHEMA = MovementSchema()
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp, logs_bp]
 
 
 @bp.get("")
@@ -110,7 +109,7 @@ def delete_item(item_id: int):
 @bp.doc(**IDEMPOTENCY_DOC)
 def restock(body: dict, item_id: int):
     """Add units (at the home location unless `location_id` is given)."""
-    return _move(body, lambda actor, key: stock.restock(item_id, actor=actor, key=key, **body))
+    return _move(body, lambda actor: stock.restock(item_id, actor=actor, **body))
 
 
 @bp.post("/<int:item_id>/withdraw")
@@ -120,7 +119,7 @@ def restock(body: dict, item_id: int):
 @bp.doc(**IDEMPOTENCY_DOC)
 def withdraw(body: dict, item_id: int):
     """Take units out; 409 with the quantity available when there are not enough."""
-    return _move(body, lambda actor, key: stock.withdraw(item_id, actor=actor, key=key, **body))
+    return _move(body, lambda actor: stock.withdraw(item_id, actor=actor, **body))
 
 
 @bp.post("/<int:item_id>/transfer")
@@ -132,14 +131,13 @@ def transfer(body: dict, item_id: int):
     """Move units from one location to another."""
     return _move(
         body,
-        lambda actor, key: stock.transfer(
+        lambda actor: stock.transfer(
             item_id,
             body["from_location_id"],
             body["to_location_id"],
             body["quantity"],
             actor=actor,
             note=body.get("note"),
-            key=key,
         ),
     )
 
@@ -153,8 +151,8 @@ def adjust(body: dict, item_id: int):
     """Set a location's quantity to what was counted (manager)."""
     return _move(
         body,
-        lambda actor, key: stock.adjust(
-            item_id, body["location_id"], body["counted_quantity"], actor=actor, note=body["note"], key=key
+        lambda actor: stock.adjust(
+            item_id, body["location_id"], body["counted_quantity"], actor=actor, note=body["note"]
         ),
     )
 
@@ -187,18 +185,19 @@ def _update(item_id: int, body: dict, *, partial: bool) -> ItemView:
 
 
 def _move(body: dict, run: Callable) -> object:
-    """Run a movement once per Idempotency-Key, answering retries with the first result."""
+    """Run a movement once per Idempotency-Key (app/services/idempotency.py), answering retries with the first result."""
     actor = current_actor()
     key = IdempotencyKey.from_request(request.headers.get("Idempotency-Key"), request.method, request.path, body)
-    if key is not None:
-        earlier = idempotency.find(actor.id, key)
-        if earlier is not None:
-            return _replay(earlier)
-    try:
-        movement: Movement = run(actor, key)
-    except DuplicateRequest:
-        return _replay(idempotency.find(actor.id, key))
-    answer = MOVEMENT_SCHEMA.dump(
+    answer = idempotency.run_once(actor.id, key, lambda: run(actor), _movement_body)
+    response = jsonify(answer.body)
+    response.status_code = answer.status_code
+    if answer.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _movement_body(movement: Movement) -> dict:
+    return MOVEMENT_SCHEMA.dump(
         ItemView(
             movement.item,
             stock=movement.stock,
@@ -206,15 +205,3 @@ def _move(body: dict, run: Callable) -> object:
             alert_id=movement.alert.id if movement.alert else None,
         )
     )
-    if key is not None:
-        idempotency.save_response(actor.id, key, 200, answer)
-    return jsonify(answer)
-
-
-def _replay(record) -> object:
-    if record is None or record.response is None:
-        raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly.")
-    response = jsonify(record.response)
-    response.status_code = record.status_code or 200
-    response.headers["Idempotent-Replayed"] = "true"
-    return response

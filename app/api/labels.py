@@ -1,6 +1,6 @@
 from flask import Response
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.permissions import Permission, require
 from app.schemas.labels import ItemLabelQuerySchema, LocationLabelQuerySchema
 from app.services import labels
@@ -8,10 +8,6 @@ from app.services import labels
 bp = Blueprint("api_labels", __name__, url_prefix="/api/v1/labels", description="Printable labels (PDF).")
 
 PDF = {"200": {"description": "The labels, as a PDF.", "content": {"application/pdf": {}}}}
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("/items.pdf")

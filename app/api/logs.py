@@ -1,14 +1,11 @@
-from flask_smorest import Blueprint
+"""/api/v1/logs: the stock ledger, filtered and paged (managers)."""
 
+from app.api.blueprint import Blueprint
 from app.permissions import Permission, require
 from app.schemas.log import LogPageSchema, LogQuerySchema
 from app.services import logs
 
 bp = Blueprint("api_logs", __name__, url_prefix="/api/v1/logs", description="The stock ledger.")
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("")

@@ -1,5 +1,6 @@
-from flask_smorest import Blueprint
+"""/api/v1/requests: stock requests, their approval queue, and the decisions (approve moves the stock)."""
 
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.schemas.request import CancelSchema, RejectSchema, RequestDetailSchema, RequestPageSchema, RequestQuerySchema
@@ -8,10 +9,6 @@ from app.services import requests
 bp = Blueprint(
     "api_requests", __name__, url_prefix="/api/v1/requests", description="Stock requests and their approval."
 )
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("")
@@ -50,7 +47,7 @@ def reject(body: dict, request_id: int):
 
 @bp.post("/<int:request_id>/cancel")
 @require(Permission.REQUESTS_SUBMIT)
-@bp.arguments(CancelSchema)
+@bp.arguments(CancelSchema, required=False)
 @bp.response(200, RequestDetailSchema)
 def cancel(body: dict, request_id: int):
     """The author withdraws a request that is still submitted."""
@@ -59,7 +56,7 @@ def cancel(body: dict, request_id: int):
 
 @bp.post("/<int:request_id>/fulfil")
 @require(Permission.REQUESTS_SUBMIT)
-@bp.arguments(CancelSchema)
+@bp.arguments(CancelSchema, required=False)
 @bp.response(200, RequestDetailSchema)
 def fulfil(body: dict, request_id: int):
     """Record that an approved request's goods were handed over (author or manager); stock does not change."""

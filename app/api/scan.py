@@ -1,8 +1,7 @@
 from flask import jsonify, request
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
-from app.errors import Conflict, DuplicateRequest
 from app.permissions import Permission, require
 from app.schemas.scan import ScanBatchResultSchema, ScanBatchSchema, ScanQuerySchema, ScanResultSchema
 from app.services import idempotency, scan, scan_batches
@@ -25,10 +24,6 @@ IDEMPOTENCY_DOC = {
 }
 
 
-def blueprints() -> list[Blueprint]:
-    return [bp]
-
-
 @bp.get("")
 @require(Permission.ITEMS_READ)
 @bp.arguments(ScanQuerySchema, location="query")
@@ -45,28 +40,15 @@ def resolve(query: dict):
 @bp.response(200, ScanBatchResultSchema)
 @bp.doc(**IDEMPOTENCY_DOC)
 def submit_batch(body: dict):
-    """Restock, withdraw or move every scanned line at once: all or none (409 names each short line)."""
+    """Restock, withdraw, move or count every scanned line at once: all or none (409 names each short line)."""
     actor = current_actor()
     key = IdempotencyKey.from_request(request.headers.get("Idempotency-Key"), request.method, request.path, body)
-    if key is not None:
-        earlier = idempotency.find(actor.id, key)
-        if earlier is not None:
-            return _replay(earlier)
     mode, lines = body.pop("mode"), body.pop("lines")
-    try:
-        batch = scan_batches.submit(mode, lines, actor=actor, key=key, **body)
-    except DuplicateRequest:
-        return _replay(idempotency.find(actor.id, key))
-    answer = BATCH_RESULT.dump(batch)
-    if key is not None:
-        idempotency.save_response(actor.id, key, 200, answer)
-    return jsonify(answer)
-
-
-def _replay(record):
-    if record is None or record.response is None:
-        raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly.")
-    response = jsonify(record.response)
-    response.status_code = record.status_code or 200
-    response.headers["Idempotent-Replayed"] = "true"
+    answer = idempotency.run_once(
+        actor.id, key, lambda: scan_batches.submit(mode, lines, actor=actor, **body), BATCH_RESULT.dump
+    )
+    response = jsonify(answer.body)
+    response.status_code = answer.status_code
+    if answer.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
     return response

@@ -1,5 +1,6 @@
-from flask_smorest import Blueprint
+"""/api/v1/users: accounts, their role and active flag, and a user's activity (managers and admins)."""
 
+from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.schemas.common import PageQuerySchema
@@ -8,10 +9,6 @@ from app.schemas.user import UserPageSchema, UserPatchSchema, UserQuerySchema, U
 from app.services import logs, users
 
 bp = Blueprint("api_users", __name__, url_prefix="/api/v1/users", description="Accounts (managers and admins).")
-
-
-def blueprints() -> list[Blueprint]:
-    return [bp]
 
 
 @bp.get("")

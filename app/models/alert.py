@@ -1,3 +1,5 @@
+"""Alert: a low-stock alert raised when an item's total falls below its threshold, and its email state."""
+
 from datetime import datetime
 from decimal import Decimal
 

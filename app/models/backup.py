@@ -1,3 +1,5 @@
+"""Backup: one recorded backup attempt (file, where it went, outcome, size, checksum)."""
+
 from datetime import datetime
 
 import sqlalchemy as sa

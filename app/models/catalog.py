@@ -1,3 +1,5 @@
+"""Category and Item: what is stocked (an item's total quantity is the sum of its StockLevel rows)."""
+
 from datetime import datetime
 from decimal import Decimal
 

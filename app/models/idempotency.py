@@ -1,3 +1,5 @@
+"""IdempotencyRecord: a movement request seen under an Idempotency-Key, and the answer it got."""
+
 from datetime import datetime
 
 import sqlalchemy as sa

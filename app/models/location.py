@@ -1,3 +1,5 @@
+"""Location: a place that holds stock; archived (deleted_at), never erased."""
+
 from datetime import datetime
 
 import sqlalchemy as sa

@@ -1,3 +1,5 @@
+"""Report: a stored report (the weekly valuation), one per kind and period, with its CSV."""
+
 from datetime import datetime
 
 import sqlalchemy as sa

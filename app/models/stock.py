@@ -1,3 +1,5 @@
+"""StockLevel (an item's quantity at one location) and InventoryLog (the append-only ledger of every change)."""
+
 import enum
 from datetime import datetime
 from decimal import Decimal

@@ -1,3 +1,5 @@
+"""User and Role: accounts, their hashed password, role and active flag."""
+
 import enum
 
 import sqlalchemy as sa

@@ -7,7 +7,11 @@ role grants that permission, from the one table in app/permissions.py) and
 
 from __future__ import annotations
 
+import atexit
 import json
+import logging
+import os
+import queue
 import threading
 from typing import Any
 
@@ -16,6 +20,8 @@ from flask_socketio import SocketIO
 from app import jsonio
 from app.extensions import socketio
 from app.permissions import Permission
+
+log = logging.getLogger(__name__)
 
 ALL_ROOM = "all"
 
@@ -63,12 +69,59 @@ def rooms_for(event: str, payload: dict[str, Any]) -> list[str] | None:
 
 
 def on_event(name: str, payload: dict[str, Any]) -> None:
-    """events.subscribe() callback: runs after commit, in web processes and workers alike."""
+    """events.subscribe() callback: runs after commit, in web processes and workers alike.
+
+    Only queues the event: the request's thread answers at once, and one sender thread per
+    process emits in commit order (below)."""
     rooms = rooms_for(name, payload)
     if rooms is None:
         return
-    # Through Redis when configured: reaches the clients of every process.
-    socketio.emit(name, _jsonable(payload), to=rooms if len(rooms) > 1 else rooms[0])
+    _sender().put((name, payload, rooms if len(rooms) > 1 else rooms[0]))
+
+
+def flush(timeout: float = 5.0) -> bool:
+    """Wait until this process has emitted everything queued so far; False on timeout."""
+    with _sender_lock:
+        sender = _sender_state.get("queue") if _sender_state.get("pid") == os.getpid() else None
+    if sender is None:
+        return True
+    done = threading.Event()
+    sender.put(done)
+    return done.wait(timeout)
+
+
+# One sender thread per process (re-created after a fork: a Celery prefork child has none).
+# An emit is once per room: Socket.IO encodes the packet once and, through Redis, each web
+# process writes it to its own clients in the room; nothing here loops over sockets.
+_sender_lock = threading.Lock()
+_sender_state: dict[str, Any] = {}
+
+
+def _sender() -> queue.SimpleQueue:
+    with _sender_lock:
+        if _sender_state.get("pid") != os.getpid():
+            pending: queue.SimpleQueue = queue.SimpleQueue()
+            threading.Thread(target=_send_forever, args=(pending,), name="socketio-sender", daemon=True).start()
+            _sender_state.update(pid=os.getpid(), queue=pending)
+        return _sender_state["queue"]
+
+
+def _send_forever(pending: queue.SimpleQueue) -> None:
+    while True:
+        entry = pending.get()
+        if isinstance(entry, threading.Event):  # flush() marker: everything before it is sent
+            entry.set()
+            continue
+        name, payload, to = entry
+        try:
+            # Through Redis when configured: reaches the clients of every process.
+            socketio.emit(name, _jsonable(payload), to=to)
+        except Exception:  # Redis down: this event is lost, the next ones may go through
+            log.exception("emitting %s failed", name)
+
+
+# A script or task that exits right after its commit still sends what it queued.
+atexit.register(flush)
 
 
 def emit_external(

@@ -1,3 +1,5 @@
+"""Alerts: the query string of the alert list and the JSON of an alert."""
+
 from __future__ import annotations
 
 from marshmallow import fields

@@ -1,11 +1,13 @@
+"""Categories and locations: input validation (limits from app/limits.py) and JSON output."""
+
 from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
 
-from app.schemas.common import Amount, BodySchema, Id, QuerySchema, Text
+from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH, MAX_ID, SEARCH_LENGTH
+from app.schemas.common import Amount, BodySchema, Flag, Id, QuerySchema, Text
 
-_name = validate.Length(min=1, max=120)
-_long = validate.Length(max=5000)
+_name = validate.Length(min=1, max=CATALOG_NAME_LENGTH)
 
 
 class CategorySchema(BodySchema):
@@ -19,7 +21,7 @@ class CategorySchema(BodySchema):
 
 class CategoryInSchema(BodySchema):
     name = Text(required=True, validate=_name)
-    description = fields.String(allow_none=True, validate=_long)
+    description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_LENGTH))
 
 
 class LocationSchema(CategorySchema):
@@ -43,9 +45,9 @@ class LocationDetailSchema(LocationSchema):
 
 
 class LocationInSchema(CategoryInSchema):
-    address = fields.String(allow_none=True, validate=_long)
+    address = fields.String(allow_none=True, validate=validate.Length(max=ADDRESS_LENGTH))
     parent_id = Id(allow_none=True)
-    is_structural = fields.Boolean()
+    is_structural = Flag()
 
 
 class LocationPatchSchema(LocationInSchema):
@@ -58,11 +60,13 @@ class ParentId(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
         if value in ("null", "none", ""):
             return None
-        if not str(value).isdigit() or not 1 <= int(value) <= 2**31 - 1:
+        if not str(value).isdigit() or not 1 <= int(value) <= MAX_ID:
             raise ValidationError("An id, or null for the roots.")
         return int(value)
 
 
 class LocationQuerySchema(QuerySchema):
     parent_id = ParentId(metadata={"description": "Children of this location; `null` for the roots."})
-    search = fields.String(validate=validate.Length(max=200), metadata={"description": "Any part of the path."})
+    search = fields.String(
+        validate=validate.Length(max=SEARCH_LENGTH), metadata={"description": "Any part of the path."}
+    )

@@ -1,14 +1,14 @@
+"""Schema building blocks: stripped text, quantities and ids within app/limits.py, paging, the error shape."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
+from app.limits import MAX_DECIMALS, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_QUANTITY
 from app.models.base import normalise
-from app.services.quantities import MAX_DECIMALS, places
-
-MAX_QUANTITY = 1_000_000_000
-MAX_PAGE = 1_000_000
+from app.services.quantities import places
 
 
 class Text(fields.String):
@@ -58,7 +58,8 @@ class Amount(fields.Field):
 
 def Quantity(**kwargs) -> Amount:  # noqa: N802 - reads like a field class
     """A quantity moved: more than 0, at most a billion, at most 3 decimal places."""
-    return Amount(validate=validate.Range(min=0, min_inclusive=False, max=MAX_QUANTITY), **kwargs)
+    metadata = {"exclusiveMinimum": True, **kwargs.pop("metadata", {})}  # apispec omits min_inclusive
+    return Amount(validate=validate.Range(min=0, min_inclusive=False, max=MAX_QUANTITY), metadata=metadata, **kwargs)
 
 
 def Count(**kwargs) -> Amount:  # noqa: N802
@@ -66,13 +67,23 @@ def Count(**kwargs) -> Amount:  # noqa: N802
     return Amount(validate=validate.Range(min=0, max=MAX_QUANTITY), **kwargs)
 
 
+class Flag(fields.Boolean):
+    """A JSON body's true or false, nothing else: 0, 1 and "yes" are refused (a query string's
+    booleans stay fields.Boolean, which reads "true"/"1")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def Id(**kwargs) -> fields.Integer:  # noqa: N802
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def QueryId(**kwargs) -> fields.Integer:  # noqa: N802
     """An id in a query string: arrives as text, so not strict like a JSON body's Id."""
-    return fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class BodySchema(Schema):
@@ -87,7 +98,7 @@ class QuerySchema(Schema):
 
 class PageQuerySchema(QuerySchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 class PageSchema(Schema):
@@ -103,10 +114,40 @@ def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
 
 
 class ErrorDetailSchema(Schema):
-    code = fields.String()
-    message = fields.String()
-    fields_ = fields.Dict(data_key="fields")
+    """What went wrong; some errors add details (`available`, `acknowledged_at`...)."""
+
+    class Meta:
+        unknown = INCLUDE  # documented as open: extra details may follow
+
+    code = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.String(required=True)
+    fields_ = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        metadata={"description": "Field name -> its messages (a list, or nested for a list's entries)."},
+    )
 
 
 class ErrorSchema(Schema):
-    error = fields.Nested(ErrorDetailSchema)
+    """Every error the API answers: `{"error": {"code", "message", "fields"?}}`."""
+
+    class Meta:
+        unknown = RAISE
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+class Timestamp(fields.AwareDateTime):
+    """A date-time with its offset, within what PostgreSQL stores (±15:59)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("default_timezone", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
+        from app.input_guard import MAX_OFFSET, OFFSET_MESSAGE
+
+        when = super()._deserialize(value, attr, data, **kwargs)
+        if when.utcoffset() is not None and abs(when.utcoffset()) > MAX_OFFSET:
+            raise ValidationError(OFFSET_MESSAGE)
+        return when

@@ -1,3 +1,5 @@
+"""The dashboard's JSON: summary figures and the per-category breakdown."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields

@@ -1,42 +1,49 @@
+"""Items and movements: input validation (limits and SKU pattern from app/limits.py) and JSON output."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from marshmallow import fields, validate
 
-from app.models.base import normalise
-from app.schemas.common import (
-    MAX_QUANTITY,
-    Amount,
-    BodySchema,
-    Count,
-    Id,
-    PageQuerySchema,
-    Quantity,
-    QueryId,
-    Text,
-    page_of,
+from app.limits import (
+    DESCRIPTION_LENGTH,
+    ITEM_NAME_LENGTH,
+    MAX_DECIMALS,
+    MAX_PRICE,
+    MOVEMENT_NOTE_LENGTH,
+    SEARCH_LENGTH,
+    SKU_LENGTH,
+    SKU_MESSAGE,
+    SKU_PATTERN,
+    UNIT_LENGTH,
 )
+from app.models.base import normalise
+from app.schemas.common import Amount, BodySchema, Count, Id, PageQuerySchema, Quantity, QueryId, Text, page_of
 from app.schemas.log import LogSchema
 from app.services.items import SORT_COLUMNS
-from app.services.quantities import MAX_DECIMALS
 
-_money = {"places": 2, "allow_nan": False, "validate": validate.Range(min=0, max=MAX_QUANTITY)}
-SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
+# The bounds are documented as numbers (apispec would print the Decimal field's bounds as strings).
+_money = {
+    "places": 2,
+    "allow_nan": False,
+    "validate": validate.Range(min=0, max=MAX_PRICE),
+    "metadata": {"minimum": 0, "maximum": MAX_PRICE},
+}
 
 
 class _ItemFields(BodySchema):
     sku = Text(
         validate=[
-            validate.Length(min=1, max=64),
-            validate.Regexp(SKU_PATTERN, error="Use letters, digits, '.', '_', '-' or '/'."),
+            validate.Length(min=1, max=SKU_LENGTH),
+            validate.Regexp(SKU_PATTERN, error=SKU_MESSAGE),
         ]
     )
-    name = Text(validate=validate.Length(min=1, max=200))
-    description = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    name = Text(validate=validate.Length(min=1, max=ITEM_NAME_LENGTH))
+    description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_LENGTH))
     category_id = Id(allow_none=True)
     location_id = Id()
-    unit = Text(validate=validate.Length(min=1, max=32))
+    unit = Text(validate=validate.Length(min=1, max=UNIT_LENGTH))
     price = fields.Decimal(**_money)
     low_stock_threshold = Count()
     decimals = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_DECIMALS))
@@ -48,10 +55,10 @@ class _ItemFields(BodySchema):
 
 class ItemCreateSchema(_ItemFields):
     sku = Text(required=True, validate=_ItemFields._declared_fields["sku"].validators)
-    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(required=True, validate=validate.Length(min=1, max=ITEM_NAME_LENGTH))
     location_id = Id(required=True)
-    unit = Text(load_default="pcs", validate=validate.Length(min=1, max=32))
-    price = fields.Decimal(load_default=0, **_money)
+    unit = Text(load_default="pcs", validate=validate.Length(min=1, max=UNIT_LENGTH))
+    price = fields.Decimal(load_default=0, **{**_money, "metadata": {**_money["metadata"], "default": 0}})
     low_stock_threshold = Count(load_default=0)
     decimals = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=MAX_DECIMALS))
     quantity = Count(load_default=0)
@@ -59,7 +66,7 @@ class ItemCreateSchema(_ItemFields):
 
 class ItemPutSchema(_ItemFields):
     sku = Text(required=True, validate=_ItemFields._declared_fields["sku"].validators)
-    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(required=True, validate=validate.Length(min=1, max=ITEM_NAME_LENGTH))
     location_id = Id(required=True)
     version = fields.Integer(strict=True, validate=validate.Range(min=1))
 
@@ -69,7 +76,7 @@ class ItemPatchSchema(_ItemFields):
 
 
 class ItemQuerySchema(PageQuerySchema):
-    search = fields.String(validate=validate.Length(max=200))
+    search = fields.String(validate=validate.Length(max=SEARCH_LENGTH))
     category_id = QueryId()
     location_id = QueryId()
     min_quantity = Count()
@@ -169,7 +176,7 @@ class ItemView:
 class RestockSchema(BodySchema):
     quantity = Quantity(required=True)
     location_id = Id(allow_none=True)
-    note = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    note = fields.String(allow_none=True, validate=validate.Length(max=MOVEMENT_NOTE_LENGTH))
 
 
 class WithdrawSchema(RestockSchema):
@@ -180,10 +187,10 @@ class TransferSchema(BodySchema):
     from_location_id = Id(required=True)
     to_location_id = Id(required=True)
     quantity = Quantity(required=True)
-    note = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    note = fields.String(allow_none=True, validate=validate.Length(max=MOVEMENT_NOTE_LENGTH))
 
 
 class AdjustSchema(BodySchema):
     location_id = Id(required=True)
     counted_quantity = Count(required=True)
-    note = Text(required=True, validate=validate.Length(min=1, max=1000))
+    note = Text(required=True, validate=validate.Length(min=1, max=MOVEMENT_NOTE_LENGTH))

@@ -1,9 +1,11 @@
+"""Ledger rows: the query string of the log list and the JSON of an entry."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
 from app.models import LogAction
-from app.schemas.common import Amount, BodySchema, PageQuerySchema, QueryId, page_of
+from app.schemas.common import Amount, BodySchema, PageQuerySchema, QueryId, Timestamp, page_of
 
 
 class LogSchema(BodySchema):
@@ -28,5 +30,5 @@ class LogQuerySchema(PageQuerySchema):
     item_id = QueryId()
     user_id = QueryId()
     action = fields.String(validate=validate.OneOf([a.value for a in LogAction]))
-    since = fields.AwareDateTime(default_timezone=None)
-    until = fields.AwareDateTime(default_timezone=None)
+    since = Timestamp()
+    until = Timestamp()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from app.limits import REQUEST_NOTE_LENGTH
 from app.models import RequestKind, RequestState
 from app.schemas.common import Amount, BodySchema, Id, PageQuerySchema, Quantity, Text, page_of
 
-_note = {"allow_none": True, "validate": validate.Length(max=2000)}
+_note = {"allow_none": True, "validate": validate.Length(max=REQUEST_NOTE_LENGTH)}
 
 
 class CartLineCreateSchema(BodySchema):
@@ -36,7 +37,7 @@ class SubmitSchema(BodySchema):
 
 
 class RejectSchema(BodySchema):
-    reason = Text(required=True, validate=validate.Length(min=1, max=2000))
+    reason = Text(required=True, validate=validate.Length(min=1, max=REQUEST_NOTE_LENGTH))
 
 
 class CancelSchema(BodySchema):

@@ -1,7 +1,10 @@
+"""Accounts and tokens: input validation (limits from app/limits.py) and JSON output."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from app.limits import EMAIL_LENGTH, FULL_NAME_LENGTH, PASSWORD_LENGTH
 from app.models import Role
 from app.schemas.common import BodySchema, PageQuerySchema, Text, page_of
 
@@ -27,21 +30,24 @@ class UserQuerySchema(PageQuerySchema):
 
 
 class RegisterSchema(BodySchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
-    full_name = Text(required=True, validate=validate.Length(min=1, max=120))
+    email = fields.Email(required=True, validate=validate.Length(max=EMAIL_LENGTH))
+    # The service checks the minimum (its message names the rule); the document states it.
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(max=PASSWORD_LENGTH), metadata={"minLength": 8}
+    )
+    full_name = Text(required=True, validate=validate.Length(min=1, max=FULL_NAME_LENGTH))
     role = fields.String(load_default="staff", validate=_roles)
 
 
 class UserPatchSchema(BodySchema):
-    full_name = Text(validate=validate.Length(min=1, max=120))
+    full_name = Text(validate=validate.Length(min=1, max=FULL_NAME_LENGTH))
     role = fields.String(validate=_roles)
     is_active = fields.Boolean()
 
 
 class LoginSchema(BodySchema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+    email = fields.String(required=True, validate=validate.Length(min=1, max=EMAIL_LENGTH))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_LENGTH))
 
 
 class RefreshSchema(BodySchema):

@@ -27,6 +27,14 @@ def list_alerts(*, page: int = 1, per_page: int = 50, acknowledged: bool | None 
     )
 
 
+def get_alert(alert_id: int) -> Alert:
+    """Raises NotFound."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound(f"Alert {alert_id} not found.")
+    return alert
+
+
 def acknowledge(alert_id: int, *, actor: User) -> Alert:
     """Mark an alert as seen. Raises NotFound, Conflict (already acknowledged)."""
     with unit_of_work():

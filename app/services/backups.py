@@ -26,6 +26,7 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Backup
 from app.models.base import utcnow
+from app.services.uow import before_external_call, unit_of_work
 
 
 class BackupError(Exception):
@@ -116,7 +117,7 @@ def run_backup() -> Backup:
     bucket = current_app.config.get("BACKUP_S3_BUCKET")
     folder = Path(current_app.config["BACKUP_DIR"])
     location = f"s3://{bucket}/{_s3_key(name)}" if bucket else str(folder / name)
-    db.session.rollback()
+    before_external_call()  # the dump and the upload take minutes
     record = Backup(file=name, location=location, outcome="failure", started_at=started)
     try:
         with tempfile.TemporaryDirectory() as scratch:
@@ -134,8 +135,8 @@ def run_backup() -> Backup:
         record.error = f"{type(exc).__name__}: {exc}"[:4000]
     record.duration_ms = int((time.monotonic() - clock) * 1000)
     record.finished_at = utcnow()
-    db.session.add(record)
-    db.session.commit()
+    with unit_of_work():
+        db.session.add(record)
     if record.outcome == "success":
         prune()
     return record
@@ -152,14 +153,14 @@ def prune(keep: int | None = None) -> list[str]:
             .offset(keep)
         ).scalars()
     )
-    for backup in old:
-        if backup.location.startswith("s3://"):
-            bucket, _, key = backup.location.removeprefix("s3://").partition("/")
-            _s3().delete_object(Bucket=bucket, Key=key)
-        else:
-            Path(backup.location).unlink(missing_ok=True)
-        backup.pruned_at = utcnow()
-    db.session.commit()
+    with unit_of_work():
+        for backup in old:
+            if backup.location.startswith("s3://"):
+                bucket, _, key = backup.location.removeprefix("s3://").partition("/")
+                _s3().delete_object(Bucket=bucket, Key=key)
+            else:
+                Path(backup.location).unlink(missing_ok=True)
+            backup.pruned_at = utcnow()
     return [backup.file for backup in old]
 
 

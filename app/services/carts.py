@@ -13,11 +13,11 @@ from sqlalchemy.exc import IntegrityError
 
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.limits import MAX_QUANTITY
 from app.models import Cart, CartLine, Item, Location, StockLevel, User
 from app.models.base import utcnow
-from app.services.locations import check_holds_stock
+from app.services.locations import require_live_location
 from app.services.quantities import check_places
-from app.services.stock import MAX_QUANTITY
 from app.services.uow import is_sqlite, unit_of_work
 
 
@@ -75,7 +75,7 @@ def add_line(user: User, item_id: int, quantity: int, location_id: int | None = 
         item = _active_item(item_id)
         check_places(item, quantity)
         location_id = location_id or item.location_id
-        _live_location(location_id, "location_id")
+        require_live_location(location_id, holds_stock=True)
         line = next((ln for ln in cart.lines if ln.item_id == item_id and ln.location_id == location_id), None)
         if line is None:
             line = CartLine(cart_id=cart.id, item_id=item_id, location_id=location_id, quantity=0)
@@ -94,7 +94,7 @@ def update_line(user: User, line_id: int, *, quantity: int | None = None, locati
         cart = _lock_cart(user, create=False)
         line = _own_line(cart, line_id)
         if location_id is not None and location_id != line.location_id:
-            _live_location(location_id, "location_id")
+            require_live_location(location_id, holds_stock=True)
             twin = next((ln for ln in cart.lines if ln.item_id == line.item_id and ln.location_id == location_id), None)
             if twin is not None:
                 # Moving onto a line that already exists merges the two.
@@ -212,14 +212,6 @@ def _active_item(item_id: int) -> Item:
     if item is None or item.is_deleted:
         raise ValidationFailed("Unknown item.", fields={"item_id": [f"Item {item_id} does not exist."]})
     return item
-
-
-def _live_location(location_id: int, field: str) -> Location:
-    location = db.session.get(Location, location_id)
-    if location is None or location.deleted_at is not None:
-        raise ValidationFailed("Unknown location.", fields={field: [f"Location {location_id} does not exist."]})
-    check_holds_stock(location, field)
-    return location
 
 
 def _bounded(quantity: int) -> int:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 
-from app.errors import InsufficientStock
+from app.errors import InsufficientStock, PermissionDenied
 from app.extensions import db
 from app.models import Item, Role
 from app.models.base import clock_at
@@ -81,8 +82,21 @@ VARIANTS = ["Small", "Medium", "Large", "Pro", "Value", "Heavy Duty", "Blue", "B
 UNITS = ["pcs", "pcs", "pcs", "box", "pack", "roll", "m", "l", "kg"]
 
 
+def refuse_in_production() -> None:
+    """Demo data (known accounts, a published password) never enters a production database."""
+    if current_app.config.get("ENV_NAME") == "production":
+        raise PermissionDenied(
+            "Refusing to load demo data in production (APP_ENV=production): its accounts share a published "
+            "password. Use `create-user` for real accounts."
+        )
+
+
 def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list[str] | None:
-    """Create users, locations, categories, items and weeks of movements; None if items exist."""
+    """Create users, locations, categories, items and weeks of movements; None if items exist.
+
+    Raises PermissionDenied in production: the demo accounts share one published password.
+    """
+    refuse_in_production()
     if db.session.execute(sa.select(Item.id).limit(1)).first() is not None:
         return None
     rng = random.Random(random_seed)

@@ -140,14 +140,8 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
         check_places(item, item.low_stock_threshold or 0, "low_stock_threshold")
         db.session.add(item)
         db.session.flush()
-        level = StockLevel(item_id=item.id, location_id=item.location_id, quantity=quantity)
-        db.session.add(level)
-        item.quantity = quantity
+        stock.place_initial(item, quantity, actor=actor)
         barcodes.replace_codes(item, codes)
-        stock.record(
-            item, LogAction.CREATE, actor, location_id=item.location_id, before=0, after=quantity, note="Item created"
-        )
-        db.session.flush()
         events.publish("item_created", item_event_payload(item, actor))
         if quantity < item.low_stock_threshold:
             # Created already below its threshold: that is an alert too.
@@ -259,10 +253,8 @@ def _check_references(data: dict[str, Any]) -> None:
     errors = {}
     if data.get("category_id") is not None and db.session.get(Category, data["category_id"]) is None:
         errors["category_id"] = [f"Category {data['category_id']} does not exist."]
-    if "location_id" in data:
-        location = db.session.get(Location, data["location_id"]) if data["location_id"] is not None else None
-        if location is None or location.deleted_at is not None:
-            errors["location_id"] = [f"Location {data['location_id']} does not exist."]
+    if "location_id" in data and locations.live_location(data["location_id"]) is None:
+        errors["location_id"] = [f"Location {data['location_id']} does not exist."]
     if errors:
         raise ValidationFailed("The request refers to things that do not exist.", fields=errors)
     if data.get("location_id") is not None:

@@ -47,10 +47,27 @@ def in_subtree(column: sa.ColumnElement, location: Location) -> sa.ColumnElement
 
 
 def get_location(location_id: int) -> Location:
-    """A live location. Raises NotFound."""
-    location = db.session.get(Location, location_id)
-    if location is None or location.deleted_at is not None:
+    """A live location. Raises NotFound (archived counts as gone)."""
+    location = live_location(location_id)
+    if location is None:
         raise NotFound(f"Location {location_id} not found.")
+    return location
+
+
+def live_location(location_id: int | None) -> Location | None:
+    """The location, or None when there is none by that id or it is archived: the one test of "a live location"."""
+    location = db.session.get(Location, location_id) if location_id is not None else None
+    return location if location is not None and location.deleted_at is None else None
+
+
+def require_live_location(location_id: int, field: str = "location_id", *, holds_stock: bool = False) -> Location:
+    """A live location named by input field `field`. Raises ValidationFailed (on that field);
+    with `holds_stock`, also when the location is structural (it cannot hold stock)."""
+    location = live_location(location_id)
+    if location is None:
+        raise ValidationFailed("Unknown location.", fields={field: [f"Location {location_id} does not exist."]})
+    if holds_stock:
+        check_holds_stock(location, field)
     return location
 
 
@@ -59,19 +76,28 @@ def list_locations(*, parent_id: int | None = None, roots_only: bool = False, se
 
     `parent_id` gives one location's children, `roots_only` the roots; `search` matches any
     part of the path ("shelf 03" finds every bin on that shelf). Items are counted only for
-    the locations returned (by the location indexes), not for the whole tree.
+    the locations returned (by the location indexes), not for the whole tree; one statement.
     """
-    query = sa.select(Location).where(Location.deleted_at.is_(None)).order_by(Location.path)
+    conditions = [Location.deleted_at.is_(None)]
     narrowed = roots_only or parent_id is not None or bool(search)
     if roots_only:
-        query = query.where(Location.parent_id.is_(None))
+        conditions.append(Location.parent_id.is_(None))
     elif parent_id is not None:
-        query = query.where(Location.parent_id == parent_id)
+        conditions.append(Location.parent_id == parent_id)
     if search:
-        query = query.where(Location.path.ilike(_contains(search), escape="\\"))
-    rows = list(db.session.execute(query).scalars())
-    counts = _placement_counts([loc.id for loc in rows] if narrowed else None) if rows else {}
-    return [(location, counts.get(location.id, 0)) for location in rows]
+        conditions.append(Location.path.ilike(_contains(search), escape="\\"))
+    ids = sa.select(Location.id).where(*conditions) if narrowed else None
+    placements = _placements(ids).subquery()
+    counts = (
+        sa.select(placements.c.location_id, sa.func.count().label("n")).group_by(placements.c.location_id).subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Location, sa.func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.location_id == Location.id)
+        .where(*conditions)
+        .order_by(Location.path)
+    ).all()
+    return [(location, int(count)) for location, count in rows]
 
 
 def _placement_counts(ids: list[int] | None) -> dict[int, int]:
@@ -245,7 +271,7 @@ def check_holds_stock(location: Location, field_name: str = "location_id") -> No
         )
 
 
-def _placements(ids: list[int] | None = None) -> sa.Select:
+def _placements(ids: list[int] | sa.Select | None = None) -> sa.Select:
     """(location_id, item_id) for every active item at a location (of `ids`, if given):
     homed there, or holding stock there."""
     homed = sa.select(Item.location_id.label("location_id"), Item.id.label("item_id")).where(sa.not_(Item.is_deleted))
@@ -285,8 +311,8 @@ def _lock(location_id: int) -> Location:
 def _parent(parent_id: int | None) -> Location | None:
     if parent_id is None:
         return None
-    parent = db.session.get(Location, parent_id)
-    if parent is None or parent.deleted_at is not None:
+    parent = live_location(parent_id)
+    if parent is None:
         raise ValidationFailed(
             "The parent location does not exist.", fields={"parent_id": [f"Location {parent_id} does not exist."]}
         )

@@ -16,6 +16,7 @@ from app.models import Alert, Backup, Item, Location, Role, User
 from app.models.base import utcnow
 from app.permissions import ROLE_PERMISSIONS, Permission
 from app.services.mailer import Email, deliver
+from app.services.uow import unit_of_work
 
 
 def recipients(permission: Permission = Permission.ALERTS_READ) -> list[str]:
@@ -65,22 +66,22 @@ def send_low_stock_alert(alert_id: int) -> int:
         record_alert_failure(alert_id, "No active manager or admin to notify.")
         return 0
     emails = [low_stock_email(alert, address) for address in to]
-    sent = sum(deliver(f"alert:{alert_id}", email) for email in emails)
-    alert = db.session.get(Alert, alert_id)
-    alert.sent_at = utcnow()
-    alert.recipients = ",".join(to)
-    alert.send_error = None
-    db.session.commit()
+    sent = sum(deliver(f"alert:{alert_id}", email) for email in emails)  # each send: its own short transaction
+    with unit_of_work():
+        alert = db.session.get(Alert, alert_id)
+        alert.sent_at = utcnow()
+        alert.recipients = ",".join(to)
+        alert.send_error = None
     return sent
 
 
 def record_alert_failure(alert_id: int, error: str) -> None:
     """Keep a permanent failure on the alert, where managers see it."""
-    db.session.rollback()
-    alert = db.session.get(Alert, alert_id)
-    if alert is not None and alert.sent_at is None:
-        alert.send_error = error[:2000]
-        db.session.commit()
+    db.session.rollback()  # whatever the failed attempt left open
+    with unit_of_work():
+        alert = db.session.get(Alert, alert_id)
+        if alert is not None and alert.sent_at is None:
+            alert.send_error = error[:2000]
 
 
 def send_request_decided(payload: dict[str, Any]) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.errors import ValidationFailed
+from app.limits import MAX_DECIMALS
 
-MAX_DECIMALS = 3
+__all__ = ["MAX_DECIMALS", "check_places", "places", "show"]
 
 
 def places(quantity: Decimal | int) -> int:

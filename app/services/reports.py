@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,6 +16,8 @@ from app.models import Category, InventoryLog, Item, Location, LogAction, Report
 from app.models.base import normalise, utcnow
 from app.services.mailer import Email, deliver
 from app.services.notifications import item_link, recipients
+from app.services.spreadsheets import csv_writer, neutralise_csv
+from app.services.uow import unit_of_work
 
 TOP_MOVERS = 10
 MOVES = (LogAction.RESTOCK, LogAction.WITHDRAW, LogAction.TRANSFER, LogAction.ADJUST)
@@ -123,7 +124,7 @@ def valuation(period_end: datetime | None = None, days: int = 7) -> Valuation:
 
 def to_csv(report: Valuation) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["section", "name", "sku", "items", "units", "value", "movements", "threshold"])
     for name, n, units, value in report.by_category:
         writer.writerow(["category", name, "", n, units, f"{value:.2f}", "", ""])
@@ -169,11 +170,10 @@ def create_valuation_report(period_end: datetime | None = None) -> Report:
         summary=f"{data.total_units} units worth {data.total_value:,.2f}; {len(data.below_threshold)} item(s) below threshold",
         created_at=utcnow(),
     )
-    db.session.add(report)
     try:
-        db.session.commit()
+        with unit_of_work():
+            db.session.add(report)
     except IntegrityError:  # a twin task stored it first
-        db.session.rollback()
         return db.session.execute(
             sa.select(Report).where(Report.kind == "valuation", Report.period_end == end)
         ).scalar_one()
@@ -185,7 +185,7 @@ def send_valuation_report(report_id: int) -> int:
     report = get_report(report_id)
     subject = f"Weekly inventory valuation {report.period_end:%Y-%m-%d}"
     text = f"{report.summary}.\n\nThe full report is attached ({report.filename}) and on the Reports page.\n"
-    content, filename = report.content.encode("utf-8"), report.filename
+    content, filename = neutralise_csv(report.content).encode("utf-8"), report.filename
     emails = [
         Email(to=to, subject=subject, text=text, attachment_name=filename, attachment=content) for to in recipients()
     ]

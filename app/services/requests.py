@@ -20,7 +20,6 @@ from app.errors import Conflict, InsufficientStock, InvalidState, NotFound, Perm
 from app.extensions import db
 from app.models import (
     CartLine,
-    Location,
     LogAction,
     RequestKind,
     RequestState,
@@ -31,7 +30,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.permissions import Permission, can
-from app.services import carts, stock
+from app.services import carts, locations, stock
 from app.services.carts import LineView
 from app.services.pagination import Page, paginate
 from app.services.uow import take_write_lock, unit_of_work
@@ -208,8 +207,8 @@ def _check_submission(kind: RequestKind, destination_id: int | None, needed_by: 
         if destination_id is None:
             fields["destination_location_id"] = ["Required for a transfer."]
         else:
-            destination = db.session.get(Location, destination_id)
-            if destination is None or destination.deleted_at is not None:
+            destination = locations.live_location(destination_id)
+            if destination is None:
                 fields["destination_location_id"] = [f"Location {destination_id} does not exist."]
             elif destination.is_structural:
                 fields["destination_location_id"] = [f"{destination.path} is structural and cannot hold stock."]

@@ -7,15 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from app.errors import DuplicateRequest, PermissionDenied, ValidationFailed
+from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.models import Item, User
 from app.models.base import normalise
 from app.permissions import Permission, can
-from app.services import idempotency, stock
-from app.services.idempotency import IdempotencyKey
+from app.services import stock
 from app.services.uow import unit_of_work
 
 MODES = ("restock", "withdraw", "move", "count")
@@ -41,13 +39,12 @@ def submit(
     from_location_id: int | None = None,
     to_location_id: int | None = None,
     note: str | None = None,
-    key: IdempotencyKey | None = None,
 ) -> Batch:
     """Apply every line in one transaction (restock/withdraw at `location_id` or each item's home; move
     from one location to another; count: set each item's quantity at `location_id`, managers only).
 
     Raises InsufficientStock naming each short line (`shortages`), ValidationFailed, NotFound,
-    DuplicateRequest (a twin request under the same key got there first).
+    PermissionDenied (a count by staff). Run it under idempotency.run_once for an Idempotency-Key.
     """
     wanted = _merge(lines)
     if mode == "move":
@@ -57,51 +54,44 @@ def submit(
             raise PermissionDenied("Only managers record counts.", fields={"mode": ["Managers only."]})
         if location_id is None:
             raise ValidationFailed("Scan the location being counted.", fields={"location_id": ["Scan a location."]})
-    try:
-        with unit_of_work(keep_loaded=True):
-            if key is not None:
-                idempotency.claim(actor.id, key)  # first: a concurrent twin blocks here, then fails
-            if mode == "restock":
-                movements = stock.add_lines(
-                    [(item_id, location_id, qty) for item_id, qty in wanted.items()], actor=actor, note=note
-                )
-            elif mode == "withdraw":
-                homes = _homes(list(wanted)) if location_id is None else {}
-                movements = stock.apply_lines(
-                    [(item_id, location_id or homes[item_id], None, qty) for item_id, qty in wanted.items()],
-                    "withdraw",
-                    actor=actor,
-                    note=note,
-                )
-            elif mode == "count":
-                movements = stock.count_lines(list(wanted.items()), location_id, actor=actor, note=note or COUNT_NOTE)
-            else:
-                movements = stock.apply_lines(
-                    [(item_id, from_location_id, to_location_id, qty) for item_id, qty in wanted.items()],
-                    "transfer",
-                    actor=actor,
-                    note=note,
-                )
-            batch = Batch(mode, location_id=location_id, from_location_id=from_location_id)
-            batch.to_location_id = to_location_id
-            for movement, (item_id, qty) in zip(movements, wanted.items(), strict=True):
-                item = movement.item
-                batch.lines.append(
-                    {
-                        "item_id": item_id,
-                        "sku": item.sku,
-                        "name": item.name,
-                        "unit": item.unit,
-                        "quantity": normalise(qty),
-                        "item_quantity": normalise(item.quantity),
-                        "location_ids": [entry.location_id for entry in movement.logs],
-                    }
-                )
-            return batch
-    except IntegrityError as exc:
-        if key is not None and "idempotency" in str(exc.orig).lower():
-            raise DuplicateRequest(key.key) from exc
-        raise
+    with unit_of_work(keep_loaded=True):
+        if mode == "restock":
+            movements = stock.add_lines(
+                [(item_id, location_id, qty) for item_id, qty in wanted.items()], actor=actor, note=note
+            )
+        elif mode == "withdraw":
+            homes = _homes(list(wanted)) if location_id is None else {}
+            movements = stock.apply_lines(
+                [(item_id, location_id or homes[item_id], None, qty) for item_id, qty in wanted.items()],
+                "withdraw",
+                actor=actor,
+                note=note,
+            )
+        elif mode == "count":
+            movements = stock.count_lines(list(wanted.items()), location_id, actor=actor, note=note or COUNT_NOTE)
+        else:
+            movements = stock.apply_lines(
+                [(item_id, from_location_id, to_location_id, qty) for item_id, qty in wanted.items()],
+                "transfer",
+                actor=actor,
+                note=note,
+            )
+        batch = Batch(mode, location_id=location_id, from_location_id=from_location_id)
+        batch.to_location_id = to_location_id
+        for movement, (item_id, qty) in zip(movements, wanted.items(), strict=True):
+            item = movement.item
+            batch.lines.append(
+                {
+                    "item_id": item_id,
+                    "sku": item.sku,
+                    "name": item.name,
+                    "unit": item.unit,
+                    "quantity": normalise(qty),
+                    "item_quantity": normalise(item.quantity),
+                    "location_ids": [entry.location_id for entry in movement.logs],
+                }
+            )
+        return batch
 
 
 def _merge(lines: list[dict[str, Any]]) -> dict[int, Decimal]:

@@ -13,20 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from app import events
-from app.errors import DuplicateRequest, InsufficientStock, NotFound, ValidationFailed
+from app.errors import InsufficientStock, NotFound, ValidationFailed
 from app.extensions import db
+from app.limits import MAX_QUANTITY
 from app.models import Alert, InventoryLog, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
-from app.services import idempotency
-from app.services.idempotency import IdempotencyKey
-from app.services.locations import check_holds_stock
+from app.services.locations import check_holds_stock, require_live_location
 from app.services.quantities import check_places, show
 from app.services.uow import request_id, take_write_lock, unit_of_work
-
-MAX_QUANTITY = 1_000_000_000
 
 
 @dataclass
@@ -47,7 +43,6 @@ def restock(
     actor: User,
     location_id: int | None = None,
     note: str | None = None,
-    key: IdempotencyKey | None = None,
 ) -> Movement:
     """Add units at a location (the item's home by default). Raises NotFound, ValidationFailed."""
 
@@ -57,7 +52,7 @@ def restock(
         level = _lock_level(item, location_id or item.location_id)
         return _apply(item, {level.location_id: (level, quantity)}, LogAction.RESTOCK, actor, note)
 
-    return _run(actor, key, work)
+    return _run(work)
 
 
 def withdraw(
@@ -67,7 +62,6 @@ def withdraw(
     actor: User,
     location_id: int | None = None,
     note: str | None = None,
-    key: IdempotencyKey | None = None,
 ) -> Movement:
     """Take units from a location (home by default). Raises InsufficientStock, NotFound."""
 
@@ -78,7 +72,7 @@ def withdraw(
         _ensure_available(item, level, quantity)
         return _apply(item, {level.location_id: (level, -quantity)}, LogAction.WITHDRAW, actor, note)
 
-    return _run(actor, key, work)
+    return _run(work)
 
 
 def transfer(
@@ -89,7 +83,6 @@ def transfer(
     *,
     actor: User,
     note: str | None = None,
-    key: IdempotencyKey | None = None,
 ) -> Movement:
     """Move units between two locations. Raises InsufficientStock, NotFound, ValidationFailed."""
     if from_location_id == to_location_id:
@@ -109,7 +102,7 @@ def transfer(
         }
         return _apply(item, changes, LogAction.TRANSFER, actor, note)
 
-    return _run(actor, key, work)
+    return _run(work)
 
 
 def adjust(
@@ -119,7 +112,6 @@ def adjust(
     *,
     actor: User,
     note: str | None = None,
-    key: IdempotencyKey | None = None,
 ) -> Movement:
     """Set a location's level to a counted quantity (a stock-take). Raises NotFound."""
 
@@ -129,7 +121,7 @@ def adjust(
         level = _lock_level(item, location_id)
         return _apply(item, {location_id: (level, counted_quantity - level.quantity)}, LogAction.ADJUST, actor, note)
 
-    return _run(actor, key, work)
+    return _run(work)
 
 
 def apply_lines(
@@ -270,10 +262,7 @@ def _lock_level(item: Item, location_id: int, field_name: str = "location_id") -
             check_holds_stock(db.session.get(Location, location_id), field_name)
         level.location_name = path
         return level
-    location = db.session.get(Location, location_id)
-    if location is None or location.deleted_at is not None:
-        raise ValidationFailed("Unknown location.", fields={field_name: [f"Location {location_id} does not exist."]})
-    check_holds_stock(location, field_name)
+    location = require_live_location(location_id, field_name, holds_stock=True)
     # Safe without a race: the item row lock serialises every movement of this item.
     level = StockLevel(item_id=item.id, location_id=location_id, quantity=0)
     db.session.add(level)
@@ -335,6 +324,18 @@ def _apply(
         events.publish("stock_changed", stock_changed_payload(item, entry, actor, total_before, level.location_name))
     movement.alert = raise_alert_if_crossed(item, total_before, changes)
     return movement
+
+
+def place_initial(item: Item, quantity: int, *, actor: User | None) -> InventoryLog:
+    """A new item's first stock at its home location, in the caller's transaction, with its ledger row."""
+    level = StockLevel(item_id=item.id, location_id=item.location_id, quantity=quantity)
+    db.session.add(level)
+    item.quantity = quantity
+    entry = record(
+        item, LogAction.CREATE, actor, location_id=item.location_id, before=0, after=quantity, note="Item created"
+    )
+    db.session.flush()
+    return entry
 
 
 def record(
@@ -421,17 +422,9 @@ def stock_changed_payload(
     }
 
 
-def _run(actor: User, key: IdempotencyKey | None, work: Callable[[], Movement]) -> Movement:
-    try:
-        # keep_loaded: the answer is built from what this transaction wrote, without reloading it.
-        with unit_of_work(keep_loaded=True):
-            if key is not None:
-                # Claimed first: a concurrent twin blocks on the unique key, then fails.
-                idempotency.claim(actor.id, key)
-            movement = work()
-            movement.stock = stock_by_location(movement.item.id)
-            return movement
-    except IntegrityError as exc:
-        if key is not None and "idempotency" in str(exc.orig).lower():
-            raise DuplicateRequest(key.key) from exc
-        raise
+def _run(work: Callable[[], Movement]) -> Movement:
+    # keep_loaded: the answer is built from what this transaction wrote, without reloading it.
+    with unit_of_work(keep_loaded=True):
+        movement = work()
+        movement.stock = stock_by_location(movement.item.id)
+        return movement

@@ -1,4 +1,12 @@
-"""Transaction helpers shared by the services."""
+"""Transaction helpers shared by the services: every write runs in a unit_of_work().
+
+One style everywhere: a service function opens `with unit_of_work():`, changes what it
+must, and the block commits once (or rolls everything back). A unit of work opened
+inside another joins it, so composed services (a movement and its stored idempotent
+answer, an item and its initial stock) still commit once. Where a slow external call
+(an email, an upload) sits between two writes, the service calls
+before_external_call() first and writes the outcome in a second, short unit of work.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +19,24 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 
+_OPEN = "unit_of_work_open"
+
 
 @contextmanager
 def unit_of_work(*, keep_loaded: bool = False) -> Iterator[Session]:
-    """Commit once at the end, roll back everything on any error.
+    """Commit once at the end, roll back everything on any error; inside another, join it.
 
     keep_loaded: the objects the transaction wrote keep their (committed) values after
-    the commit instead of being expired, so answering with them needs no reload.
+    the commit instead of being expired, so answering with them needs no reload (the
+    outermost unit of work decides).
     """
     session = db.session()
+    if session.info.get(_OPEN):
+        yield session  # the enclosing unit of work commits or rolls back
+        return
     expire = session.expire_on_commit
     session.expire_on_commit = expire and not keep_loaded
+    session.info[_OPEN] = True
     try:
         yield session
         session.commit()
@@ -29,7 +44,17 @@ def unit_of_work(*, keep_loaded: bool = False) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        session.info.pop(_OPEN, None)
         session.expire_on_commit = expire
+
+
+def before_external_call() -> None:
+    """End the session's transaction (it only read) before a slow call to the outside world.
+
+    No snapshot, row lock or pooled connection is held while an email or an upload is
+    on its way; what the call changed is written afterwards in its own unit_of_work().
+    """
+    db.session.rollback()
 
 
 def is_sqlite() -> bool:

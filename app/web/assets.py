@@ -13,10 +13,17 @@ PUBLIC_PACKAGES = {
     "socket.io-client": "dist",
     "chart.js": "dist",
     "@picocss/pico": "css",
+    "axe-core": "",  # accessibility checks, loaded by the browser tests only
     # The Scan page's BarcodeDetector polyfill and the ZXing WebAssembly reader it loads.
     "barcode-detector": "dist/iife",
     "zxing-wasm": "dist/reader",
 }
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and bookmark tools ask for /favicon.ico whatever the page links to."""
+    return send_from_directory(Path(current_app.static_folder) / "icons", "favicon.ico", max_age=86400)
 
 
 @bp.get("/vendor/<path:filename>")

@@ -9,19 +9,16 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.errors import DomainError, NotFound
+from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH
 from app.permissions import Permission, require
-from app.web.common import apply_error
+from app.web.common import attempt
+from app.web.forms import EmptyForm
 
 
 class CatalogForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
-    address = StringField("Address", validators=[Optional(), Length(max=500)])
-
-
-class DeleteForm(FlaskForm):
-    pass
+    name = StringField("Name", validators=[DataRequired(), Length(max=CATALOG_NAME_LENGTH)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_LENGTH)])
+    address = StringField("Address", validators=[Optional(), Length(max=ADDRESS_LENGTH)])
 
 
 def attach(
@@ -53,7 +50,7 @@ def attach(
                 noun=noun,
                 bp=name,
                 with_address=with_address,
-                delete_form=DeleteForm(),
+                delete_form=EmptyForm(),
             ),
             status,
         )
@@ -68,12 +65,9 @@ def attach(
     def create_view():
         form = CatalogForm()
         if form.validate():
-            try:
-                created = create(values(form))
-            except DomainError as exc:
-                apply_error(form, exc)
-            else:
-                flash(f"{noun.title()} {created.name!r} created.", "success")
+            created = attempt(lambda: create(values(form)), form)
+            if created.ok:
+                flash(f"{noun.title()} {created.value.name!r} created.", "success")
                 return redirect(url_for(f"{name}.index"))
         return render(form, 422)
 
@@ -82,16 +76,9 @@ def attach(
     def edit(obj_id: int):
         obj = get_one(obj_id)
         form = CatalogForm(obj=obj) if request.method == "GET" else CatalogForm()
-        if form.validate_on_submit():
-            try:
-                update(obj_id, values(form))
-            except NotFound:
-                raise
-            except DomainError as exc:
-                apply_error(form, exc)
-            else:
-                flash(f"{noun.title()} saved.", "success")
-                return redirect(url_for(f"{name}.index"))
+        if form.validate_on_submit() and attempt(lambda: update(obj_id, values(form)), form).ok:
+            flash(f"{noun.title()} saved.", "success")
+            return redirect(url_for(f"{name}.index"))
         status = 422 if request.method == "POST" else 200
         return render_template(
             "catalog/edit.html", form=form, obj=obj, noun=noun, bp=name, with_address=with_address
@@ -101,12 +88,6 @@ def attach(
     @require(Permission.CATALOG_WRITE)
     def delete_view(obj_id: int):
         obj = get_one(obj_id)
-        try:
-            delete(obj_id)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash(f"Cannot delete: {exc.message}", "error")
-        else:
+        if attempt(lambda: delete(obj_id), message=lambda exc: f"Cannot delete: {exc.message}").ok:
             flash(f"{noun.title()} {obj.name!r} deleted.", "success")
         return redirect(url_for(f"{name}.index"))

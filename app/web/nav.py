@@ -1,5 +1,7 @@
-"""The sidebar: one entry per page, shown when its blueprint is registered and the role allows it.
+"""The sidebar: one entry per page, shown when its view is registered and the role may open it.
 
+An entry names only a label and an endpoint: the permission is the one the view itself
+requires (the `require` decorator records it), so the menu and the page never disagree.
 Feature packages add their entry here; templates call visible_nav(user).
 """
 
@@ -16,26 +18,41 @@ from app.permissions import Permission, can
 class NavEntry:
     label: str
     endpoint: str
-    permission: Permission
     icon: str = ""
 
 
 NAV: list[NavEntry] = [
-    NavEntry("Dashboard", "dashboard.index", Permission.DASHBOARD_READ),
-    NavEntry("Inventory", "items.index", Permission.ITEMS_READ),
-    NavEntry("Scan", "scan.index", Permission.ITEMS_READ),
-    NavEntry("Categories", "categories.index", Permission.CATALOG_READ),
-    NavEntry("Locations", "locations.index", Permission.CATALOG_READ),
-    NavEntry("Cart", "carts.index", Permission.SELF),
-    NavEntry("Requests", "requests.index", Permission.SELF),
-    NavEntry("Alerts", "alerts.index", Permission.ALERTS_READ),
-    NavEntry("Activity", "activity.index", Permission.LOGS_READ_ALL),
-    NavEntry("Users", "users.index", Permission.USERS_READ),
-    NavEntry("Reports", "reports.index", Permission.ALERTS_READ),
-    NavEntry("Backups", "backups.index", Permission.ALERTS_READ),
-    NavEntry("Outbox", "outbox.index", Permission.USERS_MANAGE_ADMINS),
+    NavEntry("Dashboard", "dashboard.index"),
+    NavEntry("Inventory", "items.index"),
+    NavEntry("Scan", "scan.index"),
+    NavEntry("Categories", "categories.index"),
+    NavEntry("Locations", "locations.index"),
+    NavEntry("Cart", "carts.index"),
+    NavEntry("Requests", "requests.index"),
+    NavEntry("Alerts", "alerts.index"),
+    NavEntry("Activity", "activity.index"),
+    NavEntry("Users", "users.index"),
+    NavEntry("Reports", "reports.index"),
+    NavEntry("Backups", "backups.index"),
+    NavEntry("Outbox", "outbox.index"),
 ]
 
 
+def required_permission(endpoint: str) -> Permission | None:
+    """The permission a registered view requires, or None when it is not registered."""
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    permission = getattr(view, "required_permission", None)
+    if permission is None:
+        raise RuntimeError(f"Navigation entry {endpoint!r} points at a view without @require")
+    return permission
+
+
 def visible_nav(user) -> list[NavEntry]:
-    return [e for e in NAV if e.endpoint in current_app.view_functions and can(user, e.permission)]
+    shown = []
+    for entry in NAV:
+        permission = required_permission(entry.endpoint)
+        if permission is not None and can(user, permission):
+            shown.append(entry)
+    return shown

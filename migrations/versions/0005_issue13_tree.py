@@ -1,7 +1,7 @@
 """location tree (materialized path) and decimal quantities
 
 Revision ID: 0005_issue13_tree
-Revises: 0004
+Revises: 0005_issue12_outbox_attempts
 
 - locations get parent_id, path_key ("/1/5/12/", byte-ordered so a subtree is one index
   range scan), path ("Main Warehouse / Aisle A / Bin B2"), depth and is_structural.
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_issue13_tree"
-down_revision = "0004"
+down_revision = "0005_issue12_outbox_attempts"
 branch_labels = None
 depends_on = None
 

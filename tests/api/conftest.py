@@ -1,74 +1,11 @@
-"""Helpers for the API tests: a quick password hash, a JSON client, and a small world of objects."""
+"""API test fixtures: a JSON client per role and a world of objects (helpers in tests/helpers/)."""
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
-import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
-from tests.api.cleanup import empty_database
-
-PASSWORD = "password123"
-
-
-@pytest.fixture(autouse=True)
-def _clean_database(app):
-    """Overrides the shared fixture with a quicker equivalent (see tests/api/cleanup.py)."""
-    yield
-    empty_database(app)
-
-
-@pytest.fixture(autouse=True)
-def _quick_password_hashes(monkeypatch):
-    """Real hashing and checking, with a cheap work factor: scrypt costs ~0.25 s per user."""
-    import app.models.user as user_module
-
-    monkeypatch.setattr(
-        user_module, "generate_password_hash", functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
-    )
-
-
-class Api:
-    """A test client that sends and reads JSON, with a bearer token per role."""
-
-    def __init__(self, client, factory) -> None:
-        self.client = client
-        self.factory = factory
-        self._headers: dict[str, dict[str, str]] = {}
-        self.users: dict[str, Any] = {}
-
-    def as_(self, role: str | None) -> dict[str, str]:
-        if role is None:
-            return {}
-        if role not in self._headers:
-            self.users[role] = self.factory.user(role)
-            self._headers[role] = {"Authorization": f"Bearer {self.factory.token(self.users[role])}"}
-        return self._headers[role]
-
-    def call(
-        self, method: str, path: str, role: str | None = None, json: Any = None, headers: dict | None = None, **kw
-    ):
-        all_headers = {**self.as_(role), **(headers or {})}
-        return self.client.open(path, method=method.upper(), json=json, headers=all_headers, **kw)
-
-    def get(self, path: str, role: str | None = "manager", **kw):
-        return self.call("GET", path, role, **kw)
-
-    def post(self, path: str, json: Any = None, role: str | None = "manager", **kw):
-        return self.call("POST", path, role, json=json, **kw)
-
-    def put(self, path: str, json: Any = None, role: str | None = "manager", **kw):
-        return self.call("PUT", path, role, json=json, **kw)
-
-    def patch(self, path: str, json: Any = None, role: str | None = "manager", **kw):
-        return self.call("PATCH", path, role, json=json, **kw)
-
-    def delete(self, path: str, role: str | None = "manager", **kw):
-        return self.call("DELETE", path, role, **kw)
+from tests.helpers.api import Api
+from tests.helpers.world import World, build_world
 
 
 @pytest.fixture()
@@ -76,103 +13,6 @@ def api(client, factory) -> Api:
     return Api(client, factory)
 
 
-@dataclass
-class World:
-    """Objects every endpoint can point at: ids for path templates and bodies."""
-
-    location_id: int
-    location2_id: int
-    spare_location_id: int
-    category_id: int
-    spare_category_id: int
-    item_id: int
-    low_item_id: int
-    alert_id: int
-    user_id: int
-    user_email: str
-    refresh_token: str
-    # Carts and requests (tests/api/test_requests.py): the actor's own cart line and requests.
-    cart_line_id: int = 0
-    request_id: int = 0
-    approved_request_id: int = 0
-
-    def path_args(self) -> dict[str, int]:
-        return {
-            "item_id": self.item_id,
-            "user_id": self.user_id,
-            "category_id": self.category_id,
-            "location_id": self.location_id,
-            "alert_id": self.alert_id,
-            "line_id": self.cart_line_id,
-            "request_id": self.request_id,
-        }
-
-
-def build_world(app, factory, actor=None) -> World:
-    from app.auth import issue_tokens
-    from app.extensions import db
-    from app.models import Alert, User
-
-    actor = actor or factory.user("manager")
-    loc, loc2, spare_loc = factory.location(), factory.location(), factory.location()
-    cat, spare_cat = factory.category(), factory.category()
-    item = factory.item(quantity=10, location=loc, category_id=cat.id, actor=actor)
-    low = factory.item(quantity=0, low_stock_threshold=5, location=loc, actor=actor)
-    target = factory.user("staff")
-    with app.test_request_context():
-        alert_id = db.session.scalar(sa.select(Alert.id).where(Alert.item_id == low.id))
-        refresh = issue_tokens(db.session.get(User, target.id))["refresh_token"]
-        request_ids = _requests_world(
-            db.session.get(User, actor.id), factory.item(quantity=10, location=loc, actor=actor)
-        )
-        db.session.remove()
-    return World(
-        **request_ids,
-        location_id=loc.id,
-        location2_id=loc2.id,
-        spare_location_id=spare_loc.id,
-        category_id=cat.id,
-        spare_category_id=spare_cat.id,
-        item_id=item.id,
-        low_item_id=low.id,
-        alert_id=alert_id,
-        user_id=target.id,
-        user_email=target.email,
-        refresh_token=refresh,
-    )
-
-
-def _requests_world(actor, spare_item) -> dict[str, int]:
-    """A submitted and an approved request by `actor`, and one line left in their cart."""
-    from app.services import carts, requests
-
-    carts.add_line(actor, spare_item.id, 1)
-    approved = requests.submit(actor, kind="pick").id
-    requests.approve(approved, actor=actor)
-    carts.add_line(actor, spare_item.id, 1)
-    submitted = requests.submit(actor, kind="pick").id
-    line = carts.add_line(actor, spare_item.id, 1)
-    return {"cart_line_id": line.id, "request_id": submitted, "approved_request_id": approved}
-
-
 @pytest.fixture()
 def world(app, factory) -> World:
     return build_world(app, factory)
-
-
-def error_of(response) -> dict:
-    """The `error` object of a JSON error answer (asserting the shape)."""
-    body = response.get_json()
-    assert isinstance(body, dict) and "error" in body, (response.status_code, response.data[:300])
-    assert {"code", "message"} <= set(body["error"]), body
-    return body["error"]
-
-
-def db_scalar(app, statement):
-    from app.extensions import db
-
-    with app.app_context():
-        try:
-            return db.session.scalar(statement)
-        finally:
-            db.session.remove()

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.api.conftest import PASSWORD, error_of
+from tests.helpers.api import PASSWORD, error_of
 
 pytestmark = pytest.mark.core
 

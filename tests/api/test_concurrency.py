@@ -9,8 +9,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.api.conftest import db_scalar
-from tests.conftest import BACKEND
+from tests.helpers.api import db_scalar
+from tests.helpers.database import BACKEND
 
 pytestmark = pytest.mark.skipif(BACKEND == "sqlite", reason="row locking needs PostgreSQL; SQLite serialises writers")
 

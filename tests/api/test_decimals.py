@@ -11,8 +11,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.api.conftest import db_scalar, error_of
-from tests.conftest import BACKEND
+from tests.helpers.api import db_scalar, error_of
+from tests.helpers.database import BACKEND
 
 
 @pytest.fixture()

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from tests.api.conftest import error_of
+from tests.helpers.api import error_of
 
 pytestmark = pytest.mark.core
 
@@ -272,7 +272,7 @@ def test_logs_of_unknown_item_are_404(api):
 
 def test_every_response_echoes_a_request_id(api, app, factory):
     from app.models import InventoryLog
-    from tests.api.conftest import db_scalar
+    from tests.helpers.api import db_scalar
 
     item = factory.item(quantity=5)
     response = api.post(f"/api/v1/items/{item.id}/withdraw", {"quantity": 1}, headers={"X-Request-ID": "trace-123"})

@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
-from tests.api.conftest import error_of
-from tests.conftest import BACKEND
+from tests.helpers.api import error_of
+from tests.helpers.database import BACKEND
+from tests.helpers.queries import counted_queries
 
 pytestmark = pytest.mark.core
 
@@ -54,6 +55,20 @@ def test_same_name_allowed_under_different_parents_refused_among_siblings(api, t
     clash = api.post("/api/v1/locations", {"name": "bin b1", "parent_id": tree["shelf"]["id"]})
     assert clash.status_code == 409
     assert error_of(clash)["code"] == "duplicate" and "name" in error_of(clash)["fields"]
+
+
+@pytest.mark.parametrize("flag", [0, 1, "true"])
+def test_is_structural_is_a_json_boolean_only(api, tree, flag):
+    response = api.post("/api/v1/locations", {"name": "Loose", "is_structural": flag})
+    assert response.status_code == 422 and "is_structural" in error_of(response)["fields"]
+
+
+def test_listing_children_counts_only_them_in_one_statement(app, api, tree):
+    api.get(f"/api/v1/locations?parent_id={tree['shelf']['id']}")
+    with counted_queries(app) as statements:
+        listed = api.get(f"/api/v1/locations?parent_id={tree['shelf']['id']}").get_json()
+    assert [loc["name"] for loc in listed] == ["Bin B1", "Bin B2"]
+    assert len(statements) <= 2  # the caller, then the locations with their counts
 
 
 def test_children_and_roots_by_parent_id(api, tree):

@@ -3,31 +3,13 @@ and the hand-written list serializer answers exactly what the schema would."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
-from app.extensions import db
+from tests.helpers.queries import counted_queries
 
 pytestmark = pytest.mark.core
-
-
-@contextmanager
-def counted_queries(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _make_items(factory, n: int, *, category, location, actor) -> None:

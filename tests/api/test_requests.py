@@ -8,7 +8,7 @@ import threading
 import pytest
 import requests as http
 
-from tests.api.conftest import error_of
+from tests.helpers.api import error_of
 
 pytestmark = pytest.mark.core
 on_postgres = pytest.mark.skipif(os.environ.get("TEST_DB") == "sqlite", reason="row locks need PostgreSQL")

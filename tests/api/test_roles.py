@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from tests.api.conftest import PASSWORD, World, build_world, error_of
+from tests.helpers.api import PASSWORD, error_of
+from tests.helpers.world import World, build_world
 
 pytestmark = pytest.mark.core
 

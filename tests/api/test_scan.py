@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import error_of
+from tests.helpers.api import error_of
 
 pytestmark = pytest.mark.core
 

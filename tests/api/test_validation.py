@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.api.conftest import PASSWORD, db_scalar, error_of
+from tests.helpers.api import PASSWORD, db_scalar, error_of
 
 pytestmark = pytest.mark.core
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.launch import CHROMIUM, launch
+from tests.browser.launch import CHROMIUM, launch, watch_csp
 
 
 # Module scope: only one Playwright sync driver may be open at a time in a process, and
@@ -28,14 +28,9 @@ def chromium() -> Iterator[object]:
 def page(chromium, live_server):
     context = chromium.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
+    violations = watch_csp(context)
     page = context.new_page()
+    page.csp_violations = violations
     yield page
     context.close()
-
-
-def log_in(page, user, password: str = "password123") -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard")
+    assert violations == [], "the page broke its Content-Security-Policy"

@@ -1,9 +1,13 @@
 """Regenerate docs/screenshots/*.png from demo data: `make screenshots`.
 
 Builds a throwaway SQLite database, loads the demo data set, serves the app on a
-loopback port and photographs the dashboard, the inventory list, an item page and the
-location tree as the demo manager. Name some to take only those:
-`python tests/browser/screenshots.py locations`.
+loopback port and photographs the dashboard, the inventory list and an item page
+and the location tree
+as the demo manager at desktop size, and those and the login page at tablet (820 px)
+and phone (390 px) size (files named *-tablet.png, *-phone.png).
+
+`python tests/browser/screenshots.py /users /cart --out DIR [--size phone]` photographs the
+first screenful of any pages at all (or the given) sizes instead, for judging a layout by eye.
 """
 
 from __future__ import annotations
@@ -62,33 +66,59 @@ def _take_some_below_threshold(count: int = 4) -> None:
                 needed -= take
 
 
-def _dashboard(page, base: str) -> None:
+SIZES = {
+    "desktop": {"width": 1360, "height": 900},
+    "tablet": {"width": 820, "height": 1180},
+    "phone": {"width": 390, "height": 844},
+}
+
+
+def log_in(page, base: str, email: str = "manager@example.com") -> None:
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", "demo-password")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/dashboard")
+
+
+def photograph_main_pages(browser, base: str, size: str) -> list[Path]:
+    """The login page, dashboard, inventory list and an item page, as the demo manager."""
+    suffix = "" if size == "desktop" else f"-{size}"
+    # Phones and tablets render at twice the CSS pixels, as their screens do.
+    scale = 1 if size == "desktop" else 2
+    page = browser.new_page(viewport=SIZES[size], device_scale_factor=scale)
+    shots = []
+
+    def shot(name: str, full_page: bool = True) -> None:
+        path = OUT / f"{name}{suffix}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        shots.append(path)
+
+    if size != "desktop":
+        page.goto(base + "/login")
+        shot("login")
+    log_in(page, base)
     page.wait_for_timeout(500)  # let Chart.js draw
-    page.screenshot(path=str(OUT / "dashboard.png"), full_page=True)
-
-
-def _inventory(page, base: str) -> None:
+    shot("dashboard")
     page.goto(base + "/items?sort=quantity")
     page.wait_for_timeout(300)
-    page.screenshot(path=str(OUT / "inventory.png"))
-
-
-def _item(page, base: str) -> None:
-    page.goto(base + "/items?sort=quantity")
+    shot("inventory", full_page=False)
     page.click("#inventory-results tbody tr:nth-child(3) a.item-name")
     page.wait_for_selector("main[data-item-id]")
-    page.screenshot(path=str(OUT / "item.png"), full_page=True)
+    shot("item")
+    if size == "desktop":  # the location tree, with Aisle B and the store's back room folded
+        page.goto(base + "/locations")
+        for name in ("Aisle B", "Back Room"):
+            page.locator("summary", has_text=name).first.click()
+        shot("locations")
+        shots.append(photograph_labels(page, base))
+    if size == "phone":
+        shots.append(photograph_scan(page, base))
+    page.close()
+    return shots
 
 
-def _locations(page, base: str) -> None:
-    """The location tree, with Aisle B and the store's back room folded."""
-    page.goto(base + "/locations")
-    for name in ("Aisle B", "Back Room"):
-        page.locator("summary", has_text=name).first.click()
-    page.screenshot(path=str(OUT / "locations.png"), full_page=True)
-
-
-def _labels(page, base: str) -> None:
+def photograph_labels(page, base: str) -> Path:
     """The first A4 sheet of item labels (QR code, name, SKU, price), as the printer gets it."""
     import subprocess
 
@@ -100,70 +130,77 @@ def _labels(page, base: str) -> None:
             ["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", "1", "-l", "1", str(source), str(OUT / "labels")],
             check=True,
         )
+    return OUT / "labels.png"
 
 
-def _scan(page, base: str) -> None:
-    """The Scan page on a phone: a Move with a source, three items and a destination scanned."""
-    browser = page.context.browser
-    phone = browser.new_context(
-        base_url=base, viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True, is_mobile=True
-    )
-    phone.add_cookies(page.context.cookies())
-    scan = phone.new_page()
-    items = scan.request.get(base + "/api/v1/items?per_page=3&sort_by=quantity&order=desc").json()["items"]
+def photograph_scan(page, base: str) -> Path:
+    """The Scan page on a phone: a Move with a source, three items and a destination scanned by a USB scanner."""
+    items = page.request.get(base + "/api/v1/items?per_page=3&sort_by=quantity&order=desc").json()["items"]
     source = items[0]["location_id"]
-    places = [loc["id"] for loc in scan.request.get(base + "/api/v1/locations").json() if not loc["is_structural"]]
-    scan.goto(base + "/scan")
-    scan.get_by_text("Move", exact=True).click()
+    places = [loc["id"] for loc in page.request.get(base + "/api/v1/locations").json() if not loc["is_structural"]]
+    page.goto(base + "/scan")
+    page.get_by_text("Move", exact=True).click()
     codes = [f"L{source}"] + [f"I{item['id']}" for item in items] + [f"I{items[0]['id']}"]
     codes.append(f"L{next(p for p in places if p != source)}")
     for code in codes:
-        scan.evaluate("document.activeElement && document.activeElement.blur()")
-        scan.keyboard.type(code)
-        scan.keyboard.press("Enter")
-        scan.wait_for_timeout(400)
-    scan.screenshot(path=str(OUT / "scan.png"), full_page=True)
-    phone.close()
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(400)
+    page.screenshot(path=str(OUT / "scan.png"), full_page=True)
+    return OUT / "scan.png"
 
 
-SHOTS = {
-    "dashboard": _dashboard,
-    "inventory": _inventory,
-    "item": _item,
-    "locations": _locations,
-    "labels": _labels,
-    "scan": _scan,
-}
+def photograph(browser, base: str, paths: list[str], out: Path, email: str, sizes: list[str]) -> list[Path]:
+    """Any pages (the first screenful of each) at the given sizes, for judging layouts by eye."""
+    shots = []
+    for size in sizes:
+        page = browser.new_page(viewport=SIZES[size], device_scale_factor=1)
+        log_in(page, base, email)
+        for path in paths:
+            page.goto(base + path)
+            page.wait_for_timeout(300)
+            name = path.strip("/").replace("/", "_").replace("?", "_").replace("&", "_").replace("=", "-") or "root"
+            target = out / f"{name}-{size}.png"
+            page.screenshot(path=str(target))
+            shots.append(target)
+        page.close()
+    return shots
 
 
-def main(names: list[str]) -> None:
-    """Photograph the named pages (all by default)."""
+def main() -> None:
+    import argparse
+
     from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", help="photograph these pages at every size instead (e.g. /users)")
+    parser.add_argument("--out", type=Path, default=None, help="folder for those pictures (default: a temp folder)")
+    parser.add_argument("--as", dest="email", default="manager@example.com", help="demo user to log in as")
+    parser.add_argument("--size", dest="sizes", action="append", choices=list(SIZES), help="only these sizes")
+    args = parser.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from launch import launch
 
     OUT.mkdir(parents=True, exist_ok=True)
-    names = names or list(SHOTS)
     with tempfile.TemporaryDirectory() as tmp:
         server, base = serve_demo(Path(tmp) / "demo.db")
         try:
             with sync_playwright() as p:
                 browser = launch(p)
-                page = browser.new_page(viewport={"width": 1360, "height": 900}, device_scale_factor=1)
-                page.goto(base + "/login")
-                page.fill("#email", "manager@example.com")
-                page.fill("#password", "demo-password")
-                page.click("button[type=submit]")
-                page.wait_for_url("**/dashboard")
-                for name in names:
-                    SHOTS[name](page, base)
+                if args.paths:
+                    out = args.out or Path(tempfile.mkdtemp(prefix="screens-"))
+                    out.mkdir(parents=True, exist_ok=True)
+                    shots = photograph(browser, base, args.paths, out, args.email, args.sizes or list(SIZES))
+                else:
+                    shots = [shot for size in SIZES for shot in photograph_main_pages(browser, base, size)]
                 browser.close()
         finally:
             server.shutdown()
-    for name in names:
-        print(OUT / f"{name}.png")
+    for path in shots:
+        print(path)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

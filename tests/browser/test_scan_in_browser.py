@@ -11,8 +11,7 @@ import pytest
 import segno
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
-from tests.browser.launch import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.launch import CHROMIUM, CHROMIUM_ARGS, log_in, watch_csp
 
 pytestmark = pytest.mark.browser
 
@@ -55,8 +54,10 @@ def camera_page(request, live_server, tmp_path, factory) -> Iterator[tuple]:
         context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, has_touch=True)
         context.grant_permissions(["camera"])
         context.set_default_timeout(20_000)
+        violations = watch_csp(context)
         yield context.new_page(), item
         context.close()
+        assert violations == [], "the Scan page broke its Content-Security-Policy"
         browser.close()
 
 

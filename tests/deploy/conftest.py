@@ -68,16 +68,6 @@ def metric_names(expr: str) -> set[str]:
     return names
 
 
-@pytest.fixture(autouse=True)
-def _clean_database(request):
-    """The suite-wide autouse cleanup (tests/conftest.py) builds the app and a database. The
-    artefact tests here use neither and must pass where no database exists, so they skip it;
-    a test in this folder that does use the app still gets it."""
-    if "app" in request.fixturenames:
-        request.getfixturevalue("_clean_database")  # the parent fixture of the same name
-    yield
-
-
 @pytest.fixture(scope="session")
 def promql_metric_names():
     return metric_names

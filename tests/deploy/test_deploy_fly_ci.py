@@ -73,3 +73,7 @@ def test_ci_job_services_and_toolchain(workflow):
     assert str(node["with"]["node-version"]) == "20"
     assert any(s.get("run", "").strip() == "make test" for s in steps)
     assert "127.0.0.1" in job["env"]["DATABASE_URL"]
+
+
+def test_fly_trusts_its_proxy_as_one_hop(fly):
+    assert fly["env"]["TRUSTED_PROXY_HOPS"] == "1"

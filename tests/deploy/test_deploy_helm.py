@@ -348,3 +348,8 @@ def test_schema_accepts_defaults_and_production(chart_dir, production_values):
     with helm_python.Chart.load(str(chart_dir)) as chart:
         chart.validate_schema({})
         chart.validate_schema(production_values)
+
+
+def test_chart_trusts_the_ingress_as_one_proxy_hop(default_manifests):
+    # The client address for login limits, logs and /metrics is the one the Ingress reports.
+    assert one(default_manifests, "ConfigMap")["data"]["TRUSTED_PROXY_HOPS"] == "1"

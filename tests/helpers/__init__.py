@@ -1,4 +1,12 @@
 """Shared test helpers, imported by test modules and conftest files alike (never from a conftest).
 
+api        Api (a JSON client with a bearer token per role), error_of, db_scalar, PASSWORD
+pages      PageClient (logs in through the form, posts with the page's CSRF token), csrf_from
+world      World and build_world: one object of each kind for path templates and bodies
+factories  Factory: test data made through the real services
+cleanup    empty_database: the one way the database is emptied between tests
+database   BACKEND (postgresql or sqlite) and pg_admin()
+queries    counted_queries: the SQL statements a block runs
+tasks      wait_for, alert_for, outbox_rows (the pipeline tests)
 codes      read_pdf_codes: rasterise a PDF with poppler's pdftoppm, decode every code with zxing-cpp
 """

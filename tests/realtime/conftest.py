@@ -13,12 +13,9 @@ from collections.abc import Callable, Iterator
 import pytest
 import redis
 import socketio
-from werkzeug.security import generate_password_hash
 
-from tests.realtime.servers import ROOT, Cluster, server_env, start_web, stop_web
+from tests.realtime.servers import REDIS_URL, Cluster, server_env, start_web, stop_web
 
-__all__ = ["ROOT", "bearer"]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 EVENTS = (
     "stock_changed",
     "low_stock_alert",
@@ -30,16 +27,6 @@ EVENTS = (
     "request_decided",
 )
 WAIT = 15  # seconds an expected event may take before the test fails (never a pass condition)
-
-
-@pytest.fixture(autouse=True)
-def _quick_password_hashes(monkeypatch):
-    """Real hashing and checking, with a cheap work factor: scrypt costs ~0.25 s per user."""
-    import app.models.user as user_module
-
-    monkeypatch.setattr(
-        user_module, "generate_password_hash", functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
-    )
 
 
 @pytest.fixture(scope="session")
@@ -113,7 +100,3 @@ def live_client() -> Iterator[Callable[..., LiveClient]]:
     yield make
     for client in made:
         client.close()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}

@@ -16,6 +16,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def free_port() -> int:
@@ -94,3 +95,38 @@ def stop_web(web: WebProcess) -> None:
         except subprocess.TimeoutExpired:
             web.process.kill()
             web.process.wait(timeout=5)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def worker_pids(web: WebProcess) -> list[int]:
+    """The gunicorn workers (children of the master) serving `web`."""
+    pid = web.process.pid
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def connections_by_worker(web: WebProcess) -> dict[int, int]:
+    """Client port -> the worker pid holding that TCP connection to `web` (Linux /proc).
+
+    Each worker accepts from the shared listening socket, so which worker serves a
+    connection is the kernel's choice; this reads it back from the workers' open sockets."""
+    server_port = int(web.url.rsplit(":", 1)[1])
+    owner_of_inode = {}
+    for pid in worker_pids(web):
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:  # closed meanwhile
+                continue
+            if target.startswith("socket:["):
+                owner_of_inode[target[8:-1]] = pid
+    owners = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local, remote, inode = fields[1], fields[2], fields[9]
+            if int(local.rsplit(":", 1)[1], 16) == server_port and inode in owner_of_inode:
+                owners[int(remote.rsplit(":", 1)[1], 16)] = owner_of_inode[inode]
+    return owners

@@ -44,6 +44,7 @@ def test_session_cookie_refused_when_not_an_active_user(app, client, factory, wh
 def test_committed_movement_reaches_a_client_of_the_same_process_without_redis(app, client, factory):
     from app.extensions import db
     from app.models import User
+    from app.realtime import broadcast
     from app.services import stock
 
     item = factory.item(quantity=2, low_stock_threshold=0)
@@ -55,6 +56,8 @@ def test_committed_movement_reaches_a_client_of_the_same_process_without_redis(a
     with app.app_context():
         stock.restock(item.id, 3, actor=db.session.get(User, staff.id))
         db.session.remove()
+    # The commit only queues the event; the process's sender thread emits it just after.
+    assert broadcast.flush(timeout=10)
 
     received = [(m["name"], m["args"][0]) for m in live.get_received()]
     assert [name for name, _ in received] == ["stock_changed"]

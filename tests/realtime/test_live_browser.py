@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.launch import CHROMIUM, launch
+from tests.browser.launch import CHROMIUM, launch, watch_csp
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,9 @@ def browser():
 
 def logged_in_page(browser, base_url: str, email: str):
     context = browser.new_context(base_url=base_url)
+    violations = watch_csp(context)
     page = context.new_page()
+    page.csp_violations = violations
     page.set_default_timeout(20_000)
     page.goto("/login")
     page.fill("input[name=email]", email)
@@ -60,5 +62,10 @@ def test_restock_in_one_browser_shows_toast_and_quantity_in_the_other(cluster, f
     expect(watcher.locator("#toasts .toast")).to_have_text("Widget A restocked: 10 → 100 units by john@example.com")
     expect(row_quantity).to_have_text("100")
     assert watcher.evaluate("window.stillTheSamePage === true")  # updated in place, not reloaded
+    # The live pages ran under the app's Content-Security-Policy and broke none of it.
+    assert "frame-ancestors 'none'" in john.evaluate(
+        "() => fetch('/items').then(r => r.headers.get('content-security-policy'))"
+    )
+    assert watcher.csp_violations == [] and john.csp_violations == []
     watcher.context.close()
     john.context.close()

@@ -11,7 +11,7 @@ import pytest
 import requests
 import socketio
 
-from tests.realtime.conftest import ROOT, bearer
+from tests.realtime.servers import ROOT, bearer
 
 
 def test_withdrawal_on_process_a_reaches_client_of_process_b(cluster, factory, live_client):

@@ -240,17 +240,49 @@ def test_item_created_below_threshold_raises_an_alert(factory, ctx):
     assert alert is not None and alert.quantity == 1 and alert.threshold == 4
 
 
-def test_same_idempotency_key_claimed_twice_is_a_duplicate_request(factory, ctx):
-    from app.errors import DuplicateRequest
+def test_same_idempotency_key_run_twice_moves_once_and_replays_the_first_answer(factory, ctx):
+    from app.models import IdempotencyRecord
+    from app.services import idempotency
     from app.services.idempotency import IdempotencyKey
 
     item = factory.item(quantity=10)
     user = _actor(factory.user("staff"))
     key = IdempotencyKey.from_request("k-1", "POST", f"/api/v1/items/{item.id}/withdraw", {"quantity": 1})
-    stock.withdraw(item.id, 1, actor=user, key=key)
-    with pytest.raises(DuplicateRequest):
-        stock.withdraw(item.id, 1, actor=user, key=key)
+
+    def answer(movement):
+        return {"quantity": movement.item.quantity}
+
+    first = idempotency.run_once(user.id, key, lambda: stock.withdraw(item.id, 1, actor=user), answer)
+    again = idempotency.run_once(user.id, key, lambda: stock.withdraw(item.id, 1, actor=user), answer)
+    assert (first.body, first.replayed) == ({"quantity": 9}, False)
+    assert (again.body, again.replayed) == ({"quantity": 9}, True)
     assert db.session.get(Item, item.id).quantity == 9
+    stored = db.session.scalar(sa.select(IdempotencyRecord).where(IdempotencyRecord.key == "k-1"))
+    assert stored.response == {"quantity": 9}
+
+
+def test_refused_movement_under_an_idempotency_key_stores_no_answer(factory, ctx):
+    from app.errors import InsufficientStock
+    from app.models import IdempotencyRecord
+    from app.services import idempotency
+    from app.services.idempotency import IdempotencyKey
+
+    item = factory.item(quantity=1)
+    user = _actor(factory.user("staff"))
+    key = IdempotencyKey.from_request("k-2", "POST", f"/api/v1/items/{item.id}/withdraw", {"quantity": 5})
+    with pytest.raises(InsufficientStock):
+        idempotency.run_once(user.id, key, lambda: stock.withdraw(item.id, 5, actor=user), lambda m: {})
+    assert db.session.scalar(sa.select(sa.func.count(IdempotencyRecord.id))) == 0
+
+
+def test_item_initial_stock_is_a_level_and_a_ledger_row_written_by_the_stock_module(factory, ctx):
+    item = factory.item(quantity=7)
+    levels = db.session.execute(
+        sa.select(StockLevel.location_id, StockLevel.quantity).where(StockLevel.item_id == item.id)
+    ).all()
+    assert levels == [(item.location_id, 7)]
+    row = db.session.scalar(sa.select(InventoryLog).where(InventoryLog.item_id == item.id))
+    assert (row.action, row.quantity_before, row.quantity_after, row.note) == ("create", 0, 7, "Item created")
 
 
 def test_update_item_checks_version_and_staff_fields(factory, ctx):

@@ -3,88 +3,23 @@ SendGrid HTTP server on loopback, and a "web" app that enqueues to this run's ow
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
+from tests.helpers.redis_server import OwnRedis
+from tests.helpers.sendgrid import FakeSendGrid
+from tests.helpers.tasks import procfile_concurrency
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def wait_for(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.1, what: str = "condition"):
-    """Poll until `predicate` is truthy (a deadline against hanging, not a timing assertion)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"gave up waiting for {what}")
-
-
-class FakeSendGrid:
-    """Records POST /v3/mail/send and answers from a script: a status code, or 'hold' (block
-    until released, then drop the connection without an answer)."""
-
-    def __init__(self) -> None:
-        self.script: list[int | str] = []
-        self.requests: list[dict] = []  # every request received
-        self.accepted: list[dict] = []  # only those answered 2xx
-        self.held = threading.Event()
-        self.release = threading.Event()
-        self.lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                with fake.lock:
-                    fake.requests.append(body)
-                    answer = fake.script.pop(0) if fake.script else 202
-                if answer == "hold":
-                    fake.held.set()
-                    fake.release.wait(60)
-                    self.close_connection = True
-                    return  # no answer: the provider never accepted this one
-                self.send_response(int(answer))
-                self.send_header("Content-Type", "application/json")
-                if int(answer) < 300:
-                    self.send_header("X-Message-Id", uuid.uuid4().hex)
-                    with fake.lock:
-                        fake.accepted.append(body)
-                payload = b"" if int(answer) < 300 else b'{"errors":[{"message":"scripted failure"}]}'
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def accepted_to(self) -> list[str]:
-        with self.lock:
-            return sorted(p["personalizations"][0]["to"][0]["email"] for p in self.accepted)
-
-    def close(self) -> None:
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture()
@@ -136,6 +71,26 @@ class Processes:
             name,
         )
 
+    def prefork_worker(self, env: dict[str, str], queue: str, name: str = "worker") -> subprocess.Popen:
+        """The production pool: forked child processes at the Procfile's concurrency."""
+        return self.start(
+            [
+                "worker",
+                "-P",
+                "prefork",
+                f"--concurrency={procfile_concurrency()}",
+                "-Q",
+                queue,
+                "-n",
+                f"{name}-{uuid.uuid4().hex[:6]}@%h",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env,
+            name,
+        )
+
     def kill(self, proc: subprocess.Popen) -> None:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -165,6 +120,14 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture()
+def own_redis(tmp_path) -> Iterator[OwnRedis]:
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    server.kill()
 
 
 @pytest.fixture()
@@ -215,51 +178,3 @@ def web_app(app, queue_env) -> Iterator:
     yield web
     web.extensions["celery"].pool.force_close_all()
     app.extensions["celery"].set_default()  # the suite's app stays Celery's default
-
-
-@pytest.fixture(autouse=True)
-def _quick_password_hashes(monkeypatch):
-    """Real hashing with a cheap work factor (scrypt costs ~0.25 s per user)."""
-    import functools
-
-    from werkzeug.security import generate_password_hash
-
-    import app.models.user as user_module
-
-    monkeypatch.setattr(
-        user_module, "generate_password_hash", functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
-    )
-
-
-def alert_for(app, item_id: int):
-    """The newest alert of an item, read fresh from the database."""
-    import sqlalchemy as sa
-
-    from app.extensions import db
-    from app.models import Alert
-
-    with app.app_context():
-        alert = db.session.execute(sa.select(Alert).where(Alert.item_id == item_id).order_by(Alert.id.desc())).scalar()
-        if alert is not None:
-            db.session.expunge(alert)
-        db.session.remove()
-        return alert
-
-
-def outbox_rows(app, key_prefix: str = "") -> list:
-    import sqlalchemy as sa
-
-    from app.extensions import db
-    from app.models import OutboxEmail
-
-    with app.app_context():
-        rows = list(
-            db.session.execute(
-                sa.select(OutboxEmail)
-                .where(OutboxEmail.message_key.startswith(key_prefix))
-                .order_by(OutboxEmail.recipient)
-            ).scalars()
-        )
-        db.session.expunge_all()
-        db.session.remove()
-        return rows

@@ -6,7 +6,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from tests.conftest import BACKEND
+from tests.helpers.database import BACKEND
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="pg_dump path")
 

@@ -11,7 +11,7 @@ import psycopg2
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import BACKEND, _pg_admin
+from tests.helpers.database import BACKEND, pg_admin
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="the suite's database is PostgreSQL here")
 
@@ -58,7 +58,7 @@ def _some_data(factory) -> None:
 @pytest.fixture()
 def fresh_pg_database(database_url):
     name = f"inventory_restore_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = _pg_admin()
+    admin = pg_admin()
     with admin.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
     yield database_url.rsplit("/", 1)[0] + f"/{name}"
@@ -118,7 +118,7 @@ def test_postgres_restore_with_force_overwrites_changed_data(app, factory, tmp_p
 def test_failed_backup_is_recorded_and_emailed_to_admins(app, factory, tmp_path):
     import tasks  # noqa: F401
     from app.services import backups, notifications
-    from tests.tasks.conftest import outbox_rows
+    from tests.helpers.tasks import outbox_rows
 
     factory.user("admin", email="root@example.com")
     factory.user("manager", email="boss@example.com")
@@ -142,7 +142,7 @@ def test_sqlite_backup_restore_round_trip_and_keeps_newest(app, tmp_path):
 
     from app import create_app
     from app.config import TestingConfig
-    from tests.factories import Factory
+    from tests.helpers.factories import Factory
 
     def sqlite_app(path: Path):
         settings = TestingConfig()

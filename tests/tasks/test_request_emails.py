@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tasks.conftest import outbox_rows
+from tests.helpers.tasks import outbox_rows
 
 
 def test_request_decided_email_goes_to_author_once_from_payload(app):

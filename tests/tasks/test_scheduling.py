@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tests.tasks.conftest import alert_for, outbox_rows, wait_for
+from tests.helpers.tasks import alert_for, outbox_rows, wait_for
 
 NEVER = "0 0 1 1 *"  # 1 January, midnight: does not fire during a test
 

@@ -1,4 +1,4 @@
-from tests.web.conftest import csrf_from
+from tests.helpers.pages import csrf_from
 
 
 def test_login_form_has_labelled_fields(client):

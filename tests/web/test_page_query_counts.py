@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.test_query_counts import counted_queries
+from tests.helpers.queries import counted_queries
 
 pytestmark = pytest.mark.core
 

@@ -5,23 +5,18 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 
 from app.auth import current_actor
-from app.errors import Conflict
 from app.permissions import Permission, require
 from app.services import alerts
 from app.services.locations import location_paths
 from app.services.logs import labels_for
-from app.web.common import int_arg, page_links
+from app.web.common import attempt, int_arg, page_links
+from app.web.forms import EmptyForm
 
 bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 
 SHOW = {"open": False, "acknowledged": True, "all": None}
-
-
-class AckForm(FlaskForm):
-    pass
 
 
 @bp.get("")
@@ -41,18 +36,16 @@ def index():
         links=page_links(page),
         labels=labels_for(refs),
         locations=location_paths(),
-        form=AckForm(),
+        form=EmptyForm(),
     )
 
 
 @bp.post("/<int:alert_id>/acknowledge")
 @require(Permission.ALERTS_ACK)
 def acknowledge(alert_id: int):
-    try:
-        alerts.acknowledge(alert_id, actor=current_actor())
+    alerts.get_alert(alert_id)  # a missing alert is the 404 page; "already acknowledged" is a note
+    if attempt(lambda: alerts.acknowledge(alert_id, actor=current_actor()), category="info").ok:
         flash("Alert acknowledged.", "success")
-    except Conflict as exc:
-        flash(exc.message, "info")
     return redirect(
         request.referrer
         if request.referrer and request.referrer.startswith(request.host_url)

@@ -1,34 +1,25 @@
-"""Log in and log out (Flask-Login session; rate-limited per address and per account)."""
+"""Log in and log out (Flask-Login session; failed logins limited as on the API: app/services/login_limits.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_limiter.errors import RateLimitExceeded
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.errors import AuthenticationRequired
-from app.extensions import limiter
-from app.services import users
-from app.web.common import is_safe_next
+from app.errors import TooManyAttempts, ValidationFailed
+from app.limits import EMAIL_LENGTH, PASSWORD_LENGTH
+from app.services import login_limits
+from app.web.common import apply_error, attempt, is_safe_next
 
 bp = Blueprint("auth", __name__)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_LENGTH)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_LENGTH)])
     remember = BooleanField("Remember me on this device")
-
-
-def _login_rate() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _account_key() -> str:
-    return "web-login-account:" + request.form.get("email", "").strip().lower()
 
 
 def _next_target() -> str:
@@ -37,30 +28,27 @@ def _next_target() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate, methods=["POST"])
-@limiter.limit(_login_rate, methods=["POST"], key_func=_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(_next_target())
     form = LoginForm()
-    error = None
+    error, status, headers = None, 200, {}
     if form.validate_on_submit():
-        try:
-            user = users.authenticate(form.email.data, form.password.data)
-        except AuthenticationRequired as exc:
-            error = exc.message
-        else:
-            login_user(user, remember=form.remember.data)
+        signed_in = attempt(
+            lambda: login_limits.authenticate(form.email.data, form.password.data, request.remote_addr), quiet=True
+        )
+        if signed_in.ok:
+            login_user(signed_in.value, remember=form.remember.data)
             return redirect(_next_target())
-    status = 401 if error else 200
-    return render_template("auth/login.html", form=form, error=error, next=request.args.get("next", "")), status
-
-
-@bp.errorhandler(RateLimitExceeded)
-def too_many_attempts(_exc):
-    form = LoginForm()
-    error = "Too many login attempts. Please wait a minute and try again."
-    return render_template("auth/login.html", form=form, error=error, next=request.args.get("next", "")), 429
+        error, status = signed_in.error.message, 401
+        if isinstance(signed_in.error, ValidationFailed):  # an email no database can hold (a NUL byte)
+            apply_error(form, signed_in.error)
+            error, status = None, 422
+        elif isinstance(signed_in.error, TooManyAttempts):
+            error, status = "Too many login attempts. Please wait a minute and try again.", 429
+            headers["Retry-After"] = str(signed_in.error.extra["retry_after"])
+    page = render_template("auth/login.html", form=form, error=error, next=request.args.get("next", ""))
+    return page, status, headers
 
 
 @bp.post("/logout")

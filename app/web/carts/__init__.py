@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 
 from app.auth import current_actor
-from app.errors import DomainError
 from app.permissions import Permission, require
 from app.services import carts, requests
 from app.services.locations import location_paths
 from app.web.carts.forms import AddToCartForm, EmptyForm, LineForm, SubmitForm
-from app.web.common import apply_error, is_safe_next
-from app.web.requests import checked
+from app.web.common import attempt, is_safe_next
+from app.web.forms import checked
 
 bp = Blueprint("carts", __name__, url_prefix="/cart")
 
@@ -41,11 +40,12 @@ def add():
     if not form.validate() or not (form.item_id.data or "").isdigit():
         flash(" ".join(e for errors in form.errors.values() for e in errors) or "Could not add that line.", "error")
         return redirect(target)
-    try:
-        line = carts.add_line(current_actor(), int(form.item_id.data), form.quantity.data, form.location_id.data)
-    except DomainError as exc:
-        flash(exc.message, "error")
+    added = attempt(
+        lambda: carts.add_line(current_actor(), int(form.item_id.data), form.quantity.data, form.location_id.data)
+    )
+    if not added.ok:
         return redirect(target)
+    line = added.value
     note = f" Only {line.available} available at {line.location_name}: the line is flagged." if line.short else ""
     flash(f"Added to your cart: {line.quantity} {line.unit} of {line.name} from {line.location_name}.{note}", "success")
     return redirect(target)
@@ -58,23 +58,20 @@ def update_line(line_id: int):
     if not form.validate():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("carts.index"))
-    try:
-        carts.update_line(current_actor(), line_id, quantity=form.quantity.data, location_id=form.location_id.data)
+    if attempt(
+        lambda: carts.update_line(
+            current_actor(), line_id, quantity=form.quantity.data, location_id=form.location_id.data
+        )
+    ).ok:
         flash("Line updated.", "success")
-    except DomainError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("carts.index"))
 
 
 @bp.post("/lines/<int:line_id>/remove")
 @require(Permission.CART_USE)
 def remove_line(line_id: int):
-    if checked(EmptyForm()):
-        try:
-            carts.remove_line(current_actor(), line_id)
-            flash("Line removed.", "success")
-        except DomainError as exc:
-            flash(exc.message, "error")
+    if checked(EmptyForm()) and attempt(lambda: carts.remove_line(current_actor(), line_id)).ok:
+        flash("Line removed.", "success")
     return redirect(url_for("carts.index"))
 
 
@@ -94,16 +91,18 @@ def submit():
     form.destination_location_id.choices = [("", "— Choose —")] + list(location_paths(holding_stock=True).items())
     if not form.validate():
         return _render(form, 422)
-    try:
-        req = requests.submit(
+    submitted = attempt(
+        lambda: requests.submit(
             current_actor(),
             kind=form.kind.data,
             destination_location_id=form.destination_location_id.data if form.kind.data == "transfer" else None,
             note=form.note.data,
             needed_by=form.needed_by.data,
-        )
-    except DomainError as exc:
-        apply_error(form, exc)
-        return _render(form, exc.status)
+        ),
+        form,
+    )
+    if not submitted.ok:
+        return _render(form, submitted.status)
+    req = submitted.value
     flash(f"Request #{req.id} submitted: a manager will approve it.", "success")
     return redirect(url_for("requests.detail", request_id=req.id))

@@ -6,26 +6,21 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.web.items.forms import amount_field
+from app.limits import REQUEST_NOTE_LENGTH
+from app.web.forms import EmptyForm, optional_int, quantity_field
 
-
-def optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
-def _quantity():
-    return amount_field("Quantity", positive=True)
+__all__ = ["AddToCartForm", "EmptyForm", "LineForm", "SubmitForm"]
 
 
 class AddToCartForm(FlaskForm):
     item_id = HiddenField(validators=[InputRequired()])
-    quantity = _quantity()
+    quantity = quantity_field()
     location_id = SelectField("From", coerce=optional_int, validate_choice=False)
     next = HiddenField()
 
 
 class LineForm(FlaskForm):
-    quantity = _quantity()
+    quantity = quantity_field()
     location_id = SelectField("From", coerce=optional_int, validate_choice=False)
 
 
@@ -33,8 +28,4 @@ class SubmitForm(FlaskForm):
     kind = SelectField("Kind", choices=[("pick", "Pick (stock leaves)"), ("transfer", "Transfer to a location")])
     destination_location_id = SelectField("Destination", coerce=optional_int, validate_choice=False)
     needed_by = DateField("Needed by", validators=[Optional()])
-    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
-
-
-class EmptyForm(FlaskForm):
-    """Only the CSRF token: remove, clear and similar buttons."""
+    note = TextAreaField("Note", validators=[Optional(), Length(max=REQUEST_NOTE_LENGTH)])

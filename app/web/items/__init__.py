@@ -1,7 +1,6 @@
 """Inventory pages: the list, an item's page, create/edit/delete and stock movements."""
 
-from flask import Blueprint
+from app.web.items import detail, editing, listing  # noqa: F401  (their routes attach to bp)
+from app.web.items.blueprint import bp
 
-bp = Blueprint("items", __name__, url_prefix="/items")
-
-from app.web.items import detail, editing, listing  # noqa: E402,F401  (routes attach to bp)
+__all__ = ["bp"]

@@ -7,13 +7,12 @@ from collections.abc import Callable
 from flask import flash, redirect, render_template, url_for
 
 from app.auth import current_actor
-from app.errors import DomainError, InsufficientStock, NotFound
 from app.permissions import Permission, require
 from app.services import items, stock
 from app.services.catalog import category_names
 from app.services.locations import location_paths
-from app.web.common import apply_error, int_arg, page_links
-from app.web.items import bp
+from app.web.common import attempt, int_arg, page_links
+from app.web.items.blueprint import bp
 from app.web.items.forms import AdjustForm, ConfirmForm, MoveForm, TransferForm
 
 HISTORY_PER_PAGE = 15
@@ -80,16 +79,9 @@ def _move(item_id: int, name: str, run: Callable, done: Callable) -> object:
     forms = _forms(item, location_paths(holding_stock=True), bound=name)
     form = forms[name]
     if form.validate_on_submit():
-        try:
-            run(form)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            if isinstance(exc, InsufficientStock):
-                form.quantity.errors = [*form.quantity.errors, exc.message]
-            else:
-                apply_error(form, exc)
-            return _render(item_id, name, exc.status, forms)
+        moved = attempt(lambda: run(form), form, fallback_field="quantity")
+        if not moved.ok:
+            return _render(item_id, name, moved.status, forms)
         flash(done(form), "success")
         return redirect(url_for("items.detail", item_id=item_id))
     return _render(item_id, name, 422, forms)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from app.auth import current_actor
-from app.errors import DomainError, NotFound
 from app.permissions import Permission, can, require
 from app.services import items
 from app.services.catalog import category_names
 from app.services.locations import location_paths
-from app.web.common import apply_error
-from app.web.items import bp
+from app.web.common import attempt
+from app.web.items.blueprint import bp
 from app.web.items.forms import BasicItemForm, ConfirmForm, ItemForm
 
 
@@ -28,11 +27,12 @@ def new():
     if request.method == "GET" and request.args.get("location"):
         form.location_id.data = request.args.get("location", type=int)
     if form.validate_on_submit():
-        try:
-            item = items.create_item({**form.values(), "quantity": form.quantity.data or 0}, actor=current_actor())
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
+        created = attempt(
+            lambda: items.create_item({**form.values(), "quantity": form.quantity.data or 0}, actor=current_actor()),
+            form,
+        )
+        if created.ok:
+            item = created.value
             flash(f"Created {item.name} ({item.sku}).", "success")
             return redirect(url_for("items.detail", item_id=item.id))
     status = 422 if request.method == "POST" else 200
@@ -51,16 +51,14 @@ def edit(item_id: int):
     if request.method == "GET":
         form.version.data = item.version
     if form.validate_on_submit():
-        try:
-            version = int(form.version.data or 0) or None
-            items.update_item(
+        version = int(form.version.data or 0) or None
+        saved = attempt(
+            lambda: items.update_item(
                 item_id, form.values(), actor=current_actor(), expected_version=version, partial=not every_field
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
+            ),
+            form,
+        )
+        if saved.ok:
             flash("Changes saved.", "success")
             return redirect(url_for("items.detail", item_id=item_id))
     status = 422 if request.method == "POST" else 200

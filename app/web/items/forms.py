@@ -2,48 +2,30 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.limits import (
+    DESCRIPTION_LENGTH,
+    ITEM_NAME_LENGTH,
+    MAX_PRICE,
+    MOVEMENT_NOTE_LENGTH,
+    SKU_LENGTH,
+    SKU_MESSAGE,
+    SKU_PATTERN,
+    UNIT_LENGTH,
+)
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS
-from app.services.quantities import MAX_DECIMALS, places
-
-MAX_QUANTITY = 1_000_000_000
-SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
-
-
-def amount_field(label: str, *, positive: bool = False, required: str | None = "Enter a quantity.", **kw):
-    """A quantity typed on a page: read exactly (Decimal, never float), at most 3 decimal places here;
-    the item's own decimal places are checked by the services and shown next to the field."""
-    low = NumberRange(min=0, max=MAX_QUANTITY, message="Must be 0 or more.")
-    if positive:
-        low = NumberRange(min=Decimal("0.001"), max=MAX_QUANTITY, message="Enter a quantity above 0.")
-    first = InputRequired(required) if required else Optional()
-    return DecimalField(label, places=None, validators=[first, low, _at_most_three_places], **kw)
-
-
-def _at_most_three_places(form, field) -> None:
-    if field.data is not None and places(field.data) > MAX_DECIMALS:
-        raise ValidationError(f"Use at most {MAX_DECIMALS} decimal places.")
-
-
-def optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
-def _quantity(label: str = "Quantity") -> DecimalField:
-    return amount_field(label, positive=True)
+from app.web.forms import EmptyForm, amount_field, optional_int, quantity_field
 
 
 class BasicItemForm(FlaskForm):
     """The fields staff may edit (the API's PATCH allows the same ones)."""
 
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_LENGTH)])
     location_id = SelectField("Home location", coerce=optional_int, validators=[InputRequired("Choose a location.")])
-    unit = StringField("Unit", default="pcs", validators=[DataRequired(), Length(max=32)])
+    unit = StringField("Unit", default="pcs", validators=[DataRequired(), Length(max=UNIT_LENGTH)])
     low_stock_threshold = amount_field("Low-stock threshold", required="Enter a threshold.", default=0)
     version = HiddenField()
 
@@ -66,17 +48,17 @@ class ItemForm(BasicItemForm):
         "SKU",
         validators=[
             DataRequired(),
-            Length(max=64),
-            Regexp(SKU_PATTERN, message="Use letters, digits, '.', '_', '-' or '/'."),
+            Length(max=SKU_LENGTH),
+            Regexp(SKU_PATTERN, message=SKU_MESSAGE),
         ],
     )
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=ITEM_NAME_LENGTH)])
     category_id = SelectField("Category", coerce=optional_int, validate_choice=True)
     price = DecimalField(
         "Unit price",
         places=2,
         default=0,
-        validators=[InputRequired("Enter a price."), NumberRange(0, MAX_QUANTITY, "Must be 0 or more.")],
+        validators=[InputRequired("Enter a price."), NumberRange(0, MAX_PRICE, "Must be 0 or more.")],
     )
     quantity = amount_field("Initial quantity", required=None, default=0)
     decimals = SelectField(
@@ -111,22 +93,24 @@ class ItemForm(BasicItemForm):
 class MoveForm(FlaskForm):
     """Restock or withdraw on the item page."""
 
-    quantity = _quantity()
+    quantity = quantity_field()
     location_id = SelectField("Location", coerce=optional_int)
-    note = StringField("Note", validators=[Optional(), Length(max=1000)])
+    note = StringField("Note", validators=[Optional(), Length(max=MOVEMENT_NOTE_LENGTH)])
 
 
 class TransferForm(FlaskForm):
     from_location_id = SelectField("From", coerce=optional_int, validators=[InputRequired()])
     to_location_id = SelectField("To", coerce=optional_int, validators=[InputRequired()])
-    quantity = _quantity()
-    note = StringField("Note", validators=[Optional(), Length(max=1000)])
+    quantity = quantity_field()
+    note = StringField("Note", validators=[Optional(), Length(max=MOVEMENT_NOTE_LENGTH)])
 
 
 class AdjustForm(FlaskForm):
     location_id = SelectField("Location", coerce=optional_int, validators=[InputRequired()])
     counted_quantity = amount_field("Counted quantity", required="Enter the counted quantity.")
-    note = StringField("Reason", validators=[DataRequired("Say why the count differs."), Length(max=1000)])
+    note = StringField(
+        "Reason", validators=[DataRequired("Say why the count differs."), Length(max=MOVEMENT_NOTE_LENGTH)]
+    )
 
 
 class QuickMoveForm(FlaskForm):
@@ -135,9 +119,8 @@ class QuickMoveForm(FlaskForm):
     class Meta:
         csrf = False
 
-    quantity = _quantity("Qty")
+    quantity = quantity_field("Qty")
     op = SelectField(choices=[("restock", "Restock"), ("withdraw", "Withdraw")])
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form: just the CSRF token, for confirmation steps."""
+ConfirmForm = EmptyForm  # a confirmation step: just the CSRF token

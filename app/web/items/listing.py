@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import render_template, request
 
 from app.auth import current_actor
-from app.errors import DomainError
 from app.permissions import Permission, require
 from app.services import items, stock
 from app.services.catalog import category_names
 from app.services.locations import location_paths
-from app.web.common import PER_PAGE_CHOICES, int_arg, page_links
-from app.web.items import bp
+from app.web.common import PER_PAGE_CHOICES, attempt, int_arg, page_links
+from app.web.items.blueprint import bp
 from app.web.items.forms import QuickMoveForm
 
 SORTABLE = {
@@ -89,15 +88,14 @@ def quick_move(item_id: int):
     """Restock or withdraw from a list row; answers the re-rendered row (errors shown in it)."""
     form = QuickMoveForm()
     status, error, done = 200, None, None
+    items.get_item(item_id)  # a missing item is a 404, not a row
     if form.validate():
         move = stock.restock if form.op.data == "restock" else stock.withdraw
-        try:
-            move(item_id, form.quantity.data, actor=current_actor())
+        moved = attempt(lambda: move(item_id, form.quantity.data, actor=current_actor()), quiet=True)
+        if moved.ok:
             done = f"{'Restocked' if form.op.data == 'restock' else 'Withdrew'} {form.quantity.data}."
-        except DomainError as exc:
-            status, error = exc.status, exc.message
-            if exc.status == 404:
-                raise
+        else:
+            status, error = moved.status, moved.error.message
     else:
         status, error = 422, " ".join(form.quantity.errors or form.op.errors)
     item = items.get_item(item_id)

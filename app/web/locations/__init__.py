@@ -8,21 +8,22 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.errors import DomainError, NotFound
+from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH
 from app.permissions import Permission, require
 from app.services import items
 from app.services import locations as service
-from app.web.common import apply_error
+from app.web.common import attempt
+from app.web.forms import EmptyForm
 
 bp = Blueprint("locations", __name__, url_prefix="/locations")
 
 
 class LocationForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=CATALOG_NAME_LENGTH)])
     parent_id = SelectField("Inside", coerce=str, validators=[Optional()])
     is_structural = BooleanField("Structural (a site, an aisle: groups locations, holds no stock)")
-    address = StringField("Address", validators=[Optional(), Length(max=500)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+    address = StringField("Address", validators=[Optional(), Length(max=ADDRESS_LENGTH)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_LENGTH)])
 
     def set_parents(self, exclude_id: int | None = None) -> None:
         paths = service.location_paths()
@@ -40,12 +41,8 @@ class LocationForm(FlaskForm):
         }
 
 
-class DeleteForm(FlaskForm):
-    pass
-
-
 def _index(form: LocationForm, status: int = 200):
-    return render_template("locations/index.html", tree=service.tree(), form=form, delete_form=DeleteForm()), status
+    return render_template("locations/index.html", tree=service.tree(), form=form, delete_form=EmptyForm()), status
 
 
 @bp.get("")
@@ -63,12 +60,9 @@ def create_view():
     form = LocationForm()
     form.set_parents()
     if form.validate():
-        try:
-            created = service.create_location(form.values())
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(f"Location {created.path!r} created.", "success")
+        created = attempt(lambda: service.create_location(form.values()), form)
+        if created.ok:
+            flash(f"Location {created.value.path!r} created.", "success")
             return redirect(url_for("locations.index"))
     return _index(form, 422)
 
@@ -86,7 +80,7 @@ def detail(obj_id: int):
         totals=service.subtree_totals(location),
         children=children,
         page=page,
-        delete_form=DeleteForm(),
+        delete_form=EmptyForm(),
     )
 
 
@@ -98,16 +92,9 @@ def edit(obj_id: int):
     form.set_parents(exclude_id=obj_id)
     if request.method == "GET":
         form.parent_id.data = str(location.parent_id or "")
-    if form.validate_on_submit():
-        try:
-            service.update_location(obj_id, form.values())
-        except NotFound:
-            raise
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash("Location saved.", "success")
-            return redirect(url_for("locations.detail", obj_id=obj_id))
+    if form.validate_on_submit() and attempt(lambda: service.update_location(obj_id, form.values()), form).ok:
+        flash("Location saved.", "success")
+        return redirect(url_for("locations.detail", obj_id=obj_id))
     status = 422 if request.method == "POST" else 200
     return render_template("locations/edit.html", form=form, location=location), status
 
@@ -116,12 +103,7 @@ def edit(obj_id: int):
 @require(Permission.CATALOG_WRITE)
 def delete_view(obj_id: int):
     location = service.get_location(obj_id)
-    try:
-        service.delete_location(obj_id)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        flash(f"Cannot archive: {exc.message}", "error")
+    if not attempt(lambda: service.delete_location(obj_id), message=lambda exc: f"Cannot archive: {exc.message}").ok:
         return redirect(url_for("locations.detail", obj_id=obj_id))
     flash(f"Location {location.path!r} archived.", "success")
     return redirect(url_for("locations.index"))

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, render_template
 
 from app.permissions import Permission, require
 from app.services import notifications, reports
+from app.services.spreadsheets import neutralise_csv
 
 bp = Blueprint("reports", __name__)
 
@@ -23,7 +24,7 @@ def index():
 def download(report_id: int):
     report = reports.get_report(report_id)
     return Response(
-        report.content,
+        neutralise_csv(report.content),  # reports stored before cells were neutralised, too
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{report.filename}"'},
     )

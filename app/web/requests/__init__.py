@@ -9,10 +9,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth import current_actor
 from app.errors import DomainError, InsufficientStock
+from app.limits import REQUEST_NOTE_LENGTH
 from app.models import RequestState
 from app.permissions import Permission, can, require
 from app.services import requests
-from app.web.common import int_arg, page_links
+from app.web.common import attempt, int_arg, page_links
+from app.web.forms import checked
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
@@ -22,11 +24,11 @@ VIEWS = ("queue", "all", "mine")
 class DecideForm(FlaskForm):
     """Approve, cancel and fulfil carry only the CSRF token (and an optional note)."""
 
-    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=REQUEST_NOTE_LENGTH)])
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired("Give a reason."), Length(max=2000)])
+    reason = TextAreaField("Reason", validators=[DataRequired("Give a reason."), Length(max=REQUEST_NOTE_LENGTH)])
 
 
 @bp.get("")
@@ -91,19 +93,23 @@ def _detail(request_id: int, reject_form: RejectForm | None = None, status: int 
 @bp.post("/<int:request_id>/approve")
 @require(Permission.REQUESTS_DECIDE)
 def approve(request_id: int):
-    if checked(DecideForm()):
-        try:
-            requests.approve(request_id, actor=current_actor())
-            flash(f"Request #{request_id} approved: its stock has moved.", "success")
-        except InsufficientStock as exc:
-            short = "; ".join(
-                f"{s['sku']} at {s['location_name']}: {s['requested']} asked, {s['available']} available"
-                for s in exc.extra.get("shortages", [])
-            )
-            flash(f"Not approved, nothing moved. Short lines: {short}.", "error")
-        except DomainError as exc:
-            flash(exc.message, "error")
+    if (
+        checked(DecideForm())
+        and attempt(lambda: requests.approve(request_id, actor=current_actor()), message=_refusal).ok
+    ):
+        flash(f"Request #{request_id} approved: its stock has moved.", "success")
     return redirect(_back(request_id))
+
+
+def _refusal(exc: DomainError) -> str:
+    """An approval refused for short stock names every short line."""
+    if not isinstance(exc, InsufficientStock):
+        return exc.message
+    short = "; ".join(
+        f"{s['sku']} at {s['location_name']}: {s['requested']} asked, {s['available']} available"
+        for s in exc.extra.get("shortages", [])
+    )
+    return f"Not approved, nothing moved. Short lines: {short}."
 
 
 @bp.post("/<int:request_id>/reject")
@@ -112,11 +118,8 @@ def reject(request_id: int):
     form = RejectForm()
     if not form.validate():
         return _detail(request_id, form, 422)
-    try:
-        requests.reject(request_id, actor=current_actor(), reason=form.reason.data)
+    if attempt(lambda: requests.reject(request_id, actor=current_actor(), reason=form.reason.data)).ok:
         flash(f"Request #{request_id} rejected.", "success")
-    except DomainError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("requests.detail", request_id=request_id))
 
 
@@ -124,12 +127,8 @@ def reject(request_id: int):
 @require(Permission.REQUESTS_SUBMIT)
 def cancel(request_id: int):
     form = DecideForm()
-    if checked(form):
-        try:
-            requests.cancel(request_id, actor=current_actor(), note=form.note.data)
-            flash(f"Request #{request_id} cancelled.", "success")
-        except DomainError as exc:
-            flash(exc.message, "error")
+    if checked(form) and attempt(lambda: requests.cancel(request_id, actor=current_actor(), note=form.note.data)).ok:
+        flash(f"Request #{request_id} cancelled.", "success")
     return redirect(url_for("requests.detail", request_id=request_id))
 
 
@@ -137,21 +136,9 @@ def cancel(request_id: int):
 @require(Permission.REQUESTS_SUBMIT)
 def fulfil(request_id: int):
     form = DecideForm()
-    if checked(form):
-        try:
-            requests.fulfil(request_id, actor=current_actor(), note=form.note.data)
-            flash(f"Request #{request_id} marked fulfilled.", "success")
-        except DomainError as exc:
-            flash(exc.message, "error")
+    if checked(form) and attempt(lambda: requests.fulfil(request_id, actor=current_actor(), note=form.note.data)).ok:
+        flash(f"Request #{request_id} marked fulfilled.", "success")
     return redirect(url_for("requests.detail", request_id=request_id))
-
-
-def checked(form: FlaskForm) -> bool:
-    """Validate a button's form; say so when it fails (an expired page's CSRF token, mostly)."""
-    if form.validate():
-        return True
-    flash(" ".join(e for errors in form.errors.values() for e in errors) or "The form expired; try again.", "error")
-    return False
 
 
 def _back(request_id: int) -> str:

@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 
 from app.auth import current_actor
+from app.headers import CONTENT_SECURITY_POLICY
 from app.permissions import Permission, can, require
 from app.services import barcodes, items, locations
 
@@ -41,3 +42,10 @@ def index():
         can_attach=can(user, Permission.ITEMS_EDIT),
         can_count=can(user, Permission.STOCK_ADJUST),
     )
+
+
+# The barcode reader is ZXing compiled to WebAssembly: compiling it needs 'wasm-unsafe-eval'
+# (which allows no JavaScript eval), on this page only.
+index.talisman_view_options = {  # type: ignore[attr-defined]  (read by flask-talisman per view)
+    "content_security_policy": {**CONTENT_SECURITY_POLICY, "script-src": "'self' 'wasm-unsafe-eval'"}
+}

@@ -8,11 +8,11 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.auth import current_actor
-from app.errors import DomainError, NotFound
+from app.limits import EMAIL_LENGTH, FULL_NAME_LENGTH, PASSWORD_LENGTH
 from app.models import Role
 from app.permissions import Permission, can, require
 from app.services import logs, users
-from app.web.common import apply_error, int_arg, page_links
+from app.web.common import attempt, int_arg, page_links
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -23,16 +23,16 @@ def role_choices() -> list[tuple[str, str]]:
 
 
 class UserForm(FlaskForm):
-    full_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    full_name = StringField("Full name", validators=[DataRequired(), Length(max=FULL_NAME_LENGTH)])
     email = EmailField(
         "Email",
         validators=[
             DataRequired(),
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter a valid email address."),
-            Length(max=254),
+            Length(max=EMAIL_LENGTH),
         ],
     )
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_LENGTH)])
     role = SelectField("Role")
 
 
@@ -64,31 +64,27 @@ def create():
     form = UserForm()
     form.role.choices = role_choices()
     if form.validate():
-        try:
-            user = users.create_user(
+        created = attempt(
+            lambda: users.create_user(
                 email=form.email.data,
                 password=form.password.data,
                 full_name=form.full_name.data,
                 role=form.role.data,
                 actor=current_actor(),
-            )
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(f"Created {user.role} {user.email}.", "success")
+            ),
+            form,
+        )
+        if created.ok:
+            flash(f"Created {created.value.role} {created.value.email}.", "success")
             return redirect(url_for("users.index"))
     return _render(form, 422)
 
 
 def _change(user_id: int, changes: dict, done: str):
-    try:
-        user = users.update_user(user_id, changes, actor=current_actor())
-    except NotFound:
-        raise
-    except DomainError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(done.format(user=user), "success")
+    users.get_user(user_id)  # a missing account is a 404 page
+    changed = attempt(lambda: users.update_user(user_id, changes, actor=current_actor()))
+    if changed.ok:
+        flash(done.format(user=changed.value), "success")
     return redirect(
         request.form.get("back") if request.form.get("back", "").startswith("/users") else url_for("users.index")
     )

@@ -100,6 +100,8 @@ METRICS_ALLOWED_NETWORKS: {{ .Values.metrics.allowedNetworks | quote }}
 PROMETHEUS_MULTIPROC_DIR: "/tmp/prometheus-multiproc"
 # Pods are reached only through the Service and Ingress: trust their X-Forwarded-* headers.
 FORWARDED_ALLOW_IPS: {{ .Values.config.forwardedAllowIps | quote }}
+# The app takes the client address from this many X-Forwarded-For hops (the Ingress adds one).
+TRUSTED_PROXY_HOPS: {{ .Values.config.trustedProxyHops | quote }}
 BACKUP_KEEP: {{ .Values.backup.keep | quote }}
 BACKUP_SCHEDULE: {{ .Values.backup.schedule | quote }}
 {{- if eq .Values.backup.storage "pvc" }}

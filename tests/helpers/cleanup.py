@@ -1,9 +1,9 @@
-"""A quicker way to empty the PostgreSQL test database between tests.
+"""Emptying the test database between tests (the `_clean_database` fixture in tests/conftest.py).
 
-The shared `_clean_database` fixture TRUNCATEs every table, which costs 0.2 s or more per
-test on a busy machine (TRUNCATE swaps files on disk). Deleting the rows with triggers off
-(the ledger's append-only triggers refuse DELETE) and restarting the sequences ends in the
-same state: empty tables, ids from 1. SQLite keeps the shared fixture's file copy.
+TRUNCATE costs 0.2 s or more per test on a busy machine (it swaps files on disk).
+Deleting the rows with triggers off (the ledger's append-only triggers refuse DELETE)
+and restarting the sequences ends in the same state: empty tables, ids from 1. SQLite
+gets a fresh copy of the migrated template file.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ _sequences: list[str] | None = None
 
 def empty_database(app) -> None:
     from app.extensions import db, limiter
+    from app.services import login_limits
 
     with app.app_context():
         db.session.remove()
@@ -46,3 +47,4 @@ def empty_database(app) -> None:
                 Path(path + suffix).unlink(missing_ok=True)
             shutil.copyfile(path + ".template", path)
     limiter.reset()
+    login_limits.reset(app)

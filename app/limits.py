@@ -1,0 +1,31 @@
+"""Input limits and patterns, defined once: the API schemas, the page forms and the services import them.
+
+Lengths match the database columns where a column has one (String(n)); free text
+(Text columns) gets a generous but finite bound so one request cannot carry megabytes.
+"""
+
+from __future__ import annotations
+
+MAX_QUANTITY = 1_000_000_000  # units of one item at one place, in one movement or one cart line
+MAX_DECIMALS = 3  # decimal places a quantity may take; each item allows 0..MAX_DECIMALS (Item.decimals)
+MAX_PRICE = MAX_QUANTITY
+MAX_ID = 2**31 - 1  # PostgreSQL's integer
+MAX_PAGE = 1_000_000
+MAX_PER_PAGE = 100
+
+SKU_LENGTH = 64
+SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
+SKU_MESSAGE = "Use letters, digits, '.', '_', '-' or '/'."
+
+ITEM_NAME_LENGTH = 200
+CATALOG_NAME_LENGTH = 120  # a category's or a location's name
+UNIT_LENGTH = 32
+DESCRIPTION_LENGTH = 5000  # an item's, a category's or a location's description
+ADDRESS_LENGTH = 5000
+SEARCH_LENGTH = 200
+MOVEMENT_NOTE_LENGTH = 1000  # restock, withdraw, transfer, adjust
+REQUEST_NOTE_LENGTH = 2000  # a request's note, a rejection's reason
+
+EMAIL_LENGTH = 254
+FULL_NAME_LENGTH = 120
+PASSWORD_LENGTH = 256

@@ -1,0 +1,5 @@
+"""The items pages' blueprint, apart from its routes so the route modules need not import the package."""
+
+from flask import Blueprint
+
+bp = Blueprint("items", __name__, url_prefix="/items")

@@ -1,0 +1,175 @@
+"""Every page, for every role, at desktop, tablet (820 px) and phone (390 px) width: axe-core
+finds nothing serious or critical, nothing scrolls the page sideways, touch targets are 44 px.
+
+One browser context per role, reused for all its pages; the window is resized between sizes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.audit import SIZES, audit, audit_at_every_size
+from tests.browser.launch import log_in, watch_csp
+
+pytestmark = pytest.mark.browser
+
+ROLES = ("staff", "manager", "admin")
+# path template -> the lowest role that may open it (as in tests/web/test_page_access.py)
+PAGES = {
+    "/dashboard": "staff",
+    "/items": "staff",
+    "/items?location={main}&low_stock=1": "staff",
+    "/items/{hammer}": "staff",
+    "/items/{tape}": "staff",
+    "/items/new": "manager",
+    "/items/{hammer}/edit": "staff",
+    "/items/{hammer}/delete": "manager",
+    "/cart": "staff",
+    "/requests?view=mine": "staff",
+    "/requests?view=queue": "manager",
+    "/requests?view=all": "manager",
+    "/requests/{request}": "staff",
+    "/categories": "staff",
+    "/categories/{tools}/edit": "manager",
+    "/locations": "staff",
+    "/locations/{main}/edit": "manager",
+    "/alerts": "manager",
+    "/activity": "manager",
+    "/users": "manager",
+    "/users/{staff}": "manager",
+    "/reports": "manager",
+    "/backups": "manager",
+    "/outbox": "admin",
+    "/no-such-page": "staff",  # the 404 page
+}
+
+
+@pytest.fixture()
+def shop(app, factory, tmp_path):
+    """A small shop with something on every page: a low-stock alert, carts, a request, a
+    report, a backup and an email, all made through the services."""
+    from app.extensions import db
+    from app.models import User
+    from app.services import backups, carts, reports, requests, stock
+    from app.services.mailer import Email, deliver
+
+    people = {role: factory.user(role) for role in ROLES}
+    main = factory.location("Main Warehouse", address="12 Dock Road, Harbour Industrial Estate")
+    store = factory.location("Downtown Store", address="5 Market Street")
+    tools = factory.category("Hand Tools", description="Hammers, tape measures and other tools")
+    manager = people["manager"]
+    hammer = factory.item(
+        name="Claw Hammer 16 oz with Fibreglass Handle",
+        sku="HAN-00001",
+        category_id=tools.id,
+        location=main,
+        quantity=1240,
+        low_stock_threshold=20,
+        actor=manager,
+    )
+    tape = factory.item(
+        name="Tape Measure 8 m",
+        sku="HAN-00002",
+        category_id=tools.id,
+        location=main,
+        quantity=12,
+        low_stock_threshold=10,
+        actor=manager,
+    )
+    app.config["BACKUP_DIR"] = str(tmp_path / "backups")
+    with app.app_context():
+        user = {role: db.session.get(User, p.id) for role, p in people.items()}
+        stock.transfer(hammer.id, main.id, store.id, 40, actor=user["manager"], note="Weekly rebalancing for the store")
+        stock.withdraw(tape.id, 5, actor=user["staff"], note="Site job")  # below its threshold: an alert
+        carts.add_line(user["staff"], hammer.id, 3)
+        carts.add_line(user["staff"], tape.id, 2)
+        req = requests.submit(user["staff"], kind="pick", note="For the Elm Street job")
+        for role in ROLES:
+            carts.add_line(user[role], hammer.id, 2, location_id=store.id)
+            carts.add_line(user[role], tape.id, 9)  # more than is there: a short line
+        reports.create_valuation_report()
+        backups.run_backup()
+        deliver("layout-test:1", Email(to=user["admin"].email, subject="Low stock: Tape Measure 8 m", text="7 left."))
+        return {
+            "people": people,
+            "ids": {
+                "hammer": hammer.id,
+                "tape": tape.id,
+                "main": main.id,
+                "tools": tools.id,
+                "request": req.id,
+                "staff": people["staff"].id,
+            },
+        }
+
+
+def _context(chromium, live_server):
+    context = chromium.new_context(base_url=live_server, viewport=SIZES["desktop"])
+    context.set_default_timeout(10_000)
+    return context, watch_csp(context)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_passes_axe_and_fits_at_every_size(chromium, live_server, shop, role):
+    context, csp = _context(chromium, live_server)
+    page = context.new_page()
+    problems = []
+    try:
+        log_in(page, shop["people"][role])
+        for template, lowest in PAGES.items():
+            if ROLES.index(role) < ROLES.index(lowest):
+                continue
+            path = template.format(**shop["ids"])
+            response = page.goto(path)
+            expected = 404 if path == "/no-such-page" else 200
+            assert response.status == expected, path
+            page.wait_for_load_state("networkidle")
+            problems += audit_at_every_size(page)
+        if role == "staff":  # the page a role sees where it may not go
+            assert page.goto("/users").status == 403
+            problems += audit_at_every_size(page)
+    finally:
+        context.close()
+    assert csp == []
+    assert problems == [], "\n".join(problems)
+
+
+def test_login_page_passes_axe_and_fits_at_every_size(chromium, live_server, factory):
+    context, csp = _context(chromium, live_server)
+    page = context.new_page()
+    try:
+        page.goto("/login")
+        problems = audit_at_every_size(page)
+        page.get_by_label("Email").fill("nobody@example.com")
+        page.get_by_label("Password").fill("wrong-password")
+        page.get_by_role("button", name="Log in").click()
+        expect(page.locator("#login-error")).to_be_visible()
+        problems += audit_at_every_size(page)
+    finally:
+        context.close()
+    assert csp == []
+    assert problems == [], "\n".join(problems)
+
+
+def test_form_errors_are_tied_to_their_fields_and_only_invalid_fields_say_so(page, factory):
+    factory.location("Main Warehouse")
+    log_in(page, factory.user("manager"))
+    page.goto("/items/new")
+    form = page.locator("form.item-form")
+    for field in form.locator("input:not([type=hidden]), select, textarea").all():
+        assert field.get_attribute("aria-invalid") is None
+        assert field.get_attribute("aria-describedby") in (None, f"{field.get_attribute('id')}-hint")
+    page.get_by_label("Name").fill("Spirit Level")
+    page.get_by_label("Unit price").fill("-3")
+    page.get_by_role("button", name="Create item").click()
+    sku, price, name = page.get_by_label("SKU"), page.get_by_label("Unit price"), page.get_by_label("Name")
+    for invalid in (sku, price):
+        expect(invalid).to_have_attribute("aria-invalid", "true")
+        error = page.locator(f"#{invalid.get_attribute('aria-describedby').split()[0]}")
+        expect(error).to_be_visible()
+        expect(error).to_have_class("field-error")
+    expect(sku).to_have_accessible_description(page.locator("#sku-error").inner_text())
+    assert name.get_attribute("aria-invalid") is None
+    page.set_viewport_size(SIZES["phone"])
+    assert audit(page, "phone") == []

@@ -1,0 +1,86 @@
+"""A small world of objects every endpoint can point at (the role matrices of API and pages)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+
+@dataclass
+class World:
+    """Objects every endpoint can point at: ids for path templates and bodies."""
+
+    location_id: int
+    location2_id: int
+    spare_location_id: int
+    category_id: int
+    spare_category_id: int
+    item_id: int
+    low_item_id: int
+    alert_id: int
+    user_id: int
+    user_email: str
+    refresh_token: str
+    # Carts and requests (tests/api/test_requests.py): the actor's own cart line and requests.
+    cart_line_id: int = 0
+    request_id: int = 0
+    approved_request_id: int = 0
+
+    def path_args(self) -> dict[str, int]:
+        return {
+            "item_id": self.item_id,
+            "user_id": self.user_id,
+            "category_id": self.category_id,
+            "location_id": self.location_id,
+            "alert_id": self.alert_id,
+            "line_id": self.cart_line_id,
+            "request_id": self.request_id,
+        }
+
+
+def build_world(app, factory, actor=None) -> World:
+    from app.auth import issue_tokens
+    from app.extensions import db
+    from app.models import Alert, User
+
+    actor = actor or factory.user("manager")
+    loc, loc2, spare_loc = factory.location(), factory.location(), factory.location()
+    cat, spare_cat = factory.category(), factory.category()
+    item = factory.item(quantity=10, location=loc, category_id=cat.id, actor=actor)
+    low = factory.item(quantity=0, low_stock_threshold=5, location=loc, actor=actor)
+    target = factory.user("staff")
+    with app.test_request_context():
+        alert_id = db.session.scalar(sa.select(Alert.id).where(Alert.item_id == low.id))
+        refresh = issue_tokens(db.session.get(User, target.id))["refresh_token"]
+        request_ids = _requests_world(
+            db.session.get(User, actor.id), factory.item(quantity=10, location=loc, actor=actor)
+        )
+        db.session.remove()
+    return World(
+        **request_ids,
+        location_id=loc.id,
+        location2_id=loc2.id,
+        spare_location_id=spare_loc.id,
+        category_id=cat.id,
+        spare_category_id=spare_cat.id,
+        item_id=item.id,
+        low_item_id=low.id,
+        alert_id=alert_id,
+        user_id=target.id,
+        user_email=target.email,
+        refresh_token=refresh,
+    )
+
+
+def _requests_world(actor, spare_item) -> dict[str, int]:
+    """A submitted and an approved request by `actor`, and one line left in their cart."""
+    from app.services import carts, requests
+
+    carts.add_line(actor, spare_item.id, 1)
+    approved = requests.submit(actor, kind="pick").id
+    requests.approve(approved, actor=actor)
+    carts.add_line(actor, spare_item.id, 1)
+    submitted = requests.submit(actor, kind="pick").id
+    line = carts.add_line(actor, spare_item.id, 1)
+    return {"cart_line_id": line.id, "request_id": submitted, "approved_request_id": approved}
