@@ -73,3 +73,10 @@ def test_an_items_page_shows_its_codes_and_a_label_link(as_role, factory):
     assert f'<span class="mono" title="Scan it, or type it on the Scan page">I{item.id}</span>' in page
     assert '<span class="mono">4006381333931</span>' in page
     assert f"/api/v1/labels/items.pdf?ids={item.id}&amp;layout=thermal-62x29" in page
+
+
+def test_only_the_scan_page_lets_webassembly_compile(as_role):
+    client = as_role("staff")
+    scan_policy = client.get("/scan").headers["Content-Security-Policy"]
+    assert "script-src 'self' 'wasm-unsafe-eval'" in scan_policy and "unsafe-inline" not in scan_policy
+    assert "wasm-unsafe-eval" not in client.get("/items").headers["Content-Security-Policy"]
