@@ -39,6 +39,8 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (API, "app.api.requests:bp"),
     (API, "app.api.scan:bp"),  # what a scanned code names; scanned batches
     (API, "app.api.labels:bp"),  # label PDFs
+    (API, "app.api.exports:bp"),  # managers
+    (API, "app.api.imports:bp"),  # managers
     (PAGE, "app.web.auth:bp"),
     (PAGE, "app.web.dashboard:bp"),
     (PAGE, "app.web.items:bp"),
@@ -53,6 +55,7 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (PAGE, "app.web.outbox:bp"),  # admins
     (PAGE, "app.web.backups:bp"),  # managers
     (PAGE, "app.web.reports:bp"),  # managers
+    (PAGE, "app.web.imports:bp"),  # managers
 )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+import time
+
+from flask import Flask, current_app, g, request
 from flask_jwt_extended import (
     create_access_token,
     create_refresh_token,
     decode_token,
+    get_jwt,
     get_jwt_identity,
     verify_jwt_in_request,
 )
@@ -19,6 +22,14 @@ from app.extensions import csrf, db, jwt, login_manager
 from app.models.user import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Access tokens this process has verified: (secret, token) -> (user id, expiry). Checking a
+# signature and parsing the token twice cost more CPU than a movement's SQL; the answer for
+# the same bytes and secret never changes, except by expiry, which is checked on every use.
+# Only the token is remembered: the caller is loaded on every request, so a deactivated user
+# is refused at once in every process.
+_VERIFIED: dict[tuple[str, str], tuple[str, float]] = {}
+_VERIFIED_MAX = 4096
 
 
 def _load_user(user_id: str | int | None) -> User | None:
@@ -34,13 +45,7 @@ def current_actor() -> User:
     if "actor" in g:
         return g.actor
     if request.headers.get("Authorization"):
-        try:
-            verify_jwt_in_request()
-        except ExpiredSignatureError as exc:
-            raise AuthenticationRequired("The access token has expired; refresh it or log in again.") from exc
-        except (JWTExtendedException, PyJWTError) as exc:
-            raise AuthenticationRequired(f"Invalid access token: {exc}") from exc
-        user = _load_user(get_jwt_identity())
+        user = _load_user(_access_token_identity(request.headers["Authorization"]))
         if user is None:
             raise AuthenticationRequired("This account does not exist or has been deactivated.")
     elif current_user.is_authenticated:
@@ -52,6 +57,27 @@ def current_actor() -> User:
         raise AuthenticationRequired("Log in first: send 'Authorization: Bearer <access token>'.")
     g.actor = user
     return user
+
+
+def _access_token_identity(header: str) -> str | None:
+    """The user id of a valid access token; a verified token is remembered until it expires."""
+    key = (current_app.config["JWT_SECRET_KEY"], header)
+    known = _VERIFIED.get(key)
+    if known is not None and known[1] > time.time():
+        return known[0]
+    try:
+        verify_jwt_in_request()
+    except ExpiredSignatureError as exc:
+        _VERIFIED.pop(key, None)
+        raise AuthenticationRequired("The access token has expired; refresh it or log in again.") from exc
+    except (JWTExtendedException, PyJWTError) as exc:
+        raise AuthenticationRequired(f"Invalid access token: {exc}") from exc
+    identity, expires = get_jwt_identity(), get_jwt().get("exp")
+    if expires is not None:
+        if len(_VERIFIED) >= _VERIFIED_MAX:
+            _VERIFIED.clear()
+        _VERIFIED[key] = (identity, float(expires))
+    return identity
 
 
 def issue_tokens(user: User) -> dict:

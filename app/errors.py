@@ -77,6 +77,11 @@ class ValidationFailed(DomainError):
     code = "validation_error"
 
 
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+
+
 def wants_json() -> bool:
     if request.path.startswith("/api/") or request.path in ("/health", "/metrics"):
         return True

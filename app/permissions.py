@@ -34,6 +34,8 @@ class Permission(enum.StrEnum):
     REQUESTS_SUBMIT = "requests:submit"  # turn the cart into a request; see, cancel own requests
     REQUESTS_DECIDE = "requests:decide"  # approve (moves the stock) or reject any request
     REQUESTS_READ_ALL = "requests:read-all"  # see everyone's requests (the approval queue)
+    DATA_EXPORT = "data:export"  # CSV/XLSX exports of the list, the ledger, stock per location
+    DATA_IMPORT = "data:import"  # spreadsheet imports of items and stock
 
 
 _STAFF = {
@@ -60,6 +62,8 @@ _MANAGER = _STAFF | {
     Permission.USERS_MANAGE,
     Permission.REQUESTS_DECIDE,
     Permission.REQUESTS_READ_ALL,
+    Permission.DATA_EXPORT,
+    Permission.DATA_IMPORT,
 }
 _ADMIN = _MANAGER | {Permission.USERS_MANAGE_ADMINS}
 

@@ -17,6 +17,7 @@ from app.models.request import (
     StockRequestEvent,
     StockRequestLine,
 )
+from app.models.spreadsheet_import import Import, ImportState
 from app.models.stats import CategoryStat
 from app.models.stock import InventoryLog, LogAction, StockLevel
 from app.models.user import Role, User
@@ -30,6 +31,8 @@ __all__ = [
     "CategoryStat",
     "IdempotencyRecord",
     "ItemBarcode",
+    "Import",
+    "ImportState",
     "InventoryLog",
     "Item",
     "Location",

@@ -19,8 +19,11 @@ def list_logs(
     action: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    request_id: str | None = None,
 ) -> Page:
     conditions = []
+    if request_id is not None:
+        conditions.append(InventoryLog.request_id == request_id)
     if item_id is not None:
         conditions.append(InventoryLog.item_id == item_id)
     if user_id is not None:

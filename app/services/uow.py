@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
-from flask import g, has_request_context
+from flask import g, has_app_context
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -72,4 +72,5 @@ def take_write_lock(table: sa.Table, row_id: int) -> None:
 
 
 def request_id() -> str | None:
-    return g.get("request_id") if has_request_context() else None
+    # g lives on the app context: a task (an import) tags its ledger rows the same way a request does.
+    return g.get("request_id") if has_app_context() else None

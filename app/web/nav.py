@@ -32,6 +32,7 @@ NAV: list[NavEntry] = [
     NavEntry("Alerts", "alerts.index"),
     NavEntry("Activity", "activity.index"),
     NavEntry("Users", "users.index"),
+    NavEntry("Import", "imports.index"),
     NavEntry("Reports", "reports.index"),
     NavEntry("Backups", "backups.index"),
     NavEntry("Outbox", "outbox.index"),

@@ -89,6 +89,20 @@ def test_expired_access_token_is_401_saying_expired(app, client, factory):
     assert response.status_code == 401 and "expired" in error_of(response)["message"]
 
 
+def test_access_token_already_used_is_refused_once_it_expires(app, client, factory):
+    import time
+
+    from flask_jwt_extended import create_access_token
+
+    user = factory.user("staff")
+    with app.app_context():
+        token = create_access_token(identity=str(user.id), expires_delta=timedelta(seconds=2))
+    assert client.get("/api/v1/items", headers=_bearer(token)).status_code == 200  # now remembered as verified
+    time.sleep(2.1)
+    response = client.get("/api/v1/items", headers=_bearer(token))
+    assert response.status_code == 401 and "expired" in error_of(response)["message"]
+
+
 @pytest.mark.parametrize("header", ["Bearer garbage", "Bearer ", "Basic dXNlcjpwYXNz", "Token abc"])
 def test_malformed_authorization_header_is_401(client, header):
     response = client.get("/api/v1/items", headers={"Authorization": header})

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from tests.helpers.api import PASSWORD, error_of
+from tests.helpers.api import PASSWORD, error_of, multipart_csv
 from tests.helpers.world import World, build_world
 
 pytestmark = pytest.mark.core
@@ -78,6 +78,21 @@ MATRIX = [
     ("PATCH", "/api/v1/locations/<int:location_id>", lambda w: {"description": "Cold store"}, MANAGER_UP),
     ("DELETE", "/api/v1/locations/<int:location_id>", None, MANAGER_UP),
     ("GET", "/api/v1/logs", None, MANAGER_UP),
+    ("POST", "/api/v1/imports", None, MANAGER_UP),
+    ("GET", "/api/v1/imports/<int:import_id>", None, MANAGER_UP),
+    (
+        "PUT",
+        "/api/v1/imports/<int:import_id>/mapping",
+        lambda w: {"mapping": {"SKU": "sku", "Name": "name", "Location": "location"}},
+        MANAGER_UP,
+    ),
+    ("GET", "/api/v1/imports/<int:import_id>/errors.csv", None, MANAGER_UP),
+    ("POST", "/api/v1/imports/<int:import_id>/run", lambda w: {"on_error": "stop"}, MANAGER_UP),
+    ("POST", "/api/v1/imports/<int:import_id>/cancel", None, MANAGER_UP),
+    ("GET", "/api/v1/items/export", None, MANAGER_UP),
+    ("GET", "/api/v1/logs/export", None, MANAGER_UP),
+    ("GET", "/api/v1/items/<int:item_id>/history/export", None, MANAGER_UP),
+    ("GET", "/api/v1/stock/export", None, MANAGER_UP),
     ("GET", "/api/v1/alerts", None, MANAGER_UP),
     ("PATCH", "/api/v1/alerts/<int:alert_id>/acknowledge", None, MANAGER_UP),
     ("GET", "/api/v1/dashboard/summary", None, STAFF_UP),
@@ -110,6 +125,9 @@ MATRIX = [
     ("POST", "/api/v1/requests/<int:request_id>/cancel", lambda w: {}, STAFF_UP),
     ("POST", "/api/v1/requests/<int:request_id>/fulfil", lambda w: {}, STAFF_UP),
 ]
+
+# Multipart bodies (uploads), by (method, template).
+MULTIPART = {("POST", "/api/v1/imports"): lambda w: multipart_csv("SKU,Name\nR-1,Role check\n")}
 
 # DELETE of a category/location that holds items is a 409; point those rows at empty ones.
 SPARE_IDS = {
@@ -162,7 +180,11 @@ def test_role_matrix(app, factory, api, method, template, body, role, expected):
         caller = api.users[role]
     # The role check runs before any lookup, so a refusal needs no real objects behind the ids.
     world = build_world(app, factory, actor=caller) if expected == OK else _placeholder_world()
-    response = api.call(method, _path(method, template, world), role, json=body(world) if body else None)
+    if (method, template) in MULTIPART:
+        sent = {"data": MULTIPART[(method, template)](world)}
+    else:
+        sent = {"json": body(world) if body else None}
+    response = api.call(method, _path(method, template, world), role, **sent)
     if expected == OK:
         assert response.status_code not in (401, 403), response.get_json()
         assert 200 <= response.status_code < 300, response.get_json()

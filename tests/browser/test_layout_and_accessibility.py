@@ -39,6 +39,7 @@ PAGES = {
     "/users": "manager",
     "/users/{staff}": "manager",
     "/reports": "manager",
+    "/imports": "manager",
     "/backups": "manager",
     "/outbox": "admin",
     "/no-such-page": "staff",  # the 404 page

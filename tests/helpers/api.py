@@ -62,3 +62,10 @@ def db_scalar(app, statement):
             return db.session.scalar(statement)
         finally:
             db.session.remove()
+
+
+def multipart_csv(text: str | bytes, name: str = "items.csv", **form) -> dict:
+    """A multipart body for POST /api/v1/imports."""
+    import io
+
+    return {"file": (io.BytesIO(text.encode() if isinstance(text, str) else text), name), "kind": "items", **form}

@@ -26,6 +26,7 @@ class World:
     cart_line_id: int = 0
     request_id: int = 0
     approved_request_id: int = 0
+    import_id: int = 0  # a validated import of one new item (tests/api/test_imports.py)
 
     def path_args(self) -> dict[str, int]:
         return {
@@ -36,6 +37,7 @@ class World:
             "alert_id": self.alert_id,
             "line_id": self.cart_line_id,
             "request_id": self.request_id,
+            "import_id": self.import_id,
         }
 
 
@@ -56,9 +58,11 @@ def build_world(app, factory, actor=None) -> World:
         request_ids = _requests_world(
             db.session.get(User, actor.id), factory.item(quantity=10, location=loc, actor=actor)
         )
+        import_id = _import_world(db.session.get(User, actor.id), loc)
         db.session.remove()
     return World(
         **request_ids,
+        import_id=import_id,
         location_id=loc.id,
         location2_id=loc2.id,
         spare_location_id=spare_loc.id,
@@ -71,6 +75,14 @@ def build_world(app, factory, actor=None) -> World:
         user_email=target.email,
         refresh_token=refresh,
     )
+
+
+def _import_world(actor, location) -> int:
+    """A validated import creating one item at `location`."""
+    from app.services import imports
+
+    content = f"SKU,Name,Location\nW-IMPORT-1,Imported thing,{location.name}\n".encode()
+    return imports.upload("world.csv", content, actor=actor).id
 
 
 def _requests_world(actor, spare_item) -> dict[str, int]:

@@ -20,6 +20,7 @@ PAGES = {
     "/locations/{location}/edit": "manager",
     "/alerts": "manager",
     "/activity": "manager",
+    "/imports": "manager",
     "/users": "manager",
     "/users/{user}": "manager",
 }

@@ -73,6 +73,12 @@ PAGE_MATRIX = [
     ("GET", "/activity", MANAGER_UP),
     ("GET", "/backups", MANAGER_UP),
     ("GET", "/reports", MANAGER_UP),
+    ("GET", "/imports", MANAGER_UP),
+    ("POST", "/imports", MANAGER_UP),
+    ("GET", "/imports/<int:import_id>", MANAGER_UP),
+    ("POST", "/imports/<int:import_id>/mapping", MANAGER_UP),
+    ("POST", "/imports/<int:import_id>/run", MANAGER_UP),
+    ("POST", "/imports/<int:import_id>/cancel", MANAGER_UP),
     ("GET", "/reports/<int:report_id>.csv", MANAGER_UP),
     ("GET", "/outbox", ADMIN_ONLY),
     ("GET", "/cart", SIGNED_IN),
@@ -134,6 +140,7 @@ def _path(rule: str, world: World) -> str:
         "user_id": world.user_id,
         "report_id": 1,
         "location_id": world.location_id,
+        "import_id": world.import_id,
         # Deleting a category or location that holds items is refused; point at empty ones.
         "obj_id": world.spare_category_id if rule.startswith("/categories") else world.spare_location_id,
     }

@@ -32,6 +32,7 @@ def index():
         "action": action if action in set(LogAction) else None,
         "since": request.args.get("since", "") if _day("since") else "",
         "until": request.args.get("until", "") if _day("until") else "",
+        "request": request.args.get("request", "").strip()[:64] or None,  # e.g. import-12
     }
     page = logs.list_logs(
         page=int_arg("page", 1, minimum=1),
@@ -41,6 +42,7 @@ def index():
         action=state["action"],
         since=_day("since"),
         until=_day("until", end=True),
+        request_id=state["request"],
     )
     return render_template(
         "activity/index.html",
@@ -51,4 +53,5 @@ def index():
         people=users.list_users(per_page=500).items,
         actions=[a.value for a in LogAction],
         args={k: v for k, v in state.items() if v},
+        export_range={k: state[n] for k, n in (("from", "since"), ("to", "until")) if state[n]},
     )

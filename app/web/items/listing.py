@@ -50,6 +50,24 @@ def url_args(state: dict, **changes) -> dict:
     return {k: (1 if v is True else v) for k, v in merged.items() if v is not None and v != defaults.get(k)}
 
 
+EXPORT_ARGS = {
+    "q": "search",
+    "category": "category_id",
+    "location": "location_id",
+    "min_qty": "min_quantity",
+    "max_qty": "max_quantity",
+    "low_stock": "below_threshold",
+    "sort": "sort_by",
+    "order": "order",
+}
+
+
+def export_args(state: dict, fmt: str) -> dict:
+    """The list's URL state as the export API's query: the file holds exactly what the list shows."""
+    args = {api: state[name] for name, api in EXPORT_ARGS.items() if state[name] not in (None, "", False)}
+    return {**{k: ("true" if v is True else v) for k, v in args.items()}, "format": fmt}
+
+
 @bp.get("")
 @require(Permission.ITEMS_READ)
 def index():
@@ -70,6 +88,7 @@ def index():
         "page": page,
         "state": state,
         "url_args": url_args,
+        "export_args": export_args,
         "links": page_links(page),
         "sortable": SORTABLE,
         "categories": category_names(),

@@ -1,7 +1,7 @@
 """item barcodes, and the look-ups a scan makes
 
-Revision ID: 0007_issue15_barcodes
-Revises: 0005_issue13_tree
+Revision ID: 0009_issue15_barcodes
+Revises: 0008_issue14_imports
 
 - item_barcodes: an item's manufacturer barcodes, any number per item, found by code.
 - ix_items_sku_lower: a scanned SKU is matched case-insensitively among active items
@@ -11,8 +11,8 @@ Revises: 0005_issue13_tree
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_issue15_barcodes"
-down_revision = "0005_issue13_tree"
+revision = "0009_issue15_barcodes"
+down_revision = "0008_issue14_imports"
 branch_labels = None
 depends_on = None
 

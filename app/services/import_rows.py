@@ -1,0 +1,344 @@
+"""One spreadsheet row of items: the mapping's fields, parsing each cell, planning and applying it.
+
+A row is planned against the database as it is now (create, update, unchanged, or its
+errors); the same planning runs in the dry run and again, per batch, when the run
+applies it, so a row already applied plans as unchanged. Applying goes through the
+items, catalogue, locations and stock services: nothing here writes a table itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.limits import DESCRIPTION_LENGTH, ITEM_NAME_LENGTH, MAX_QUANTITY, SKU_LENGTH, SKU_PATTERN, UNIT_LENGTH
+from app.models import Category, Item, Location, StockLevel, User
+from app.models.location import SEPARATOR
+from app.services import catalog, items, locations, stock
+from app.services.quantities import MAX_DECIMALS, places, show
+
+# field -> label; the mapping's values are these field names.
+FIELDS = {
+    "sku": "SKU",
+    "name": "Name",
+    "category": "Category",
+    "location": "Location",
+    "quantity": "Quantity",
+    "unit": "Unit",
+    "decimals": "Decimals",
+    "price": "Price",
+    "low_stock_threshold": "Low-stock threshold",
+    "description": "Description",
+}
+REQUIRED = ("sku",)  # and "name" for rows that create an item
+SYNONYMS = {
+    "sku": {"sku", "itemcode", "code", "partnumber", "partno", "article", "articlenumber", "ref", "reference"},
+    "name": {"name", "itemname", "title", "product", "productname", "item"},
+    "category": {"category", "categoryname", "group", "type"},
+    "location": {"location", "locationpath", "path", "bin", "place", "where", "warehouse", "store"},
+    "quantity": {"quantity", "qty", "stock", "count", "onhand", "quantityonhand", "counted"},
+    "unit": {"unit", "uom", "unitofmeasure", "units"},
+    "decimals": {"decimals", "decimalplaces", "places"},
+    "price": {"price", "unitprice", "cost", "unitcost"},
+    "low_stock_threshold": {
+        "lowstockthreshold",
+        "threshold",
+        "minimum",
+        "minqty",
+        "reorderpoint",
+        "reorderlevel",
+        "min",
+    },
+    "description": {"description", "notes", "details", "desc"},
+}
+_SKU = re.compile(SKU_PATTERN)
+
+
+def propose_mapping(headers: list[str]) -> dict[str, str]:
+    """{header: field} for the headers that name a field; each field used once, first header wins."""
+    mapping: dict[str, str] = {}
+    for header in headers:
+        key = re.sub(r"[^a-z0-9]", "", header.lower())
+        for name, words in SYNONYMS.items():
+            if key in words and name not in mapping.values() and header not in mapping:
+                mapping[header] = name
+    return mapping
+
+
+@dataclass
+class RowPlan:
+    row: int
+    values: dict[str, Any]
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
+    action: str = "unchanged"  # create | update | unchanged | error
+    item_id: int | None = None
+    version: int | None = None
+    changes: dict[str, Any] = field(default_factory=dict)
+    location_id: int | None = None
+    new_location: str | None = None  # a path to create
+    new_category: str | None = None
+    counted: Decimal | None = None  # a quantity to set at the location (update) or to start with (create)
+
+
+def parse(cells: list[str], columns: dict[str, int]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """A row's mapped cells as values (absent when blank), and the errors of the cells that do not parse."""
+    values: dict[str, Any] = {}
+    errors: list[tuple[str, str]] = []
+    for name, index in columns.items():
+        text = cells[index].strip() if index < len(cells) else ""
+        if not text:
+            continue
+        if "\x00" in text:
+            errors.append((name, "Contains a NUL character."))
+            continue
+        try:
+            values[name] = _PARSERS.get(name, _text_of(name))(text)
+        except ValueError as exc:
+            errors.append((name, str(exc)))
+    if "sku" not in values and not any(name == "sku" for name, _ in errors):
+        errors.append(("sku", "SKU is required."))
+    return values, errors
+
+
+def _text_of(name: str):
+    limit = {"name": ITEM_NAME_LENGTH, "unit": UNIT_LENGTH, "description": DESCRIPTION_LENGTH}.get(name, 1000)
+
+    def parse_text(text: str) -> str:
+        if len(text) > limit:
+            raise ValueError(f"At most {limit} characters.")
+        return text
+
+    return parse_text
+
+
+def _sku(text: str) -> str:
+    if len(text) > SKU_LENGTH or not _SKU.match(text):
+        raise ValueError(f"{text!r} is not a valid SKU: letters, digits, '.', '_', '-' or '/' (at most {SKU_LENGTH}).")
+    return text
+
+
+def _decimal(text: str, *, money: bool = False) -> Decimal:
+    try:
+        number = Decimal(text.replace(" ", "").replace("\u00a0", ""))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValueError(f"{text!r} is not a number.")
+    if number < 0:
+        raise ValueError("Must not be negative.")
+    if number > MAX_QUANTITY:
+        raise ValueError("Too large.")
+    if money and places(number) > 2:
+        raise ValueError("At most 2 decimal places.")
+    if not money and places(number) > MAX_DECIMALS:
+        raise ValueError(f"At most {MAX_DECIMALS} decimal places.")
+    return number.normalize() if number == number.to_integral_value() else number
+
+
+def _places(text: str) -> int:
+    if not text.isdigit() or int(text) > MAX_DECIMALS:
+        raise ValueError(f"Decimals is a whole number from 0 to {MAX_DECIMALS}.")
+    return int(text)
+
+
+def _path(text: str) -> str:
+    parts = [part.strip() for part in re.split(r"\s*[/>]\s*", text) if part.strip()]
+    if not parts:
+        raise ValueError("Give a location path such as 'Main / Aisle A / Bin 3'.")
+    return SEPARATOR.join(parts)
+
+
+_PARSERS = {
+    "sku": _sku,
+    "quantity": _decimal,
+    "low_stock_threshold": _decimal,
+    "price": lambda text: _decimal(text, money=True),
+    "decimals": _places,
+    "location": _path,
+}
+
+
+class Catalogue:
+    """Categories and locations by lower-case name/path, read once per import pass.
+
+    `hold()` keeps the ORM objects referenced: the session's identity map holds them only
+    weakly, and the services look each one up by id for every row they create.
+    """
+
+    def hold(self) -> None:
+        self.held = [
+            *db.session.execute(sa.select(Category)).scalars(),
+            *db.session.execute(sa.select(Location).where(Location.deleted_at.is_(None))).scalars(),
+        ]
+
+    def __init__(self) -> None:
+        self.held: list = []
+        self.categories = {
+            name.lower(): cid for cid, name in db.session.execute(sa.select(Category.id, Category.name)).all()
+        }
+        self.locations = {
+            path.lower(): (lid, structural)
+            for lid, path, structural in db.session.execute(
+                sa.select(Location.id, Location.path, Location.is_structural).where(Location.deleted_at.is_(None))
+            ).all()
+        }
+
+
+def plan(rows: list[tuple[int, dict[str, Any], list]], catalogue: Catalogue, options: dict[str, Any]) -> list[RowPlan]:
+    """Plan a chunk of parsed rows against the database: one query for its items, one for their levels."""
+    plans = [RowPlan(row=n, values=values, errors=list(errors)) for n, values, errors in rows]
+    skus = [p.values["sku"] for p in plans if "sku" in p.values]
+    found = {item.sku: item for item in db.session.execute(items.active_by_sku(skus)).scalars()}
+    for p in plans:
+        _resolve(p, found.get(p.values.get("sku")), catalogue, options)
+    _compare_levels([p for p in plans if p.action == "update-pending"])
+    for p in plans:
+        if p.errors:
+            p.action = "error"
+        elif p.action == "update-pending":
+            p.action = "update" if p.changes or p.counted is not None else "unchanged"
+    return plans
+
+
+def _resolve(p: RowPlan, item: Item | None, catalogue: Catalogue, options: dict[str, Any]) -> None:
+    v = p.values
+    if "category" in v:
+        category_id = catalogue.categories.get(v["category"].lower())
+        if category_id is None and not options.get("create_categories"):
+            p.errors.append(("category", f"Unknown category {v['category']!r} (creating categories is off)."))
+        elif category_id is None:
+            p.new_category = v["category"]
+        v["category_id"] = category_id
+    if "location" in v:
+        known = catalogue.locations.get(v["location"].lower())
+        if known is None and not options.get("create_locations"):
+            p.errors.append(("location", f"Unknown location {v['location']!r} (creating locations is off)."))
+        elif known is None:
+            p.new_location = v["location"]
+        elif known[1]:
+            p.errors.append(("location", f"{v['location']} groups other locations and holds no stock."))
+        else:
+            p.location_id = known[0]
+    decimals = v.get("decimals", item.decimals if item is not None else 0)
+    for name in ("quantity", "low_stock_threshold"):
+        if name in v and places(v[name]) > decimals:
+            allowed = "whole numbers only" if decimals == 0 else f"at most {decimals} decimal place(s)"
+            p.errors.append((name, f"{show(v[name])} refused: this item takes {allowed}."))
+    if item is None:
+        p.action = "create"
+        if "name" not in v:
+            p.errors.append(("name", "A new item needs a name."))
+        if "location" not in v:
+            p.errors.append(("location", "A new item needs a location (its home)."))
+        p.counted = v.get("quantity")
+        return
+    p.item_id, p.version, p.action = item.id, item.version, "update-pending"
+    for name, attribute in (
+        ("name", "name"),
+        ("unit", "unit"),
+        ("decimals", "decimals"),
+        ("price", "price"),
+        ("low_stock_threshold", "low_stock_threshold"),
+        ("description", "description"),
+    ):
+        if name in v and getattr(item, attribute) != v[name]:
+            p.changes[attribute] = v[name]
+    if "category" in v and (p.new_category is not None or v["category_id"] != item.category_id):
+        p.changes["category_id"] = v["category_id"]
+    if "quantity" in v:
+        p.counted = v["quantity"]
+        if p.location_id is None and p.new_location is None:
+            p.location_id = item.location_id
+
+
+def _compare_levels(plans: list[RowPlan]) -> None:
+    """An update's counted quantity is a change only where it differs from the level held there."""
+    wanted = [(p.item_id, p.location_id) for p in plans if p.counted is not None and p.location_id is not None]
+    if not wanted:
+        return
+    held = {
+        (item_id, location_id): quantity
+        for item_id, location_id, quantity in db.session.execute(
+            sa.select(StockLevel.item_id, StockLevel.location_id, StockLevel.quantity).where(
+                StockLevel.item_id.in_({item_id for item_id, _ in wanted})
+            )
+        ).all()
+    }
+    for p in plans:
+        if p.counted is not None and p.location_id is not None and held.get((p.item_id, p.location_id), 0) == p.counted:
+            p.counted = None
+
+
+def apply(p: RowPlan, catalogue: Catalogue, *, actor: User, note: str) -> None:
+    """Apply one planned row through the services (inside the caller's unit of work)."""
+    prepare(p, catalogue)
+    if p.action == "create":
+        items.create_item(creation(p), actor=actor)
+    else:
+        update(p, actor=actor, note=note)
+
+
+def apply_many(plans: list[RowPlan], catalogue: Catalogue, *, actor: User, note: str) -> None:
+    """Apply a batch's rows: its new items in one items.create_items call, then each update."""
+    for p in plans:
+        prepare(p, catalogue)
+    items.create_items([creation(p) for p in plans if p.action == "create"], actor=actor)
+    for p in plans:
+        if p.action == "update":
+            update(p, actor=actor, note=f"{note}, row {p.row}")
+
+
+def prepare(p: RowPlan, catalogue: Catalogue) -> None:
+    """Create the category and the locations the row names, when asked to and missing."""
+    if p.new_category is not None:
+        key = p.new_category.lower()
+        if catalogue.categories.get(key) is None:
+            catalogue.categories[key] = catalog.create_category({"name": p.new_category}).id
+        p.values["category_id"] = catalogue.categories[key]
+        if p.item_id is not None:
+            p.changes["category_id"] = catalogue.categories[key]
+    if p.new_location is not None:
+        p.location_id = _create_path(p.new_location, catalogue)
+
+
+def creation(p: RowPlan) -> dict[str, Any]:
+    v = p.values
+    return {
+        "sku": v["sku"],
+        "name": v["name"],
+        "location_id": p.location_id,
+        "category_id": v.get("category_id"),
+        "unit": v.get("unit", "pcs"),
+        "decimals": v.get("decimals", 0),
+        "price": v.get("price", Decimal("0")),
+        "low_stock_threshold": v.get("low_stock_threshold", 0),
+        "description": v.get("description"),
+        "quantity": p.counted or 0,
+    }
+
+
+def update(p: RowPlan, *, actor: User, note: str) -> None:
+    """Only what differs: one item update (version bumped, one ledger row), one adjust of the count."""
+    if p.changes:
+        items.update_item(p.item_id, dict(p.changes), actor=actor, expected_version=p.version, partial=True)
+    if p.counted is not None:
+        stock.adjust(p.item_id, p.location_id, p.counted, actor=actor, note=note)
+
+
+def _create_path(path: str, catalogue: Catalogue) -> int:
+    """The location at `path`, creating the missing part of the chain."""
+    parent_id: int | None = None
+    walked: list[str] = []
+    for name in path.split(SEPARATOR):
+        walked.append(name)
+        key = SEPARATOR.join(walked).lower()
+        if key not in catalogue.locations:
+            created = locations.create_location({"name": name, "parent_id": parent_id})
+            catalogue.locations[key] = (created.id, False)
+        parent_id = catalogue.locations[key][0]
+    return parent_id

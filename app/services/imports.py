@@ -1,0 +1,357 @@
+"""Spreadsheet imports of items and stock: upload, mapping, dry run, run in batches, cancel.
+
+uploaded -> validating -> validated -> running -> done | failed; cancelled from any state
+before done. The dry run reads every row and changes nothing. The run applies rows in
+batches of IMPORT_BATCH_SIZE, each batch one unit of work that also moves
+`applied_through`: a worker killed mid-batch loses only that uncommitted batch, and the
+redelivered task resumes after the last committed one, so each row applies exactly once.
+Ledger rows written by an import carry request_id "import-<id>" (the ledger filter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, g
+
+from app.errors import DomainError, InvalidState, NotFound, PayloadTooLarge, ValidationFailed
+from app.extensions import db
+from app.models import Import, ImportState, User
+from app.models.base import utcnow
+from app.services import import_files, import_rows
+from app.services.uow import unit_of_work
+
+VALIDATE_IMPORT = "tasks.imports.validate_import"
+RUN_IMPORT = "tasks.imports.run_import"
+PREVIEW_ROWS = 20
+CHUNK = 1000  # rows planned per query in the dry run
+EDITABLE = (ImportState.UPLOADED, ImportState.VALIDATED, ImportState.FAILED)
+
+
+def ledger_tag(import_id: int) -> str:
+    return f"import-{import_id}"
+
+
+def upload(
+    filename: str, content: bytes, *, actor: User, sheet: str | None = None, options: dict | None = None
+) -> Import:
+    """Store a file and propose a mapping; validate at once when SKU and name are mapped.
+
+    Raises PayloadTooLarge, ValidationFailed (empty, not CSV/XLSX, no header, unknown sheet, zip bomb).
+    """
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    if len(content) > limit:
+        raise PayloadTooLarge(
+            f"The file is {len(content):,} bytes; the limit is {limit:,}.", fields={"file": ["The file is too large."]}
+        )
+    fmt = import_files.file_format(filename, content)
+    if fmt == "xlsx":
+        import_files.check_archive(content, filename)
+    opened = import_files.open_sheet(content, fmt, sheet or None)
+    with unit_of_work():
+        record = Import(
+            kind="items",
+            state=ImportState.UPLOADED,
+            user_id=actor.id,
+            filename=filename.replace("\x00", "")[:255] or "upload",
+            file_format=fmt,
+            sheet=opened.sheet,
+            sheets=opened.sheets,
+            size=len(content),
+            content=content,
+            columns=opened.headers,
+            mapping=import_rows.propose_mapping(opened.headers),
+            options={k: bool(v) for k, v in (options or {}).items()},
+            counts={},
+            applied={},
+            errors={},
+            preview=[],
+        )
+        ready = {"sku", "name"} <= set(record.mapping.values())
+        record.message = None if ready else "Map the SKU and Name columns to start the dry run."
+        db.session.add(record)
+    return begin_validation(record.id) if ready else record
+
+
+def get_import(import_id: int) -> Import:
+    """Raises NotFound."""
+    record = db.session.get(Import, import_id)
+    if record is None:
+        raise NotFound(f"Import {import_id} not found.")
+    return record
+
+
+def recent(limit: int = 20) -> list[Import]:
+    """The newest imports, for the upload page."""
+    return list(db.session.execute(sa.select(Import).order_by(Import.id.desc()).limit(limit)).scalars())
+
+
+def set_mapping(import_id: int, mapping: dict[str, str | None], options: dict | None = None) -> Import:
+    """Save an adjusted mapping ({header: field}) and validate again.
+
+    Raises NotFound, InvalidState (running or finished), ValidationFailed (unknown header or field,
+    a field mapped twice, no SKU column).
+    """
+    with unit_of_work():
+        record = _lock(import_id)
+        if record.state not in EDITABLE:
+            raise InvalidState(f"Import {import_id} is {record.state}; its mapping can no longer change.")
+        cleaned = _check_mapping(record, mapping)
+        record.mapping = cleaned
+        if options is not None:
+            record.options = {**record.options, **{k: bool(v) for k, v in options.items()}}
+    return begin_validation(import_id)
+
+
+def _check_mapping(record: Import, mapping: dict[str, str | None]) -> dict[str, str]:
+    errors: dict[str, list[str]] = {}
+    cleaned = {header: name for header, name in mapping.items() if name}
+    for header, name in cleaned.items():
+        if header not in record.columns:
+            errors.setdefault("mapping", []).append(f"The file has no column {header!r}.")
+        if name not in import_rows.FIELDS:
+            errors.setdefault("mapping", []).append(f"{name!r} is not a field ({', '.join(import_rows.FIELDS)}).")
+    used = list(cleaned.values())
+    for name in sorted({n for n in used if used.count(n) > 1}):
+        errors.setdefault("mapping", []).append(f"{import_rows.FIELDS.get(name, name)} is mapped from two columns.")
+    if "sku" not in used:
+        errors.setdefault("mapping", []).append("Map a column to SKU: rows are matched on it.")
+    if errors:
+        raise ValidationFailed("The mapping cannot be used. " + " ".join(errors["mapping"]), fields=errors)
+    return cleaned
+
+
+def begin_validation(import_id: int) -> Import:
+    """Run the dry run now for a small file, or hand it to a worker. Raises NotFound."""
+    from app.jobs import enqueue
+
+    with unit_of_work():
+        record = _lock(import_id)
+        record.state = ImportState.VALIDATING
+        record.message = None
+        inline = record.size <= current_app.config["IMPORT_INLINE_BYTES"]
+    if inline:
+        return validate(import_id)
+    enqueue(VALIDATE_IMPORT, import_id)
+    return get_import(import_id)
+
+
+def validate(import_id: int) -> Import:
+    """The dry run: plan every row, count create/update/unchanged/errors, keep every error. Raises NotFound."""
+    record = get_import(import_id)
+    if record.state != ImportState.VALIDATING:
+        return record
+    header, columns = record.columns, _columns(record)
+    duplicates = _duplicate_skus(record, columns)
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "errors": 0}
+    errors: dict[str, list[list[str]]] = {}
+    preview: list[dict[str, Any]] = []
+    catalogue = import_rows.Catalogue()
+    total = 0
+    for chunk in _chunks(_data_rows(record), CHUNK):
+        parsed = []
+        for number, cells in chunk:
+            values, cell_errors = import_rows.parse(cells, columns)
+            if values.get("sku") in duplicates:
+                rows = ", ".join(str(n) for n in duplicates[values["sku"]])
+                cell_errors.append(("sku", f"SKU {values['sku']} appears more than once in the file (rows {rows})."))
+            parsed.append((number, values, cell_errors))
+            if len(preview) < PREVIEW_ROWS:
+                preview.append({"row": number, "cells": cells[: len(header)] + [""] * (len(header) - len(cells))})
+        for p in import_rows.plan(parsed, catalogue, record.options):
+            total += 1
+            key = {"create": "created", "update": "updated", "unchanged": "unchanged", "error": "errors"}[p.action]
+            counts[key] += 1
+            if p.errors:
+                errors[str(p.row)] = [[_header_of(record, name), message] for name, message in p.errors]
+        db.session.rollback()  # the dry run only read: release the snapshot between chunks
+    with unit_of_work():
+        record = _lock(import_id)
+        if record.state != ImportState.VALIDATING:
+            return record  # cancelled or re-mapped meanwhile
+        for entry in preview:
+            marks: dict[str, str] = {}
+            for column, message in errors.get(str(entry["row"]), []):
+                marks[column] = f"{marks[column]} {message}" if column in marks else message
+            entry["errors"] = marks
+        record.state = ImportState.VALIDATED
+        record.total_rows, record.counts, record.errors, record.preview = total, counts, errors, preview
+        record.processed_rows = 0
+    return record
+
+
+def start(import_id: int, on_error: str = "stop") -> Import:
+    """Queue the run. Raises NotFound, InvalidState (not validated; errors with on_error=stop)."""
+    from app.jobs import enqueue
+
+    with unit_of_work():
+        record = _lock(import_id)
+        if record.state != ImportState.VALIDATED:
+            raise InvalidState(f"Import {import_id} is {record.state}; only a validated import can run.")
+        if record.counts.get("errors") and on_error == "stop":
+            raise InvalidState(
+                f"{record.counts['errors']} row(s) have errors: fix them, or run with on_error=skip to import the valid rows."
+            )
+        record.state, record.on_error, record.started_at = ImportState.RUNNING, on_error, utcnow()
+        record.applied = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+    enqueue(RUN_IMPORT, import_id)
+    return record
+
+
+def cancel(import_id: int) -> Import:
+    """Stop an import; batches already committed stay applied. Raises NotFound, InvalidState (finished)."""
+    with unit_of_work():
+        record = _lock(import_id)
+        if record.state in (ImportState.DONE, ImportState.FAILED, ImportState.CANCELLED):
+            raise InvalidState(f"Import {import_id} is already {record.state}.")
+        record.state, record.finished_at = ImportState.CANCELLED, utcnow()
+    return record
+
+
+def run(import_id: int) -> Import:
+    """The worker's part: apply the rows after `applied_through`, one batch per unit of work. Raises NotFound."""
+    record = get_import(import_id)
+    if record.state != ImportState.RUNNING:
+        return record
+    actor = db.session.get(User, record.user_id)
+    columns, size, skip = _columns(record), current_app.config["IMPORT_BATCH_SIZE"], record.on_error == "skip"
+    bad_rows = {int(n) for n in record.errors}
+    catalogue = import_rows.Catalogue()
+    catalogue.hold()
+    g.request_id = ledger_tag(import_id)  # the ledger rows of this import carry its tag
+    done_through = record.applied_through
+    rows = ((n, cells) for n, cells in _data_rows(record) if n > done_through)
+    for batch in _chunks(rows, size):
+        try:
+            if not _apply_batch(import_id, batch, columns, bad_rows, catalogue, actor, skip):
+                break
+        except DomainError as exc:
+            db.session.rollback()
+            return _finish(import_id, ImportState.FAILED, f"Stopped: {exc.message} Nothing of that batch was applied.")
+    else:
+        return _finish(import_id, ImportState.DONE, None)
+    return get_import(import_id)
+
+
+def _apply_batch(import_id, batch, columns, bad_rows, catalogue, actor, skip) -> bool:
+    """One batch in one transaction, `applied_through` included; False when the import was cancelled."""
+    with unit_of_work():
+        record = _lock(import_id)
+        if record.state != ImportState.RUNNING:
+            return False
+        parsed = []
+        applied = dict(record.applied)
+        for number, cells in batch:
+            if number in bad_rows:
+                applied["skipped"] += 1
+                continue
+            values, errors = import_rows.parse(cells, columns)
+            parsed.append((number, values, errors))
+        plans = import_rows.plan(parsed, catalogue, record.options)
+        if not skip:
+            for p in plans:
+                if p.action == "error":
+                    raise ValidationFailed(f"Row {p.row}: {p.errors[0][1]}")
+            # The whole batch at once; any refusal rolls it back and stops the import.
+            import_rows.apply_many(plans, catalogue, actor=actor, note=f"Import #{import_id}")
+        for p in plans:
+            if p.action == "error":
+                applied["skipped"] += 1
+                continue
+            if skip and p.action != "unchanged":
+                try:
+                    with db.session.begin_nested():  # a refused row rolls back alone
+                        import_rows.apply(p, catalogue, actor=actor, note=f"Import #{import_id}, row {p.row}")
+                except DomainError:
+                    applied["skipped"] += 1
+                    continue
+            applied[{"create": "created", "update": "updated", "unchanged": "unchanged"}[p.action]] += 1
+        record.applied = applied
+        record.applied_through = batch[-1][0]
+        record.processed_rows += len(batch)
+    return True
+
+
+def _finish(import_id: int, state: str, message: str | None) -> Import:
+    with unit_of_work():
+        record = _lock(import_id)
+        if record.state == ImportState.RUNNING:
+            record.state, record.message, record.finished_at = state, message, utcnow()
+    return record
+
+
+def error_rows(import_id: int) -> tuple[list[str], Iterator[list[str]]]:
+    """The header and every row with an error, as read, with the row number and why. Raises NotFound."""
+    record = get_import(import_id)
+    errors, width = record.errors, len(record.columns)
+    numbered = _numbered(record.content, record.file_format, record.sheet)  # read now: the rows stream later
+
+    def rows() -> Iterator[list[str]]:
+        for number, cells in numbered:
+            found = errors.get(str(number))
+            if found:
+                why = "; ".join(f"{column}: {message}" for column, message in found)
+                yield [str(number), *cells[:width], why]
+
+    return ["Row", *record.columns, "Errors"], rows()
+
+
+def progress(record: Import) -> dict[str, Any]:
+    """Rows per second and seconds left, from the run's start."""
+    if record.state != ImportState.RUNNING or not record.started_at or not record.processed_rows:
+        return {"rate": None, "seconds_left": None}
+    elapsed = max((utcnow() - record.started_at).total_seconds(), 0.001)
+    rate = record.processed_rows / elapsed
+    return {"rate": round(rate, 1), "seconds_left": round((record.total_rows - record.processed_rows) / rate, 1)}
+
+
+def _lock(import_id: int) -> Import:
+    record = db.session.execute(sa.select(Import).where(Import.id == import_id).with_for_update()).scalar_one_or_none()
+    if record is None:
+        raise NotFound(f"Import {import_id} not found.")
+    return record
+
+
+def _columns(record: Import) -> dict[str, int]:
+    return {name: record.columns.index(header) for header, name in record.mapping.items() if header in record.columns}
+
+
+def _header_of(record: Import, name: str) -> str:
+    return next((h for h, n in record.mapping.items() if n == name), import_rows.FIELDS.get(name, name))
+
+
+def _data_rows(record: Import) -> Iterator[tuple[int, list[str]]]:
+    return _numbered(record.content, record.file_format, record.sheet)
+
+
+def _numbered(content: bytes, fmt: str, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row number, cells) of every non-blank data row; the header is row 1."""
+    rows = import_files.iter_rows(content, fmt, sheet)
+    next(rows, None)
+    for number, cells in enumerate(rows, start=2):
+        if any(cell.strip() for cell in cells):
+            yield number, cells
+
+
+def _duplicate_skus(record: Import, columns: dict[str, int]) -> dict[str, list[int]]:
+    if "sku" not in columns:
+        return {}
+    index, seen = columns["sku"], {}
+    for number, cells in _data_rows(record):
+        sku = cells[index].strip() if index < len(cells) else ""
+        if sku:
+            seen.setdefault(sku, []).append(number)
+    return {sku: rows for sku, rows in seen.items() if len(rows) > 1}
+
+
+def _chunks(rows, size: int) -> Iterator[list]:
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
