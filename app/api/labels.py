@@ -1,3 +1,5 @@
+"""Label PDFs for items and locations: thin routes over app/services/labels.py."""
+
 from flask import Response
 
 from app.api.blueprint import Blueprint

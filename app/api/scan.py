@@ -1,3 +1,5 @@
+"""What a scanned code names, and scanned batches applied at once (app/services/scan.py, scan_batches.py)."""
+
 from flask import jsonify, request
 
 from app.api.blueprint import Blueprint

@@ -1,3 +1,5 @@
+"""Manufacturers' barcodes on items, and the index a scanned SKU is found by."""
+
 from datetime import datetime
 
 import sqlalchemy as sa

@@ -1,3 +1,5 @@
+"""Query parameters of the label PDFs: ids, list filters, layout, skip, copies."""
+
 from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate

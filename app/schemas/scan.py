@@ -1,3 +1,5 @@
+"""The scan look-up's query and answer; a scanned batch's body and answer."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
