@@ -10,8 +10,8 @@ PORT ?= 8000
 export PORT
 
 # Debian packages the test suite drives for real (browser, promtool, compose validator,
-# and podman + mmdebstrap to build and run the container image: tests/image).
-APT_PACKAGES ?= chromium prometheus docker-compose postgresql-client wrk podman runc mmdebstrap fuse-overlayfs uidmap
+# pdftoppm for the label tests, and podman + mmdebstrap to build and run the container image: tests/image).
+APT_PACKAGES ?= chromium prometheus docker-compose postgresql-client wrk poppler-utils podman runc mmdebstrap fuse-overlayfs uidmap
 
 PG_BIN := $(firstword $(wildcard /usr/lib/postgresql/*/bin))
 
@@ -120,6 +120,10 @@ screenshots: install install-system
 	$(PY) tests/browser/screenshots.py
 
 # Live-update latency across two web processes sharing Redis (prints figures; not a test).
+.PHONY: bench-labels
+bench-labels: install
+	$(PY) -m bench.labels $(BENCH_LABELS)
+
 .PHONY: bench-realtime
 bench-realtime: install services
 	$(PY) bench/realtime_latency.py $(BENCH_ARGS)

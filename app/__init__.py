@@ -37,6 +37,8 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (API, "app.api.dashboard:bp"),
     (API, "app.api.carts:bp"),
     (API, "app.api.requests:bp"),
+    (API, "app.api.scan:bp"),  # what a scanned code names; scanned batches
+    (API, "app.api.labels:bp"),  # label PDFs
     (API, "app.api.exports:bp"),  # managers
     (API, "app.api.imports:bp"),  # managers
     (PAGE, "app.web.auth:bp"),
@@ -49,6 +51,7 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (PAGE, "app.web.users:bp"),
     (PAGE, "app.web.carts:bp"),
     (PAGE, "app.web.requests:bp"),
+    (PAGE, "app.web.scan:bp"),  # /scan and the /s/I<id>, /s/L<id> links our QR codes carry
     (PAGE, "app.web.outbox:bp"),  # admins
     (PAGE, "app.web.backups:bp"),  # managers
     (PAGE, "app.web.reports:bp"),  # managers

@@ -275,6 +275,11 @@ def load(conn, items: int, password_hash: str) -> dict[str, float]:
                         (4, 'withdraw', 10, 3), (5, 'withdraw', 3, 0)) AS m(k, action, before, after)""",
     )
     step(
+        "item_barcodes",  # one manufacturer's barcode on every tenth item (issue 15's scan look-ups)
+        """INSERT INTO item_barcodes (item_id, code, created_at)
+           SELECT id, 'MFR' || lpad(id::text, 9, '0'), now() FROM items WHERE id % 10 = 0""",
+    )
+    step(
         "alerts",
         """INSERT INTO alerts (item_id, location_id, message, quantity, threshold, created_at, acknowledged_at)
            SELECT id, location_id, name || ' is low', quantity, low_stock_threshold, updated_at,

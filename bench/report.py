@@ -94,6 +94,7 @@ def targets(
     for name in ("filtered_p1", "filtered_p2000"):
         target(f"{name} p95 (low load) <= 50 ms", fig(name, "low", "p95_ms"), 50)
     target("item_detail p95 (low load) <= 20 ms", fig("item_detail", "low", "p95_ms"), 20)
+    target("scan p95 (low load) <= 10 ms", fig("scan", "low", "p95_ms"), 10)
     target("dashboard_summary p95 (low load) <= 30 ms", fig("dashboard_summary", "low", "p95_ms"), 30)
     target("withdraw_1 median (1 client) <= 8 ms", fig("withdraw_1", "low", "p50_ms"), 8)
     hello, moves = fig("hello_world", "saturated", "rps"), fig("movements_mixed", "saturated", "rps")

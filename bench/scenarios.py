@@ -87,6 +87,21 @@ def build(items: int, *, with_page: bool, seed: int = 7) -> list[Scenario]:
             notes=f"largest category by quantity, page ~{max(1, deep // 2)}",
         ),
         Scenario("item_detail", [get(f"/api/v1/items/{i}") for i in ids]),
+        # Scanning (issue 15): our short codes, a SKU typed in another case, a manufacturer's barcode.
+        Scenario(
+            "scan",
+            [
+                get(f"/api/v1/scan?code={code}")
+                for i in ids
+                for code in (
+                    f"I{i}",
+                    sku_of(i).lower(),
+                    f"MFR{(i // 10 * 10 or 10):09d}",
+                    f"L{rng.choice(shelf_ids())}",
+                )
+            ],
+            notes="GET /api/v1/scan: short item and location codes, a lower-cased SKU, a barcode",
+        ),
         # Location tree (issue 13): inventory filtered by a subtree, and a location's subtree totals.
         Scenario(
             "subtree_items_shelf",

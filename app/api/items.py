@@ -26,7 +26,7 @@ from app.schemas.item import (
     dump_item_page,
 )
 from app.schemas.log import LogPageSchema
-from app.services import idempotency, items, stock
+from app.services import barcodes, idempotency, items, stock
 from app.services.idempotency import IdempotencyKey
 from app.services.stock import Movement
 
@@ -167,7 +167,7 @@ def item_logs(query: dict, item_id: int):
 
 
 def _detail(item) -> ItemView:
-    return ItemView(item, stock=stock.stock_by_location(item.id))
+    return ItemView(item, stock=stock.stock_by_location(item.id), barcodes=barcodes.codes_of(item.id))
 
 
 def _update(item_id: int, body: dict, *, partial: bool) -> ItemView:

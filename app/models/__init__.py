@@ -2,6 +2,7 @@
 
 from app.models.alert import Alert
 from app.models.backup import Backup
+from app.models.barcode import ItemBarcode
 from app.models.catalog import Category, Item
 from app.models.idempotency import IdempotencyRecord
 from app.models.location import Location
@@ -29,6 +30,7 @@ __all__ = [
     "Category",
     "CategoryStat",
     "IdempotencyRecord",
+    "ItemBarcode",
     "Import",
     "ImportState",
     "InventoryLog",

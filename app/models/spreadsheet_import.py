@@ -1,3 +1,5 @@
+"""A spreadsheet import: its file, mapping, state, counts and the rows already applied (resumable)."""
+
 from __future__ import annotations
 
 import enum

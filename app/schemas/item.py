@@ -48,6 +48,10 @@ class _ItemFields(BodySchema):
     price = fields.Decimal(**_money)
     low_stock_threshold = Count()
     decimals = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_DECIMALS))
+    barcodes = fields.List(
+        fields.String(),
+        metadata={"description": "Manufacturers' barcodes: UPC-A/EAN-13 (check digit verified) or Code 128 text."},
+    )
 
 
 class ItemCreateSchema(_ItemFields):
@@ -112,6 +116,7 @@ class StockEntrySchema(BodySchema):
 
 class ItemDetailSchema(ItemSchema):
     stock = fields.List(fields.Nested(StockEntrySchema))
+    barcodes = fields.List(fields.String())
 
 
 class MovementSchema(ItemDetailSchema):

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Category, Item, Location, LogAction, StockLevel, User
 from app.models.base import normalise, utcnow
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS, Permission, can
-from app.services import counters, locations, low_stock, stock
+from app.services import barcodes, counters, locations, low_stock, stock
 from app.services.logs import list_logs
 from app.services.pagination import Page, paginate_rows
 from app.services.quantities import check_places, places
@@ -147,6 +147,7 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
     Raises DuplicateValue (SKU), ValidationFailed (unknown category or location).
     """
     quantity = data.pop("quantity", 0) or 0
+    codes = barcodes.normalise_codes(data.pop("barcodes", None) or [])
     with unit_of_work():
         _check_references(data)
         _check_sku_free(data["sku"])
@@ -157,6 +158,7 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
         db.session.add(item)
         db.session.flush()
         stock.place_initial(item, quantity, actor=actor)
+        barcodes.replace_codes(item, codes)
         events.publish("item_created", item_event_payload(item, actor))
         # Created already below its threshold: that is an alert too.
         low_stock.after_change(item, was_low=False, actor=actor)
@@ -223,8 +225,7 @@ def create_items(rows: list[dict[str, Any]], *, actor: User) -> list[Item]:
         db.session.flush()
         for item in created:
             events.publish("item_created", item_event_payload(item, actor))
-            if item.quantity < item.low_stock_threshold:
-                stock.raise_alert_if_crossed(item, item.low_stock_threshold, {item.location_id: None})
+            low_stock.after_change(item, was_low=False, actor=actor)  # created below its threshold: an alert
     return created
 
 
@@ -261,6 +262,10 @@ def update_item(
             _check_sku_free(changes["sku"], exclude_id=item.id)
         _check_decimals(item, changes)
         changed = {}
+        if "barcodes" in changes:
+            codes = barcodes.normalise_codes(changes.pop("barcodes") or [])
+            if barcodes.replace_codes(item, codes):
+                changed["barcodes"] = " ".join(codes) or "none"
         for name, value in changes.items():
             if name in EDITABLE_FIELDS and getattr(item, name) != value:
                 changed[name] = value

@@ -184,6 +184,41 @@ def apply_lines(
     return movements
 
 
+def add_lines(lines: list[tuple[int, int | None, int]], *, actor: User, note: str | None = None) -> list[Movement]:
+    """Restock several lines in the caller's transaction, all or nothing.
+
+    Each line is (item_id, location_id or None for the item's home, quantity). Locks are
+    taken in item-id order, like apply_lines. Raises NotFound, ValidationFailed.
+    """
+    items = {item_id: lock_item(item_id) for item_id in sorted({line[0] for line in lines})}
+    movements = []
+    for item_id, location_id, qty in lines:
+        item = items[item_id]
+        check_places(item, qty)
+        level = _lock_level(item, location_id or item.location_id)
+        movements.append(_apply(item, {level.location_id: (level, qty)}, LogAction.RESTOCK, actor, note))
+    return movements
+
+
+def count_lines(
+    lines: list[tuple[int, int]], location_id: int, *, actor: User, note: str | None = None
+) -> list[Movement]:
+    """Set counted quantities at one location in the caller's transaction, all or nothing.
+
+    Each line is (item_id, counted quantity); every line is a stock-take (an adjust) of that
+    item at `location_id`. Locks in item-id order. Raises NotFound, ValidationFailed.
+    """
+    items = {item_id: lock_item(item_id) for item_id in sorted({line[0] for line in lines})}
+    movements = []
+    for item_id, counted in lines:
+        item = items[item_id]
+        check_places(item, counted, "counted_quantity")
+        level = _lock_level(item, location_id)
+        changes = {location_id: (level, counted - level.quantity)}
+        movements.append(_apply(item, changes, LogAction.ADJUST, actor, note))
+    return movements
+
+
 # The hot statements, built once: constructing a SELECT costs more than running it on a warm
 # connection. Values go in as bound parameters.
 _LOCK_ITEM = (

@@ -14,6 +14,9 @@ PUBLIC_PACKAGES = {
     "chart.js": "dist",
     "@picocss/pico": "css",
     "axe-core": "",  # accessibility checks, loaded by the browser tests only
+    # The Scan page's BarcodeDetector polyfill and the ZXing WebAssembly reader it loads.
+    "barcode-detector": "dist/iife",
+    "zxing-wasm": "dist/reader",
 }
 
 

@@ -24,6 +24,7 @@ class NavEntry:
 NAV: list[NavEntry] = [
     NavEntry("Dashboard", "dashboard.index"),
     NavEntry("Inventory", "items.index"),
+    NavEntry("Scan", "scan.index"),
     NavEntry("Categories", "categories.index"),
     NavEntry("Locations", "locations.index"),
     NavEntry("Cart", "carts.index"),

@@ -1,7 +1,7 @@
 """items: SKUs unique regardless of letter case among active items
 
 Revision ID: 0006_issue16_sku_ci
-Revises: 0008_issue14_imports
+Revises: 0009_issue15_barcodes
 
 Replaces the case-sensitive unique index on items.sku with a unique index on
 lower(sku) (active items only), on PostgreSQL and SQLite alike. A database that
@@ -9,7 +9,7 @@ already holds SKUs differing only in case cannot take that index: the migration 
 lists every clash (SKU and item ids) in its output, keeps the old case-sensitive
 index and finishes, so a deploy does not stop. The services already refuse new
 clashes; rename the listed items, then run `flask db downgrade
-0008_issue14_imports && flask db upgrade` to add the index.
+0009_issue15_barcodes && flask db upgrade` to add the index.
 """
 
 import logging
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_issue16_sku_ci"
-down_revision = "0008_issue14_imports"
+down_revision = "0009_issue15_barcodes"
 branch_labels = None
 depends_on = None
 
@@ -52,7 +52,7 @@ def upgrade():
         message = (
             f"SKUs that differ only in letter case: {len(found)} clash(es); the case-insensitive unique "
             "index was NOT created (the old case-sensitive one stays). Rename these items, then run "
-            "`flask db downgrade 0008_issue14_imports && flask db upgrade`:\n" + "\n".join(lines)
+            "`flask db downgrade 0009_issue15_barcodes && flask db upgrade`:\n" + "\n".join(lines)
         )
         log.warning(message)
         print(message)  # noqa: T201 - an operator reads this in the deploy output

@@ -67,13 +67,13 @@ def test_catalog_lists_count_items_in_one_statement_whatever_the_number_of_rows(
     assert len(many) == len(few) <= 2  # the caller, then every row with its count
 
 
-def test_item_detail_runs_three_queries(app, api, factory):
+def test_item_detail_runs_four_queries(app, api, factory):
     manager = factory.user("manager")
     item = factory.item(quantity=5, actor=manager)
     api.get(f"/api/v1/items/{item.id}")
     with counted_queries(app) as statements:
         assert api.get(f"/api/v1/items/{item.id}").status_code == 200
-    assert len(statements) == 3  # the caller, the item, its stock per location
+    assert len(statements) == 4  # the caller, the item, its stock per location, its barcodes
 
 
 def test_list_totals_exact_for_counter_and_counted_filters(api, factory):

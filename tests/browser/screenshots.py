@@ -111,8 +111,44 @@ def photograph_main_pages(browser, base: str, size: str) -> list[Path]:
         for name in ("Aisle B", "Back Room"):
             page.locator("summary", has_text=name).first.click()
         shot("locations")
+        shots.append(photograph_labels(page, base))
+    if size == "phone":
+        shots.append(photograph_scan(page, base))
     page.close()
     return shots
+
+
+def photograph_labels(page, base: str) -> Path:
+    """The first A4 sheet of item labels (QR code, name, SKU, price), as the printer gets it."""
+    import subprocess
+
+    pdf = page.request.get(base + "/api/v1/labels/items.pdf?layout=a4-3x8&price=true").body()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "labels.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", "1", "-l", "1", str(source), str(OUT / "labels")],
+            check=True,
+        )
+    return OUT / "labels.png"
+
+
+def photograph_scan(page, base: str) -> Path:
+    """The Scan page on a phone: a Move with a source, three items and a destination scanned by a USB scanner."""
+    items = page.request.get(base + "/api/v1/items?per_page=3&sort_by=quantity&order=desc").json()["items"]
+    source = items[0]["location_id"]
+    places = [loc["id"] for loc in page.request.get(base + "/api/v1/locations").json() if not loc["is_structural"]]
+    page.goto(base + "/scan")
+    page.get_by_text("Move", exact=True).click()
+    codes = [f"L{source}"] + [f"I{item['id']}" for item in items] + [f"I{items[0]['id']}"]
+    codes.append(f"L{next(p for p in places if p != source)}")
+    for code in codes:
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(400)
+    page.screenshot(path=str(OUT / "scan.png"), full_page=True)
+    return OUT / "scan.png"
 
 
 def photograph(browser, base: str, paths: list[str], out: Path, email: str, sizes: list[str]) -> list[Path]:

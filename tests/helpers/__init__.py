@@ -8,4 +8,5 @@ cleanup    empty_database: the one way the database is emptied between tests
 database   BACKEND (postgresql or sqlite) and pg_admin()
 queries    counted_queries: the SQL statements a block runs
 tasks      wait_for, alert_for, outbox_rows (the pipeline tests)
+codes      read_pdf_codes: rasterise a PDF with poppler's pdftoppm, decode every code with zxing-cpp
 """

@@ -119,5 +119,5 @@ def test_migration_without_clashes_makes_skus_case_insensitive_and_downgrades(tm
         _insert_items(app, ["ABC-1"], location=False)
     with app.app_context():
         db.session.rollback()
-        downgrade(directory=MIGRATIONS, revision="0008_issue14_imports")
+        downgrade(directory=MIGRATIONS, revision="0009_issue15_barcodes")
     assert "uq_items_sku_ci_active" not in _indexes(app) and "uq_items_sku_active" in _indexes(app)

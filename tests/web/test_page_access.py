@@ -9,6 +9,7 @@ PAGES = {
     "/dashboard/figures": "staff",
     "/items": "staff",
     "/items/{item}": "staff",
+    "/scan": "staff",
     "/items/new": "manager",
     "/items/{item}/edit": "staff",  # staff get the short form (description, home, unit, threshold)
     "/items/{item}/delete": "manager",

@@ -54,6 +54,9 @@ PAGE_MATRIX = [
     ("POST", "/items/<int:item_id>/withdraw", SIGNED_IN),
     ("POST", "/items/<int:item_id>/transfer", SIGNED_IN),
     ("POST", "/items/<int:item_id>/adjust", MANAGER_UP),
+    ("GET", "/scan", SIGNED_IN),
+    ("GET", "/s/I<int:item_id>", SIGNED_IN),  # a redirect to the item's page
+    ("GET", "/s/L<int:location_id>", SIGNED_IN),  # a redirect to the location's page
     ("GET", "/categories", SIGNED_IN),
     ("POST", "/categories", MANAGER_UP),
     ("GET", "/categories/<int:obj_id>/edit", MANAGER_UP),
@@ -138,6 +141,7 @@ def _path(rule: str, world: World) -> str:
         "request_id": world.approved_request_id if rule.endswith("/fulfil") else world.request_id,
         "user_id": world.user_id,
         "report_id": 1,
+        "location_id": world.location_id,
         "import_id": world.import_id,
         # Deleting a category or location that holds items is refused; point at empty ones.
         "obj_id": world.spare_category_id if rule.startswith("/categories") else world.spare_location_id,

@@ -1,3 +1,5 @@
+"""Forms of the import pages: the upload and the column mapping."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

@@ -1,0 +1,52 @@
+"""The scan look-up's query and answer; a scanned batch's body and answer."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from app.schemas.common import Amount, BodySchema, Id, Quantity, QuerySchema
+from app.services.scan import MAX_CODE_LENGTH
+from app.services.scan_batches import MAX_LINES, MODES
+
+
+class ScanQuerySchema(QuerySchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=MAX_CODE_LENGTH))
+
+
+class ScanResultSchema(BodySchema):
+    type = fields.String(metadata={"enum": ["item", "location"]})
+    id = fields.Integer()
+    item = fields.Dict(metadata={"description": "When type is item: id, sku, name, unit, decimals, quantity..."})
+    location = fields.Dict(metadata={"description": "When type is location: id, name, path, is_structural, link."})
+
+
+class ScanLineSchema(BodySchema):
+    item_id = Id(required=True)
+    quantity = Quantity(required=True)
+
+
+class ScanBatchSchema(BodySchema):
+    mode = fields.String(required=True, validate=validate.OneOf(MODES))
+    lines = fields.List(fields.Nested(ScanLineSchema), required=True, validate=validate.Length(min=1, max=MAX_LINES))
+    location_id = Id(allow_none=True, metadata={"description": "Restock/withdraw here (default: each item's home)."})
+    from_location_id = Id(allow_none=True, metadata={"description": "Move: where the items are taken from."})
+    to_location_id = Id(allow_none=True, metadata={"description": "Move: where they go."})
+    note = fields.String(allow_none=True, validate=validate.Length(max=1000))
+
+
+class ScanBatchLineResultSchema(BodySchema):
+    item_id = fields.Integer()
+    sku = fields.String()
+    name = fields.String()
+    unit = fields.String()
+    quantity = Amount()
+    item_quantity = Amount(metadata={"description": "The item's total after the batch."})
+    location_ids = fields.List(fields.Integer())
+
+
+class ScanBatchResultSchema(BodySchema):
+    mode = fields.String()
+    location_id = fields.Integer(allow_none=True)
+    from_location_id = fields.Integer(allow_none=True)
+    to_location_id = fields.Integer(allow_none=True)
+    lines = fields.List(fields.Nested(ScanBatchLineResultSchema))

@@ -1,0 +1,254 @@
+"""Printable labels: a QR code of an item's or a location's link with its name, as a PDF.
+
+Sheet layouts follow the common die-cut sheets (Avery L7160/L7159 on A4, 5160/5167 on US
+Letter); thermal layouts put one label on each page at the label's own size. The QR
+matrix comes from segno; reportlab lays out the page.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import segno
+import sqlalchemy as sa
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import inch, mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models import Item, Location
+from app.models.location import subtree_upper
+from app.services.items import item_filters
+from app.services.scan import item_link, location_link
+
+MAX_LABELS = 10_000  # one PDF; larger runs are split by filter
+MAX_COPIES = 100
+MASK = 2  # vertical stripes of modules: see make_qr
+QUIET_ZONE = 2  # modules of white around a QR code (the spec's 4 is mostly given by the label's margin)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where labels sit on a page: `cols` x `rows` of `width` x `height`, in points."""
+
+    page: tuple[float, float]
+    cols: int
+    rows: int
+    width: float
+    height: float
+    left: float  # page edge to the first column
+    top: float  # page edge to the first row
+    pitch_x: float  # one label's left edge to the next one's
+    pitch_y: float
+
+    @property
+    def per_page(self) -> int:
+        return self.cols * self.rows
+
+    def origin(self, position: int) -> tuple[float, float]:
+        """The bottom-left corner of the label at `position` (0 = top left, across then down)."""
+        row, col = divmod(position, self.cols)
+        return self.left + col * self.pitch_x, self.page[1] - self.top - row * self.pitch_y - self.height
+
+
+LAYOUTS: dict[str, Layout] = {
+    "a4-3x7": Layout(A4, 3, 7, 63.5 * mm, 38.1 * mm, 7.2 * mm, 15.15 * mm, 66.0 * mm, 38.1 * mm),
+    "a4-3x8": Layout(A4, 3, 8, 63.5 * mm, 33.9 * mm, 7.2 * mm, 12.9 * mm, 66.0 * mm, 33.9 * mm),
+    "letter-3x10": Layout(LETTER, 3, 10, 2.625 * inch, 1 * inch, 0.1875 * inch, 0.5 * inch, 2.75 * inch, 1 * inch),
+    "letter-4x20": Layout(LETTER, 4, 20, 1.75 * inch, 0.5 * inch, 0.3 * inch, 0.5 * inch, 2.05 * inch, 0.5 * inch),
+    "thermal-62x29": Layout((62 * mm, 29 * mm), 1, 1, 62 * mm, 29 * mm, 0, 0, 0, 0),
+    "thermal-4x6": Layout((4 * inch, 6 * inch), 1, 1, 4 * inch, 6 * inch, 0, 0, 0, 0),
+}
+DEFAULT_LAYOUT = "a4-3x8"
+
+
+@dataclass(frozen=True)
+class Label:
+    code: str  # the QR code's text
+    title: str
+    detail: str  # an item's SKU, a location's path
+    price: str | None = None
+
+
+def item_labels(
+    ids: list[int] | None = None, *, with_price: bool = False, sort_by: str = "name", **filters
+) -> list[Label]:
+    """Labels for the given active items (in the order given), or for every item the filters match.
+
+    Raises ValidationFailed naming `ids` (unknown ids, too many labels).
+    """
+    query = sa.select(Item.id, Item.sku, Item.name, Item.price)
+    if ids:
+        rows = {row.id: row for row in db.session.execute(query.where(Item.id.in_(ids), sa.not_(Item.is_deleted)))}
+        _check_found("Item", ids, rows)
+        found = [rows[i] for i in dict.fromkeys(ids)]
+    else:
+        found = db.session.execute(
+            query.where(*item_filters(**filters)).order_by(Item.name, Item.id).limit(MAX_LABELS + 1)
+        ).all()
+    _check_count(len(found), "ids")
+    return [
+        Label(item_link(row.id), row.name, row.sku, f"{Decimal(row.price):,.2f}" if with_price else None)
+        for row in found
+    ]
+
+
+def location_labels(ids: list[int], *, subtree: bool = False) -> list[Label]:
+    """Labels for live locations, each followed by everything inside it when `subtree`. Raises ValidationFailed."""
+    rows = {loc.id: loc for loc in db.session.execute(sa.select(Location).where(Location.id.in_(ids))).scalars()}
+    rows = {i: loc for i, loc in rows.items() if loc.deleted_at is None}
+    _check_found("Location", ids, rows)
+    chosen: dict[int, Location] = {}
+    for location_id in dict.fromkeys(ids):
+        root = rows[location_id]
+        if not subtree:
+            chosen.setdefault(root.id, root)
+            continue
+        inside = db.session.execute(
+            sa.select(Location)
+            .where(Location.path_key >= root.path_key, Location.path_key < subtree_upper(root.path_key))
+            .where(Location.deleted_at.is_(None))
+            .order_by(Location.path_key)
+            .limit(MAX_LABELS + 1)
+        ).scalars()
+        for location in inside:
+            chosen.setdefault(location.id, location)
+        _check_count(len(chosen), "ids")
+    _check_count(len(chosen), "ids")
+    return [Label(location_link(loc.id), loc.name, loc.path) for loc in chosen.values()]
+
+
+def render(labels: Iterable[Label], *, layout: str = DEFAULT_LAYOUT, skip: int = 0, copies: int = 1) -> bytes:
+    """A PDF of the labels; the first `skip` places of the first sheet are left blank. Raises ValidationFailed."""
+    sheet = LAYOUTS[layout]
+    if not 0 <= skip < sheet.per_page:
+        raise ValidationFailed(
+            f"Skip between 0 and {sheet.per_page - 1} labels on this layout.",
+            fields={"skip": [f"At most {sheet.per_page - 1}."]},
+        )
+    if not 1 <= copies <= MAX_COPIES:
+        raise ValidationFailed(f"Print 1 to {MAX_COPIES} copies.", fields={"copies": [f"1 to {MAX_COPIES}."]})
+    labels = list(labels)
+    _check_count(len(labels) * copies, "copies")
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=sheet.page, pageCompression=1)
+    canvas.setTitle("Labels")
+    qr_cache: dict[str, segno.QRCode] = {}
+    position = skip
+    for label in _repeat(labels, copies):
+        if position == sheet.per_page:
+            canvas.showPage()
+            position = 0
+        x, y = sheet.origin(position)
+        qr = qr_cache.get(label.code) or qr_cache.setdefault(label.code, make_qr(label.code))
+        _draw_label(canvas, label, qr, x, y, sheet.width, sheet.height)
+        position += 1
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def make_qr(text: str) -> segno.QRCode:
+    """A QR code (error correction M) with a fixed mask pattern.
+
+    Any of the eight masks is valid for every reader; letting segno score all eight for
+    the best one is 60% of a label's render time, and a fixed one reads just as well
+    from print (the label tests decode every code).
+    """
+    return segno.make_qr(text, error="m", mask=MASK, boost_error=False)
+
+
+def qr_box(layout: Layout) -> tuple[float, float, float]:
+    """Where a label's QR code sits inside the label: (x offset, y offset, side), in points."""
+    pad = min(layout.width, layout.height) * 0.06
+    if layout.height > layout.width:  # portrait: code on top, text below
+        side = layout.width - 2 * pad
+        return pad, layout.height - pad - side, side
+    side = layout.height - 2 * pad
+    return pad, pad, side
+
+
+def _draw_label(canvas: Canvas, label: Label, qr: segno.QRCode, x: float, y: float, w: float, h: float) -> None:
+    qx, qy, side = qr_box(Layout((w, h), 1, 1, w, h, 0, 0, 0, 0))
+    _draw_qr(canvas, qr, x + qx, y + qy, side)
+    pad = min(w, h) * 0.06
+    if h > w:
+        text_x, text_w, top = x + pad, w - 2 * pad, y + qy - pad
+        size = min(24.0, h / 14)
+    else:
+        text_x, text_w, top = x + qx + side + pad, w - side - 3 * pad, y + h - pad
+        size = max(4.5, min(11.0, h / 4.2))
+    title = simpleSplit(label.title, "Helvetica-Bold", size, text_w) or [""]
+    if len(title) > 2:  # two lines of name at most; the rest is cut with an ellipsis
+        title = [title[0], title[1] + " " + " ".join(title[2:])]
+    lines = [("Helvetica-Bold", size, line) for line in title]
+    lines.append(("Helvetica", size * 0.85, label.detail))
+    if label.price:
+        lines.append(("Helvetica-Bold", size * 0.85, label.price))
+    baseline = top
+    for font, font_size, text in lines:
+        baseline -= font_size * 1.15
+        if baseline < y + pad * 0.5:
+            break
+        canvas.setFont(font, font_size)
+        canvas.drawString(text_x, baseline, _fit(text, font, font_size, text_w))
+
+
+def _draw_qr(canvas: Canvas, qr: segno.QRCode, x: float, y: float, side: float) -> None:
+    """Dark modules as one path of horizontal runs (fast to draw and to print)."""
+    modules = list(qr.matrix_iter(scale=1, border=QUIET_ZONE))
+    size = len(modules)
+    canvas.saveState()
+    # Drawn in module units (whole numbers), scaled once: exact edges, short numbers, and the
+    # rectangles written straight into the content stream (formatting each through a path
+    # object's float handling was most of a label's render time).
+    canvas.translate(x, y)
+    canvas.scale(side / size, side / size)
+    ops = []
+    for row_index, row in enumerate(modules):
+        top = size - row_index - 1
+        start = None
+        for col, dark in enumerate([*row, 0]):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                ops.append(f"{start} {top} {col - start} 1 re")
+                start = None
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.addLiteral("\n".join(ops) + "\nf")
+    canvas.restoreState()
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _repeat(labels: list[Label], copies: int) -> Iterator[Label]:
+    for label in labels:
+        for _ in range(copies):
+            yield label
+
+
+def _check_found(kind: str, ids: list[int], rows: dict) -> None:
+    missing = [i for i in ids if i not in rows]
+    if missing:
+        shown = ", ".join(str(i) for i in missing[:20])
+        raise ValidationFailed(f"{kind} ids not found: {shown}.", fields={"ids": [f"Not found: {shown}."]})
+
+
+def _check_count(count: int, field: str) -> None:
+    if count > MAX_LABELS:
+        raise ValidationFailed(
+            f"At most {MAX_LABELS:,} labels in one PDF; narrow the selection.",
+            fields={field: [f"More than {MAX_LABELS:,} labels."]},
+        )

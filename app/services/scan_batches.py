@@ -1,0 +1,124 @@
+"""A scan session's running list, applied as one batch: restock, withdraw or move, all lines or none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.errors import PermissionDenied, ValidationFailed
+from app.extensions import db
+from app.models import Item, User
+from app.models.base import normalise
+from app.permissions import Permission, can
+from app.services import stock
+from app.services.uow import unit_of_work
+
+MODES = ("restock", "withdraw", "move", "count")
+COUNT_NOTE = "Counted by scanning"
+MAX_LINES = 500
+
+
+@dataclass
+class Batch:
+    mode: str
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    location_id: int | None = None
+    from_location_id: int | None = None
+    to_location_id: int | None = None
+
+
+def submit(
+    mode: str,
+    lines: list[dict[str, Any]],
+    *,
+    actor: User,
+    location_id: int | None = None,
+    from_location_id: int | None = None,
+    to_location_id: int | None = None,
+    note: str | None = None,
+) -> Batch:
+    """Apply every line in one transaction (restock/withdraw at `location_id` or each item's home; move
+    from one location to another; count: set each item's quantity at `location_id`, managers only).
+
+    Raises InsufficientStock naming each short line (`shortages`), ValidationFailed, NotFound,
+    PermissionDenied (a count by staff). Run it under idempotency.run_once for an Idempotency-Key.
+    """
+    wanted = _merge(lines)
+    if mode == "move":
+        _check_move(from_location_id, to_location_id)
+    if mode == "count":
+        if not can(actor, Permission.STOCK_ADJUST):
+            raise PermissionDenied("Only managers record counts.", fields={"mode": ["Managers only."]})
+        if location_id is None:
+            raise ValidationFailed("Scan the location being counted.", fields={"location_id": ["Scan a location."]})
+    with unit_of_work(keep_loaded=True):
+        if mode == "restock":
+            movements = stock.add_lines(
+                [(item_id, location_id, qty) for item_id, qty in wanted.items()], actor=actor, note=note
+            )
+        elif mode == "withdraw":
+            homes = _homes(list(wanted)) if location_id is None else {}
+            movements = stock.apply_lines(
+                [(item_id, location_id or homes[item_id], None, qty) for item_id, qty in wanted.items()],
+                "withdraw",
+                actor=actor,
+                note=note,
+            )
+        elif mode == "count":
+            movements = stock.count_lines(list(wanted.items()), location_id, actor=actor, note=note or COUNT_NOTE)
+        else:
+            movements = stock.apply_lines(
+                [(item_id, from_location_id, to_location_id, qty) for item_id, qty in wanted.items()],
+                "transfer",
+                actor=actor,
+                note=note,
+            )
+        batch = Batch(mode, location_id=location_id, from_location_id=from_location_id)
+        batch.to_location_id = to_location_id
+        for movement, (item_id, qty) in zip(movements, wanted.items(), strict=True):
+            item = movement.item
+            batch.lines.append(
+                {
+                    "item_id": item_id,
+                    "sku": item.sku,
+                    "name": item.name,
+                    "unit": item.unit,
+                    "quantity": normalise(qty),
+                    "item_quantity": normalise(item.quantity),
+                    "location_ids": [entry.location_id for entry in movement.logs],
+                }
+            )
+        return batch
+
+
+def _merge(lines: list[dict[str, Any]]) -> dict[int, Decimal]:
+    """One line per item, in the order first scanned (a list scanned twice adds up)."""
+    if not lines:
+        raise ValidationFailed("Scan at least one item.", fields={"lines": ["Empty."]})
+    if len(lines) > MAX_LINES:
+        raise ValidationFailed(f"At most {MAX_LINES} lines.", fields={"lines": [f"More than {MAX_LINES}."]})
+    merged: dict[int, Decimal] = {}
+    for line in lines:
+        merged[line["item_id"]] = merged.get(line["item_id"], Decimal(0)) + Decimal(line["quantity"])
+    return merged
+
+
+def _check_move(source: int | None, destination: int | None) -> None:
+    errors = {}
+    if source is None:
+        errors["from_location_id"] = ["Scan the location the items leave."]
+    if destination is None:
+        errors["to_location_id"] = ["Scan the location the items go to."]
+    elif destination == source:
+        errors["to_location_id"] = ["Must differ from the source."]
+    if errors:
+        raise ValidationFailed("A move needs a source and a different destination.", fields=errors)
+
+
+def _homes(item_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(sa.select(Item.id, Item.location_id).where(Item.id.in_(item_ids))).all()
+    homes = dict(rows)
+    return {item_id: homes.get(item_id, 0) for item_id in item_ids}  # 0: apply_lines answers NotFound

@@ -1,0 +1,58 @@
+"""Label sheets in every layout: rasterised by pdftoppm, every QR code decoded back by zxing-cpp,
+each at the place on the sheet where its label belongs (skip and copies included)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.services.labels import LAYOUTS, Label, qr_box, render
+from tests.helpers.codes import page_count, read_pdf_codes
+
+pytestmark = pytest.mark.core
+
+# Modules are small on the 4x20 sheet (12.7 mm labels): read it finer.
+DPI = {"letter-4x20": 300}
+
+
+def _expected_place(layout, position: int) -> tuple[int, float, float]:
+    """(page, x, y from the top) of the QR code's centre for the label printed at `position`."""
+    page, place = divmod(position, layout.per_page)
+    x, y = layout.origin(place)
+    qx, qy, side = qr_box(layout)
+    return page + 1, x + qx + side / 2, layout.page[1] - (y + qy + side / 2)
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_every_code_decodes_at_its_place_in_every_layout(app, name):
+    layout = LAYOUTS[name]
+    many = layout.per_page > 1
+    skip, copies = (2, 2) if many else (0, 2)
+    count = layout.per_page // 2 + 1 if many else 2  # spills onto a second sheet
+    with app.app_context():
+        labels = [Label(f"https://stock.example/s/I{1000 + n}", f"Widget {n}", f"SKU-{n:04d}") for n in range(count)]
+        pdf = render(labels, layout=name, skip=skip, copies=copies)
+    expected = {}
+    for n, label in enumerate(labels):
+        for copy in range(copies):
+            expected[_expected_place(layout, skip + n * copies + copy)] = label.code
+    found = read_pdf_codes(pdf, DPI.get(name, 150))
+    assert page_count(pdf) == max(page for page, _x, _y in expected)
+    assert len(found) == len(expected), (name, len(found), len(expected))
+    tolerance = min(layout.width, layout.height) / 4
+    for place, text in expected.items():
+        page, x, y = place
+        near = [f for f in found if f.page == page and abs(f.x - x) < tolerance and abs(f.y - y) < tolerance]
+        assert [f.text for f in near] == [text], (name, place, near)
+        assert near[0].format == "QRCode"
+
+
+def test_skip_and_copies_are_bounded(app):
+    from app.errors import ValidationFailed
+
+    with app.app_context():
+        with pytest.raises(ValidationFailed) as skipped:
+            render([Label("I1", "A", "B")], layout="a4-3x8", skip=24)
+        assert skipped.value.fields == {"skip": ["At most 23."]}
+        with pytest.raises(ValidationFailed) as copied:
+            render([Label("I1", "A", "B")], copies=0)
+        assert "copies" in copied.value.fields
