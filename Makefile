@@ -18,7 +18,7 @@ PG_BIN := $(firstword $(wildcard /usr/lib/postgresql/*/bin))
 .PHONY: test-image screenshots help install install-python install-node install-system run serve test test-pg test-sqlite services lint format clean
 
 help:
-	@echo "make run    - start the app on http://127.0.0.1:$(PORT) with demo data (SQLite, no other server)"
+	@echo "make run    - start the app on http://127.0.0.1:$(PORT) with demo data (SQLite, no other server; HOST=0.0.0.0 to listen on every address)"
 	@echo "make test   - run the whole test suite against PostgreSQL and Redis"
 	@echo "make test-image - build the container image with podman and run its processes"
 	@echo "make lint   - ruff check and format check"
@@ -53,17 +53,25 @@ install-system:
 	    || { echo "Could not install:$$missing (needs root or sudo and Debian's package lists)"; exit 1; }; \
 	fi
 
-run: export APP_BASE_URL ?= http://127.0.0.1:$(PORT)
+# Loopback only unless told otherwise (HOST=0.0.0.0 make run to be reachable from other machines).
+run: export HOST ?= 127.0.0.1
+run: export APP_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+# Short output: no migration chatter from every process, no email bodies, no Celery banners
+# (Procfile.dev: warnings and errors only from the worker and beat; the web access log stays).
 run: install
 	@mkdir -p instance
-	$(VENV)/bin/flask --app wsgi db upgrade
-	$(VENV)/bin/flask --app wsgi seed-demo
+	@$(VENV)/bin/flask --app wsgi db upgrade 2>&1 | grep -v -e "Context impl" -e "non-transactional DDL" || true
+	@$(VENV)/bin/flask --app wsgi seed-demo
 	@echo ""
-	@echo "  Inventory is starting on  http://127.0.0.1:$(PORT)"
-	@echo "  API docs:                 http://127.0.0.1:$(PORT)/docs"
+	@echo "  Inventory is starting on  $(APP_BASE_URL)   (Ctrl-C stops it)"
+	@echo "  API docs:                 $(APP_BASE_URL)/docs"
 	@echo "  Log in as manager@example.com / demo-password  (also admin@, staff@ ... same password)"
 	@echo ""
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile web worker beat
+	@# Ctrl-C reaches honcho, which stops web, worker and beat and exits 130: that is a clean stop,
+	@# not an error (the shell ignores the interrupt so that make does not report one). The worker's
+	@# warm shutdown may take longer than honcho's 5 s before it kills: it gets 30.
+	@trap '' INT; PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -c "import honcho.manager as m; m.KILL_WAIT = 30; \
+	  from honcho.command import main; main(['start', '-f', 'Procfile.dev', 'web', 'worker', 'beat'])" || [ $$? -eq 130 ]
 
 # Just the web process, on the embedded default, with the Flask reloader.
 serve: install

@@ -80,6 +80,9 @@ class Config:
         self.SENDGRID_HOST = _env("SENDGRID_HOST", "https://api.sendgrid.com")
         self.ALERT_FROM_EMAIL = _env("ALERT_FROM_EMAIL", "inventory@localhost")
         self.APP_BASE_URL = _env("APP_BASE_URL", "http://127.0.0.1:8000")
+        # The shop's currency, wherever money is shown (pages, live cards, reports): ISO code and symbol.
+        self.CURRENCY_CODE = _env("CURRENCY_CODE", "USD")
+        self.CURRENCY_SYMBOL = _env("CURRENCY_SYMBOL", "$")
         self.PRIMARY_REGION = _env("PRIMARY_REGION")
         self.FLY_REGION = _env("FLY_REGION")
 

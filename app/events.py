@@ -28,12 +28,23 @@ def publish(name: str, payload: dict[str, Any]) -> None:
     db.session.info.setdefault(_PENDING, []).append((name, payload))
 
 
+def announce(name: str, payload: dict[str, Any]) -> None:
+    """Deliver an event that records nothing (a job's progress, e.g. "backup_started") right away.
+
+    Anything that reports a change to data goes through publish(), so it leaves only after the commit.
+    """
+    _send([(name, payload)])
+
+
 def subscribe(app: Flask, subscriber: Subscriber) -> None:
     app.extensions.setdefault("event_subscribers", []).append(subscriber)
 
 
 def _deliver(session: Session) -> None:
-    pending = session.info.pop(_PENDING, [])
+    _send(session.info.pop(_PENDING, []))
+
+
+def _send(pending: list[tuple[str, dict[str, Any]]]) -> None:
     if not pending or not has_app_context():
         return
     for name, payload in pending:

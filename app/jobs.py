@@ -30,6 +30,7 @@ SEND_LOW_STOCK_DIGEST = "tasks.reports.send_low_stock_digest"
 SEND_VALUATION_REPORT = "tasks.reports.send_valuation_report"
 SEND_BACKUP_FAILURE = "tasks.email.send_backup_failure"
 SWEEP_PENDING_EMAILS = "tasks.email.sweep_pending_emails"
+GENERATE_VALUATION_REPORT = "tasks.reports.generate_valuation_report"
 
 
 def enqueue(task_name: str, *args: Any) -> None:
@@ -39,6 +40,16 @@ def enqueue(task_name: str, *args: Any) -> None:
     which retries for ~20 s when Redis is down, holding the request that enqueued.
     """
     current_app.extensions["celery"].send_task(task_name, args=list(args), ignore_result=True)
+
+
+def start(task_name: str, *args: Any) -> bool:
+    """Enqueue a job a person asked for ("Back up now"); False (logged) when the queue is unreachable."""
+    try:
+        enqueue(task_name, *args)
+    except Exception:  # the broker is down: the page says so instead of failing
+        log.exception("could not enqueue %s", task_name)
+        return False
+    return True
 
 
 def on_event(name: str, payload: dict[str, Any]) -> None:

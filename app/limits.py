@@ -13,6 +13,17 @@ MAX_ID = 2**31 - 1  # PostgreSQL's integer
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
 
+
+def range_message(low: int, high: int, what: str = "a quantity") -> str:
+    """A range rule in plain words, the same on pages and in the API: "Enter a quantity from 0 to 1,000,000,000."."""
+    return f"Enter {what} from {low:,} to {high:,}."
+
+
+QUANTITY_MESSAGE = f"Enter a quantity above 0 and at most {MAX_QUANTITY:,}."
+QUANTITY_OR_ZERO_MESSAGE = range_message(0, MAX_QUANTITY)
+PRICE_MESSAGE = range_message(0, MAX_PRICE, "a price")
+SAME_PLACE_MESSAGE = "Choose a different location to move to: this is where the stock comes from."
+
 SKU_LENGTH = 64
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
 SKU_MESSAGE = "Use letters, digits, '.', '_', '-' or '/'."

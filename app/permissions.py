@@ -29,6 +29,8 @@ class Permission(enum.StrEnum):
     USERS_READ = "users:read"
     USERS_MANAGE = "users:manage"  # register, change name/role/active
     USERS_MANAGE_ADMINS = "users:manage-admins"
+    BACKUPS_RUN = "backups:run"  # start a database backup now
+    REPORTS_GENERATE = "reports:generate"  # build a valuation report now
     SELF = "self"  # any signed-in active user (own profile, own cart)
     CART_USE = "cart:use"  # a working cart of one's own
     REQUESTS_SUBMIT = "requests:submit"  # turn the cart into a request; see, cancel own requests
@@ -64,8 +66,9 @@ _MANAGER = _STAFF | {
     Permission.REQUESTS_READ_ALL,
     Permission.DATA_EXPORT,
     Permission.DATA_IMPORT,
+    Permission.REPORTS_GENERATE,
 }
-_ADMIN = _MANAGER | {Permission.USERS_MANAGE_ADMINS}
+_ADMIN = _MANAGER | {Permission.USERS_MANAGE_ADMINS, Permission.BACKUPS_RUN}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.STAFF: frozenset(_STAFF),

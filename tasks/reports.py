@@ -19,3 +19,12 @@ def send_valuation_report(self) -> int:
     """Build and store this week's valuation report (once per period), then email it as a CSV attachment."""
     report_id = reports.create_valuation_report().id
     return with_retries(self, lambda: reports.send_valuation_report(report_id))
+
+
+@shared_task(name="tasks.reports.generate_valuation_report")
+def generate_valuation_report(period_end: str | None = None) -> int:
+    """Build and store a valuation report for the 7 days up to `period_end` (ISO time) now; no email."""
+    from datetime import datetime
+
+    end = datetime.fromisoformat(period_end) if period_end else None
+    return reports.create_valuation_report(end, announce=True).id

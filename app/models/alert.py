@@ -29,6 +29,17 @@ class Alert(db.Model):
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     acknowledged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
 
+    # Resolved when the item's total returns to or above its threshold (or the item is
+    # deleted): by whom (a user, when a person's action did it), by which ledger row, and why.
+    resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    resolved_by_log_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inventory_logs.id"))
+    resolved_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
     @property
     def acknowledged(self) -> bool:
         return self.acknowledged_at is not None

@@ -47,9 +47,10 @@ class Item(TimestampMixin, db.Model):
         sa.CheckConstraint("low_stock_threshold >= 0", name="threshold_non_negative"),
         sa.CheckConstraint("price >= 0", name="price_non_negative"),
         sa.CheckConstraint("decimals BETWEEN 0 AND 3", name="decimals_range"),
+        # Unique regardless of letter case (migration 0006_issue16_sku_ci).
         sa.Index(
-            "uq_items_sku_active",
-            "sku",
+            "uq_items_sku_ci_active",
+            sa.func.lower(sa.text("sku")),
             unique=True,
             postgresql_where=sa.text("NOT is_deleted"),
             sqlite_where=sa.text("is_deleted = 0"),

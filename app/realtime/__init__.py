@@ -54,4 +54,5 @@ def client_config() -> dict[str, Any]:
         "path": "/socket.io",
         "transports": TRANSPORTS.get(transport, ["websocket"]),
         "userEmail": current_user.email if current_user.is_authenticated else None,
+        "currencySymbol": current_app.config.get("CURRENCY_SYMBOL") or "$",
     }

@@ -33,6 +33,12 @@ EVENT_AUDIENCE: dict[str, Permission | None] = {
     "stock_changed": None,
     "low_stock_alert": Permission.ALERTS_READ,
     "alert_acknowledged": Permission.ALERTS_READ,
+    "alert_resolved": Permission.ALERTS_READ,
+    # Jobs a person started from the Backups and Reports pages (both pages are for alerts:read).
+    "backup_started": Permission.ALERTS_READ,
+    "backup_finished": Permission.ALERTS_READ,
+    "report_started": Permission.ALERTS_READ,
+    "report_ready": Permission.ALERTS_READ,
     "request_submitted": Permission.REQUESTS_READ_ALL,
     "request_decided": Permission.REQUESTS_READ_ALL,
 }

@@ -21,6 +21,11 @@ class AlertSchema(BodySchema):
     acknowledged = fields.Boolean()
     acknowledged_by_id = fields.Integer(allow_none=True)
     acknowledged_at = fields.DateTime(allow_none=True)
+    resolved = fields.Boolean(attribute="is_resolved")
+    resolved_at = fields.DateTime(allow_none=True)
+    resolved_by_id = fields.Integer(allow_none=True)
+    resolved_by_log_id = fields.Integer(allow_none=True)
+    resolved_reason = fields.String(allow_none=True)
 
 
 AlertPageSchema = page_of(AlertSchema, "AlertPageSchema")
@@ -28,3 +33,4 @@ AlertPageSchema = page_of(AlertSchema, "AlertPageSchema")
 
 class AlertQuerySchema(PageQuerySchema):
     acknowledged = fields.Boolean()
+    resolved = fields.Boolean(metadata={"description": "false: open alerts (one per item below its threshold)."})

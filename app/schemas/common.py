@@ -6,7 +6,15 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-from app.limits import MAX_DECIMALS, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_QUANTITY
+from app.limits import (
+    MAX_DECIMALS,
+    MAX_ID,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUANTITY,
+    QUANTITY_MESSAGE,
+    QUANTITY_OR_ZERO_MESSAGE,
+)
 from app.models.base import normalise
 from app.services.quantities import places
 
@@ -59,12 +67,16 @@ class Amount(fields.Field):
 def Quantity(**kwargs) -> Amount:  # noqa: N802 - reads like a field class
     """A quantity moved: more than 0, at most a billion, at most 3 decimal places."""
     metadata = {"exclusiveMinimum": True, **kwargs.pop("metadata", {})}  # apispec omits min_inclusive
-    return Amount(validate=validate.Range(min=0, min_inclusive=False, max=MAX_QUANTITY), metadata=metadata, **kwargs)
+    return Amount(
+        validate=validate.Range(min=0, min_inclusive=False, max=MAX_QUANTITY, error=QUANTITY_MESSAGE),
+        metadata=metadata,
+        **kwargs,
+    )
 
 
 def Count(**kwargs) -> Amount:  # noqa: N802
     """A quantity that may be 0 (a count, a threshold, an initial quantity)."""
-    return Amount(validate=validate.Range(min=0, max=MAX_QUANTITY), **kwargs)
+    return Amount(validate=validate.Range(min=0, max=MAX_QUANTITY, error=QUANTITY_OR_ZERO_MESSAGE), **kwargs)
 
 
 class Flag(fields.Boolean):

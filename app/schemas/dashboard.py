@@ -16,7 +16,8 @@ class SummarySchema(Schema):
     total_items = fields.Integer()
     total_units = Amount()
     low_stock_items = fields.Integer()
-    unacknowledged_alerts = fields.Integer()
+    open_alerts = fields.Integer(metadata={"description": "Unresolved alerts: one per low-stock item."})
+    unacknowledged_alerts = fields.Integer(metadata={"description": "Open alerts nobody has acknowledged yet."})
     total_value = fields.Float()
     site = fields.Nested(SiteSchema, metadata={"description": "The site the figures cover, when narrowed."})
 

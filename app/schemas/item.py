@@ -12,6 +12,7 @@ from app.limits import (
     MAX_DECIMALS,
     MAX_PRICE,
     MOVEMENT_NOTE_LENGTH,
+    PRICE_MESSAGE,
     SEARCH_LENGTH,
     SKU_LENGTH,
     SKU_MESSAGE,
@@ -27,7 +28,7 @@ from app.services.items import SORT_COLUMNS
 _money = {
     "places": 2,
     "allow_nan": False,
-    "validate": validate.Range(min=0, max=MAX_PRICE),
+    "validate": validate.Range(min=0, max=MAX_PRICE, error=PRICE_MESSAGE),
     "metadata": {"minimum": 0, "maximum": MAX_PRICE},
 }
 

@@ -13,8 +13,15 @@ from app.services.pagination import Page, paginate
 from app.services.uow import unit_of_work
 
 
-def list_alerts(*, page: int = 1, per_page: int = 50, acknowledged: bool | None = None) -> Page:
+def list_alerts(
+    *, page: int = 1, per_page: int = 50, acknowledged: bool | None = None, resolved: bool | None = None
+) -> Page:
+    """Alerts, newest first. Open (unresolved) alerts number exactly the items below their threshold."""
     conditions = []
+    if resolved is True:
+        conditions.append(Alert.resolved_at.is_not(None))
+    elif resolved is False:
+        conditions.append(Alert.resolved_at.is_(None))
     if acknowledged is True:
         conditions.append(Alert.acknowledged_at.is_not(None))
     elif acknowledged is False:

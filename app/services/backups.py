@@ -14,13 +14,14 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.engine import make_url
 
+from app import events
 from app.config import database_url as normalize_url
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
@@ -109,8 +110,12 @@ def _s3_key(name: str) -> str:
 
 
 def run_backup() -> Backup:
-    """Back up now and record the attempt (outcome 'success' or 'failure'); never raises for a failed dump."""
+    """Back up now and record the attempt (outcome 'success' or 'failure'); never raises for a failed dump.
+
+    The Backups page hears "backup_started" now and "backup_finished" after the record commits.
+    """
     started = utcnow()
+    events.announce("backup_started", {"started_at": started.isoformat()})
     clock = time.monotonic()
     sqlite = _target().is_sqlite
     name = f"inventory-{started:%Y%m%dT%H%M%S%fZ}.{'sqlite3' if sqlite else 'dump'}"
@@ -137,9 +142,60 @@ def run_backup() -> Backup:
     record.finished_at = utcnow()
     with unit_of_work():
         db.session.add(record)
+        db.session.flush()
+        events.publish("backup_finished", backup_payload(record))
     if record.outcome == "success":
         prune()
     return record
+
+
+def readable_size(size: int | None) -> str:
+    """1536 -> "1.5 KB": what a person reads, in powers of 1,024."""
+    if size is None:
+        return ""
+    amount = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if amount < 1024 or unit == "GB":
+            return f"{size:,} bytes" if unit == "bytes" else f"{amount:,.1f} {unit}"
+        amount /= 1024
+    return f"{amount:,.1f} TB"
+
+
+def readable_age(then: datetime | None, now: datetime | None = None) -> str:
+    """How long ago, in the largest sensible units: "just now", "5 min ago", "3 h 10 min ago", "2 days ago"."""
+    if then is None:
+        return ""
+    now = now or utcnow()
+    if then.tzinfo is None:  # SQLite gives naive datetimes back
+        then = then.replace(tzinfo=now.tzinfo)
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if days:
+        return f"{days} day{'s' if days != 1 else ''} ago"
+    if hours:
+        return f"{hours} h {minutes % 60} min ago"
+    return f"{minutes} min ago"
+
+
+def stored_where(backup: Backup) -> str:
+    """Where the file is, in words (never the server's path): "S3 bucket NAME" or "the backup folder"."""
+    if backup.location.startswith("s3://"):
+        return f"S3 bucket {backup.location.removeprefix('s3://').partition('/')[0]}"
+    return "the backup folder"
+
+
+def backup_payload(backup: Backup) -> dict:
+    return {
+        "backup_id": backup.id,
+        "outcome": backup.outcome,
+        "file": backup.file,
+        "stored": stored_where(backup),
+        "size": readable_size(backup.size_bytes),
+        "error": backup.error,
+        "finished_at": backup.finished_at.isoformat() if backup.finished_at else None,
+    }
 
 
 def prune(keep: int | None = None) -> list[str]:
@@ -166,6 +222,15 @@ def prune(keep: int | None = None) -> list[str]:
 
 def list_backups(limit: int = 100) -> list[Backup]:
     return list(db.session.execute(sa.select(Backup).order_by(Backup.started_at.desc()).limit(limit)).scalars())
+
+
+def newest_success() -> Backup | None:
+    return db.session.execute(
+        sa.select(Backup)
+        .where(Backup.outcome == "success")
+        .order_by(Backup.finished_at.desc(), Backup.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def newest_age() -> timedelta | None:

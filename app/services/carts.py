@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
-from app.limits import MAX_QUANTITY
+from app.limits import MAX_QUANTITY, QUANTITY_MESSAGE
 from app.models import Cart, CartLine, Item, Location, StockLevel, User
 from app.models.base import utcnow
 from app.services.locations import require_live_location
@@ -210,11 +210,13 @@ def _own_line(cart: Cart, line_id: int) -> CartLine:
 def _active_item(item_id: int) -> Item:
     item = db.session.get(Item, item_id)
     if item is None or item.is_deleted:
-        raise ValidationFailed("Unknown item.", fields={"item_id": [f"Item {item_id} does not exist."]})
+        raise ValidationFailed(
+            "Unknown item.", fields={"item_id": [f"There is no item {item_id}: it may have been deleted."]}
+        )
     return item
 
 
 def _bounded(quantity: int) -> int:
     if quantity > MAX_QUANTITY:
-        raise ValidationFailed("Too many units in one line.", fields={"quantity": [f"At most {MAX_QUANTITY}."]})
+        raise ValidationFailed("Too many units in one line.", fields={"quantity": [QUANTITY_MESSAGE]})
     return quantity

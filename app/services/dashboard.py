@@ -15,17 +15,27 @@ from app.services import counters, locations
 
 def summary(site_id: int | None = None) -> dict[str, Any]:
     """Totals over active items, from the maintained counters (app/services/counters.py);
-    narrowed to one site's subtree when `site_id` is given (counted there). Raises NotFound."""
+    narrowed to one site's subtree when `site_id` is given (counted there). Raises NotFound.
+
+    low_stock_items counts active items below their threshold; open_alerts counts
+    unresolved alerts. The stock service keeps exactly one open alert per low item
+    (app/services/low_stock.py), so the two agree; unacknowledged_alerts is the open
+    ones nobody has marked as seen yet.
+    """
     if site_id is not None:
         return _site_summary(locations.get_location(site_id))
     totals = counters.totals()
-    unacknowledged = db.session.execute(
-        sa.select(sa.func.count(Alert.id)).where(Alert.acknowledged_at.is_(None))
-    ).scalar_one()
+    open_count, unacknowledged = db.session.execute(
+        sa.select(
+            sa.func.count(Alert.id),
+            sa.func.count(Alert.id).filter(Alert.acknowledged_at.is_(None)),
+        ).where(Alert.resolved_at.is_(None))
+    ).one()
     return {
         "total_items": totals["items"],
         "total_units": totals["units"],
         "low_stock_items": totals["low_stock"],
+        "open_alerts": open_count,
         "unacknowledged_alerts": unacknowledged,
         "total_value": float(Decimal(totals["value"]).quantize(Decimal("0.01"))),
     }
@@ -49,15 +59,19 @@ def _site_summary(site: Location) -> dict[str, Any]:
         .join(Item, Item.id == StockLevel.item_id)
         .where(here, Item.quantity < Item.low_stock_threshold)
     ).scalar_one()
-    unacknowledged = db.session.execute(
-        sa.select(sa.func.count(Alert.id)).where(
-            Alert.acknowledged_at.is_(None), locations.in_subtree(Alert.location_id, site)
-        )
-    ).scalar_one()
+    # The open alerts of the items counted here: one per low item, so they agree with `low`.
+    stocked_here = sa.select(StockLevel.item_id).join(Item, Item.id == StockLevel.item_id).where(here)
+    open_count, unacknowledged = db.session.execute(
+        sa.select(
+            sa.func.count(Alert.id),
+            sa.func.count(Alert.id).filter(Alert.acknowledged_at.is_(None)),
+        ).where(Alert.resolved_at.is_(None), Alert.item_id.in_(stocked_here))
+    ).one()
     return {
         "total_items": int(items),
         "total_units": normalise(Decimal(units)),
         "low_stock_items": int(low),
+        "open_alerts": open_count,
         "unacknowledged_alerts": unacknowledged,
         "total_value": float(Decimal(value).quantize(Decimal("0.01"))),
         "site": {"id": site.id, "path": site.path},

@@ -12,9 +12,9 @@ from app import events
 from app.errors import DuplicateValue, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from app.extensions import db
 from app.models import Category, Item, Location, LogAction, StockLevel, User
-from app.models.base import utcnow
+from app.models.base import normalise, utcnow
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS, Permission, can
-from app.services import barcodes, counters, locations, stock
+from app.services import barcodes, counters, locations, low_stock, stock
 from app.services.logs import list_logs
 from app.services.pagination import Page, paginate_rows
 from app.services.quantities import check_places, places
@@ -115,6 +115,22 @@ def list_items(*, page: int = 1, per_page: int = 20, sort_by: str = "name", orde
     )
 
 
+def quantities_at(item_ids: list[int], location_id: int, *, cascade: bool = True) -> dict[int, Decimal | int]:
+    """Each item's quantity at a location and (by default) everywhere below it, 0 where it has
+    none: what a list filtered on that location shows next to the total (the filter's own rule)."""
+    location = db.session.get(Location, location_id)
+    if not item_ids or location is None:
+        return {}
+    here = locations.in_subtree(StockLevel.location_id, location) if cascade else StockLevel.location_id == location_id
+    rows = db.session.execute(
+        sa.select(StockLevel.item_id, sa.func.sum(StockLevel.quantity))
+        .where(StockLevel.item_id.in_(item_ids), here)
+        .group_by(StockLevel.item_id)
+    ).all()
+    found = {item_id: normalise(Decimal(total)) for item_id, total in rows}
+    return {item_id: found.get(item_id, 0) for item_id in item_ids}
+
+
 def _total(conditions: list, filters: dict[str, Any]) -> int | sa.Select:
     """The maintained counters answer "all", "one category" and "low stock" totals; others are counted."""
     given = {name for name, value in filters.items() if value not in (None, "", False) and name != "cascade"}
@@ -144,9 +160,8 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
         stock.place_initial(item, quantity, actor=actor)
         barcodes.replace_codes(item, codes)
         events.publish("item_created", item_event_payload(item, actor))
-        if quantity < item.low_stock_threshold:
-            # Created already below its threshold: that is an alert too.
-            stock.raise_alert_if_crossed(item, item.low_stock_threshold, {item.location_id: None})
+        # Created already below its threshold: that is an alert too.
+        low_stock.after_change(item, was_low=False, actor=actor)
     return item
 
 
@@ -210,8 +225,7 @@ def create_items(rows: list[dict[str, Any]], *, actor: User) -> list[Item]:
         db.session.flush()
         for item in created:
             events.publish("item_created", item_event_payload(item, actor))
-            if item.quantity < item.low_stock_threshold:
-                stock.raise_alert_if_crossed(item, item.low_stock_threshold, {item.location_id: None})
+            low_stock.after_change(item, was_low=False, actor=actor)  # created below its threshold: an alert
     return created
 
 
@@ -233,7 +247,7 @@ def update_item(
     if expected_version is None:
         raise ValidationFailed(
             "Send the version you read (in the body or an If-Match header).",
-            fields={"version": ["Missing data for required field."]},
+            fields={"version": ["Send the version number you read with the item."]},
         )
     with unit_of_work():
         item = stock.lock_item(item_id)
@@ -243,7 +257,8 @@ def update_item(
                 current_version=item.version,
             )
         _check_references(changes)
-        if "sku" in changes and changes["sku"] != item.sku:
+        was_low = item.is_low_stock
+        if "sku" in changes and changes["sku"].lower() != item.sku.lower():
             _check_sku_free(changes["sku"], exclude_id=item.id)
         _check_decimals(item, changes)
         changed = {}
@@ -259,10 +274,11 @@ def update_item(
             item.version += 1
             item.updated_at = utcnow()
             note = "Changed " + ", ".join(f"{k}={_show(v)}" for k, v in sorted(changed.items()))
-            stock.record(
+            entry = stock.record(
                 item, LogAction.UPDATE, actor, location_id=None, before=item.quantity, after=item.quantity, note=note
             )
             db.session.flush()
+            low_stock.after_change(item, was_low=was_low, actor=actor, entry=entry)
             events.publish("item_updated", item_event_payload(item, actor, changed=sorted(changed)))
     return item
 
@@ -271,10 +287,11 @@ def delete_item(item_id: int, *, actor: User) -> None:
     """Soft-delete an item; its history stays readable. Raises NotFound."""
     with unit_of_work():
         item = stock.lock_item(item_id)
+        was_low = item.is_low_stock
         item.is_deleted = True
         item.deleted_at = utcnow()
         item.version += 1
-        stock.record(
+        entry = stock.record(
             item,
             LogAction.DELETE,
             actor,
@@ -284,6 +301,7 @@ def delete_item(item_id: int, *, actor: User) -> None:
             note="Item deleted",
         )
         db.session.flush()
+        low_stock.after_change(item, was_low=was_low, actor=actor, entry=entry)
         events.publish("item_deleted", item_event_payload(item, actor))
 
 
@@ -308,11 +326,15 @@ def item_event_payload(item: Item, actor: User | None, **extra: Any) -> dict[str
 
 
 def _check_sku_free(sku: str, exclude_id: int | None = None) -> None:
-    query = sa.select(Item.id).where(Item.sku == sku, Item.is_deleted.is_(False))
+    # Case-insensitive, as the unique index on lower(sku) is (migration 0006_issue16_sku_ci).
+    query = sa.select(Item.id).where(sa.func.lower(Item.sku) == sku.lower(), Item.is_deleted.is_(False))
     if exclude_id is not None:
         query = query.where(Item.id != exclude_id)
     if db.session.execute(query.limit(1)).first() is not None:
-        raise DuplicateValue(f"SKU {sku!r} is already used by another item.", fields={"sku": ["Already in use."]})
+        raise DuplicateValue(
+            f"SKU {sku!r} is already used by another item (letter case does not matter).",
+            fields={"sku": ["Another item already uses this SKU (letter case does not matter)."]},
+        )
 
 
 def _check_references(data: dict[str, Any]) -> None:

@@ -94,7 +94,9 @@ def deliver(message_key: str, email: Email) -> bool:
             message_id = _send_with_sendgrid(api_key, email)
         else:
             message_id = None
-            log.info("development outbox: to=%s subject=%r\n%s", email.to, email.subject, email.text)
+            # One line; the body is on the Outbox page (and in the log at DEBUG).
+            log.info("development outbox: to=%s subject=%r", email.to, email.subject)
+            log.debug("development outbox body for %s:\n%s", email.to, email.text)
     except BaseException:
         # The provider did not take it (or we cannot know, e.g. a timeout): free the claim so
         # the retry sends again at once instead of waiting for the row to go stale.

@@ -10,10 +10,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app import events
 from app.errors import NotFound
 from app.extensions import db
 from app.models import Category, InventoryLog, Item, Location, LogAction, Report, StockLevel
 from app.models.base import normalise, utcnow
+from app.money import format_money
 from app.services.mailer import Email, deliver
 from app.services.notifications import item_link, recipients
 from app.services.spreadsheets import csv_writer, neutralise_csv
@@ -149,12 +151,15 @@ def to_csv(report: Valuation) -> str:
     return out.getvalue()
 
 
-def create_valuation_report(period_end: datetime | None = None) -> Report:
+def create_valuation_report(period_end: datetime | None = None, *, announce: bool = False) -> Report:
     """Build and store the valuation for the 7 days up to `period_end` (default: the end of today, UTC).
 
     One report per period: a second run (a retry, a redelivery) gets the stored one.
+    announce: tell the Reports page live ("report_started", then "report_ready" after the commit).
     """
     end = period_end or utcnow().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    if announce:
+        events.announce("report_started", {"period_end": end.isoformat()})
     existing = db.session.execute(
         sa.select(Report).where(Report.kind == "valuation", Report.period_end == end)
     ).scalar_one_or_none()
@@ -167,12 +172,15 @@ def create_valuation_report(period_end: datetime | None = None) -> Report:
         period_end=end,
         filename=f"valuation-{data.period_start:%Y-%m-%d}-to-{end - timedelta(seconds=1):%Y-%m-%d}.csv",
         content=to_csv(data),
-        summary=f"{data.total_units} units worth {data.total_value:,.2f}; {len(data.below_threshold)} item(s) below threshold",
+        summary=f"{data.total_units:,} units worth {format_money(data.total_value)}; {len(data.below_threshold)} item(s) below threshold",
         created_at=utcnow(),
     )
     try:
         with unit_of_work():
             db.session.add(report)
+            db.session.flush()
+            if announce:
+                events.publish("report_ready", report_payload(report))
     except IntegrityError:  # a twin task stored it first
         return db.session.execute(
             sa.select(Report).where(Report.kind == "valuation", Report.period_end == end)
@@ -190,6 +198,15 @@ def send_valuation_report(report_id: int) -> int:
         Email(to=to, subject=subject, text=text, attachment_name=filename, attachment=content) for to in recipients()
     ]
     return sum(deliver(f"report:{report_id}", email) for email in emails)
+
+
+def report_payload(report: Report) -> dict:
+    return {
+        "report_id": report.id,
+        "filename": report.filename,
+        "summary": report.summary,
+        "period_end": report.period_end.isoformat(),
+    }
 
 
 def list_reports(limit: int = 100) -> list[Report]:

@@ -121,7 +121,9 @@ def reject(request_id: int, *, actor: User, reason: str) -> StockRequest:
     """Refuse a submitted request; nothing moves. Raises NotFound, InvalidState, ValidationFailed."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Give a reason for the rejection.", fields={"reason": ["Required."]})
+        raise ValidationFailed(
+            "Give a reason for the rejection.", fields={"reason": ["Say why the request is rejected."]}
+        )
     with unit_of_work():
         req = _lock_request(request_id)
         _expect(req, RequestState.SUBMITTED, "reject")

@@ -2,7 +2,7 @@
 
 Each public function is one transaction: lock the item row (then stock rows in
 location order), check the rules, write the new levels, the item's total and the
-ledger entries, raise a low-stock alert when the total crosses the threshold, and
+ledger entries, raise or resolve the low-stock alert (app/services/low_stock.py), and
 commit once. Events are queued and leave only after the commit.
 """
 
@@ -17,9 +17,10 @@ import sqlalchemy as sa
 from app import events
 from app.errors import InsufficientStock, NotFound, ValidationFailed
 from app.extensions import db
-from app.limits import MAX_QUANTITY
+from app.limits import MAX_QUANTITY, SAME_PLACE_MESSAGE
 from app.models import Alert, InventoryLog, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
+from app.services import low_stock
 from app.services.locations import check_holds_stock, require_live_location
 from app.services.quantities import check_places, show
 from app.services.uow import request_id, take_write_lock, unit_of_work
@@ -87,7 +88,7 @@ def transfer(
     """Move units between two locations. Raises InsufficientStock, NotFound, ValidationFailed."""
     if from_location_id == to_location_id:
         raise ValidationFailed(
-            "Source and destination must differ.", fields={"to_location_id": ["Must differ from from_location_id."]}
+            "Stock cannot be moved to the place it comes from.", fields={"to_location_id": [SAME_PLACE_MESSAGE]}
         )
 
     def work() -> Movement:
@@ -303,7 +304,10 @@ def _apply(
         before = level.quantity
         after = before + delta
         if after > MAX_QUANTITY:
-            raise ValidationFailed("That would hold more units than we can count.", fields={"quantity": ["Too large."]})
+            raise ValidationFailed(
+                f"That would put more than {MAX_QUANTITY:,} {item.unit} of {item.sku} in one place.",
+                fields={"quantity": [f"Too many: a location holds at most {MAX_QUANTITY:,} {item.unit} of one item."]},
+            )
         level.quantity = after
         level.updated_at = now
         item.quantity += delta
@@ -322,7 +326,13 @@ def _apply(
     db.session.flush()
     for entry, (level, _delta) in zip(movement.logs, changes.values(), strict=True):
         events.publish("stock_changed", stock_changed_payload(item, entry, actor, total_before, level.location_name))
-    movement.alert = raise_alert_if_crossed(item, total_before, changes)
+    movement.alert = low_stock.after_change(
+        item,
+        was_low=total_before < item.low_stock_threshold,
+        actor=actor,
+        entry=movement.logs[-1],
+        location_id=next(iter(changes)) if len(changes) == 1 else None,
+    )
     return movement
 
 
@@ -365,38 +375,6 @@ def record(
     )
     db.session.add(entry)
     return entry
-
-
-def raise_alert_if_crossed(item: Item, total_before: int, changes: dict) -> Alert | None:
-    """Write an alert when the total goes from at-or-above the threshold to below it."""
-    if not (total_before >= item.low_stock_threshold > item.quantity):
-        return None
-    location_id = next(iter(changes)) if len(changes) == 1 else item.location_id
-    alert = Alert(
-        item_id=item.id,
-        location_id=location_id,
-        quantity=item.quantity,
-        threshold=item.low_stock_threshold,
-        message=f"{item.name} ({item.sku}) is low: {show(item.quantity)} {item.unit} left, threshold {show(item.low_stock_threshold)}.",
-        created_at=utcnow(),
-    )
-    db.session.add(alert)
-    db.session.flush()
-    events.publish(
-        "low_stock_alert",
-        {
-            "alert_id": alert.id,
-            "item_id": item.id,
-            "sku": item.sku,
-            "name": item.name,
-            "quantity": item.quantity,
-            "threshold": item.low_stock_threshold,
-            "location_id": location_id,
-            "message": alert.message,
-            "created_at": alert.created_at.isoformat(),
-        },
-    )
-    return alert
 
 
 def stock_changed_payload(

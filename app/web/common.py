@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -108,13 +107,6 @@ def page_links(page: Any, window: int = 2) -> list[int | None]:
             links.append(None)
         links.append(number)
     return links
-
-
-def format_money(value: Any) -> str:
-    try:
-        return f"{Decimal(value):,.2f}"
-    except Exception:
-        return str(value)
 
 
 def format_when(value: datetime | None) -> str:

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from app.limits import MAX_DECIMALS, MAX_QUANTITY
+from app.limits import MAX_DECIMALS, MAX_QUANTITY, QUANTITY_MESSAGE, QUANTITY_OR_ZERO_MESSAGE
 from app.services.quantities import places
 
 
@@ -28,9 +28,9 @@ def amount_field(
     """A quantity typed on a page: read exactly (Decimal, never float), 0 (or above 0 when
     `positive`) to MAX_QUANTITY, at most MAX_DECIMALS places here; the item's own decimal
     places are checked by the services (app/services/quantities.py) and shown next to the field."""
-    low = NumberRange(min=0, max=MAX_QUANTITY, message="Must be 0 or more.")
+    low = NumberRange(min=0, max=MAX_QUANTITY, message=QUANTITY_OR_ZERO_MESSAGE)
     if positive:
-        low = NumberRange(min=Decimal("0.001"), max=MAX_QUANTITY, message="Enter a quantity above 0.")
+        low = NumberRange(min=Decimal("0.001"), max=MAX_QUANTITY, message=QUANTITY_MESSAGE)
     first = InputRequired(required) if required else Optional()
     return DecimalField(label, places=None, validators=[first, low, _at_most_max_places], **kw)
 

@@ -190,7 +190,8 @@ def test_dashboard_summary_and_breakdown_match_created_data(api, factory):
         "total_items": 4,
         "total_units": 16,
         "low_stock_items": 1,
-        "unacknowledged_alerts": 1,  # `low` was created below its threshold
+        "open_alerts": 1,  # `low` was created below its threshold: open alerts count low items
+        "unacknowledged_alerts": 1,
         "total_value": 25.0 + 4.0 + 30.0 + 2.5,
     }
     breakdown = api.get("/api/v1/dashboard/category-breakdown", role="staff").get_json()

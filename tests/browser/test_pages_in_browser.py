@@ -78,7 +78,7 @@ def test_restock_on_item_page_shows_new_quantity(page, factory, shelf):
     form = page.locator("#restock-form")
     form.get_by_label("Quantity").fill("4")
     form.get_by_role("button", name="Restock").click()
-    expect(page.locator(".flash-success")).to_have_text("Restocked 4.")
+    expect(page.locator(".flash-success")).to_have_text("Restocked 4 pcs.")  # with its unit word
     expect(page.locator("main [data-field=quantity]")).to_have_text("10")
 
 

@@ -20,6 +20,7 @@ EVENTS = (
     "stock_changed",
     "low_stock_alert",
     "alert_acknowledged",
+    "alert_resolved",
     "item_created",
     "item_updated",
     "item_deleted",

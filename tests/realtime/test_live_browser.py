@@ -59,7 +59,9 @@ def test_restock_in_one_browser_shows_toast_and_quantity_in_the_other(cluster, f
     john.click("#restock-form button[type=submit]")
     expect(john.locator("main [data-field=quantity]").first).to_have_text("100")
 
-    expect(watcher.locator("#toasts .toast")).to_have_text("Widget A restocked: 10 → 100 units by john@example.com")
+    expect(watcher.locator("#toasts .toast")).to_have_text(
+        "Widget A restocked: 10 → 100 pcs by john@example.com"
+    )  # the unit word
     expect(row_quantity).to_have_text("100")
     assert watcher.evaluate("window.stillTheSamePage === true")  # updated in place, not reloaded
     # The live pages ran under the app's Content-Security-Policy and broke none of it.
@@ -69,3 +71,36 @@ def test_restock_in_one_browser_shows_toast_and_quantity_in_the_other(cluster, f
     assert watcher.csp_violations == [] and john.csp_violations == []
     watcher.context.close()
     john.context.close()
+
+
+def test_item_created_by_someone_else_appears_in_the_other_users_list(cluster, factory, browser):
+    from playwright.sync_api import expect
+
+    shelf = factory.location("Shelf A")
+    factory.item(quantity=3, name="Already here", location=shelf)
+    factory.user("manager", email="creator@example.com", password=PASSWORD)
+    factory.user("staff", email="lister@example.com", password=PASSWORD)
+
+    lister = logged_in_page(browser, cluster.b.url, "lister@example.com")
+    lister.goto("/items")
+    expect(lister.locator("#live-indicator")).to_have_attribute("data-state", "connected")
+    expect(lister.locator("#inventory-results")).to_contain_text("Already here")
+    lister.evaluate("window.stillTheSamePage = true")
+
+    creator = logged_in_page(browser, cluster.a.url, "creator@example.com")
+    creator.goto("/items/new")
+    creator.fill("#sku", "NEW-LIVE-1")
+    creator.fill("#name", "Freshly made widget")
+    creator.select_option("#location_id", str(shelf.id))
+    creator.click("form.item-form button[type=submit]")
+    creator.wait_for_url(re.compile(r"/items/\d+$"))
+
+    # Its row appears in the other person's list (whose cart boxes hold their default "1"), in place.
+    expect(lister.locator("#inventory-results")).to_contain_text("Freshly made widget")
+    expect(lister.locator("#toasts .toast").last).to_have_text(
+        "New item Freshly made widget (NEW-LIVE-1) by creator@example.com"
+    )
+    assert lister.evaluate("window.stillTheSamePage === true")
+    assert lister.csp_violations == [] and creator.csp_violations == []
+    lister.context.close()
+    creator.context.close()

@@ -95,7 +95,7 @@ def test_item_page_restock_withdraw_transfer(app, as_role, factory):
     )
     assert moved.status_code == 302
     page = client.get(url).text
-    assert "Transferred 2." in page
+    assert "Transferred 2 pcs." in page
     assert '<strong class="big" data-field="quantity">12</strong>' in page
     assert (
         f'<tr data-location-id="{shop.id}"><td>Shop</td><td class="num" data-field="location-quantity">2</td>' in page
@@ -154,7 +154,7 @@ def test_create_item_with_taken_sku_shows_service_error_next_to_sku(app, as_role
     existing = factory.item(sku="HAM-1")
     client = as_role("manager")
     data = {
-        "sku": "HAM-1",
+        "sku": "ham-1",  # the same SKU in other letters
         "name": "Other",
         "location_id": existing.location_id,
         "unit": "pcs",
@@ -163,7 +163,8 @@ def test_create_item_with_taken_sku_shows_service_error_next_to_sku(app, as_role
     }
     response = client.post("/items/new", data)
     assert response.status_code == 422
-    assert 'id="sku-error"' in response.text and "Already in use." in response.text
+    assert 'id="sku-error"' in response.text
+    assert "Another item already uses this SKU (letter case does not matter)." in response.text
     with app.app_context():
         assert db.session.query(Item).count() == 1
 
@@ -229,7 +230,7 @@ def test_staff_edit_form_offers_only_their_fields_and_saves_them(app, as_role, f
         {"location_id": shelf.id, "unit": "", "low_stock_threshold": "-1", "version": str(int(version) + 1)},
     )
     assert bad.status_code == 422
-    assert "Must be 0 or more." in bad.text and "This field is required." in bad.text
+    assert "Enter a quantity from 0 to 1,000,000,000." in bad.text and "This field is required." in bad.text
 
 
 def test_delete_asks_for_confirmation_first(app, as_role, factory):

@@ -92,7 +92,14 @@ def test_layout_carries_the_live_update_hooks(as_role, world):
     page = client.get("/dashboard").text
     assert 'id="live-indicator"' in page and 'id="toasts"' in page
     assert f'data-user-email="{client.user.email}"' in page
-    for stat in ("total_items", "total_units", "low_stock_items", "unacknowledged_alerts", "total_value"):
+    for stat in (
+        "total_items",
+        "total_units",
+        "low_stock_items",
+        "open_alerts",
+        "unacknowledged_alerts",
+        "total_value",
+    ):
         assert f'data-stat="{stat}"' in page
     listing = client.get("/items").text
     assert f'id="item-row-{world["item"]}" data-item-id="{world["item"]}"' in listing

@@ -72,6 +72,8 @@ PAGE_MATRIX = [
     ("POST", "/alerts/<int:alert_id>/acknowledge", MANAGER_UP),
     ("GET", "/activity", MANAGER_UP),
     ("GET", "/backups", MANAGER_UP),
+    ("POST", "/backups/run", ADMIN_ONLY),
+    ("POST", "/reports/generate", MANAGER_UP),
     ("GET", "/reports", MANAGER_UP),
     ("GET", "/imports", MANAGER_UP),
     ("POST", "/imports", MANAGER_UP),

@@ -145,3 +145,23 @@ def test_cart_post_without_csrf_token_changes_nothing(as_role, factory):
     staff = as_role("staff")
     staff.post("/cart/add", {"item_id": item.id, "quantity": 1}, csrf=False)
     assert "Your cart is empty" in staff.get("/cart").text
+
+
+def test_approve_is_not_offered_while_lines_are_short_and_the_page_says_why(app, as_role, factory):
+    scarce = factory.item(quantity=1, sku="SCARCE-2", name="Masking tape", unit="roll")
+    staff, manager = as_role("staff"), as_role("manager")
+    request_id = _submit_cart(staff, scarce, 3)
+    detail = manager.get(f"/requests/{request_id}").text
+    assert "Approve and move stock" not in detail
+    assert "Approving is not possible yet: 1 line is short" in detail
+    assert "3 roll asked, 1 available" in detail and "Restock or transfer stock there first" in detail
+    queue = manager.get("/requests").text
+    assert f'action="/requests/{request_id}/approve"' not in queue
+    assert "Cannot approve while lines are short." in queue
+    from app.extensions import db
+    from app.models import User
+    from app.services import stock
+
+    with app.app_context():
+        stock.restock(scarce.id, 5, actor=db.session.get(User, manager.user.id))
+    assert "Approve and move stock" in manager.get(f"/requests/{request_id}").text

@@ -13,6 +13,8 @@
   var VERBS = { restock: "restocked", withdraw: "withdrawn", adjust: "counted", transfer: "transferred" };
   var numberFormat = new Intl.NumberFormat("en-US");
   var moneyFormat = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // The shop's currency symbol (CURRENCY_SYMBOL), as the server's money filter writes it.
+  function money(value) { return (value < 0 ? "-" : "") + (config.currencySymbol || "$") + moneyFormat.format(Math.abs(value)); }
 
   function setState(state) {
     if (!indicator) return;
@@ -36,7 +38,7 @@
     setTimeout(function () { node.remove(); }, 7600);
   }
 
-  function units(p) { return !p.unit || p.unit === "pcs" ? "units" : p.unit; }
+  function units(p) { return p.unit || "units"; } // the item's own unit word: "3 m", "2 boxes"
   function byWhom(p) { return p.user_email ? " by " + p.user_email : ""; }
   function mine(p) { return me && p.user_email === me; }
 
@@ -49,10 +51,14 @@
     node.classList.add("live-updated");
   }
 
-  function updateRow(itemId, quantity, isLow) {
+  function updateRow(itemId, quantity, isLow, locationId, locationQuantity) {
     var row = document.getElementById("item-row-" + itemId);
     if (!row) return;
     setText(row.querySelector('[data-field="quantity"]'), numberFormat.format(quantity));
+    var here = row.querySelector('[data-field="location-quantity"]');
+    if (here && locationId != null && here.getAttribute("data-location-id") === String(locationId)) {
+      setText(here, numberFormat.format(locationQuantity));
+    }
     if (typeof isLow !== "boolean") return;
     row.classList.toggle("low-stock", isLow);
     var nameCell = row.querySelector("td");
@@ -67,6 +73,12 @@
     } else if (!isLow && badge) {
       badge.remove();
     }
+  }
+
+  function updateAlerts(itemId, quantity) {
+    document.querySelectorAll('[data-alert-item="' + itemId + '"]').forEach(function (node) {
+      setText(node, numberFormat.format(quantity));
+    });
   }
 
   function itemPage(itemId) {
@@ -119,6 +131,9 @@
   function refetchItem(itemId) {
     return getJSON("/api/v1/items/" + itemId).then(function (item) {
       updateRow(item.id, item.quantity, item.is_low_stock);
+      (item.stock || []).forEach(function (entry) {
+        updateRow(item.id, item.quantity, item.is_low_stock, entry.location_id, entry.quantity);
+      });
       var main = itemPage(item.id);
       if (!main) return;
       updateItemPage(item.id, item.quantity, null);
@@ -146,7 +161,7 @@
         Object.keys(summary).forEach(function (key) {
           var node = document.querySelector('[data-stat="' + key + '"]');
           if (!node) return;
-          setText(node, key === "total_value" ? moneyFormat.format(summary[key]) : numberFormat.format(summary[key]));
+          setText(node, key === "total_value" ? money(summary[key]) : numberFormat.format(summary[key]));
         });
       }).catch(function () {});
     }, 250);
@@ -157,7 +172,8 @@
     var region = document.getElementById("inventory-results");
     if (!region || !window.htmx) return false;
     var busy = region.contains(document.activeElement) ||
-      Array.prototype.some.call(region.querySelectorAll("input"), function (i) { return i.type !== "hidden" && i.value; });
+      // Typed by someone: a value other than the one the page came with ("1" in the cart box is not typing).
+      Array.prototype.some.call(region.querySelectorAll("input"), function (i) { return i.type !== "hidden" && i.value !== i.defaultValue; });
     if (busy) return false; // never wipe what someone is typing
     clearTimeout(resultsTimer);
     resultsTimer = setTimeout(function () {
@@ -199,7 +215,8 @@
   socket.io.on("reconnect_attempt", function () { setState("reconnecting"); });
 
   socket.on("stock_changed", function (p) {
-    updateRow(p.item_id, p.item_quantity, p.is_low_stock);
+    updateRow(p.item_id, p.item_quantity, p.is_low_stock, p.location_id, p.quantity_after);
+    updateAlerts(p.item_id, p.item_quantity);
     updateItemPage(p.item_id, p.item_quantity, p.location_id, p.quantity_after, p.location_name);
     refreshDashboard();
     if (mine(p)) return;
@@ -221,6 +238,14 @@
   });
 
   socket.on("alert_acknowledged", function () { refreshDashboard(); });
+
+  socket.on("alert_resolved", function (p) {
+    updateAlerts(p.item_id, p.quantity);
+    refreshDashboard();
+    var row = document.getElementById("alert-" + p.alert_id);
+    if (row) row.classList.remove("alert-open");
+    toast("Alert resolved: " + p.sku + ". " + p.reason + byWhom(p));
+  });
 
   socket.on("item_created", function (p) {
     refreshDashboard();
@@ -253,6 +278,11 @@
     if (me && who === me) return;
     var text = (me && p.author_email === me ? "Your " : "Stock ") + requestLabel(p) + " was " + (p.state || "decided");
     toast(text + (who ? " by " + who : ""), p.state === "rejected" ? "warn" : "info");
+  });
+
+  // Job progress (Backups and Reports pages): handed to the page's own script (jobs.js) as DOM events.
+  ["backup_started", "backup_finished", "report_started", "report_ready"].forEach(function (name) {
+    socket.on(name, function (p) { document.dispatchEvent(new CustomEvent("live:" + name, { detail: p })); });
   });
 
   setState("disconnected");

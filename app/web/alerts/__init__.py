@@ -16,7 +16,8 @@ from app.web.forms import EmptyForm
 
 bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 
-SHOW = {"open": False, "acknowledged": True, "all": None}
+# Tab -> (resolved, acknowledged) filters. "Open": not yet resolved, whether or not someone has seen it.
+SHOW = {"open": (False, None), "acknowledged": (False, True), "resolved": (True, None), "all": (None, None)}
 
 
 @bp.get("")
@@ -24,10 +25,15 @@ SHOW = {"open": False, "acknowledged": True, "all": None}
 def index():
     show = request.args.get("show", "open")
     show = show if show in SHOW else "open"
-    page = alerts.list_alerts(page=int_arg("page", 1, minimum=1), per_page=25, acknowledged=SHOW[show])
-    # The ack'ing users and items, named like ledger rows are.
+    resolved, acknowledged = SHOW[show]
+    page = alerts.list_alerts(
+        page=int_arg("page", 1, minimum=1), per_page=25, acknowledged=acknowledged, resolved=resolved
+    )
+    # The ack'ing and resolving users and the items (with their quantity now), named like ledger rows are.
     refs = [
-        SimpleNamespace(user_id=a.acknowledged_by_id, item_id=a.item_id, location_id=a.location_id) for a in page.items
+        SimpleNamespace(user_id=user_id, item_id=a.item_id, location_id=a.location_id)
+        for a in page.items
+        for user_id in (a.acknowledged_by_id, a.resolved_by_id)
     ]
     return render_template(
         "alerts/index.html",

@@ -82,7 +82,7 @@ def _move(item_id: int, name: str, run: Callable, done: Callable) -> object:
         moved = attempt(lambda: run(form), form, fallback_field="quantity")
         if not moved.ok:
             return _render(item_id, name, moved.status, forms)
-        flash(done(form), "success")
+        flash(done(form, item), "success")
         return redirect(url_for("items.detail", item_id=item_id))
     return _render(item_id, name, 422, forms)
 
@@ -96,7 +96,7 @@ def restock(item_id: int):
         lambda f: stock.restock(
             item_id, f.quantity.data, actor=current_actor(), location_id=f.location_id.data, note=f.note.data or None
         ),
-        lambda f: f"Restocked {f.quantity.data}.",
+        lambda f, item: f"Restocked {f.quantity.data:,} {item.unit}.",
     )
 
 
@@ -109,7 +109,7 @@ def withdraw(item_id: int):
         lambda f: stock.withdraw(
             item_id, f.quantity.data, actor=current_actor(), location_id=f.location_id.data, note=f.note.data or None
         ),
-        lambda f: f"Withdrew {f.quantity.data}.",
+        lambda f, item: f"Withdrew {f.quantity.data:,} {item.unit}.",
     )
 
 
@@ -127,7 +127,7 @@ def transfer(item_id: int):
             actor=current_actor(),
             note=f.note.data or None,
         ),
-        lambda f: f"Transferred {f.quantity.data}.",
+        lambda f, item: f"Transferred {f.quantity.data:,} {item.unit}.",
     )
 
 
@@ -140,5 +140,5 @@ def adjust(item_id: int):
         lambda f: stock.adjust(
             item_id, f.location_id.data, f.counted_quantity.data, actor=current_actor(), note=f.note.data
         ),
-        lambda f: f"Count recorded: {f.counted_quantity.data}.",
+        lambda f, item: f"Count recorded: {f.counted_quantity.data:,} {item.unit}.",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.limits import (
@@ -11,6 +11,7 @@ from app.limits import (
     ITEM_NAME_LENGTH,
     MAX_PRICE,
     MOVEMENT_NOTE_LENGTH,
+    PRICE_MESSAGE,
     SKU_LENGTH,
     SKU_MESSAGE,
     SKU_PATTERN,
@@ -59,7 +60,7 @@ class ItemForm(BasicItemForm):
         "Unit price",
         places=2,
         default=0,
-        validators=[InputRequired("Enter a price."), NumberRange(0, MAX_PRICE, "Must be 0 or more.")],
+        validators=[InputRequired("Enter a price."), NumberRange(0, MAX_PRICE, PRICE_MESSAGE)],
     )
     quantity = amount_field("Initial quantity", required=None, default=0)
     decimals = SelectField(
@@ -112,6 +113,8 @@ class QuickMoveForm(FlaskForm):
 
     quantity = quantity_field("Qty")
     op = SelectField(choices=[("restock", "Restock"), ("withdraw", "Withdraw")])
+    # Sent by a list filtered on a location: the move acts there (else at the item's home).
+    location_id = IntegerField("Location", validators=[Optional()])
 
 
 ConfirmForm = EmptyForm  # a confirmation step: just the CSRF token

@@ -6,9 +6,10 @@ from flask import render_template, request
 
 from app.auth import current_actor
 from app.permissions import Permission, require
-from app.services import items, stock
+from app.services import items, locations, stock
 from app.services.catalog import category_names
 from app.services.locations import location_paths
+from app.services.quantities import show
 from app.web.common import PER_PAGE_CHOICES, attempt, int_arg, page_links
 from app.web.items.blueprint import bp
 from app.web.items.forms import QuickMoveForm
@@ -85,6 +86,7 @@ def index():
         below_threshold=state["low_stock"] or None,
     )
     context = {
+        **_at_location(state["location"], page.items),
         "page": page,
         "state": state,
         "url_args": url_args,
@@ -101,22 +103,51 @@ def index():
     return render_template("items/index.html", **context)
 
 
+def _at_location(location_id: int | None, listed: list) -> dict:
+    """With a location filter: the location, and each listed item's quantity there and in the
+    locations inside it (the filter's own rule), shown next to the total. Quick moves act there
+    unless it is structural (it holds no stock itself): then at each item's home, and the page says so."""
+    location = locations.live_location(location_id)
+    if location is None:
+        return {"at_location": None, "here": {}}
+    return {
+        "at_location": {
+            "id": location.id,
+            "name": location.path,
+            "inside": bool(locations.children(location.id)),
+            "moves_here": not location.is_structural,
+        },
+        "here": items.quantities_at([item.id for item in listed], location.id),
+    }
+
+
 @bp.post("/<int:item_id>/quick")
 @require(Permission.STOCK_MOVE)
 def quick_move(item_id: int):
-    """Restock or withdraw from a list row; answers the re-rendered row (errors shown in it)."""
+    """Restock or withdraw from a list row; answers the re-rendered row (errors shown in it).
+
+    A list filtered on a location sends it: the move acts there, not at the item's home.
+    """
     form = QuickMoveForm()
     status, error, done = 200, None, None
-    items.get_item(item_id)  # a missing item is a 404, not a row
-    if form.validate():
+    item = items.get_item(item_id)  # a missing item is a 404, not a row
+    place = locations.live_location(form.location_id.data) if form.location_id.data is not None else None
+    location_id = place.id if place is not None else None
+    if form.location_id.data is not None and place is None:
+        status, error = 422, "That location no longer exists: reload the list and choose another."
+    elif form.validate():
         move = stock.restock if form.op.data == "restock" else stock.withdraw
-        moved = attempt(lambda: move(item_id, form.quantity.data, actor=current_actor()), quiet=True)
+        moved = attempt(
+            lambda: move(item_id, form.quantity.data, actor=current_actor(), location_id=location_id), quiet=True
+        )
         if moved.ok:
-            done = f"{'Restocked' if form.op.data == 'restock' else 'Withdrew'} {form.quantity.data}."
+            verb = "Restocked" if form.op.data == "restock" else "Withdrew"
+            at = f" at {place.path}" if place is not None else ""
+            done = f"{verb} {show(form.quantity.data)} {item.unit}{at}."
         else:
             status, error = moved.status, moved.error.message
     else:
-        status, error = 422, " ".join(form.quantity.errors or form.op.errors)
+        status, error = 422, " ".join(form.quantity.errors or form.op.errors or form.location_id.errors)
     item = items.get_item(item_id)
     return (
         render_template(
@@ -124,6 +155,7 @@ def quick_move(item_id: int):
             item=item,
             categories=category_names(),
             locations=location_paths(),
+            **_at_location(location_id, [item]),
             row_error=error,
             row_done=done,
             typed=request.form.get("quantity", "") if error else "",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from app import jobs
+from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services import notifications, reports
 from app.services.spreadsheets import neutralise_csv
+from app.web.forms import EmptyForm
 
 bp = Blueprint("reports", __name__)
 
@@ -15,8 +18,25 @@ bp = Blueprint("reports", __name__)
 @require(Permission.ALERTS_READ)
 def index():
     return render_template(
-        "reports/index.html", reports=reports.list_reports(), undelivered=notifications.undelivered_alerts()
+        "reports/index.html",
+        reports=reports.list_reports(),
+        undelivered=notifications.undelivered_alerts(),
+        form=EmptyForm(),
+        started=request.args.get("started") == "1",
     )
+
+
+@bp.post("/reports/generate")
+@require(Permission.REPORTS_GENERATE)
+def generate():
+    """Build a valuation report of the last 7 days up to now, in the worker; the page shows it live."""
+    if not EmptyForm().validate_on_submit():
+        flash("The form expired; press “Generate now” again.", "error")
+        return redirect(url_for("reports.index"))
+    if not jobs.start(jobs.GENERATE_VALUATION_REPORT, utcnow().isoformat()):
+        flash("The report could not start: the job queue is not reachable. Try again in a minute.", "error")
+        return redirect(url_for("reports.index"))
+    return redirect(url_for("reports.index", started=1))
 
 
 @bp.get("/reports/<int:report_id>.csv")

@@ -104,6 +104,16 @@ def change_role(user_id: int):
 @require(Permission.USERS_MANAGE)
 def set_active(user_id: int):
     active = request.form.get("active") == "1"
+    if not active and request.form.get("confirmed") != "1":
+        # Deactivating signs the person out everywhere: ask first, on a page of its own.
+        user = users.get_user(user_id)
+        back = request.form.get("back", "")
+        return render_template(
+            "users/deactivate.html",
+            user=user,
+            change=ChangeForm(),
+            back=back if back.startswith("/users") else url_for("users.index"),
+        )
     return _change(user_id, {"is_active": active}, "{user.email} " + ("reactivated." if active else "deactivated."))
 
 
