@@ -133,7 +133,7 @@ def test_web_container_answers_health_login_and_a_withdrawal_below_threshold(web
     assert withdrawal["login"].status_code == 302  # to the dashboard
     assert withdrawal["page"].status_code == 200 and "Blue widget" in withdrawal["page"].text
     assert withdrawal["posted"].status_code == 302, withdrawal["posted"].text[:2000]
-    assert "Withdrew 6." in withdrawal["after"].text
+    assert "Withdrew 6 pcs." in withdrawal["after"].text  # the unit word, as toasts say it
     level = requests.get(f"{url}/api/v1/items/{item}", headers=api_token(url, MANAGER), timeout=30).json()
     assert (level["quantity"], level["is_low_stock"]) == (4, True)
 
