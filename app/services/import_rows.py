@@ -193,9 +193,10 @@ def plan(rows: list[tuple[int, dict[str, Any], list]], catalogue: Catalogue, opt
     """Plan a chunk of parsed rows against the database: one query for its items, one for their levels."""
     plans = [RowPlan(row=n, values=values, errors=list(errors)) for n, values, errors in rows]
     skus = [p.values["sku"] for p in plans if "sku" in p.values]
-    found = {item.sku: item for item in db.session.execute(items.active_by_sku(skus)).scalars()}
+    # SKUs are unique in any letter case: "abc-1" in the file is the item "ABC-1".
+    found = {item.sku.lower(): item for item in db.session.execute(items.active_by_sku(skus)).scalars()}
     for p in plans:
-        _resolve(p, found.get(p.values.get("sku")), catalogue, options)
+        _resolve(p, found.get(str(p.values.get("sku", "")).lower()), catalogue, options)
     _compare_levels([p for p in plans if p.action == "update-pending"])
     for p in plans:
         if p.errors:

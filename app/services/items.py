@@ -166,20 +166,21 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
 
 
 def active_by_sku(skus: list[str]) -> sa.Select:
-    """Active items with these SKUs, looked up one by one in the SKU index.
+    """Active items with these SKUs (in any letter case), looked up one by one in the SKU index.
 
     `sku IN (...)` with hundreds of values lets PostgreSQL pick the trigram index and recheck
     every candidate (30 s for 1,000 SKUs on a fresh table); joining the list as a table makes
     it one index probe per SKU.
     """
     if db.session.get_bind().dialect.name != "postgresql":
-        return sa.select(Item).where(Item.sku.in_(skus), sa.not_(Item.is_deleted))
+        lowered = [sku.lower() for sku in skus]
+        return sa.select(Item).where(sa.func.lower(Item.sku).in_(lowered), sa.not_(Item.is_deleted))
     wanted = (
-        sa.func.unnest(sa.bindparam("skus", list(skus), type_=postgresql.ARRAY(sa.Text)))
+        sa.func.unnest(sa.bindparam("skus", [sku.lower() for sku in skus], type_=postgresql.ARRAY(sa.Text)))
         .table_valued("sku")
         .render_derived(name="wanted")
     )
-    return sa.select(Item).join(wanted, Item.sku == wanted.c.sku).where(sa.not_(Item.is_deleted))
+    return sa.select(Item).join(wanted, sa.func.lower(Item.sku) == wanted.c.sku).where(sa.not_(Item.is_deleted))
 
 
 def create_items(rows: list[dict[str, Any]], *, actor: User) -> list[Item]:
@@ -195,8 +196,11 @@ def create_items(rows: list[dict[str, Any]], *, actor: User) -> list[Item]:
         for data in {(d.get("category_id"), d["location_id"]): d for d in rows}.values():
             _check_references(data)
         skus = [d["sku"] for d in rows]
+        lowered = [sku.lower() for sku in skus]
         taken = db.session.execute(active_by_sku(skus)).scalars()
-        duplicate = next((item.sku for item in taken), None) or next((sku for sku in skus if skus.count(sku) > 1), None)
+        duplicate = next((item.sku for item in taken), None) or next(
+            (sku for sku in skus if lowered.count(sku.lower()) > 1), None
+        )
         if duplicate is not None:
             raise DuplicateValue(
                 f"SKU {duplicate!r} is already used by another item.", fields={"sku": ["Already in use."]}

@@ -315,3 +315,12 @@ def test_upload_fields_are_strict(api, store):
     body["sheet"] = ["One", "Two"]
     twice = api.call("POST", "/api/v1/imports", "manager", data=body)
     assert twice.status_code == 422 and "sheet" in error_of(twice)["fields"]
+
+
+def test_a_sku_in_another_letter_case_updates_the_existing_item(api, app, factory, store):
+    item = factory.item(sku="CASE-1", name="Case item", location=store, quantity=4, price=Decimal("1"))
+    result = imported(api, app, HEADER + "case-1,Case item,,Store,6,pcs,1\n")
+    assert result["state"] == "done", result
+    assert result["counts"]["created"] == 0 and result["counts"]["errors"] == 0, result["counts"]
+    assert db_scalar(app, sa.text("SELECT count(*) FROM items WHERE lower(sku) = 'case-1'")) == 1
+    assert Decimal(str(api.get(f"/api/v1/items/{item.id}").get_json()["quantity"])) == 6
