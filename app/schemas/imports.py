@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from app.models import Import
-from app.schemas.common import BodySchema
+from app.schemas.common import BodySchema, Flag
 from app.services import imports
 from app.services.import_rows import FIELDS
 
@@ -54,7 +54,7 @@ class MappingSchema(BodySchema):
         metadata={"description": "{column header: field}; a null or absent header is ignored."},
     )
     options = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(["create_categories", "create_locations"])), values=fields.Boolean()
+        keys=fields.String(validate=validate.OneOf(["create_categories", "create_locations"])), values=Flag()
     )
 
 

@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from app.limits import EMAIL_LENGTH, FULL_NAME_LENGTH, PASSWORD_LENGTH
 from app.models import Role
-from app.schemas.common import BodySchema, PageQuerySchema, Text, page_of
+from app.schemas.common import BodySchema, Flag, PageQuerySchema, Text, page_of
 
 _roles = validate.OneOf([r.value for r in Role])
 
@@ -42,7 +42,7 @@ class RegisterSchema(BodySchema):
 class UserPatchSchema(BodySchema):
     full_name = Text(validate=validate.Length(min=1, max=FULL_NAME_LENGTH))
     role = fields.String(validate=_roles)
-    is_active = fields.Boolean()
+    is_active = Flag()
 
 
 class LoginSchema(BodySchema):

@@ -274,6 +274,8 @@ def test_user_patch_refuses_bad_values(api, factory):
     person = factory.user("staff")
     _assert_refused(api.patch(f"/api/v1/users/{person.id}", {"role": "king"}), ["role"])
     _assert_refused(api.patch(f"/api/v1/users/{person.id}", {"is_active": "perhaps"}), ["is_active"])
+    # JSON's true/false only: 0 and 1 would deactivate or reactivate by accident (found by the fuzz run).
+    _assert_refused(api.patch(f"/api/v1/users/{person.id}", {"is_active": 0}), ["is_active"])
     _assert_refused(api.patch(f"/api/v1/users/{person.id}", {"email": "x@example.com"}), ["email"])
     assert api.get(f"/api/v1/users/{person.id}").get_json()["role"] == "staff"
 
