@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Alert, User
 from app.models.base import utcnow
 from app.services.pagination import Page, paginate
-from app.services.uow import unit_of_work
+from app.services.uow import locked, unit_of_work
 
 
 def list_alerts(
@@ -45,7 +45,7 @@ def get_alert(alert_id: int) -> Alert:
 def acknowledge(alert_id: int, *, actor: User) -> Alert:
     """Mark an alert as seen. Raises NotFound, Conflict (already acknowledged)."""
     with unit_of_work():
-        alert = db.session.execute(sa.select(Alert).where(Alert.id == alert_id).with_for_update()).scalar_one_or_none()
+        alert = db.session.execute(locked(sa.select(Alert).where(Alert.id == alert_id))).scalar_one_or_none()
         if alert is None:
             raise NotFound(f"Alert {alert_id} not found.")
         if alert.acknowledged_at is not None:

@@ -18,7 +18,7 @@ from app.models import Cart, CartLine, Item, Location, StockLevel, User
 from app.models.base import utcnow
 from app.services.locations import require_live_location
 from app.services.quantities import check_places
-from app.services.uow import is_sqlite, unit_of_work
+from app.services.uow import is_sqlite, locked, unit_of_work
 
 
 @dataclass
@@ -184,7 +184,7 @@ def _lock_cart(user: User, *, create: bool, missing_ok: bool = False) -> Cart | 
     if is_sqlite():
         # SQLite ignores FOR UPDATE: a no-op write takes its database lock before we read.
         db.session.execute(sa.update(Cart).where(Cart.user_id == user.id).values(id=Cart.id))
-    query = sa.select(Cart).where(Cart.user_id == user.id).with_for_update().execution_options(populate_existing=True)
+    query = locked(sa.select(Cart).where(Cart.user_id == user.id))
     cart = db.session.execute(query).scalar_one_or_none()
     if cart is not None:
         return cart

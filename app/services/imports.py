@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import Import, ImportState, User
 from app.models.base import utcnow
 from app.services import import_files, import_rows
-from app.services.uow import unit_of_work
+from app.services.uow import locked, unit_of_work
 
 VALIDATE_IMPORT = "tasks.imports.validate_import"
 RUN_IMPORT = "tasks.imports.run_import"
@@ -241,6 +241,11 @@ def _apply_batch(import_id, batch, columns, bad_rows, catalogue, actor, skip) ->
         record = _lock(import_id)
         if record.state != ImportState.RUNNING:
             return False
+        # A redelivered task can run beside the first one: rows a twin applied meanwhile are
+        # known only under the lock, so each row is applied exactly once whichever run gets it.
+        batch = [(number, cells) for number, cells in batch if number > record.applied_through]
+        if not batch:
+            return True
         parsed = []
         applied = dict(record.applied)
         for number, cells in batch:
@@ -308,7 +313,7 @@ def progress(record: Import) -> dict[str, Any]:
 
 
 def _lock(import_id: int) -> Import:
-    record = db.session.execute(sa.select(Import).where(Import.id == import_id).with_for_update()).scalar_one_or_none()
+    record = db.session.execute(locked(sa.select(Import).where(Import.id == import_id))).scalar_one_or_none()
     if record is None:
         raise NotFound(f"Import {import_id} not found.")
     return record

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.models import Item, Location, StockLevel
 from app.models.base import normalise, utcnow
 from app.models.location import SEPARATOR, subtree_upper
-from app.services.uow import take_write_lock, unit_of_work
+from app.services.uow import locked, take_write_lock, unit_of_work
 
 FIELDS = ("name", "description", "address", "parent_id", "is_structural")
 
@@ -301,7 +301,7 @@ def _lock_tree() -> None:
 
 def _lock(location_id: int) -> Location:
     location = db.session.execute(
-        sa.select(Location).where(Location.id == location_id, Location.deleted_at.is_(None)).with_for_update()
+        locked(sa.select(Location).where(Location.id == location_id, Location.deleted_at.is_(None)))
     ).scalar_one_or_none()
     if location is None:
         raise NotFound(f"Location {location_id} not found.")

@@ -33,7 +33,7 @@ from app.permissions import Permission, can
 from app.services import carts, locations, stock
 from app.services.carts import LineView
 from app.services.pagination import Page, paginate
-from app.services.uow import take_write_lock, unit_of_work
+from app.services.uow import locked, take_write_lock, unit_of_work
 
 NOTE_MAX = 2000
 
@@ -226,12 +226,7 @@ def _check_submission(kind: RequestKind, destination_id: int | None, needed_by: 
 
 def _lock_request(request_id: int) -> StockRequest:
     take_write_lock(StockRequest.__table__, request_id)
-    req = db.session.execute(
-        sa.select(StockRequest)
-        .where(StockRequest.id == request_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    req = db.session.execute(locked(sa.select(StockRequest).where(StockRequest.id == request_id))).scalar_one_or_none()
     if req is None:
         raise NotFound(f"Request {request_id} not found.")
     return req

@@ -23,7 +23,7 @@ from app.models.base import utcnow
 from app.services import low_stock
 from app.services.locations import check_holds_stock, require_live_location
 from app.services.quantities import check_places, show
-from app.services.uow import request_id, take_write_lock, unit_of_work
+from app.services.uow import locked, request_id, take_write_lock, unit_of_work
 
 
 @dataclass
@@ -221,18 +221,12 @@ def count_lines(
 
 # The hot statements, built once: constructing a SELECT costs more than running it on a warm
 # connection. Values go in as bound parameters.
-_LOCK_ITEM = (
-    sa.select(Item)
-    .where(Item.id == sa.bindparam("item_id"), Item.is_deleted.is_(False))
-    .with_for_update()
-    .execution_options(populate_existing=True)
-)
-_LOCK_LEVEL = (
+_LOCK_ITEM = locked(sa.select(Item).where(Item.id == sa.bindparam("item_id"), Item.is_deleted.is_(False)))
+_LOCK_LEVEL = locked(
     sa.select(StockLevel, Location.path, Location.is_structural)
     .join(Location, Location.id == StockLevel.location_id)
-    .where(StockLevel.item_id == sa.bindparam("item_id"), StockLevel.location_id == sa.bindparam("location_id"))
-    .with_for_update(of=StockLevel)
-    .execution_options(populate_existing=True)
+    .where(StockLevel.item_id == sa.bindparam("item_id"), StockLevel.location_id == sa.bindparam("location_id")),
+    of=StockLevel,
 )
 _STOCK_BY_LOCATION = (
     sa.select(StockLevel.location_id, Location.path, StockLevel.quantity)

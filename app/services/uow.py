@@ -48,6 +48,16 @@ def unit_of_work(*, keep_loaded: bool = False) -> Iterator[Session]:
         session.expire_on_commit = expire
 
 
+def locked(statement: sa.Select, **for_update: object) -> sa.Select:
+    """`statement` as SELECT ... FOR UPDATE whose rows replace what the session already holds.
+
+    Without populate_existing an object loaded earlier in the same session (the caller, a
+    page's subject, a worker's import) keeps the values it had before the lock was granted,
+    and a check made under the lock would read them.
+    """
+    return statement.with_for_update(**for_update).execution_options(populate_existing=True)
+
+
 def before_external_call() -> None:
     """End the session's transaction (it only read) before a slow call to the outside world.
 

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Role, User
 from app.permissions import Permission, can
 from app.services.pagination import Page, paginate
-from app.services.uow import unit_of_work
+from app.services.uow import locked, unit_of_work
 
 MIN_PASSWORD_LENGTH = 8
 # Compared against when the address is unknown, so a miss costs as long as a hit.
@@ -83,7 +83,7 @@ def update_user(user_id: int, changes: dict[str, Any], *, actor: User) -> User:
     demotes or deactivates themselves), ValidationFailed.
     """
     with unit_of_work():
-        user = db.session.execute(sa.select(User).where(User.id == user_id).with_for_update()).scalar_one_or_none()
+        user = db.session.execute(locked(sa.select(User).where(User.id == user_id))).scalar_one_or_none()
         if user is None:
             raise NotFound(f"User {user_id} not found.")
         touches_admin = user.role == Role.ADMIN or changes.get("role") == Role.ADMIN

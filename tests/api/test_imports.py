@@ -324,3 +324,51 @@ def test_a_sku_in_another_letter_case_updates_the_existing_item(api, app, factor
     assert result["counts"]["created"] == 0 and result["counts"]["errors"] == 0, result["counts"]
     assert db_scalar(app, sa.text("SELECT count(*) FROM items WHERE lower(sku) = 'case-1'")) == 1
     assert Decimal(str(api.get(f"/api/v1/items/{item.id}").get_json()["quantity"])) == 6
+
+
+def test_a_redelivered_run_beside_the_first_applies_each_row_once(api, app, factory, store):
+    """acks_late: a long import outlives the broker's visibility timeout and a second worker starts
+    the same run while the first is still going. Both apply batches; no row may be applied twice."""
+    import threading
+
+    from app.extensions import db
+    from app.services import imports
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("two runs at once need row locks: PostgreSQL only")
+    existing = factory.item(sku="R-0", name="Row 0", location=store, quantity=1, price=Decimal("1"))
+    rows = "".join(f"R-{n},Row {n},,Store,{n + 2},pcs,1\n" for n in range(120))
+    body = upload(api, HEADER + rows).get_json()
+    assert body["state"] == "validated", body
+    app.config["IMPORT_BATCH_SIZE"] = 5
+    try:
+        assert api.post(f"/api/v1/imports/{body['id']}/run", {"on_error": "stop"}).status_code == 202
+        barrier, failures = threading.Barrier(2), []
+
+        def one_run() -> None:
+            with app.app_context():
+                barrier.wait()
+                try:
+                    imports.run(body["id"])
+                except Exception as exc:  # a crash is a failure of the test, not a hang
+                    failures.append(exc)
+                finally:
+                    db.session.remove()
+
+        runs = [threading.Thread(target=one_run) for _ in range(2)]
+        for thread in runs:
+            thread.start()
+        for thread in runs:
+            thread.join(timeout=120)
+    finally:
+        app.config["IMPORT_BATCH_SIZE"] = 500
+    assert failures == []
+    result = api.get(f"/api/v1/imports/{body['id']}").get_json()
+    assert result["state"] == "done", result
+    assert result["processed_rows"] == 120
+    assert result["applied"] == {"created": 119, "updated": 1, "unchanged": 0, "skipped": 0}
+    assert db_scalar(app, sa.text("SELECT count(*) FROM items WHERE sku LIKE 'R-%'")) == 120
+    tag = f"import-{body['id']}"
+    # 119 creates, and for R-0 one adjust (1 -> 2): one ledger row per change, none twice.
+    assert db_scalar(app, sa.text(f"SELECT count(*) FROM inventory_logs WHERE request_id = '{tag}'")) == 120
+    assert Decimal(str(api.get(f"/api/v1/items/{existing.id}").get_json()["quantity"])) == 2
