@@ -72,6 +72,13 @@ class TooManyAttempts(DomainError):
     code = "rate_limited"
 
 
+class QueueUnavailable(DomainError):
+    """The job queue (the Celery broker) could not take the job; nothing was changed."""
+
+    status = 503
+    code = "queue_unavailable"
+
+
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_error"

@@ -10,13 +10,14 @@ Ledger rows written by an import carry request_id "import-<id>" (the ledger filt
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, g
 
-from app.errors import DomainError, InvalidState, NotFound, PayloadTooLarge, ValidationFailed
+from app.errors import DomainError, InvalidState, NotFound, PayloadTooLarge, QueueUnavailable, ValidationFailed
 from app.extensions import db
 from app.models import Import, ImportState, User
 from app.models.base import utcnow
@@ -28,6 +29,8 @@ RUN_IMPORT = "tasks.imports.run_import"
 PREVIEW_ROWS = 20
 CHUNK = 1000  # rows planned per query in the dry run
 EDITABLE = (ImportState.UPLOADED, ImportState.VALIDATED, ImportState.FAILED)
+
+log = logging.getLogger(__name__)
 
 
 def ledger_tag(import_id: int) -> str:
@@ -124,17 +127,15 @@ def _check_mapping(record: Import, mapping: dict[str, str | None]) -> dict[str, 
 
 
 def begin_validation(import_id: int) -> Import:
-    """Run the dry run now for a small file, or hand it to a worker. Raises NotFound."""
-    from app.jobs import enqueue
-
+    """Run the dry run now for a small file, or hand it to a worker. Raises NotFound, QueueUnavailable."""
     with unit_of_work():
         record = _lock(import_id)
-        record.state = ImportState.VALIDATING
+        before, record.state = record.state, ImportState.VALIDATING
         record.message = None
         inline = record.size <= current_app.config["IMPORT_INLINE_BYTES"]
     if inline:
         return validate(import_id)
-    enqueue(VALIDATE_IMPORT, import_id)
+    _enqueue_or_restore(VALIDATE_IMPORT, import_id, ImportState.VALIDATING, before)
     return get_import(import_id)
 
 
@@ -183,9 +184,7 @@ def validate(import_id: int) -> Import:
 
 
 def start(import_id: int, on_error: str = "stop") -> Import:
-    """Queue the run. Raises NotFound, InvalidState (not validated; errors with on_error=stop)."""
-    from app.jobs import enqueue
-
+    """Queue the run. Raises NotFound, InvalidState (not validated; errors with on_error=stop), QueueUnavailable."""
     with unit_of_work():
         record = _lock(import_id)
         if record.state != ImportState.VALIDATED:
@@ -196,8 +195,27 @@ def start(import_id: int, on_error: str = "stop") -> Import:
             )
         record.state, record.on_error, record.started_at = ImportState.RUNNING, on_error, utcnow()
         record.applied = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-    enqueue(RUN_IMPORT, import_id)
+    _enqueue_or_restore(RUN_IMPORT, import_id, ImportState.RUNNING, ImportState.VALIDATED)
     return record
+
+
+def _enqueue_or_restore(task_name: str, import_id: int, state: str, before: str) -> None:
+    """Hand the import to a worker after its commit; if the queue cannot take it, put the import
+    back as it was, so it never waits for a job that was never queued. Raises QueueUnavailable."""
+    from app.jobs import enqueue
+
+    try:
+        enqueue(task_name, import_id)
+    except Exception as exc:  # the broker (Redis) is down or refused the message
+        log.warning("could not queue %s for import %s: %s", task_name, import_id, exc)
+        with unit_of_work():
+            record = _lock(import_id)
+            if record.state == state:  # nothing started it meanwhile
+                record.state = before
+        raise QueueUnavailable(
+            "The job queue is not reachable right now; nothing was started. Try again in a minute.",
+            retry_after=60,
+        ) from exc
 
 
 def cancel(import_id: int) -> Import:

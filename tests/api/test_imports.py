@@ -372,3 +372,37 @@ def test_a_redelivered_run_beside_the_first_applies_each_row_once(api, app, fact
     # 119 creates, and for R-0 one adjust (1 -> 2): one ledger row per change, none twice.
     assert db_scalar(app, sa.text(f"SELECT count(*) FROM inventory_logs WHERE request_id = '{tag}'")) == 120
     assert Decimal(str(api.get(f"/api/v1/items/{existing.id}").get_json()["quantity"])) == 2
+
+
+def test_a_run_the_queue_cannot_take_is_refused_and_changes_nothing(api, app, store, tmp_path):
+    """Redis taken away: the run is refused with 503 and the import stays validated (it never
+    waits for a job that was never queued); with Redis back, the same request queues it."""
+    import redis
+    from celery import Celery
+
+    from tests.helpers.redis_server import OwnRedis
+
+    body = upload(api, HEADER + "QU-1,Queued,,Store,1,pcs,1\n").get_json()
+    assert body["state"] == "validated", body
+    own = OwnRedis(tmp_path)
+    own.start()
+    broker = Celery("imports-queue-test", broker=own.url)
+    saved = app.extensions["celery"]
+    app.extensions["celery"] = broker  # this app's real enqueue path, to a Redis the test controls
+    try:
+        own.kill()
+        refused = api.post(f"/api/v1/imports/{body['id']}/run", {"on_error": "stop"})
+        assert refused.status_code == 503
+        assert error_of(refused)["code"] == "queue_unavailable"
+        assert "nothing was started" in error_of(refused)["message"]
+        assert refused.headers["Retry-After"] == "60"
+        assert api.get(f"/api/v1/imports/{body['id']}").get_json()["state"] == "validated"
+
+        own.start()
+        assert api.post(f"/api/v1/imports/{body['id']}/run", {"on_error": "stop"}).status_code == 202
+        assert api.get(f"/api/v1/imports/{body['id']}").get_json()["state"] == "running"
+        assert redis.Redis.from_url(own.url).llen("celery") == 1  # the job is really queued
+    finally:
+        app.extensions["celery"] = saved
+        broker.close()
+        own.kill()
