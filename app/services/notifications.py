@@ -57,9 +57,13 @@ def low_stock_email(alert: Alert, to: str) -> Email:
 
 
 def send_low_stock_alert(alert_id: int) -> int:
-    """Email the alert to every manager and admin not yet emailed; returns how many got it now. Raises SendError."""
+    """Email the alert to every manager and admin not yet emailed; returns how many got it now. Raises SendError.
+
+    An alert resolved before its email went out (stock came back while the queue was slow or
+    down) is not sent: "3 left" would be false by then, and the Alerts page keeps its history.
+    """
     alert = db.session.get(Alert, alert_id)
-    if alert is None or alert.sent_at is not None:
+    if alert is None or alert.sent_at is not None or alert.resolved_at is not None:
         return 0
     to = recipients()
     if not to:

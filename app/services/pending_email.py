@@ -42,7 +42,12 @@ def pending(grace: timedelta, max_age: timedelta) -> Pending:
     newest, oldest = now - grace, now - max_age
     alert_ids = db.session.execute(
         sa.select(Alert.id)
-        .where(Alert.sent_at.is_(None), Alert.send_error.is_(None), Alert.created_at.between(oldest, newest))
+        .where(
+            Alert.sent_at.is_(None),
+            Alert.send_error.is_(None),
+            Alert.resolved_at.is_(None),  # stock came back meanwhile: nothing to warn about
+            Alert.created_at.between(oldest, newest),
+        )
         .order_by(Alert.id)
     ).scalars()
     decisions = db.session.execute(

@@ -62,3 +62,17 @@ def test_alerts_older_than_the_maximum_age_or_failed_for_good_are_not_swept(app,
     alert.created_at, alert.send_error = utcnow(), "SendGrid answered 400: bad address"
     db.session.commit()
     assert pending_email.pending(grace=NOW, max_age=HOUR).alert_ids == []
+
+
+def test_an_alert_resolved_before_its_email_went_out_is_neither_sent_nor_owed(app, client, factory, ctx):
+    from app.models import OutboxEmail
+
+    alert_id = _owed_alert(app, client, factory)
+    item_id = db.session.get(Alert, alert_id).item_id
+    restocked = client.post(f"/api/v1/items/{item_id}/restock", json={"quantity": 6}, headers=factory.headers("staff"))
+    assert restocked.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Alert, alert_id).resolved_at is not None
+    assert pending_email.pending(grace=NOW, max_age=HOUR).alert_ids == []
+    assert notifications.send_low_stock_alert(alert_id) == 0  # the queued task, arriving late
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEmail)) == 0
