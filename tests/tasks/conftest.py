@@ -52,44 +52,19 @@ class Processes:
         self.started.append(proc)
         return proc
 
-    def worker(self, env: dict[str, str], queue: str, name: str = "worker") -> subprocess.Popen:
-        # solo pool: one process, so a SIGKILL takes the running task down with it
+    def worker(self, env: dict[str, str], queue: str, name: str = "worker", pool: str = "solo") -> subprocess.Popen:
+        """A worker on `queue`. solo: one process, so a SIGKILL takes the running task down with
+        it; prefork: the production pool, forked children at the Procfile's concurrency."""
+        concurrency = [f"--concurrency={procfile_concurrency()}"] if pool == "prefork" else []
         return self.start(
-            [
-                "worker",
-                "-P",
-                "solo",
-                "-Q",
-                queue,
-                "-n",
-                f"{name}-{uuid.uuid4().hex[:6]}@%h",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-            ],
+            ["worker", "-P", pool, *concurrency, "-Q", queue, "-n", f"{name}-{uuid.uuid4().hex[:6]}@%h"]
+            + ["--loglevel=INFO", "--without-gossip", "--without-mingle"],
             env,
             name,
         )
 
     def prefork_worker(self, env: dict[str, str], queue: str, name: str = "worker") -> subprocess.Popen:
-        """The production pool: forked child processes at the Procfile's concurrency."""
-        return self.start(
-            [
-                "worker",
-                "-P",
-                "prefork",
-                f"--concurrency={procfile_concurrency()}",
-                "-Q",
-                queue,
-                "-n",
-                f"{name}-{uuid.uuid4().hex[:6]}@%h",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            env,
-            name,
-        )
+        return self.worker(env, queue, name, pool="prefork")
 
     def kill(self, proc: subprocess.Popen) -> None:
         if proc.poll() is None:
