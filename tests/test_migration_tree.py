@@ -3,14 +3,12 @@ on SQLite and on PostgreSQL; the tree rules hold on migrated data."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers.database import BACKEND, pg_admin
+from tests.helpers.database import BACKEND, throwaway_database
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 pytestmark = pytest.mark.core
@@ -22,15 +20,8 @@ def old_database(tmp_path, database_url):
     if BACKEND == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
-    name = f"inventory_migrate_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = pg_admin()
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    yield database_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.cursor() as cur:
-        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.close()
+    with throwaway_database("inventory_migrate", database_url) as url:
+        yield url
 
 
 def test_flat_locations_become_roots_and_quantities_keep_their_meaning(tmp_path, old_database):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg2
 
@@ -17,3 +20,31 @@ def pg_admin():
     conn = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=3)
     conn.autocommit = True
     return conn
+
+
+def create_database(name: str) -> str:
+    """A new empty database on the test server; returns its name."""
+    admin = pg_admin()
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return name
+
+
+def drop_database(name: str) -> None:
+    """Drop a test database, closing whatever is still connected to it."""
+    admin = pg_admin()
+    with admin.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.close()
+
+
+@contextmanager
+def throwaway_database(prefix: str, beside_url: str) -> Iterator[str]:
+    """The URL of a new empty database on the same server as `beside_url`, dropped afterwards."""
+    name = create_database(f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}")
+    try:
+        yield beside_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        drop_database(name)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import socket
 import subprocess
 import time
 import uuid
@@ -19,8 +18,8 @@ import pytest
 import redis
 import requests
 
-from tests.helpers.database import PG_HOST, PG_PORT, PG_USER
-from tests.helpers.database import pg_admin as _pg_admin
+from tests.helpers.database import PG_HOST, PG_PORT, PG_USER, create_database, drop_database
+from tests.helpers.http import free_port
 from tests.helpers.sendgrid import FakeSendGrid
 from tests.helpers.tasks import wait_for
 from tests.image.podman import Podman, PodmanMissing
@@ -52,29 +51,6 @@ def image(podman: Podman) -> str:
     """The image id. The tag stays (it anchors the layer cache, and one can run it by hand);
     containers are started from the id, so a parallel run that retags it changes nothing."""
     return podman.build("localhost/inventory-test:latest")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def create_database(tag: str) -> str:
-    name = tag.replace("-", "_")
-    admin = _pg_admin()
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    return name
-
-
-def drop_database(name: str) -> None:
-    admin = _pg_admin()
-    with admin.cursor() as cur:
-        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.close()
 
 
 def pg_url(database: str) -> str:
@@ -144,7 +120,7 @@ class Stack:
 @pytest.fixture(scope="module")
 def stack(podman: Podman, image: str, tmp_path_factory) -> Iterator[Stack]:
     tag = f"inv-image-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-    database = create_database(tag)
+    database = create_database(tag.replace("-", "_"))
     backups = tmp_path_factory.mktemp("image-backups")
     backups.chmod(0o777)  # written by the image's non-root user
     env = {

@@ -12,13 +12,12 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
+from tests.helpers.database import create_database, drop_database
 from tests.helpers.tasks import wait_for
 from tests.image.conftest import (
     PASSWORD,
     Browser,
     api_token,
-    create_database,
-    drop_database,
     pg_url,
     query,
     record,
@@ -162,7 +161,7 @@ def test_backup_taken_by_the_worker_container_restores_into_a_fresh_database(sta
     file, location = rows[0]
     assert location == f"/var/backups/inventory/{file}" and (stack.backups / file).stat().st_size > 0
     expected = row_counts(stack.database)
-    fresh = create_database(stack.tag + "-restore")
+    fresh = create_database((stack.tag + "-restore").replace("-", "_"))
     try:
         restored = stack.once(
             "restore", "flask", "--app", "wsgi", "backup", "restore", file, env={"DATABASE_URL": pg_url(fresh)}

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import uuid
 from pathlib import Path
 
 import psycopg2
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers.database import BACKEND, pg_admin
+from tests.helpers.database import BACKEND, throwaway_database
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="the suite's database is PostgreSQL here")
 
@@ -57,15 +56,8 @@ def _some_data(factory) -> None:
 
 @pytest.fixture()
 def fresh_pg_database(database_url):
-    name = f"inventory_restore_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = pg_admin()
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    yield database_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.cursor() as cur:
-        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.close()
+    with throwaway_database("inventory_restore", database_url) as url:
+        yield url
 
 
 def test_postgres_backup_restores_into_fresh_database_with_identical_tables(
