@@ -112,10 +112,9 @@ def _check_move(source: int | None, destination: int | None) -> None:
         errors["from_location_id"] = ["Scan the location the items leave."]
     if destination is None:
         errors["to_location_id"] = ["Scan the location the items go to."]
-    elif destination == source:
-        errors["to_location_id"] = ["Must differ from the source."]
     if errors:
-        raise ValidationFailed("A move needs a source and a different destination.", fields=errors)
+        raise ValidationFailed("A move needs a source and a destination.", fields=errors)
+    stock.check_different_places(source, destination)
 
 
 def _homes(item_ids: list[int]) -> dict[int, int]:

@@ -76,6 +76,14 @@ def withdraw(
     return _run(work)
 
 
+def check_different_places(from_location_id: int | None, to_location_id: int | None) -> None:
+    """A move goes somewhere else. Raises ValidationFailed naming to_location_id."""
+    if from_location_id == to_location_id:
+        raise ValidationFailed(
+            "Stock cannot be moved to the place it comes from.", fields={"to_location_id": [SAME_PLACE_MESSAGE]}
+        )
+
+
 def transfer(
     item_id: int,
     from_location_id: int,
@@ -86,10 +94,7 @@ def transfer(
     note: str | None = None,
 ) -> Movement:
     """Move units between two locations. Raises InsufficientStock, NotFound, ValidationFailed."""
-    if from_location_id == to_location_id:
-        raise ValidationFailed(
-            "Stock cannot be moved to the place it comes from.", fields={"to_location_id": [SAME_PLACE_MESSAGE]}
-        )
+    check_different_places(from_location_id, to_location_id)
 
     def work() -> Movement:
         item = lock_item(item_id)
@@ -141,6 +146,9 @@ def apply_lines(
     naming every short line (in `extra["shortages"]`), NotFound. Ledger rows carry
     `stock_request_id` when given.
     """
+    for _item_id, src, dst, _qty in lines:
+        if dst is not None:
+            check_different_places(src, dst)  # else the destination's +qty would replace the source's -qty
     items = {item_id: lock_item(item_id) for item_id in sorted({line[0] for line in lines})}
     needed: dict[tuple[int, int], int] = {}
     for item_id, src, _dst, qty in lines:

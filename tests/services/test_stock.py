@@ -201,6 +201,21 @@ def test_apply_lines_is_all_or_nothing_and_names_every_short_line(factory, ctx):
     assert _ledger_sum(plenty.id) == 6 and _ledger_sum(short.id) == 0
 
 
+def test_apply_lines_refuses_a_transfer_line_into_its_own_source(factory, ctx):
+    """Without the check the destination's +3 replaced the source's -3: stock out of nothing."""
+    from app.errors import ValidationFailed
+    from app.services.uow import unit_of_work
+
+    loc = factory.location()
+    item = factory.item(quantity=5, location=loc)
+    user = _actor(factory.user("manager"))
+    with pytest.raises(ValidationFailed) as err, unit_of_work():
+        stock.apply_lines([(item.id, loc.id, loc.id, 3)], "transfer", actor=user)
+    assert list(err.value.fields) == ["to_location_id"]
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).quantity == 5 and _ledger_sum(item.id) == 5
+
+
 def test_stock_changed_event_is_delivered_after_commit(factory, ctx, published):
     item = factory.item(quantity=5)
     published.clear()
