@@ -42,17 +42,8 @@ def quick_dummy_hash(monkeypatch):
     )
 
 
-@pytest.fixture()
-def quick_hashes(monkeypatch):
-    import app.models.user as user_module
-
-    monkeypatch.setattr(
-        user_module, "generate_password_hash", functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
-    )
-
-
 @pytest.mark.core
-def test_failures_on_api_and_page_share_one_count(app, client, factory, quick_hashes):
+def test_failures_on_api_and_page_share_one_count(app, client, factory):
     user = factory.user("staff", email="shared@example.com")
     statuses = [_login(client, user.email, "wrong").status_code for _ in range(5)]
     statuses += [_page_login(client, user.email, "wrong").status_code for _ in range(5)]
@@ -65,7 +56,7 @@ def test_failures_on_api_and_page_share_one_count(app, client, factory, quick_ha
 
 
 @pytest.mark.core
-def test_guessing_from_one_address_does_not_lock_the_owner_out_elsewhere(client, factory, quick_hashes):
+def test_guessing_from_one_address_does_not_lock_the_owner_out_elsewhere(client, factory):
     factory.user("staff", email="owner@example.com")
     guesses = [_login(client, "owner@example.com", "wrong", address="10.6.6.6").status_code for _ in range(11)]
     assert guesses == [401] * 10 + [429]
@@ -96,7 +87,7 @@ def test_address_limit_across_accounts(app, client, quick_dummy_hash, monkeypatc
 
 
 @pytest.mark.core
-def test_successful_logins_never_count_and_failures_still_do(client, factory, quick_hashes):
+def test_successful_logins_never_count_and_failures_still_do(client, factory):
     # A shift starting: a dozen staff log in from the shop's one address, one of them twice.
     staff = [factory.user("staff", email=f"shift{n}@example.com") for n in range(12)]
     statuses = [_login(client, user.email, address="10.5.5.5").status_code for user in staff]
@@ -109,7 +100,7 @@ def test_successful_logins_never_count_and_failures_still_do(client, factory, qu
 
 
 @pytest.mark.core
-def test_successful_login_clears_the_accounts_failures(client, factory, quick_hashes):
+def test_successful_login_clears_the_accounts_failures(client, factory):
     user = factory.user("staff", email="typo@example.com")
     assert [_login(client, user.email, "wrong").status_code for _ in range(9)] == [401] * 9
     assert _login(client, user.email).status_code == 200
@@ -148,9 +139,7 @@ def app_with(app):
     limiter.init_app(spare)
 
 
-def test_redis_outage_never_breaks_login_and_limits_go_on_in_process(
-    app_with, factory, tmp_path, caplog, quick_hashes, monkeypatch
-):
+def test_redis_outage_never_breaks_login_and_limits_go_on_in_process(app_with, factory, tmp_path, caplog, monkeypatch):
     # The suite's migration run (alembic's fileConfig) disables loggers that existed before it.
     monkeypatch.setattr(logging.getLogger("app.services.login_limits"), "disabled", False)
     own = OwnRedis(tmp_path)
@@ -178,7 +167,7 @@ def test_redis_outage_never_breaks_login_and_limits_go_on_in_process(
         own.kill()
 
 
-def test_trusted_proxy_hop_gives_the_real_client_address(app_with, factory, quick_hashes):
+def test_trusted_proxy_hop_gives_the_real_client_address(app_with, factory):
     behind_proxy = app_with(TRUSTED_PROXY_HOPS=1).test_client()
     proxy = "127.0.0.1"
     # /metrics allows loopback only: a remote client through the local proxy is refused.
@@ -197,7 +186,7 @@ def test_trusted_proxy_hop_gives_the_real_client_address(app_with, factory, quic
     assert _login(behind_proxy, "proxied@example.com", address=proxy, headers=real).status_code == 200
 
 
-def test_without_trusted_hops_a_client_cannot_choose_its_address(client, factory, quick_hashes):
+def test_without_trusted_hops_a_client_cannot_choose_its_address(client, factory):
     factory.user("staff", email="direct@example.com")
     for n in range(10):
         forged = {"X-Forwarded-For": f"198.51.100.{n}"}
