@@ -41,6 +41,10 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (API, "app.api.labels:bp"),  # label PDFs
     (API, "app.api.exports:bp"),  # managers
     (API, "app.api.imports:bp"),  # managers
+    (API, "app.api.purchasing:suppliers_bp"),  # suppliers, offers, orders, suggestions (issue 21)
+    (API, "app.api.purchasing:offers_bp"),
+    (API, "app.api.purchasing:orders_bp"),
+    (API, "app.api.purchasing:suggestions_bp"),
     (PAGE, "app.web.auth:bp"),
     (PAGE, "app.web.dashboard:bp"),
     (PAGE, "app.web.items:bp"),

@@ -31,6 +31,7 @@ SEND_VALUATION_REPORT = "tasks.reports.send_valuation_report"
 SEND_BACKUP_FAILURE = "tasks.email.send_backup_failure"
 SWEEP_PENDING_EMAILS = "tasks.email.sweep_pending_emails"
 GENERATE_VALUATION_REPORT = "tasks.reports.generate_valuation_report"
+SEND_PURCHASE_ORDER = "tasks.email.send_purchase_order"
 
 
 def enqueue(task_name: str, *args: Any) -> None:
@@ -59,6 +60,8 @@ def on_event(name: str, payload: dict[str, Any]) -> None:
     elif name == "request_decided":
         fields = ("request_id", "author_email", "state", "reason")
         enqueue(SEND_REQUEST_DECIDED, {key: payload.get(key) for key in fields})
+    elif name == "purchase_order_updated" and payload.get("action") == "sent":
+        enqueue(SEND_PURCHASE_ORDER, payload["purchase_order_id"])
 
 
 def schedule(spec: str) -> crontab | timedelta:

@@ -40,3 +40,14 @@ REQUEST_NOTE_LENGTH = 2000  # a request's note, a rejection's reason
 EMAIL_LENGTH = 254
 FULL_NAME_LENGTH = 120
 PASSWORD_LENGTH = 256
+
+# Purchasing (issue 21)
+SUPPLIER_NAME_LENGTH = 120
+CONTACT_LENGTH = 120
+PHONE_LENGTH = 40
+SUPPLIER_SKU_LENGTH = 64
+NOTES_LENGTH = 5000
+MAX_LEAD_TIME_DAYS = 3650
+MAX_ORDER_LINES = 500
+UNIT_PRICE_PLACES = 4  # a supplier's price per unit may carry fractions of a cent
+LEAD_TIME_MESSAGE = range_message(0, MAX_LEAD_TIME_DAYS, "a lead time in days")

@@ -38,6 +38,9 @@ class Permission(enum.StrEnum):
     REQUESTS_READ_ALL = "requests:read-all"  # see everyone's requests (the approval queue)
     DATA_EXPORT = "data:export"  # CSV/XLSX exports of the list, the ledger, stock per location
     DATA_IMPORT = "data:import"  # spreadsheet imports of items and stock
+    PURCHASING_READ = "purchasing:read"  # see suppliers, their offers and purchase orders
+    PURCHASING_RECEIVE = "purchasing:receive"  # book in what arrived on a sent order
+    PURCHASING_MANAGE = "purchasing:manage"  # suppliers, offers, suggestions; create, edit, send, cancel orders
 
 
 _STAFF = {
@@ -50,6 +53,8 @@ _STAFF = {
     Permission.DASHBOARD_READ,
     Permission.CART_USE,
     Permission.REQUESTS_SUBMIT,
+    Permission.PURCHASING_READ,
+    Permission.PURCHASING_RECEIVE,
 }
 _MANAGER = _STAFF | {
     Permission.ITEMS_CREATE,
@@ -67,6 +72,7 @@ _MANAGER = _STAFF | {
     Permission.DATA_EXPORT,
     Permission.DATA_IMPORT,
     Permission.REPORTS_GENERATE,
+    Permission.PURCHASING_MANAGE,
 }
 _ADMIN = _MANAGER | {Permission.USERS_MANAGE_ADMINS, Permission.BACKUPS_RUN}
 

@@ -1,4 +1,4 @@
-"""Email tasks: low-stock alerts, request decisions, backup failures."""
+"""Email tasks: low-stock alerts, request decisions, backup failures, purchase orders."""
 
 from __future__ import annotations
 
@@ -35,6 +35,12 @@ def send_backup_failure(self, backup_id: int) -> int:
     return with_retries(self, lambda: notifications.send_backup_failure(backup_id))
 
 
+@shared_task(bind=True, name="tasks.email.send_purchase_order", max_retries=None)
+def send_purchase_order(self, order_id: int) -> int:
+    """Email a sent purchase order's PDF to its supplier, once."""
+    return with_retries(self, lambda: notifications.send_purchase_order(order_id))
+
+
 @shared_task(name="tasks.email.sweep_pending_emails")
 def sweep_pending_emails() -> int:
     """Enqueue again every email still owed (its first enqueue was lost); returns how many."""
@@ -49,4 +55,6 @@ def sweep_pending_emails() -> int:
         jobs.enqueue(jobs.SEND_REQUEST_DECIDED, payload)
     for backup_id in owed.backup_ids:
         jobs.enqueue(jobs.SEND_BACKUP_FAILURE, backup_id)
+    for order_id in owed.purchase_order_ids:
+        jobs.enqueue(jobs.SEND_PURCHASE_ORDER, order_id)
     return len(owed)

@@ -7,6 +7,13 @@ from app.models.catalog import Category, Item
 from app.models.idempotency import IdempotencyRecord
 from app.models.location import Location
 from app.models.outbox import OutboxEmail
+from app.models.purchasing import (
+    OrderState,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Supplier,
+    SupplierOffer,
+)
 from app.models.report import Report
 from app.models.request import (
     Cart,
@@ -36,7 +43,10 @@ __all__ = [
     "InventoryLog",
     "Item",
     "Location",
+    "OrderState",
     "OutboxEmail",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
     "LogAction",
     "Report",
     "RequestKind",
@@ -46,5 +56,7 @@ __all__ = [
     "StockRequest",
     "StockRequestEvent",
     "StockRequestLine",
+    "Supplier",
+    "SupplierOffer",
     "User",
 ]

@@ -35,6 +35,14 @@ class Item(TimestampMixin, db.Model):
     quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=0)
     # How many decimal places this item's quantities take: 0 for pieces, up to 3 (kg, litres, metres).
     decimals: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False, default=0)
+    # Reorder policy (issue 21): reorder at or below reorder_point (None: the low-stock
+    # threshold), buying reorder_quantity, or up to max_stock when that is set.
+    reorder_point: Mapped[Decimal | None] = mapped_column(Quantity)
+    reorder_quantity: Mapped[Decimal | None] = mapped_column(Quantity)
+    max_stock: Mapped[Decimal | None] = mapped_column(Quantity)
+    # Open quantity on sent, not fully received purchase orders, kept by app.services.purchasing
+    # under this row's lock (send, receive, cancel), like `quantity` is kept by the stock service.
+    on_order: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=0, server_default="0")
     is_deleted: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
@@ -47,6 +55,7 @@ class Item(TimestampMixin, db.Model):
         sa.CheckConstraint("low_stock_threshold >= 0", name="threshold_non_negative"),
         sa.CheckConstraint("price >= 0", name="price_non_negative"),
         sa.CheckConstraint("decimals BETWEEN 0 AND 3", name="decimals_range"),
+        sa.CheckConstraint("on_order >= 0", name="on_order_non_negative"),
         # Unique regardless of letter case (migration 0006_issue16_sku_ci).
         sa.Index(
             "uq_items_sku_ci_active",
@@ -60,6 +69,10 @@ class Item(TimestampMixin, db.Model):
         sa.Index("ix_items_name", "name"),
         sa.Index("ix_items_price", "price"),
     )
+
+    @property
+    def effective_reorder_point(self) -> Decimal:
+        return self.low_stock_threshold if self.reorder_point is None else self.reorder_point
 
     @property
     def is_low_stock(self) -> bool:

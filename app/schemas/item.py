@@ -48,6 +48,13 @@ class _ItemFields(BodySchema):
     price = fields.Decimal(**_money)
     low_stock_threshold = Count()
     decimals = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_DECIMALS))
+    reorder_point = Count(
+        allow_none=True, metadata={"description": "Reorder at or below this (on hand + on order); null: the threshold."}
+    )
+    reorder_quantity = Count(allow_none=True, metadata={"description": "How many to buy when reordering."})
+    max_stock = Count(
+        allow_none=True, metadata={"description": "Reorder up to this level (instead of reorder_quantity)."}
+    )
     barcodes = fields.List(
         fields.String(),
         metadata={"description": "Manufacturers' barcodes: UPC-A/EAN-13 (check digit verified) or Code 128 text."},
@@ -103,6 +110,10 @@ class ItemSchema(BodySchema):
     decimals = fields.Integer()
     quantity = Amount()
     is_low_stock = fields.Boolean()
+    reorder_point = Amount(allow_none=True)
+    reorder_quantity = Amount(allow_none=True)
+    max_stock = Amount(allow_none=True)
+    on_order = Amount(metadata={"description": "Open quantity on sent, not fully received purchase orders."})
     version = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -146,6 +157,10 @@ def dump_item(item: Any) -> dict[str, Any]:
         "decimals": item.decimals,
         "quantity": normalise(item.quantity),
         "is_low_stock": item.quantity < item.low_stock_threshold,
+        "reorder_point": normalise(item.reorder_point),
+        "reorder_quantity": normalise(item.reorder_quantity),
+        "max_stock": normalise(item.max_stock),
+        "on_order": normalise(item.on_order),
         "version": item.version,
         "created_at": None if created is None else created.isoformat(),
         "updated_at": None if updated is None else updated.isoformat(),

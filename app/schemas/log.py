@@ -20,6 +20,8 @@ class LogSchema(BodySchema):
     note = fields.String(allow_none=True)
     request_id = fields.String(allow_none=True)
     stock_request_id = fields.Integer(allow_none=True)
+    purchase_order_id = fields.Integer(allow_none=True)
+    purchase_order_line_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
 
 

@@ -30,7 +30,11 @@ EDITABLE_FIELDS = (
     "price",
     "low_stock_threshold",
     "decimals",
+    "reorder_point",
+    "reorder_quantity",
+    "max_stock",
 )
+REORDER_FIELDS = ("reorder_point", "reorder_quantity", "max_stock")
 SORT_COLUMNS = {
     "name": Item.name,
     "sku": Item.sku,
@@ -155,6 +159,9 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
         item.decimals = data.get("decimals", 0)
         check_places(item, quantity)
         check_places(item, item.low_stock_threshold or 0, "low_stock_threshold")
+        for name in REORDER_FIELDS:
+            if data.get(name) is not None:
+                check_places(item, data[name], name)
         db.session.add(item)
         db.session.flush()
         stock.place_initial(item, quantity, actor=actor)
@@ -357,6 +364,9 @@ def _check_decimals(item: Item, changes: dict[str, Any]) -> None:
     """Fewer decimal places only when every quantity already recorded still fits: nothing is rounded."""
     probe = Item(sku=item.sku, unit=changes.get("unit", item.unit), decimals=changes.get("decimals", item.decimals))
     check_places(probe, changes.get("low_stock_threshold", item.low_stock_threshold), "low_stock_threshold")
+    for name in REORDER_FIELDS:
+        if changes.get(name, getattr(item, name)) is not None:
+            check_places(probe, changes.get(name, getattr(item, name)), name)
     if probe.decimals < item.decimals:
         levels = db.session.execute(sa.select(StockLevel.quantity).where(StockLevel.item_id == item.id)).scalars()
         for quantity in levels:

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Alert, Backup, OutboxEmail, RequestState, StockRequest, StockRequestEvent, User
+from app.models import Alert, Backup, OutboxEmail, PurchaseOrder, RequestState, StockRequest, StockRequestEvent, User
 from app.models.base import utcnow
 
 DECISIONS = (RequestState.APPROVED.value, RequestState.REJECTED.value)
@@ -27,9 +27,10 @@ class Pending:
     alert_ids: list[int] = field(default_factory=list)
     request_payloads: list[dict[str, Any]] = field(default_factory=list)
     backup_ids: list[int] = field(default_factory=list)
+    purchase_order_ids: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.alert_ids) + len(self.request_payloads) + len(self.backup_ids)
+        return len(self.alert_ids) + len(self.request_payloads) + len(self.backup_ids) + len(self.purchase_order_ids)
 
 
 def _sent(key: sa.ColumnElement) -> sa.Exists:
@@ -75,6 +76,14 @@ def pending(grace: timedelta, max_age: timedelta) -> Pending:
         )
         .order_by(Backup.id)
     ).scalars()
+    purchase_order_ids = db.session.execute(
+        sa.select(PurchaseOrder.id)
+        .where(
+            PurchaseOrder.sent_at.between(oldest, newest),
+            ~_sent(sa.literal("purchase-order:") + sa.cast(PurchaseOrder.id, sa.String)),
+        )
+        .order_by(PurchaseOrder.id)
+    ).scalars()
     found = Pending(
         alert_ids=list(alert_ids),
         request_payloads=[
@@ -87,6 +96,7 @@ def pending(grace: timedelta, max_age: timedelta) -> Pending:
             for rid, state, email, reason in decisions
         ],
         backup_ids=list(backup_ids),
+        purchase_order_ids=list(purchase_order_ids),
     )
     db.session.rollback()
     return found

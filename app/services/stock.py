@@ -192,19 +192,38 @@ def apply_lines(
     return movements
 
 
-def add_lines(lines: list[tuple[int, int | None, int]], *, actor: User, note: str | None = None) -> list[Movement]:
+def add_lines(
+    lines: list[tuple[int, int | None, int]],
+    *,
+    actor: User,
+    note: str | None = None,
+    purchase_order_id: int | None = None,
+    purchase_order_line_ids: list[int] | None = None,
+) -> list[Movement]:
     """Restock several lines in the caller's transaction, all or nothing.
 
     Each line is (item_id, location_id or None for the item's home, quantity). Locks are
-    taken in item-id order, like apply_lines. Raises NotFound, ValidationFailed.
+    taken in item-id order, like apply_lines. Raises NotFound, ValidationFailed. Ledger rows
+    carry `purchase_order_id` and, per line, `purchase_order_line_ids[i]` when given (a receipt).
     """
     items = {item_id: lock_item(item_id) for item_id in sorted({line[0] for line in lines})}
+    order_lines = purchase_order_line_ids or [None] * len(lines)
     movements = []
-    for item_id, location_id, qty in lines:
+    for (item_id, location_id, qty), order_line_id in zip(lines, order_lines, strict=True):
         item = items[item_id]
         check_places(item, qty)
         level = _lock_level(item, location_id or item.location_id)
-        movements.append(_apply(item, {level.location_id: (level, qty)}, LogAction.RESTOCK, actor, note))
+        movements.append(
+            _apply(
+                item,
+                {level.location_id: (level, qty)},
+                LogAction.RESTOCK,
+                actor,
+                note,
+                purchase_order_id=purchase_order_id,
+                purchase_order_line_id=order_line_id,
+            )
+        )
     return movements
 
 
@@ -298,6 +317,8 @@ def _apply(
     note: str | None,
     *,
     stock_request_id: int | None = None,
+    purchase_order_id: int | None = None,
+    purchase_order_line_id: int | None = None,
 ) -> Movement:
     total_before = item.quantity
     movement = Movement(item=item, action=action)
@@ -322,6 +343,8 @@ def _apply(
             after=after,
             note=note,
             stock_request_id=stock_request_id,
+            purchase_order_id=purchase_order_id,
+            purchase_order_line_id=purchase_order_line_id,
         )
         movement.logs.append(entry)
     item.updated_at = now
@@ -360,6 +383,8 @@ def record(
     after: int,
     note: str | None = None,
     stock_request_id: int | None = None,
+    purchase_order_id: int | None = None,
+    purchase_order_line_id: int | None = None,
 ) -> InventoryLog:
     """Add a ledger row for `item` to the current transaction."""
     entry = InventoryLog(
@@ -373,6 +398,8 @@ def record(
         note=note,
         request_id=request_id(),
         stock_request_id=stock_request_id,
+        purchase_order_id=purchase_order_id,
+        purchase_order_line_id=purchase_order_line_id,
         created_at=utcnow(),
     )
     db.session.add(entry)
