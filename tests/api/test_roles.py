@@ -124,6 +124,36 @@ MATRIX = [
     ("POST", "/api/v1/requests/<int:request_id>/reject", lambda w: {"reason": "Not needed"}, MANAGER_UP),
     ("POST", "/api/v1/requests/<int:request_id>/cancel", lambda w: {}, STAFF_UP),
     ("POST", "/api/v1/requests/<int:request_id>/fulfil", lambda w: {}, STAFF_UP),
+    # Purchasing: staff see suppliers and orders and receive; managers buy.
+    ("GET", "/api/v1/suppliers", None, STAFF_UP),
+    ("POST", "/api/v1/suppliers", lambda w: {"name": "Brand new supplier"}, MANAGER_UP),
+    ("GET", "/api/v1/suppliers/<int:supplier_id>", None, STAFF_UP),
+    ("PATCH", "/api/v1/suppliers/<int:supplier_id>", lambda w: {"lead_time_days": 9}, MANAGER_UP),
+    ("DELETE", "/api/v1/suppliers/<int:supplier_id>", None, MANAGER_UP),
+    ("GET", "/api/v1/items/<int:item_id>/suppliers", None, STAFF_UP),
+    ("POST", "/api/v1/items/<int:item_id>/suppliers", lambda w: {"supplier_id": w.spare_supplier_id}, MANAGER_UP),
+    ("PATCH", "/api/v1/items/<int:item_id>/suppliers/<int:supplier_id>", lambda w: {"pack_size": 10}, MANAGER_UP),
+    ("DELETE", "/api/v1/items/<int:item_id>/suppliers/<int:supplier_id>", None, MANAGER_UP),
+    ("GET", "/api/v1/purchasing/suggestions", None, MANAGER_UP),
+    ("GET", "/api/v1/purchase-orders", None, STAFF_UP),
+    (
+        "POST",
+        "/api/v1/purchase-orders",
+        lambda w: {"supplier_id": w.supplier_id, "lines": [{"item_id": w.item_id, "quantity": 1}]},
+        MANAGER_UP,
+    ),
+    ("POST", "/api/v1/purchase-orders/from-suggestions", lambda w: {"item_ids": [w.low_item_id]}, MANAGER_UP),
+    ("GET", "/api/v1/purchase-orders/<int:order_id>", None, STAFF_UP),
+    ("PATCH", "/api/v1/purchase-orders/<int:order_id>", lambda w: {"note": "Edited draft"}, MANAGER_UP),
+    ("POST", "/api/v1/purchase-orders/<int:order_id>/send", None, MANAGER_UP),
+    ("POST", "/api/v1/purchase-orders/<int:order_id>/cancel", None, MANAGER_UP),
+    (
+        "POST",
+        "/api/v1/purchase-orders/<int:order_id>/receive",
+        lambda w: {"lines": [{"line_id": w.order_line_id, "quantity": 2, "location_id": w.location_id}]},
+        STAFF_UP,
+    ),
+    ("GET", "/api/v1/purchase-orders/<int:order_id>.pdf", None, STAFF_UP),
 ]
 
 # Multipart bodies (uploads), by (method, template).
@@ -134,6 +164,8 @@ SPARE_IDS = {
     ("DELETE", "/api/v1/categories/<int:category_id>"): {"category_id": "spare_category_id"},
     ("DELETE", "/api/v1/locations/<int:location_id>"): {"location_id": "spare_location_id"},
     ("POST", "/api/v1/requests/<int:request_id>/fulfil"): {"request_id": "approved_request_id"},
+    ("DELETE", "/api/v1/suppliers/<int:supplier_id>"): {"supplier_id": "spare_supplier_id"},
+    ("POST", "/api/v1/purchase-orders/<int:order_id>/receive"): {"order_id": "sent_order_id"},
 }
 
 

@@ -27,6 +27,13 @@ class World:
     request_id: int = 0
     approved_request_id: int = 0
     import_id: int = 0  # a validated import of one new item (tests/api/test_imports.py)
+    # Purchasing: a supplier offering item and low item (the low one is due for reordering),
+    # a supplier with nothing attached, a draft order and a sent one with its line.
+    supplier_id: int = 0
+    spare_supplier_id: int = 0
+    order_id: int = 0
+    sent_order_id: int = 0
+    order_line_id: int = 0
 
     def path_args(self) -> dict[str, int]:
         return {
@@ -38,6 +45,8 @@ class World:
             "line_id": self.cart_line_id,
             "request_id": self.request_id,
             "import_id": self.import_id,
+            "supplier_id": self.supplier_id,
+            "order_id": self.order_id,
         }
 
 
@@ -52,6 +61,7 @@ def build_world(app, factory, actor=None) -> World:
     item = factory.item(quantity=10, location=loc, category_id=cat.id, actor=actor)
     low = factory.item(quantity=0, low_stock_threshold=5, location=loc, actor=actor)
     target = factory.user("staff")
+    buyer = actor if actor.role != "staff" else factory.user("manager")
     with app.test_request_context():
         alert_id = db.session.scalar(sa.select(Alert.id).where(Alert.item_id == low.id))
         refresh = issue_tokens(db.session.get(User, target.id))["refresh_token"]
@@ -59,9 +69,11 @@ def build_world(app, factory, actor=None) -> World:
             db.session.get(User, actor.id), factory.item(quantity=10, location=loc, actor=actor)
         )
         import_id = _import_world(db.session.get(User, actor.id), loc)
+        purchasing_ids = _purchasing_world(db.session.get(User, buyer.id), item.id, low.id)
         db.session.remove()
     return World(
         **request_ids,
+        **purchasing_ids,
         import_id=import_id,
         location_id=loc.id,
         location2_id=loc2.id,
@@ -96,3 +108,33 @@ def _requests_world(actor, spare_item) -> dict[str, int]:
     submitted = requests.submit(actor, kind="pick").id
     line = carts.add_line(actor, spare_item.id, 1)
     return {"cart_line_id": line.id, "request_id": submitted, "approved_request_id": approved}
+
+
+def _purchasing_world(actor, item_id: int, low_item_id: int) -> dict[str, int]:
+    from decimal import Decimal
+
+    from app.services import items, purchasing, suppliers
+
+    supplier = suppliers.create_supplier(
+        {"name": "World Supplies", "email": "orders@world.example", "lead_time_days": 3}
+    )
+    spare = suppliers.create_supplier({"name": "Spare Supplies"})
+    for offered in (item_id, low_item_id):
+        suppliers.add_offer(
+            offered, {"supplier_id": supplier.id, "pack_size": Decimal(5), "unit_price": Decimal("1.5")}
+        )
+    low = items.get_item(low_item_id)
+    items.update_item(
+        low_item_id, {"reorder_quantity": Decimal(10)}, actor=actor, expected_version=low.version, partial=True
+    )
+    lines = [{"item_id": item_id, "quantity": Decimal(4)}]
+    draft = purchasing.create_order({"supplier_id": supplier.id, "lines": lines}, actor=actor)
+    sent = purchasing.create_order({"supplier_id": supplier.id, "lines": lines}, actor=actor)
+    purchasing.send(sent.id, actor=actor)
+    return {
+        "supplier_id": supplier.id,
+        "spare_supplier_id": spare.id,
+        "order_id": draft.id,
+        "sent_order_id": sent.id,
+        "order_line_id": sent.lines[0].id,
+    }
