@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -91,6 +92,5 @@ def test_order_pdf_runs_over_several_pages_for_a_long_order(app, factory, ctx):
     items = [factory.item(location=location, name=f"Part {n} " + "x" * 80).id for n in range(70)]
     order_id = buy.order(app, supplier.id, [(i, 1) for i in items], actor_id=boss.id, note="Deliver to the back door")
     pdf = order_pdf.order_pdf(db.session.get(PurchaseOrder, order_id))
-    assert (
-        pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 2 or b"/Count 2" in pdf
-    )
+    pages = re.findall(rb"/Type /Page(?!s)", pdf)
+    assert pdf.startswith(b"%PDF") and len(pages) >= 2
