@@ -60,6 +60,7 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (PAGE, "app.web.backups:bp"),  # managers
     (PAGE, "app.web.reports:bp"),  # managers
     (PAGE, "app.web.imports:bp"),  # managers
+    (PAGE, "app.web.purchasing:bp"),  # suppliers, suggestions, purchase orders, receiving (issue 21)
 )
 
 

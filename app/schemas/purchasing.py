@@ -128,7 +128,7 @@ class OfferSchema(BodySchema):
     supplier_name = fields.Function(lambda o: o.supplier.name)
     supplier_sku = fields.String(allow_none=True)
     pack_size = Amount()
-    unit_price = Amount()
+    unit_price = Amount(metadata={"multipleOf": 0.0001})
     min_order_quantity = Amount()
     preferred = fields.Boolean()
 
@@ -198,7 +198,7 @@ class OrderLineSchema(BodySchema):
     unit = fields.Function(lambda line: line.item.unit)
     item_deleted = fields.Function(lambda line: line.item.is_deleted)
     quantity = Amount()
-    unit_price = Amount()
+    unit_price = Amount(metadata={"multipleOf": 0.0001})
     received = Amount()
     remaining = Amount()
 
@@ -227,7 +227,9 @@ def _total(order) -> object:
 
 class OrderDetailSchema(OrderSchema):
     lines = fields.List(fields.Nested(OrderLineSchema))
-    total = fields.Function(_total, metadata={"type": "number", "description": "Sum of quantity x unit price."})
+    total = fields.Function(
+        _total, metadata={"type": "number", "multipleOf": 0.000001, "description": "Sum of quantity x unit price."}
+    )
 
 
 OrderPageSchema = page_of(OrderSchema, "OrderPageSchema")

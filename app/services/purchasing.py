@@ -361,3 +361,34 @@ def _reload(order_id: int) -> PurchaseOrder:
     assert order is not None
     db.session.refresh(order, ["lines"])
     return order
+
+
+def add_line(
+    order_id: int, item_id: int, quantity: Decimal, unit_price: Decimal | None, *, actor: User
+) -> PurchaseOrder:
+    """Add (or top up) a draft's line for an item. Raises NotFound, InvalidState, ValidationFailed."""
+    order = get_order(order_id)
+    lines = [
+        {"item_id": line.item_id, "quantity": line.quantity, "unit_price": line.unit_price} for line in order.lines
+    ]
+    existing = next((line for line in lines if line["item_id"] == item_id), None)
+    if existing is not None:
+        existing["quantity"] += quantity
+        if unit_price is not None:
+            existing["unit_price"] = unit_price
+    else:
+        lines.append({"item_id": item_id, "quantity": quantity, "unit_price": unit_price})
+    return update_order(order_id, {"lines": lines}, actor=actor)
+
+
+def remove_line(order_id: int, line_id: int, *, actor: User) -> PurchaseOrder:
+    """Drop a draft's line. Raises NotFound, InvalidState."""
+    order = get_order(order_id)
+    if all(line.id != line_id for line in order.lines):
+        raise NotFound(f"Purchase order #{order_id} has no line {line_id}.")
+    lines = [
+        {"item_id": line.item_id, "quantity": line.quantity, "unit_price": line.unit_price}
+        for line in order.lines
+        if line.id != line_id
+    ]
+    return update_order(order_id, {"lines": lines}, actor=actor)

@@ -10,10 +10,11 @@ def init_templates(app: Flask) -> None:
     from app.money import format_money
     from app.permissions import Permission, can
     from app.services.backups import readable_age, readable_size, stored_where
+    from app.services.quantities import show
     from app.web.common import format_when
     from app.web.nav import visible_nav
 
     app.jinja_env.globals.update(visible_nav=visible_nav, can=can, Permission=Permission)
     app.jinja_env.filters.update(
-        money=format_money, when=format_when, filesize=readable_size, ago=readable_age, stored_where=stored_where
+        money=format_money, when=format_when, filesize=readable_size, ago=readable_age, stored_where=stored_where, qty=show
     )

@@ -38,6 +38,12 @@ values = {items}
 values = {requests}
 [dictionaries.versions]
 values = [1]
+[dictionaries.suppliers]
+values = {suppliers}
+[dictionaries.orders]
+values = {orders}
+[dictionaries.order_lines]
+values = {order_lines}
 
 [parameters]
 "body.location_id" = {{ dictionary = "locations", probability = 0.8 }}
@@ -51,6 +57,10 @@ values = [1]
 "path.location_id" = {{ dictionary = "locations", probability = 0.6 }}
 "path.category_id" = {{ dictionary = "categories", probability = 0.6 }}
 "path.request_id" = {{ dictionary = "requests", probability = 0.6 }}
+"body.supplier_id" = {{ dictionary = "suppliers", probability = 0.8 }}
+"path.supplier_id" = {{ dictionary = "suppliers", probability = 0.6 }}
+"path.order_id" = {{ dictionary = "orders", probability = 0.6 }}
+"body.line_id" = {{ dictionary = "order_lines", probability = 0.8 }}
 """
 
 
@@ -66,6 +76,9 @@ def test_api_conforms_to_its_openapi_document_under_fuzzing(app, factory, live_s
             categories=[world.category_id, world.spare_category_id],
             items=[world.item_id, world.low_item_id],
             requests=[world.request_id, world.approved_request_id],
+            suppliers=[world.supplier_id, world.spare_supplier_id],
+            orders=[world.order_id, world.sent_order_id],
+            order_lines=[world.order_line_id],
         )
     )
     command = [

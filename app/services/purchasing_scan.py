@@ -1,0 +1,49 @@
+"""What a receiving clerk scanned: the order line an item code (or a line number) names, and the bin."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.errors import DomainError, ValidationFailed
+from app.extensions import db
+from app.models import Location, PurchaseOrder, PurchaseOrderLine
+from app.services import scan
+
+
+def line_for(order: PurchaseOrder, code: str) -> PurchaseOrderLine:
+    """The order's line for a scanned item code, SKU, barcode or line number. Raises ValidationFailed (on `code`)."""
+    text = (code or "").strip()
+    if text.isdigit():
+        line = next((line for line in order.lines if line.id == int(text)), None)
+        if line is not None:
+            return line
+    try:
+        found = scan.resolve(text)
+    except DomainError as exc:
+        raise ValidationFailed(exc.message, fields={"code": [exc.message]}) from exc
+    if found.type != "item":
+        raise ValidationFailed(
+            "That is a location, not an item.", fields={"code": ["Scan the item here, the bin below."]}
+        )
+    line = next((line for line in order.lines if line.item_id == found.id), None)
+    if line is None:
+        message = f"{found.summary.get('sku', 'This item')} is not on purchase order #{order.id}."
+        raise ValidationFailed(message, fields={"code": [message]})
+    return line
+
+
+def bin_for(code: str) -> int:
+    """The location a scanned code, a location link or a typed path names. Raises ValidationFailed (on `bin`)."""
+    text = (code or "").strip()
+    path_match = db.session.execute(
+        sa.select(Location.id).where(sa.func.lower(Location.path) == text.lower(), Location.deleted_at.is_(None))
+    ).scalar()
+    if path_match is not None:
+        return path_match
+    try:
+        found = scan.resolve(text)
+    except DomainError as exc:
+        raise ValidationFailed(exc.message, fields={"bin": [exc.message]}) from exc
+    if found.type != "location":
+        raise ValidationFailed("That is an item, not a bin.", fields={"bin": ["Scan the bin's label."]})
+    return found.id

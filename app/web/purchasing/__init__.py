@@ -1,0 +1,376 @@
+"""Purchasing pages: suppliers, reorder suggestions, purchase orders and receiving into bins."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from app.auth import current_actor
+from app.errors import DomainError, ValidationFailed
+from app.models import OrderState
+from app.permissions import Permission, can, require
+from app.services import items, purchasing, purchasing_scan, reorder, scan, suppliers
+from app.services.locations import location_paths
+from app.web.common import attempt, int_arg, page_links
+from app.web.forms import EmptyForm, checked
+from app.web.purchasing.forms import (
+    AddLineForm,
+    NewOrderForm,
+    OfferForm,
+    OrderHeaderForm,
+    OverReceiptForm,
+    PolicyForm,
+    ScanReceiptForm,
+    SupplierForm,
+)
+
+bp = Blueprint("purchasing", __name__, url_prefix="/purchasing")
+
+
+# Suppliers
+
+
+@bp.get("/suppliers")
+@require(Permission.PURCHASING_READ)
+def suppliers_index(form: SupplierForm | None = None, status: int = 200):
+    return (
+        render_template(
+            "purchasing/suppliers.html",
+            suppliers=suppliers.list_suppliers(request.args.get("search") or None),
+            form=form or SupplierForm(formdata=None),
+        ),
+        status,
+    )
+
+
+@bp.post("/suppliers")
+@require(Permission.PURCHASING_MANAGE)
+def create_supplier():
+    form = SupplierForm()
+    if not form.validate():
+        return suppliers_index(form, 422)
+    outcome = attempt(lambda: suppliers.create_supplier(form.values()), form)
+    if not outcome.ok:
+        return suppliers_index(form, outcome.status)
+    flash(f"Supplier {outcome.value.name} added.", "success")
+    return redirect(url_for("purchasing.supplier", supplier_id=outcome.value.id))
+
+
+@bp.get("/suppliers/<int:supplier_id>")
+@require(Permission.PURCHASING_READ)
+def supplier(supplier_id: int, form: SupplierForm | None = None, status: int = 200):
+    found = suppliers.get_supplier(supplier_id)
+    return (
+        render_template(
+            "purchasing/supplier.html",
+            supplier=found,
+            form=form or SupplierForm(obj=found, formdata=None),
+            orders=purchasing.list_orders(supplier_id=supplier_id, per_page=20).items,
+            delete_form=EmptyForm(),
+        ),
+        status,
+    )
+
+
+@bp.post("/suppliers/<int:supplier_id>")
+@require(Permission.PURCHASING_MANAGE)
+def update_supplier(supplier_id: int):
+    suppliers.get_supplier(supplier_id)
+    form = SupplierForm()
+    if not form.validate():
+        return supplier(supplier_id, form, 422)
+    outcome = attempt(lambda: suppliers.update_supplier(supplier_id, form.values()), form)
+    if not outcome.ok:
+        return supplier(supplier_id, form, outcome.status)
+    flash("Supplier saved.", "success")
+    return redirect(url_for("purchasing.supplier", supplier_id=supplier_id))
+
+
+@bp.post("/suppliers/<int:supplier_id>/delete")
+@require(Permission.PURCHASING_MANAGE)
+def delete_supplier(supplier_id: int):
+    if checked(EmptyForm()) and attempt(lambda: suppliers.delete_supplier(supplier_id)).ok:
+        flash("Supplier removed.", "success")
+        return redirect(url_for("purchasing.suppliers_index"))
+    return redirect(url_for("purchasing.supplier", supplier_id=supplier_id))
+
+
+# An item's reorder policy and offers (shown on the item's page)
+
+
+@bp.post("/items/<int:item_id>/policy")
+@require(Permission.PURCHASING_MANAGE)
+def item_policy(item_id: int):
+    item = items.get_item(item_id)
+    form = PolicyForm()
+    if form.validate():
+        changes = {name: getattr(form, name).data for name in ("reorder_point", "reorder_quantity", "max_stock")}
+        call = lambda: items.update_item(  # noqa: E731
+            item_id, changes, actor=current_actor(), expected_version=item.version, partial=True
+        )
+        if attempt(call).ok:
+            flash("Reorder policy saved.", "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("items.detail", item_id=item_id) + "#purchasing")
+
+
+@bp.post("/items/<int:item_id>/offers")
+@require(Permission.PURCHASING_MANAGE)
+def add_offer(item_id: int):
+    items.get_item(item_id)
+    form = OfferForm()
+    form.supplier_id.choices = [(s.id, s.name) for s in suppliers.list_suppliers()]
+    if form.validate():
+        if attempt(lambda: suppliers.add_offer(item_id, form.values())).ok:
+            flash("Supplier offer added.", "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("items.detail", item_id=item_id) + "#purchasing")
+
+
+@bp.post("/items/<int:item_id>/offers/<int:supplier_id>/prefer")
+@require(Permission.PURCHASING_MANAGE)
+def prefer_offer(item_id: int, supplier_id: int):
+    if checked(EmptyForm()) and attempt(lambda: suppliers.update_offer(item_id, supplier_id, {"preferred": True})).ok:
+        flash("Preferred supplier changed.", "success")
+    return redirect(url_for("items.detail", item_id=item_id) + "#purchasing")
+
+
+@bp.post("/items/<int:item_id>/offers/<int:supplier_id>/delete")
+@require(Permission.PURCHASING_MANAGE)
+def delete_offer(item_id: int, supplier_id: int):
+    if checked(EmptyForm()) and attempt(lambda: suppliers.delete_offer(item_id, supplier_id)).ok:
+        flash("Supplier offer removed.", "success")
+    return redirect(url_for("items.detail", item_id=item_id) + "#purchasing")
+
+
+# Suggestions
+
+
+@bp.get("/suggestions")
+@require(Permission.PURCHASING_MANAGE)
+def suggestions():
+    return render_template("purchasing/suggestions.html", groups=reorder.suggestions(), form=EmptyForm())
+
+
+@bp.post("/suggestions")
+@require(Permission.PURCHASING_MANAGE)
+def order_suggestions():
+    if not checked(EmptyForm()):
+        return redirect(url_for("purchasing.suggestions"))
+    chosen = [int(value) for value in request.form.getlist("item_ids") if value.isdigit()]
+    if not chosen:
+        flash("Tick the items to order first.", "error")
+        return redirect(url_for("purchasing.suggestions"))
+    outcome = attempt(lambda: purchasing.from_suggestions(chosen, actor=current_actor()))
+    if not outcome.ok:
+        return redirect(url_for("purchasing.suggestions"))
+    flash(f"{len(outcome.value)} draft order(s) created, one per supplier: check them and send.", "success")
+    if len(outcome.value) == 1:
+        return redirect(url_for("purchasing.order", order_id=outcome.value[0].id))
+    return redirect(url_for("purchasing.orders", state="draft"))
+
+
+# Purchase orders
+
+
+@bp.get("/orders")
+@require(Permission.PURCHASING_READ)
+def orders():
+    state = request.args.get("state") or None
+    if state not in {s.value for s in OrderState}:
+        state = None
+    supplier_id = int_arg("supplier_id", None, minimum=1)
+    page = purchasing.list_orders(state=state, supplier_id=supplier_id, page=int_arg("page", 1, minimum=1), per_page=25)
+    form = NewOrderForm(formdata=None)
+    form.supplier_id.choices = [("", "Choose…")] + [(s.id, s.name) for s in suppliers.list_suppliers()]
+    return render_template(
+        "purchasing/orders.html",
+        page=page,
+        links=page_links(page),
+        state=state,
+        supplier_id=supplier_id,
+        states=[s.value for s in OrderState],
+        suppliers=suppliers.list_suppliers(),
+        form=form,
+        is_late=purchasing.is_late,
+    )
+
+
+@bp.post("/orders")
+@require(Permission.PURCHASING_MANAGE)
+def create_order():
+    form = NewOrderForm()
+    form.supplier_id.choices = [(s.id, s.name) for s in suppliers.list_suppliers()]
+    if not form.validate():
+        flash("Choose a supplier for the new order.", "error")
+        return redirect(url_for("purchasing.orders"))
+    outcome = attempt(lambda: purchasing.create_order({"supplier_id": form.supplier_id.data}, actor=current_actor()))
+    if not outcome.ok:
+        return redirect(url_for("purchasing.orders"))
+    flash(f"Draft order #{outcome.value.id} created: add its lines.", "success")
+    return redirect(url_for("purchasing.order", order_id=outcome.value.id))
+
+
+@bp.get("/orders/<int:order_id>")
+@require(Permission.PURCHASING_READ)
+def order(order_id: int, forms: dict | None = None, status: int = 200):
+    found = purchasing.get_order(order_id)
+    forms = forms or {}
+    actor = current_actor()
+    header = forms.get("header") or OrderHeaderForm(obj=found, formdata=None)
+    over = OverReceiptForm(formdata=None, allow_over_receipt=found.allow_over_receipt)
+    return (
+        render_template(
+            "purchasing/order.html",
+            order=found,
+            total=purchasing.order_total(found),
+            late=purchasing.is_late(found),
+            header=header,
+            add_form=forms.get("add") or AddLineForm(formdata=None),
+            scan_form=forms.get("scan") or ScanReceiptForm(formdata=None),
+            over_form=over,
+            form=EmptyForm(),
+            bins=location_paths(holding_stock=True),
+            may_edit=can(actor, Permission.PURCHASING_MANAGE) and found.state == OrderState.DRAFT,
+            may_manage=can(actor, Permission.PURCHASING_MANAGE),
+            may_receive=can(actor, Permission.PURCHASING_RECEIVE)
+            and found.state in (OrderState.SENT, OrderState.PARTIALLY_RECEIVED),
+        ),
+        status,
+    )
+
+
+@bp.post("/orders/<int:order_id>")
+@require(Permission.PURCHASING_MANAGE)
+def update_order(order_id: int):
+    purchasing.get_order(order_id)
+    form = OrderHeaderForm()
+    if not form.validate():
+        return order(order_id, {"header": form}, 422)
+    changes = {"expected_date": form.expected_date.data, "note": form.note.data or None}
+    outcome = attempt(lambda: purchasing.update_order(order_id, changes, actor=current_actor()), form)
+    if not outcome.ok:
+        return order(order_id, {"header": form}, outcome.status)
+    flash("Order saved.", "success")
+    return redirect(url_for("purchasing.order", order_id=order_id))
+
+
+@bp.post("/orders/<int:order_id>/lines")
+@require(Permission.PURCHASING_MANAGE)
+def add_line(order_id: int):
+    purchasing.get_order(order_id)
+    form = AddLineForm()
+    if not form.validate():
+        return order(order_id, {"add": form}, 422)
+
+    def call():
+        try:
+            found = scan.resolve(form.item.data)
+        except DomainError as exc:  # an unknown code: said next to the field
+            raise ValidationFailed(exc.message, fields={"item": [exc.message]}) from exc
+        if found.type != "item":
+            raise ValidationFailed("That is a location.", fields={"item": ["Scan or type an item, not a location."]})
+        price = Decimal(form.unit_price.data) if form.unit_price.data is not None else None
+        return purchasing.add_line(order_id, found.id, Decimal(form.quantity.data), price, actor=current_actor())
+
+    outcome = attempt(call, form, fallback_field="item")
+    if not outcome.ok:
+        return order(order_id, {"add": form}, outcome.status)
+    flash("Line added.", "success")
+    return redirect(url_for("purchasing.order", order_id=order_id) + "#lines")
+
+
+@bp.post("/orders/<int:order_id>/lines/<int:line_id>/delete")
+@require(Permission.PURCHASING_MANAGE)
+def remove_line(order_id: int, line_id: int):
+    if checked(EmptyForm()) and attempt(lambda: purchasing.remove_line(order_id, line_id, actor=current_actor())).ok:
+        flash("Line removed.", "success")
+    return redirect(url_for("purchasing.order", order_id=order_id) + "#lines")
+
+
+@bp.post("/orders/<int:order_id>/send")
+@require(Permission.PURCHASING_MANAGE)
+def send(order_id: int):
+    if checked(EmptyForm()):
+        outcome = attempt(lambda: purchasing.send(order_id, actor=current_actor()))
+        if outcome.ok:
+            flash(f"Order #{order_id} sent: {outcome.value.sent_to} gets the PDF by email.", "success")
+    return redirect(url_for("purchasing.order", order_id=order_id))
+
+
+@bp.post("/orders/<int:order_id>/cancel")
+@require(Permission.PURCHASING_MANAGE)
+def cancel(order_id: int):
+    if checked(EmptyForm()) and attempt(lambda: purchasing.cancel(order_id, actor=current_actor())).ok:
+        flash(f"Order #{order_id} cancelled.", "success")
+    return redirect(url_for("purchasing.order", order_id=order_id))
+
+
+@bp.post("/orders/<int:order_id>/over-receipt")
+@require(Permission.PURCHASING_MANAGE)
+def over_receipt(order_id: int):
+    form = OverReceiptForm()
+    if checked(form):
+        allowed = bool(form.allow_over_receipt.data)
+        call = lambda: purchasing.update_order(  # noqa: E731
+            order_id, {"allow_over_receipt": allowed}, actor=current_actor()
+        )
+        if attempt(call).ok:
+            flash("Over-receipt " + ("allowed." if allowed else "refused again."), "success")
+    return redirect(url_for("purchasing.order", order_id=order_id))
+
+
+@bp.post("/orders/<int:order_id>/receive")
+@require(Permission.PURCHASING_RECEIVE)
+def receive(order_id: int):
+    """The table form: a quantity and a bin per line; empty quantities are skipped."""
+    found = purchasing.get_order(order_id)
+    if not checked(EmptyForm()):
+        return redirect(url_for("purchasing.order", order_id=order_id))
+    entries, problems = [], []
+    for line in found.lines:
+        raw = (request.form.get(f"qty-{line.id}") or "").strip()
+        if not raw:
+            continue
+        try:
+            quantity = Decimal(raw)
+            location_id = int(request.form.get(f"bin-{line.id}") or "0")
+        except (ArithmeticError, ValueError):
+            problems.append(f"{line.item.sku}: {raw!r} is not a quantity.")
+            continue
+        if quantity <= 0 or not quantity.is_finite():
+            problems.append(f"{line.item.sku}: enter a quantity above 0.")
+            continue
+        entries.append({"line_id": line.id, "quantity": quantity, "location_id": location_id})
+    if problems or not entries:
+        flash(" ".join(problems) or "Enter what arrived on at least one line.", "error")
+        return redirect(url_for("purchasing.order", order_id=order_id) + "#receive")
+    if attempt(lambda: purchasing.receive(order_id, entries, actor=current_actor())).ok:
+        flash("Received: the stock is in its bins.", "success")
+    return redirect(url_for("purchasing.order", order_id=order_id) + "#receive")
+
+
+@bp.post("/orders/<int:order_id>/scan-receive")
+@require(Permission.PURCHASING_RECEIVE)
+def scan_receive(order_id: int):
+    """The scan form: one item (or line), one bin, one quantity."""
+    found = purchasing.get_order(order_id)
+    form = ScanReceiptForm()
+    if not form.validate():
+        return order(order_id, {"scan": form}, 422)
+
+    def call():
+        line = purchasing_scan.line_for(found, form.code.data)
+        location_id = purchasing_scan.bin_for(form.bin.data)
+        entry = {"line_id": line.id, "quantity": Decimal(form.quantity.data), "location_id": location_id}
+        return purchasing.receive(order_id, [entry], actor=current_actor()), line
+
+    outcome = attempt(call, form, fallback_field="bin")
+    if not outcome.ok:
+        return order(order_id, {"scan": form}, outcome.status)
+    _order, line = outcome.value
+    flash(f"Received {form.quantity.data.normalize():f} {line.item.unit} of {line.item.sku}.", "success")
+    return redirect(url_for("purchasing.order", order_id=order_id) + "#receive")
