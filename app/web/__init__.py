@@ -16,5 +16,10 @@ def init_templates(app: Flask) -> None:
 
     app.jinja_env.globals.update(visible_nav=visible_nav, can=can, Permission=Permission)
     app.jinja_env.filters.update(
-        money=format_money, when=format_when, filesize=readable_size, ago=readable_age, stored_where=stored_where, qty=show
+        money=format_money,
+        when=format_when,
+        filesize=readable_size,
+        ago=readable_age,
+        stored_where=stored_where,
+        qty=show,
     )

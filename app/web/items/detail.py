@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import flash, redirect, render_template, url_for
 
 from app.auth import current_actor
-from app.permissions import Permission, require
+from app.permissions import Permission, can, require
 from app.services import items, stock
 from app.services.catalog import category_names
 from app.services.locations import location_paths
@@ -63,9 +63,29 @@ def _render(item_id: int, bound: str | None = None, status: int = 200, forms: di
             labels=labels_for(history.items),
             links=page_links(history),
             delete_form=ConfirmForm(),
+            **_purchasing(item),
         ),
         status,
     )
+
+
+def _purchasing(item) -> dict:
+    """The Buying panel: offers for anyone who may see them, forms for buyers."""
+    from app.services import suppliers
+    from app.web.forms import EmptyForm
+    from app.web.purchasing.forms import OfferForm, PolicyForm
+
+    actor = current_actor()
+    if not can(actor, Permission.PURCHASING_READ):
+        return {"offers": None, "purchasing_forms": None}
+    forms = None
+    if can(actor, Permission.PURCHASING_MANAGE):
+        offer = OfferForm(formdata=None, prefix="offer")
+        offered = {o.supplier_id for o in suppliers.list_offers(item.id)}
+        offer.supplier_id.choices = [(s.id, s.name) for s in suppliers.list_suppliers() if s.id not in offered]
+        policy = PolicyForm(formdata=None, obj=item, prefix="policy")
+        forms = {"offer": offer, "policy": policy, "confirm": EmptyForm()}
+    return {"offers": suppliers.list_offers(item.id), "purchasing_forms": forms}
 
 
 @bp.get("/<int:item_id>")
