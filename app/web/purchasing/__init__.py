@@ -103,7 +103,7 @@ def delete_supplier(supplier_id: int):
 @require(Permission.PURCHASING_MANAGE)
 def item_policy(item_id: int):
     item = items.get_item(item_id)
-    form = PolicyForm()
+    form = PolicyForm(prefix="policy")
     if form.validate():
         changes = {name: getattr(form, name).data for name in ("reorder_point", "reorder_quantity", "max_stock")}
         call = lambda: items.update_item(  # noqa: E731
@@ -120,7 +120,7 @@ def item_policy(item_id: int):
 @require(Permission.PURCHASING_MANAGE)
 def add_offer(item_id: int):
     items.get_item(item_id)
-    form = OfferForm()
+    form = OfferForm(prefix="offer")
     form.supplier_id.choices = [(s.id, s.name) for s in suppliers.list_suppliers()]
     if form.validate():
         if attempt(lambda: suppliers.add_offer(item_id, form.values())).ok:
@@ -276,7 +276,7 @@ def add_line(order_id: int):
         price = Decimal(form.unit_price.data) if form.unit_price.data is not None else None
         return purchasing.add_line(order_id, found.id, Decimal(form.quantity.data), price, actor=current_actor())
 
-    outcome = attempt(call, form, fallback_field="item")
+    outcome = attempt(call, form)  # a refusal naming no field of the form (a sent order, say) is flashed
     if not outcome.ok:
         return order(order_id, {"add": form}, outcome.status)
     flash("Line added.", "success")

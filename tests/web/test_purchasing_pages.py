@@ -1,0 +1,137 @@
+"""Purchasing pages: suppliers, the item's Buying panel, suggestions to drafts, the order page and receiving."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tests.helpers import purchasing as buy
+
+pytestmark = pytest.mark.core
+
+
+def _item_state(app, item_id: int) -> tuple:
+    from app.extensions import db
+    from app.models import Item
+
+    with app.app_context():
+        try:
+            item = db.session.get(Item, item_id)
+            return item.quantity, item.on_order
+        finally:
+            db.session.remove()
+
+
+def test_supplier_form_shows_errors_next_to_fields_and_saves(as_role):
+    manager = as_role("manager")
+    bad = manager.post("/purchasing/suppliers", {"name": "", "email": "not-an-email", "lead_time_days": "-3"})
+    assert bad.status_code == 422
+    assert "Enter a name." in bad.text and "Not a valid email address." in bad.text
+    made = manager.post(
+        "/purchasing/suppliers", {"name": "Acme Parts", "email": "sales@acme.example", "lead_time_days": "4"}
+    )
+    assert made.status_code == 302
+    again = manager.post("/purchasing/suppliers", {"name": "ACME parts"})
+    assert again.status_code == 409 and "Already in use." in again.text
+    page = manager.get(made.headers["Location"])
+    assert "Acme Parts" in page.text and 'value="sales@acme.example"' in page.text
+    assert "Add a supplier" not in as_role("staff").get("/purchasing/suppliers").text
+
+
+def test_low_item_to_draft_order_from_suggestions_then_sent_and_received_by_scanning(app, as_role, factory):
+    manager = as_role("manager")
+    supplier = buy.supplier(app, name="Acme Parts", email="sales@acme.example")
+    item = factory.item(quantity=2, low_stock_threshold=5, name="Hex bolt M8", sku="HB-8")
+    aisle = factory.location("Aisle B", is_structural=True)
+    bin_ = factory.location("Bin B1", parent_id=aisle.id)
+
+    page = manager.get(f"/items/{item.id}")
+    assert "Buying" in page.text and "Add a supplier offer" in page.text
+    offered = manager.post(
+        f"/purchasing/items/{item.id}/offers",
+        {"offer-supplier_id": supplier.id, "offer-pack_size": "10", "offer-unit_price": "0.35"},
+    )
+    assert offered.status_code == 302
+    policy = manager.post(f"/purchasing/items/{item.id}/policy", {"policy-reorder_quantity": "12"})
+    assert policy.status_code == 302
+    page = manager.get(f"/items/{item.id}")
+    assert "Acme Parts" in page.text and "Preferred" in page.text
+
+    suggestions = manager.get("/purchasing/suggestions")
+    assert "Hex bolt M8" in suggestions.text and re.search(
+        r"<strong>20</strong>", suggestions.text
+    )  # 12 in packs of 10
+    drafted = manager.post("/purchasing/suggestions", {"item_ids": str(item.id)})
+    assert drafted.status_code == 302
+    order_url = drafted.headers["Location"]
+    order_id = int(re.search(r"/purchasing/orders/(\d+)", order_url).group(1))
+    assert manager.post(f"/purchasing/orders/{order_id}/send").status_code == 302
+    assert _item_state(app, item.id) == (2, 20)
+    assert "+20 on order" in manager.get("/items").text
+
+    staff = as_role("staff")
+    order_page = staff.get(order_url)
+    assert "Scan what arrived" in order_page.text and "send-form" not in order_page.text
+    into_aisle = staff.post(
+        f"/purchasing/orders/{order_id}/scan-receive", {"code": "HB-8", "bin": "Aisle B", "quantity": "5"}
+    )
+    assert into_aisle.status_code == 422 and "structural" in into_aisle.text
+    first = staff.post(
+        f"/purchasing/orders/{order_id}/scan-receive", {"code": f"I{item.id}", "bin": f"L{bin_.id}", "quantity": "8"}
+    )
+    assert first.status_code == 302, first.text[:400]
+    too_many = staff.post(
+        f"/purchasing/orders/{order_id}/scan-receive", {"code": "HB-8", "bin": "Aisle B / Bin B1", "quantity": "13"}
+    )
+    assert too_many.status_code == 409 and "At most 12 remain" in too_many.text
+    lines = buy.line_ids(app, order_id)
+    rest = staff.post(
+        f"/purchasing/orders/{order_id}/receive", {f"qty-{lines[0]}": "12", f"bin-{lines[0]}": str(bin_.id)}
+    )
+    assert rest.status_code == 302
+    assert _item_state(app, item.id) == (22, 0)
+    done = staff.get(order_url)
+    assert "received" in done.text and "Scan what arrived" not in done.text
+
+
+def test_draft_lines_are_edited_on_the_order_page_and_a_sent_order_is_not(app, as_role, factory):
+    manager = as_role("manager")
+    supplier = buy.supplier(app, name="Edit Co", email="e@example.com")
+    item = factory.item(sku="ED-1")
+    made = manager.post("/purchasing/orders", {"supplier_id": supplier.id})
+    order_id = int(re.search(r"/purchasing/orders/(\d+)", made.headers["Location"]).group(1))
+    refused = manager.post(f"/purchasing/orders/{order_id}/send")
+    assert "no lines" in manager.get(refused.headers["Location"]).text
+    unknown = manager.post(f"/purchasing/orders/{order_id}/lines", {"item": "NOPE-1", "quantity": "3"})
+    assert unknown.status_code == 404 or unknown.status_code == 422
+    assert "NOPE-1" in unknown.text
+    fraction = manager.post(f"/purchasing/orders/{order_id}/lines", {"item": "ED-1", "quantity": "1.5"})
+    assert fraction.status_code == 422 and "whole numbers" in fraction.text
+    assert manager.post(f"/purchasing/orders/{order_id}/lines", {"item": "ED-1", "quantity": "3"}).status_code == 302
+    assert manager.post(f"/purchasing/orders/{order_id}/send").status_code == 302
+    late_edit = manager.post(f"/purchasing/orders/{order_id}/lines", {"item": "ED-1", "quantity": "1"})
+    assert late_edit.status_code == 409 and "only a draft can be edited" in late_edit.text
+    assert item.sku in manager.get(f"/purchasing/orders/{order_id}").text
+
+
+def test_reports_page_shows_open_late_orders_and_spend(app, as_role, factory):
+    from datetime import date, timedelta
+
+    manager = as_role("manager")
+    supplier = buy.supplier(app, name="Report Co")
+    item = factory.item()
+    order_id = buy.order(
+        app,
+        supplier.id,
+        [(item.id, 4)],
+        actor_id=manager.user.id,
+        send=True,
+        expected_date=date.today() - timedelta(days=2),
+    )
+    page = manager.get("/reports")
+    assert "Open purchase orders" in page.text and f"#{order_id}" in page.text
+    assert "Late" in page.text
+    assert "Spend per supplier" in page.text
+    assert sa  # imported for helpers
