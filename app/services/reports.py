@@ -58,6 +58,12 @@ class Valuation:
     by_location: list[tuple[str, int, int, Decimal]] = field(default_factory=list)
     top_movers: list[tuple[str, str, int, int]] = field(default_factory=list)  # sku, name, units moved, movements
     below_threshold: list[tuple[str, str, int, int]] = field(default_factory=list)  # sku, name, quantity, threshold
+    # Stock on order (sent purchase orders, not yet received): sku, name, units, value at the order's prices.
+    on_order: list[tuple[str, str, Decimal, Decimal]] = field(default_factory=list)
+
+    @property
+    def on_order_value(self) -> Decimal:
+        return sum((row[3] for row in self.on_order), Decimal("0"))
 
     @property
     def total_value(self) -> Decimal:
@@ -121,6 +127,9 @@ def valuation(period_end: datetime | None = None, days: int = 7) -> Valuation:
     ).all()
     result.top_movers = [(sku, name, normalise(Decimal(units)), int(n)) for sku, name, units, n in rows]
     result.below_threshold = [(i.sku, i.name, i.quantity, i.low_stock_threshold) for i in low_stock_items()]
+    from app.services.purchase_reports import on_order_by_item
+
+    result.on_order = on_order_by_item()
     return result
 
 
@@ -136,6 +145,8 @@ def to_csv(report: Valuation) -> str:
         writer.writerow(["top_mover", name, sku, "", units, "", moves, ""])
     for sku, name, quantity, threshold in report.below_threshold:
         writer.writerow(["below_threshold", name, sku, "", quantity, "", "", threshold])
+    for sku, name, units, value in report.on_order:
+        writer.writerow(["on_order", name, sku, "", units, f"{value:.2f}", "", ""])
     writer.writerow(
         [
             "total",
@@ -166,13 +177,14 @@ def create_valuation_report(period_end: datetime | None = None, *, announce: boo
     if existing is not None:
         return existing
     data = valuation(end)
+    on_order = f"; {format_money(data.on_order_value)} on order" if data.on_order else ""
     report = Report(
         kind="valuation",
         period_start=data.period_start,
         period_end=end,
         filename=f"valuation-{data.period_start:%Y-%m-%d}-to-{end - timedelta(seconds=1):%Y-%m-%d}.csv",
         content=to_csv(data),
-        summary=f"{data.total_units:,} units worth {format_money(data.total_value)}; {len(data.below_threshold)} item(s) below threshold",
+        summary=f"{data.total_units:,} units worth {format_money(data.total_value)}; {len(data.below_threshold)} item(s) below threshold{on_order}",
         created_at=utcnow(),
     )
     try:

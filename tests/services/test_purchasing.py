@@ -94,3 +94,22 @@ def test_order_pdf_runs_over_several_pages_for_a_long_order(app, factory, ctx):
     pdf = order_pdf.order_pdf(db.session.get(PurchaseOrder, order_id))
     pages = re.findall(rb"/Type /Page(?!s)", pdf)
     assert pdf.startswith(b"%PDF") and len(pages) >= 2
+
+
+def test_valuation_report_gains_stock_on_order_and_spend_adds_up_per_supplier(app, factory, ctx):
+    from app.services import purchase_reports, reports
+
+    order_id, (item_id,) = _sent_order(app, factory, lines=((None, 10),))  # 10 at 2.00 each
+    bin_id = factory.location("Bin 7").id
+    actor = db.session.get(User, factory.user("staff").id)
+    purchasing.receive(
+        order_id, [{"line_id": buy.line_ids(app, order_id)[0], "quantity": 4, "location_id": bin_id}], actor=actor
+    )
+
+    data = reports.valuation()
+    sku = db.session.get(Item, item_id).sku
+    assert [(row[0], row[2], row[3]) for row in data.on_order] == [(sku, 6, Decimal("12.00"))]
+    assert f"on_order,{db.session.get(Item, item_id).name},{sku},,6,12.00" in reports.to_csv(data)
+    spend = purchase_reports.spend_by_supplier_month()
+    assert [(row.supplier, row.amount) for row in spend] == [("Acme Parts", Decimal("8.00"))]
+    assert [o.id for o in purchase_reports.open_orders()] == [order_id]

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from app import jobs
 from app.models.base import utcnow
 from app.permissions import Permission, require
-from app.services import notifications, reports
+from app.services import notifications, purchase_reports, reports
 from app.services.spreadsheets import neutralise_csv
 from app.web.forms import EmptyForm
 
@@ -23,6 +23,9 @@ def index():
         undelivered=notifications.undelivered_alerts(),
         form=EmptyForm(),
         started=request.args.get("started") == "1",
+        open_orders=purchase_reports.open_orders(),
+        late_orders=purchase_reports.late_orders(),
+        spend=purchase_reports.spend_by_supplier_month(),
     )
 
 
