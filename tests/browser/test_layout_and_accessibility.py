@@ -45,6 +45,12 @@ PAGES = {
     "/scan": "staff",
     "/backups": "manager",
     "/outbox": "admin",
+    "/purchasing/suppliers": "staff",
+    "/purchasing/suppliers/{supplier}": "staff",
+    "/purchasing/suggestions": "manager",
+    "/purchasing/orders": "staff",
+    "/purchasing/orders/{sent_order}": "staff",  # the receiving forms
+    "/purchasing/orders/{draft_order}": "manager",  # lines editable
     "/no-such-page": "staff",  # the 404 page
 }
 # GET routes that are not pages of their own: fragments and files a page loads, redirects,
@@ -130,6 +136,7 @@ def shop(app, factory, tmp_path):
         deliver("layout-test:1", Email(to=user["admin"].email, subject="Low stock: Tape Measure 8 m", text="7 left."))
         sheet = b"SKU,Name,Location,Quantity\nHAN-00003,Spirit Level 60 cm,Main Warehouse,8\nHAN-00004,,Nowhere,lots\n"
         upload = imports.upload("new-tools.csv", sheet, actor=user["manager"])
+        purchasing_ids = _purchasing(user["manager"], hammer.id, tape.id)
         return {
             "people": people,
             "ids": {
@@ -140,8 +147,45 @@ def shop(app, factory, tmp_path):
                 "request": req.id,
                 "staff": people["staff"].id,
                 "import": upload.id,
+                **purchasing_ids,
             },
         }
+
+
+def _purchasing(manager, hammer_id: int, tape_id: int) -> dict[str, int]:
+    """A supplier offering both items, the tape due for reordering (nothing of it is on a sent order),
+    a draft and a sent order."""
+    from decimal import Decimal
+
+    from app.services import items, purchasing, suppliers
+
+    supplier = suppliers.create_supplier(
+        {
+            "name": "Harbour Tool Supply Co.",
+            "contact": "Ann Lee",
+            "email": "orders@harbour-tools.example",
+            "lead_time_days": 6,
+        }
+    )
+    for item_id, price in ((hammer_id, "11.40"), (tape_id, "3.15")):
+        suppliers.add_offer(
+            item_id,
+            {
+                "supplier_id": supplier.id,
+                "supplier_sku": f"HT-{item_id}",
+                "pack_size": Decimal(6),
+                "unit_price": Decimal(price),
+            },
+        )
+    tape = items.get_item(tape_id)
+    items.update_item(tape_id, {"max_stock": Decimal(40)}, actor=manager, expected_version=tape.version, partial=True)
+    lines = [{"item_id": hammer_id, "quantity": Decimal(24)}, {"item_id": tape_id, "quantity": Decimal(12)}]
+    draft = purchasing.create_order(
+        {"supplier_id": supplier.id, "lines": lines, "note": "Deliver to dock 2"}, actor=manager
+    )
+    sent = purchasing.create_order({"supplier_id": supplier.id, "lines": lines[:1]}, actor=manager)
+    purchasing.send(sent.id, actor=manager)
+    return {"supplier": supplier.id, "draft_order": draft.id, "sent_order": sent.id}
 
 
 def _context(chromium, live_server):
