@@ -29,9 +29,7 @@ NAV: list[NavEntry] = [
     NavEntry("Locations", "locations.index"),
     NavEntry("Cart", "carts.index"),
     NavEntry("Requests", "requests.index"),
-    NavEntry("Purchase orders", "purchasing.orders"),
-    NavEntry("Reorder", "purchasing.suggestions"),
-    NavEntry("Suppliers", "purchasing.suppliers_index"),
+    NavEntry("Purchasing", "purchasing.orders"),  # orders; its tabs lead to suggestions and suppliers
     NavEntry("Alerts", "alerts.index"),
     NavEntry("Activity", "activity.index"),
     NavEntry("Users", "users.index"),

@@ -8,6 +8,9 @@ and phone (390 px) size (files named *-tablet.png, *-phone.png).
 
 `python tests/browser/screenshots.py /users /cart --out DIR [--size phone]` photographs the
 first screenful of any pages at all (or the given) sizes instead, for judging a layout by eye.
+
+`python tests/browser/screenshots.py --purchasing` photographs only the purchasing flow for the
+README (purchasing-*.png): suggestions, the sent order, and receiving into a bin on a phone.
 """
 
 from __future__ import annotations
@@ -151,6 +154,91 @@ def photograph_scan(page, base: str) -> Path:
     return OUT / "scan.png"
 
 
+def seed_purchasing(app) -> None:
+    """Suppliers with offers for the demo's low items, a reorder policy on them (as a buyer would set)."""
+    from decimal import Decimal
+
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Item
+    from app.services import items, suppliers, users
+
+    with app.app_context():
+        manager = users.find_by_email("manager@example.com")
+        harbour = suppliers.create_supplier(
+            {
+                "name": "Harbour Tool Supply",
+                "contact": "Ann Lee",
+                "email": "orders@harbour-tools.example",
+                "lead_time_days": 6,
+            }
+        )
+        north = suppliers.create_supplier(
+            {"name": "Northern Fasteners", "email": "sales@northern.example", "lead_time_days": 3}
+        )
+        low = (
+            db.session.execute(
+                sa.select(Item)
+                .where(Item.quantity < Item.low_stock_threshold, Item.is_deleted.is_(False))
+                .order_by(Item.sku)
+            )
+            .scalars()
+            .all()
+        )
+        for n, item in enumerate(low):
+            supplier = (harbour, north)[n % 2]
+            pack = Decimal(12 if n % 2 else 6)
+            suppliers.add_offer(
+                item.id,
+                {
+                    "supplier_id": supplier.id,
+                    "supplier_sku": f"{supplier.name[:2].upper()}-{item.sku}",
+                    "pack_size": pack,
+                    "unit_price": (item.price * Decimal("0.6")).quantize(Decimal("0.01")),
+                    "min_order_quantity": pack * 2,
+                },
+            )
+            policy = (
+                {"max_stock": item.low_stock_threshold * 3}
+                if n % 2
+                else {"reorder_quantity": item.low_stock_threshold * 2}
+            )
+            items.update_item(item.id, policy, actor=manager, expected_version=item.version, partial=True)
+
+
+def photograph_purchasing(browser, base: str) -> list[Path]:
+    """Suggestions, a sent order received in part into a bin, and the receiving form on a phone."""
+    page = browser.new_page(viewport=SIZES["desktop"], device_scale_factor=1)
+    log_in(page, base)
+    page.goto(base + "/purchasing/suggestions")
+    page.screenshot(path=str(OUT / "purchasing-suggestions.png"), full_page=True)
+    page.get_by_role("button", name="Create draft orders").click()
+    page.wait_for_load_state()
+    page.locator("#orders-table a").first.click()
+    page.wait_for_load_state()
+    page.locator("#send-form button").click()
+    page.wait_for_load_state()
+    first_line = page.locator(".po-receive input[name^=qty-]").first
+    first_line.fill("6")
+    page.get_by_role("button", name="Receive these").click()
+    page.wait_for_load_state()
+    order_url = page.url.split("#")[0]
+    page.goto(order_url)  # from the top: a full-page picture of a scrolled page repeats the sticky header
+    page.screenshot(path=str(OUT / "purchasing-order.png"), full_page=True)
+    page.close()
+    phone = browser.new_page(viewport=SIZES["phone"], device_scale_factor=2)
+    log_in(phone, base)
+    phone.goto(order_url + "#receive")
+    phone.wait_for_load_state()
+    phone.locator("#receive").scroll_into_view_if_needed()
+    phone.locator("#receive").screenshot(path=str(OUT / "purchasing-receive-phone.png"))
+    phone.close()
+    return [
+        OUT / name for name in ("purchasing-suggestions.png", "purchasing-order.png", "purchasing-receive-phone.png")
+    ]
+
+
 def photograph(browser, base: str, paths: list[str], out: Path, email: str, sizes: list[str]) -> list[Path]:
     """Any pages (the first screenful of each) at the given sizes, for judging layouts by eye."""
     shots = []
@@ -178,6 +266,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="folder for those pictures (default: a temp folder)")
     parser.add_argument("--as", dest="email", default="manager@example.com", help="demo user to log in as")
     parser.add_argument("--size", dest="sizes", action="append", choices=list(SIZES), help="only these sizes")
+    parser.add_argument("--purchasing", action="store_true", help="only the purchasing flow (purchasing-*.png)")
     args = parser.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -189,7 +278,10 @@ def main() -> None:
         try:
             with sync_playwright() as p:
                 browser = launch(p)
-                if args.paths:
+                if args.purchasing:
+                    seed_purchasing(server.app)
+                    shots = photograph_purchasing(browser, base)
+                elif args.paths:
                     out = args.out or Path(tempfile.mkdtemp(prefix="screens-"))
                     out.mkdir(parents=True, exist_ok=True)
                     shots = photograph(browser, base, args.paths, out, args.email, args.sizes or list(SIZES))

@@ -33,7 +33,8 @@ def test_low_item_suggested_ordered_sent_and_received_in_two_parts_into_a_bin(pa
     expect(page.locator("#purchasing")).to_contain_text("Preferred")
 
     # Suggested: 30 - 3 = 27, in packs of 12 -> 36. Ticked, and turned into a draft.
-    page.get_by_role("link", name="Reorder").first.click()
+    page.get_by_role("link", name="Purchasing").click()
+    page.get_by_role("link", name="Reorder suggestions").click()
     row = page.locator(f"#suggestion-{tape.id}")
     expect(row).to_contain_text("36")
     expect(row.get_by_role("checkbox")).to_be_checked()
