@@ -41,6 +41,7 @@ EVENT_AUDIENCE: dict[str, Permission | None] = {
     "report_ready": Permission.ALERTS_READ,
     "request_submitted": Permission.REQUESTS_READ_ALL,
     "request_decided": Permission.REQUESTS_READ_ALL,
+    "purchase_order_updated": Permission.PURCHASING_READ,  # staff receive, managers buy
 }
 # Request events also go to their author, whichever of these keys the payload carries.
 OWNER_KEYS = ("author_id", "requester_id", "user_id")

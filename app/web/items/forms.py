@@ -18,7 +18,7 @@ from app.limits import (
     UNIT_LENGTH,
 )
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS
-from app.services.items import EDITABLE_FIELDS
+from app.services.items import EDITABLE_FIELDS, REORDER_FIELDS
 from app.web.forms import EmptyForm, amount_field, optional_int, quantity_field
 
 
@@ -70,7 +70,8 @@ class ItemForm(BasicItemForm):
         choices=[(0, "0 (counted in pieces)"), (1, "1"), (2, "2 (e.g. metres, litres)"), (3, "3 (e.g. kilograms)")],
     )
 
-    FIELDS = EDITABLE_FIELDS  # the service's list, not a copy
+    # The service's list, not a copy; the reorder policy is edited in the item page's Buying panel.
+    FIELDS = tuple(name for name in EDITABLE_FIELDS if name not in REORDER_FIELDS)
 
     def set_choices(self, categories: dict[int, str], locations: dict[int, str]) -> None:
         super().set_choices(categories, locations)
