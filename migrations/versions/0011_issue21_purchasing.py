@@ -122,15 +122,21 @@ def upgrade():
     op.create_index(op.f("ix_purchase_order_lines_order_id"), "purchase_order_lines", ["order_id"], unique=False)
     op.create_index(op.f("ix_purchase_order_lines_item_id"), "purchase_order_lines", ["item_id"], unique=False)
 
-    # SQLite's batch mode reflects items too, and cannot reflect its lower(sku) index (0006); harmless.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
-        with op.batch_alter_table("items") as batch:
-            batch.add_column(sa.Column("reorder_point", QUANTITY, nullable=True))
-            batch.add_column(sa.Column("reorder_quantity", QUANTITY, nullable=True))
-            batch.add_column(sa.Column("max_stock", QUANTITY, nullable=True))
-            batch.add_column(sa.Column("on_order", QUANTITY, nullable=False, server_default="0"))
-            batch.create_check_constraint(op.f("ck_items_on_order_non_negative"), "on_order >= 0")
+    # items: columns added in place on both databases. A batch "move and copy" on SQLite would
+    # lose the lower(sku) unique index (0006), which SQLite's reflection cannot read back.
+    if op.get_bind().dialect.name == "sqlite":
+        for column in ("reorder_point", "reorder_quantity", "max_stock"):
+            op.execute(f"ALTER TABLE items ADD COLUMN {column} NUMERIC(18, 3)")
+        op.execute(
+            "ALTER TABLE items ADD COLUMN on_order NUMERIC(18, 3) DEFAULT '0' NOT NULL "
+            "CONSTRAINT ck_items_on_order_non_negative CHECK (on_order >= 0)"
+        )
+    else:
+        for column in ("reorder_point", "reorder_quantity", "max_stock"):
+            op.add_column("items", sa.Column(column, QUANTITY, nullable=True))
+        op.add_column("items", sa.Column("on_order", QUANTITY, nullable=False, server_default="0"))
+        op.create_check_constraint(op.f("ck_items_on_order_non_negative"), "items", "on_order >= 0")
+
     # inventory_logs keeps its append-only triggers: a batch "move and copy" on SQLite would
     # drop them, so the columns (with their foreign keys) are added in place, as 0003 did.
     links = (("purchase_order_id", "purchase_orders"), ("purchase_order_line_id", "purchase_order_lines"))
@@ -166,12 +172,10 @@ def downgrade():
             for column, table in links:
                 op.drop_constraint(op.f(f"fk_inventory_logs_{column}_{table}"), "inventory_logs", type_="foreignkey")
                 op.drop_column("inventory_logs", column)
-        with op.batch_alter_table("items") as batch:
-            batch.drop_constraint(op.f("ck_items_on_order_non_negative"), type_="check")
-            batch.drop_column("on_order")
-            batch.drop_column("max_stock")
-            batch.drop_column("reorder_quantity")
-            batch.drop_column("reorder_point")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(op.f("ck_items_on_order_non_negative"), "items", type_="check")
+    for column in ("on_order", "max_stock", "reorder_quantity", "reorder_point"):
+        op.drop_column("items", column)  # in place (SQLite 3.35+): the lower(sku) index stays
     op.drop_table("purchase_order_lines")
     op.drop_table("purchase_orders")
     op.drop_index("uq_supplier_offers_preferred", table_name="supplier_offers")
