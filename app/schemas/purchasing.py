@@ -80,11 +80,6 @@ class SupplierCreateSchema(BodySchema):
     )
     notes = fields.String(allow_none=True, validate=validate.Length(max=NOTES_LENGTH))
 
-    @validates_schema
-    def _blank_email_is_none(self, data: dict, **_kwargs) -> None:
-        if data.get("email") == "":
-            data["email"] = None
-
 
 class SupplierPatchSchema(SupplierCreateSchema):
     name = Text(validate=validate.Length(min=1, max=SUPPLIER_NAME_LENGTH))
