@@ -18,7 +18,7 @@ from app.models.request import (
     StockRequestLine,
 )
 from app.models.spreadsheet_import import Import, ImportState
-from app.models.stats import CategoryStat
+from app.models.stats import CategoryStat, LocationStat
 from app.models.stock import InventoryLog, LogAction, StockLevel
 from app.models.user import Role, User
 
@@ -29,6 +29,7 @@ __all__ = [
     "CartLine",
     "Category",
     "CategoryStat",
+    "LocationStat",
     "IdempotencyRecord",
     "ItemBarcode",
     "Import",
