@@ -145,7 +145,7 @@ def validate(import_id: int) -> Import:
     if record.state != ImportState.VALIDATING:
         return record
     header, columns = record.columns, _columns(record)
-    duplicates = _duplicate_skus(record, columns)
+    duplicates = _duplicates(record, columns)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "errors": 0}
     errors: dict[str, list[list[str]]] = {}
     preview: list[dict[str, Any]] = []
@@ -155,10 +155,7 @@ def validate(import_id: int) -> Import:
         parsed = []
         for number, cells in chunk:
             values, cell_errors = import_rows.parse(cells, columns)
-            if values.get("sku") in duplicates:
-                rows = ", ".join(str(n) for n in duplicates[values["sku"]])
-                cell_errors.append(("sku", f"SKU {values['sku']} appears more than once in the file (rows {rows})."))
-            parsed.append((number, values, cell_errors))
+            parsed.append((number, values, cell_errors + duplicates.get(number, [])))
             if len(preview) < PREVIEW_ROWS:
                 preview.append({"row": number, "cells": cells[: len(header)] + [""] * (len(header) - len(cells))})
         for p in import_rows.plan(parsed, catalogue, record.options):
@@ -358,15 +355,27 @@ def _numbered(content: bytes, fmt: str, sheet: str | None) -> Iterator[tuple[int
             yield number, cells
 
 
-def _duplicate_skus(record: Import, columns: dict[str, int]) -> dict[str, list[int]]:
+def _duplicates(record: Import, columns: dict[str, int]) -> dict[int, list[tuple[str, str]]]:
+    """{row number: errors} for SKUs that appear on more than one row of the file, in any letter
+    case (as the database's unique index sees them): one pass before the chunks, each row named."""
     if "sku" not in columns:
         return {}
-    index, seen = columns["sku"], {}
+    index, skus = columns["sku"], {}
     for number, cells in _data_rows(record):
         sku = cells[index].strip() if index < len(cells) else ""
         if sku:
-            seen.setdefault(sku, []).append(number)
-    return {sku: rows for sku, rows in seen.items() if len(rows) > 1}
+            skus.setdefault(sku.lower(), []).append((number, sku))
+    found: dict[int, list[tuple[str, str]]] = {}
+    for seen in skus.values():
+        if len(seen) > 1:
+            rows = ", ".join(str(n) for n, _ in seen)
+            written = list(dict.fromkeys(sku for _, sku in seen))
+            message = f"SKU {seen[0][1]} appears more than once in the file (rows {rows})"
+            if len(written) > 1:
+                message += f": written {', '.join(written[:-1])} and {written[-1]}, one SKU in any letter case"
+            for n, _ in seen:
+                found.setdefault(n, []).append(("sku", message + "."))
+    return found
 
 
 def _chunks(rows, size: int) -> Iterator[list]:
