@@ -21,7 +21,7 @@ from app.errors import DomainError, InvalidState, NotFound, PayloadTooLarge, Que
 from app.extensions import db
 from app.models import Import, ImportState, User
 from app.models.base import utcnow
-from app.services import import_files, import_rows
+from app.services import barcodes, import_files, import_rows
 from app.services.uow import locked, unit_of_work
 
 VALIDATE_IMPORT = "tasks.imports.validate_import"
@@ -356,15 +356,18 @@ def _numbered(content: bytes, fmt: str, sheet: str | None) -> Iterator[tuple[int
 
 
 def _duplicates(record: Import, columns: dict[str, int]) -> dict[int, list[tuple[str, str]]]:
-    """{row number: errors} for SKUs that appear on more than one row of the file, in any letter
-    case (as the database's unique index sees them): one pass before the chunks, each row named."""
-    if "sku" not in columns:
-        return {}
-    index, skus = columns["sku"], {}
+    """{row number: errors} for SKUs (in any letter case, as the database sees them) and barcodes
+    that appear on more than one row of the file: one pass before the chunks, each row named."""
+    sku_at, code_at = columns.get("sku"), columns.get("barcode")
+    skus: dict[str, list[tuple[int, str]]] = {}
+    codes: dict[str, list[int]] = {}
     for number, cells in _data_rows(record):
-        sku = cells[index].strip() if index < len(cells) else ""
+        sku = cells[sku_at].strip() if sku_at is not None and sku_at < len(cells) else ""
         if sku:
             skus.setdefault(sku.lower(), []).append((number, sku))
+        if code_at is not None and code_at < len(cells):
+            for code in dict.fromkeys(barcodes.split_cell(cells[code_at])):  # twice in one cell: the cell's error
+                codes.setdefault(code, []).append(number)
     found: dict[int, list[tuple[str, str]]] = {}
     for seen in skus.values():
         if len(seen) > 1:
@@ -375,6 +378,12 @@ def _duplicates(record: Import, columns: dict[str, int]) -> dict[int, list[tuple
                 message += f": written {', '.join(written[:-1])} and {written[-1]}, one SKU in any letter case"
             for n, _ in seen:
                 found.setdefault(n, []).append(("sku", message + "."))
+    for code, rows in codes.items():
+        if len(rows) > 1:
+            for n in rows:
+                found.setdefault(n, []).append(
+                    ("barcode", f"Barcode {code} appears on more than one row (rows {', '.join(map(str, rows))}).")
+                )
     return found
 
 
