@@ -231,11 +231,12 @@ def create_items(rows: list[dict[str, Any]], *, actor: User) -> list[Item]:
     """Create many items at once (an import's batch): the same rules and ledger rows as create_item,
     written with one multi-row INSERT per table instead of several statements per item.
 
-    Raises DuplicateValue (a SKU in use or given twice), ValidationFailed (unknown category or location,
-    too many decimal places).
+    Raises DuplicateValue (a SKU or barcode in use or given twice), ValidationFailed (unknown category or
+    location, too many decimal places, a barcode that breaks the rules).
     """
     if not rows:
         return []
+    codes = [barcodes.normalise_codes(d.get("barcodes") or []) for d in rows]
     with unit_of_work():
         for data in {(d.get("category_id"), d["location_id"]): d for d in rows}.values():
             _check_references(data)
@@ -259,6 +260,7 @@ def create_items(rows: list[dict[str, Any]], *, actor: User) -> list[Item]:
             created.append(item)
         db.session.add_all(created)
         db.session.flush()  # one INSERT ... RETURNING for the lot
+        barcodes.place_new(list(zip(created, codes, strict=True)))
         for item in created:
             db.session.add(StockLevel(item_id=item.id, location_id=item.location_id, quantity=item.quantity))
             stock.record(
