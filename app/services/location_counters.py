@@ -189,6 +189,10 @@ def note(session: Session) -> dict[tuple[int, int], Delta]:
                 before_levels[(obj.item_id, obj.location_id)] = obj.quantity
         if not before_items and not before_levels:
             return {}
+        if not before_items:
+            quick = _units_only(session, before_levels)
+            if quick is not None:
+                return quick
         ids = sorted(set(before_items) | {item_id for item_id, _ in before_levels})
         now: dict[int, tuple[bool, int | None, dict[int, Any]]] = {}
         keys: dict[int, str] = {}
@@ -223,6 +227,28 @@ def note(session: Session) -> dict[tuple[int, int], Delta]:
                 delta[0] += sign * with_stock
                 delta[1] += sign * placed
                 delta[2] += sign * units
+    return deltas
+
+
+def _units_only(session: Session, before_levels: dict[tuple[int, int], Any]) -> dict | None:
+    """The common movement: levels the stock service locked (their keys known) that held stock
+    before and still do, of items whose home and deletion did not change. Which locations count
+    each item is unchanged, so only units move, along each level's path: no statement needed.
+    None when that is not the case (the full work-out then)."""
+    deltas: dict[tuple[int, int], Delta] = {}
+    changed = {}
+    for obj in session.dirty:
+        if isinstance(obj, StockLevel) and (obj.item_id, obj.location_id) in before_levels:
+            changed[(obj.item_id, obj.location_id)] = obj
+    if len(changed) != len(before_levels):
+        return None  # a level created or deleted by this flush
+    for (item_id, _location_id), level in changed.items():
+        before, after = before_levels[(item_id, level.location_id)], level.quantity
+        if level.location_key is None or not before or before <= 0 or not after or after <= 0:
+            return None
+        for above in ancestor_ids(level.location_key):
+            delta = deltas.setdefault((above, item_id % STRIPES), [0, 0, Decimal(0)])
+            delta[2] += after - before
     return deltas
 
 

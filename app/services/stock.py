@@ -231,7 +231,7 @@ def count_lines(
 # connection. Values go in as bound parameters.
 _LOCK_ITEM = locked(sa.select(Item).where(Item.id == sa.bindparam("item_id"), Item.is_deleted.is_(False)))
 _LOCK_LEVEL = locked(
-    sa.select(StockLevel, Location.path, Location.is_structural)
+    sa.select(StockLevel, Location.path, Location.path_key, Location.is_structural)
     .join(Location, Location.id == StockLevel.location_id)
     .where(StockLevel.item_id == sa.bindparam("item_id"), StockLevel.location_id == sa.bindparam("location_id")),
     of=StockLevel,
@@ -254,23 +254,24 @@ def lock_item(item_id: int) -> Item:
 
 
 def _lock_level(item: Item, location_id: int, field_name: str = "location_id") -> StockLevel:
-    """Lock (or create) the item's level at a location; `level.location_name` (its path) is set for events.
+    """Lock (or create) the item's level at a location; `level.location_name` (its path) is set for
+    events, `level.location_key` (its path key) for the location figures (app/services/location_counters.py).
 
     Raises ValidationFailed naming `field_name` for an unknown or a structural location.
     """
     found = db.session.execute(_LOCK_LEVEL, {"item_id": item.id, "location_id": location_id}).one_or_none()
     if found is not None:
-        level, path, structural = found
+        level, path, key, structural = found
         if structural:
             check_holds_stock(db.session.get(Location, location_id), field_name)
-        level.location_name = path
+        level.location_name, level.location_key = path, key
         return level
     location = require_live_location(location_id, field_name, holds_stock=True)
     # Safe without a race: the item row lock serialises every movement of this item.
     level = StockLevel(item_id=item.id, location_id=location_id, quantity=0)
     db.session.add(level)
     db.session.flush()
-    level.location_name = location.path
+    level.location_name, level.location_key = location.path, location.path_key
     return level
 
 
