@@ -37,6 +37,7 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (API, "app.api.dashboard:bp"),
     (API, "app.api.carts:bp"),
     (API, "app.api.requests:bp"),
+    (API, "app.api.counts:bp"),  # stock counts
     (API, "app.api.scan:bp"),  # what a scanned code names; scanned batches
     (API, "app.api.labels:bp"),  # label PDFs
     (API, "app.api.exports:bp"),  # managers
