@@ -52,6 +52,7 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (PAGE, "app.web.users:bp"),
     (PAGE, "app.web.carts:bp"),
     (PAGE, "app.web.requests:bp"),
+    (PAGE, "app.web.counts:bp"),  # stock counts: list, counting, review
     (PAGE, "app.web.scan:bp"),  # /scan and the /s/I<id>, /s/L<id> links our QR codes carry
     (PAGE, "app.web.outbox:bp"),  # admins
     (PAGE, "app.web.backups:bp"),  # managers

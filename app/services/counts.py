@@ -141,6 +141,22 @@ def record_line(
     return line
 
 
+def record_code(
+    count_id: int, code: str, *, location_id: int, counted: Decimal | int, actor: User, mode: str | None = None
+) -> StockCountLine:
+    """record_line for an item named by what was scanned or typed (I12, an SKU, a barcode).
+    Raises ValidationFailed naming `item` when the code names no item; as record_line otherwise."""
+    from app.services import scan
+
+    try:
+        found = scan.resolve(code)
+    except NotFound:
+        found = None
+    if found is None or found.type != "item":
+        raise ValidationFailed("Scan or type an item.", fields={"item": [f"{code!r} names no item."]})
+    return record_line(count_id, item_id=found.id, location_id=location_id, counted=counted, actor=actor, mode=mode)
+
+
 def submit(count_id: int, *, actor: User) -> StockCount:
     """Hand an open count to the managers for review. Raises NotFound, InvalidState."""
     with unit_of_work():
@@ -249,6 +265,30 @@ def list_counts(*, state: str | None = None, location_id: int | None = None, pag
         page=page,
         per_page=per_page,
     )
+
+
+def subtree_ids(count: StockCount) -> set[int]:
+    """Ids of the live locations a count covers (its location and everything inside)."""
+    return set(
+        db.session.scalars(
+            sa.select(Location.id).where(
+                locations.in_subtree(Location.id, count.location), Location.deleted_at.is_(None)
+            )
+        )
+    )
+
+
+def item_ids_for_skus(text: str) -> list[int]:
+    """Active items named by comma- or space-separated SKUs (any letter case). Raises
+    ValidationFailed naming `skus` for any unknown one."""
+    wanted = [part for part in text.replace(",", " ").split() if part]
+    from app.services.items import active_by_sku
+
+    found = {item.sku.lower(): item.id for item in db.session.scalars(active_by_sku(wanted))} if wanted else {}
+    unknown = [sku for sku in wanted if sku.lower() not in found]
+    if unknown:
+        raise ValidationFailed("Unknown SKUs.", fields={"skus": [f"No such item: {', '.join(unknown[:10])}"]})
+    return sorted(set(found.values()))
 
 
 def open_count_covering(location_id: int) -> StockCount | None:
