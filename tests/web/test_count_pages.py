@@ -109,3 +109,28 @@ def test_opening_an_overlapping_count_is_refused_next_to_the_location(as_role, s
     assert response.status_code == 422
     assert "covers this location" in response.text
     assert "No such item: NOPE" in manager.post("/counts", {"location_id": shelf["shelf"].id, "skus": "NOPE"}).text
+
+
+def test_dashboard_reports_and_locations_show_cycle_counting(as_role, shelf):
+    manager, staff = as_role("manager"), as_role("staff")
+    edited = manager.post(
+        f"/locations/{shelf['shelf'].id}/edit",
+        {"name": "Rack 1", "parent_id": shelf["site"].id, "count_frequency_days": "7"},
+    )
+    assert edited.status_code == 302
+    assert (
+        "Enter a number of days from 1"
+        in manager.post(
+            f"/locations/{shelf['shelf'].id}/edit",
+            {"name": "Rack 1", "parent_id": shelf["site"].id, "count_frequency_days": "0"},
+        ).text
+    )
+    dashboard = staff.get("/dashboard").text
+    assert "Counts due" in dashboard and 'data-stat="counts_overdue">1<' in dashboard  # never counted: due now
+    count_id = _open(manager, shelf)
+    staff.post(f"/counts/{count_id}/lines", {"item": "BOLT-1", "location_id": shelf["shelf"].id, "counted": "9"})
+    staff.post(f"/counts/{count_id}/lines", {"item": "NUT-1", "location_id": shelf["shelf"].id, "counted": "4"})
+    staff.post(f"/counts/{count_id}/submit")
+    manager.post(f"/counts/{count_id}/approve", {})
+    report = manager.get("/reports").text
+    assert "Stock count accuracy" in report and "50.0%" in report and "-$2.50" in report
