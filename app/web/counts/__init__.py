@@ -23,9 +23,12 @@ bp = Blueprint("counts", __name__, url_prefix="/counts")
 
 class OpenCountForm(FlaskForm):
     location_id = SelectField(
-        "Location (with everything inside it)", coerce=optional_int, validators=[DataRequired("Choose a location.")]
+        "Location (with everything inside it)",
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[DataRequired("Choose a location.")],
     )
-    category_id = SelectField("Only this category", coerce=optional_int, validators=[Optional()])
+    category_id = SelectField("Only this category", coerce=optional_int, validate_choice=False, validators=[Optional()])
     skus = StringField("Only these items (SKUs, comma separated)", validators=[Optional(), Length(max=5000)])
     blind = BooleanField("Blind count (staff do not see the expected quantities)")
 
@@ -34,7 +37,9 @@ class LineForm(FlaskForm):
     item = StringField(
         "Item (scan, or type its SKU or code)", validators=[DataRequired("Scan or type an item."), Length(max=200)]
     )
-    location_id = SelectField("Location", coerce=optional_int, validators=[DataRequired("Choose where you counted.")])
+    location_id = SelectField(
+        "Location", coerce=optional_int, validate_choice=False, validators=[DataRequired("Choose where you counted.")]
+    )
     counted = amount_field("Quantity found")
     mode = HiddenField()
 
@@ -196,8 +201,8 @@ def cancel(count_id: int):
 
 def _open_form() -> OpenCountForm:
     form = OpenCountForm()
-    form.location_id.choices = [(None, "Choose…")] + list(locations.location_paths().items())
-    form.category_id.choices = [(None, "Any category"), *catalog.category_names().items()]
+    form.location_id.choices = [("", "Choose…")] + list(locations.location_paths().items())
+    form.category_id.choices = [("", "Any category"), *catalog.category_names().items()]
     return form
 
 
@@ -207,13 +212,13 @@ def _line_form(count) -> LineForm:
     return form
 
 
-def _places(count) -> list[tuple[int | None, str]]:
+def _places(count) -> list[tuple[int | str, str]]:
+    """The locations a count covers that hold stock, by path."""
+    covered = counts.subtree_ids(count)
     inside = [
-        (loc_id, path)
-        for loc_id, path in locations.location_paths(holding_stock=True).items()
-        if loc_id in counts.subtree_ids(count)
+        (loc_id, path) for loc_id, path in locations.location_paths(holding_stock=True).items() if loc_id in covered
     ]
-    return [(None, "Choose…"), *inside]
+    return [("", "Choose…"), *inside]
 
 
 def _detail(count_id: int, form: LineForm, status: int = 200, duplicate: AlreadyCounted | None = None):
