@@ -25,9 +25,9 @@ def sees_expected(count: StockCount, viewer: User) -> bool:
 
 
 def describe(count: StockCount, viewer: User, *, with_lines: bool = True) -> dict[str, Any]:
-    """The count as a dict for schemas and templates; lines (by location path, then SKU) when asked."""
+    """The count as a dict for schemas and templates; with its lines (by location path, then SKU)
+    and, where the viewer may see them, the variance totals."""
     shown = sees_expected(count, viewer)
-    lines = _lines(count, shown)
     view: dict[str, Any] = {
         "id": count.id,
         "state": count.state,
@@ -43,15 +43,17 @@ def describe(count: StockCount, viewer: User, *, with_lines: bool = True) -> dic
         "decided_by": count.decided_by.email if count.decided_by else None,
         "decided_at": count.decided_at,
         "zero_uncounted": count.zero_uncounted,
-        "line_count": len(lines),
-        "counted_count": sum(1 for line in lines if line["counted"] is not None),
+        "line_count": len(count.lines),
+        "counted_count": sum(1 for line in count.lines if line.counted is not None),
         "shows_expected": shown,
     }
+    if not with_lines:  # a list: no per-line figures (one query for all counts' lines, none per count)
+        return view
+    lines = _lines(count, shown)
+    view["lines"] = lines
     if shown:
         view["variance_line_count"] = sum(1 for line in lines if line.get("variance"))
         view["total_variance_value"] = sum((line.get("variance_value") or Decimal(0) for line in lines), Decimal(0))
-    if with_lines:
-        view["lines"] = lines
     return view
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app import events
 from app.errors import AlreadyCounted, Conflict, InvalidState, NotFound, ValidationFailed
@@ -260,7 +261,12 @@ def list_counts(*, state: str | None = None, location_id: int | None = None, pag
     if location_id:
         conditions.append(StockCount.location_id == location_id)
     return paginate(
-        sa.select(StockCount).where(*conditions).order_by(StockCount.created_at.desc(), StockCount.id.desc()),
+        sa.select(StockCount)
+        .options(
+            selectinload(StockCount.location), selectinload(StockCount.opened_by), selectinload(StockCount.decided_by)
+        )
+        .where(*conditions)
+        .order_by(StockCount.created_at.desc(), StockCount.id.desc()),
         sa.select(sa.func.count(StockCount.id)).where(*conditions),
         page=page,
         per_page=per_page,

@@ -165,3 +165,20 @@ def test_recount_and_cancel(api, shelf):
     assert api.post(f"/api/v1/counts/{count['id']}/recount", {"line_ids": [999_999]}).status_code == 422
     assert api.post(f"/api/v1/counts/{count['id']}/cancel").get_json()["state"] == "cancelled"
     assert api.post(f"/api/v1/counts/{count['id']}/cancel").status_code == 409
+
+
+def test_approval_that_would_leave_a_negative_level_is_409_naming_the_line(api, shelf):
+    count = _open(api, shelf)
+    detail = _count(api, count["id"], shelf["nuts"], shelf, 0).get_json()  # 4 missing
+    line_id = next(line["id"] for line in detail["lines"] if line["item_id"] == shelf["nuts"].id)
+    withdrawn = api.post(
+        f"/api/v1/items/{shelf['nuts'].id}/withdraw", {"quantity": 3, "location_id": shelf["shelf"].id}, role="staff"
+    )
+    assert withdrawn.status_code == 200, withdrawn.get_json()
+    api.post(f"/api/v1/counts/{count['id']}/submit", role="staff")
+    refused = api.post(f"/api/v1/counts/{count['id']}/approve", {"zero_uncounted": False})
+    assert refused.status_code == 409
+    error = error_of(refused)
+    assert error["code"] == "insufficient_stock" and f"line {line_id}" in error["message"]
+    assert [(n["line_id"], n["quantity"], n["delta"]) for n in error["negative"]] == [(line_id, 1, -4)]
+    assert api.get(f"/api/v1/counts/{count['id']}").get_json()["state"] == "submitted"
