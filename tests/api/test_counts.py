@@ -182,3 +182,12 @@ def test_approval_that_would_leave_a_negative_level_is_409_naming_the_line(api, 
     assert error["code"] == "insufficient_stock" and f"line {line_id}" in error["message"]
     assert [(n["line_id"], n["quantity"], n["delta"]) for n in error["negative"]] == [(line_id, 1, -4)]
     assert api.get(f"/api/v1/counts/{count['id']}").get_json()["state"] == "submitted"
+
+
+def test_managers_set_a_locations_count_frequency(api, shelf):
+    path = f"/api/v1/locations/{shelf['shelf'].id}"
+    changed = api.patch(path, {"count_frequency_days": 30})
+    assert changed.status_code == 200 and changed.get_json()["count_frequency_days"] == 30
+    assert api.patch(path, {"count_frequency_days": 0}).status_code == 422
+    assert api.patch(path, {"count_frequency_days": 7}, role="staff").status_code == 403
+    assert api.patch(path, {"count_frequency_days": None}).get_json()["count_frequency_days"] is None
