@@ -1,9 +1,17 @@
 // The counting page: scans from a keyboard-wedge scanner (wedge.js hands codes typed while no
 // field has focus to window.inventoryScan) or typed in. A location code chooses where you count,
 // an item code fills the item and puts the cursor on the quantity: type it, press Enter.
-// count_updated events (live.js) reload the lines, so several people can count at once.
+// count_updated events (live.js) reload the lines, so several people can count at once;
+// on the review page they only say that the count changed.
 (function () {
   "use strict";
+  // The review page: say so when the count changes under the manager (no reload: ticks would be lost).
+  var changed = document.getElementById("count-changed");
+  if (changed) {
+    document.addEventListener("live:count_updated", function (event) {
+      if (String(event.detail.count_id) === changed.dataset.countId) changed.hidden = false;
+    });
+  }
   var root = document.getElementById("count-page");
   if (!root) return;
   var $ = function (id) { return document.getElementById(id); };
