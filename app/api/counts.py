@@ -12,7 +12,7 @@ from app.schemas.count import (
     CountQuerySchema,
     RecountSchema,
 )
-from app.services import count_views, counts
+from app.services import count_lookups, count_views, counts
 
 bp = Blueprint("api_counts", __name__, url_prefix="/api/v1/counts", description="Stock counts and their review.")
 
@@ -27,7 +27,7 @@ def _detail(count):
 @bp.response(200, CountPageSchema)
 def list_counts(query: dict):
     """Counts newest first, without their lines."""
-    page = counts.list_counts(**query)
+    page = count_lookups.list_counts(**query)
     page.items = [count_views.describe(c, current_actor(), with_lines=False) for c in page.items]
     return page
 

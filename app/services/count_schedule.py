@@ -15,7 +15,7 @@ from app.errors import Conflict
 from app.extensions import db
 from app.models import CountState, Location, StockCount, StockCountLine
 from app.models.base import utcnow
-from app.services import counts
+from app.services import count_lookups, counts
 
 DUE_SOON_DAYS = 7
 ACCURACY_MONTHS = 12
@@ -47,7 +47,7 @@ def due_counts(now: datetime | None = None) -> list[Due]:
     active = dict(
         db.session.execute(
             sa.select(StockCount.location_id, sa.func.max(StockCount.id))
-            .where(StockCount.state.in_(counts.ACTIVE))
+            .where(StockCount.state.in_(count_lookups.ACTIVE))
             .group_by(StockCount.location_id)
         ).all()
     )

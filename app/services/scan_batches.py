@@ -18,7 +18,7 @@ from app.extensions import db
 from app.models import Item, User
 from app.models.base import normalise
 from app.permissions import Permission, can
-from app.services import counts, stock
+from app.services import count_lookups, counts, stock
 from app.services.uow import unit_of_work
 
 MODES = ("restock", "withdraw", "move", "count")
@@ -61,7 +61,7 @@ def submit(
     if mode == "count":
         if location_id is None:
             raise ValidationFailed("Scan the location being counted.", fields={"location_id": ["Scan a location."]})
-        open_count = counts.open_count_covering(location_id)
+        open_count = count_lookups.open_count_covering(location_id)
         if open_count is not None:
             return _into_count(open_count.id, wanted, location_id, actor, count_mode)
         if not can(actor, Permission.STOCK_ADJUST):

@@ -13,7 +13,7 @@ from app.auth import current_actor
 from app.errors import AlreadyCounted
 from app.models import CountState
 from app.permissions import Permission, can, require
-from app.services import catalog, count_views, counts, locations
+from app.services import catalog, count_lookups, count_views, counts, locations
 from app.services.quantities import show
 from app.web.common import attempt, int_arg, page_links
 from app.web.forms import EmptyForm, amount_field, checked, optional_int
@@ -59,7 +59,7 @@ def index():
     state = request.args.get("state") or None
     if state not in {s.value for s in CountState}:
         state = None
-    page = counts.list_counts(state=state, page=int_arg("page", 1, minimum=1), per_page=25)
+    page = count_lookups.list_counts(state=state, page=int_arg("page", 1, minimum=1), per_page=25)
     rows = [count_views.describe(c, actor, with_lines=False) for c in page.items]
     return render_template(
         "counts/index.html",
@@ -81,7 +81,7 @@ def open_count():
             lambda: counts.open_count(
                 location_id=form.location_id.data,
                 category_id=form.category_id.data,
-                item_ids=counts.item_ids_for_skus(form.skus.data) if form.skus.data else None,
+                item_ids=count_lookups.item_ids_for_skus(form.skus.data) if form.skus.data else None,
                 blind=form.blind.data,
                 actor=current_actor(),
             ),
@@ -90,7 +90,7 @@ def open_count():
         if outcome.ok:
             flash(f"Count #{outcome.value.id} opened: {len(outcome.value.lines)} line(s) to count.", "success")
             return redirect(url_for("counts.detail", count_id=outcome.value.id))
-    page = counts.list_counts(page=1, per_page=25)
+    page = count_lookups.list_counts(page=1, per_page=25)
     rows = [count_views.describe(c, current_actor(), with_lines=False) for c in page.items]
     return (
         render_template(
@@ -214,7 +214,7 @@ def _line_form(count) -> LineForm:
 
 def _places(count) -> list[tuple[int | str, str]]:
     """The locations a count covers that hold stock, by path."""
-    covered = counts.subtree_ids(count)
+    covered = count_lookups.subtree_ids(count)
     inside = [
         (loc_id, path) for loc_id, path in locations.location_paths(holding_stock=True).items() if loc_id in covered
     ]
