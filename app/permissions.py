@@ -38,6 +38,8 @@ class Permission(enum.StrEnum):
     REQUESTS_READ_ALL = "requests:read-all"  # see everyone's requests (the approval queue)
     DATA_EXPORT = "data:export"  # CSV/XLSX exports of the list, the ledger, stock per location
     DATA_IMPORT = "data:import"  # spreadsheet imports of items and stock
+    COUNTS_COUNT = "counts:count"  # see counts, enter what was found, submit a count for review
+    COUNTS_MANAGE = "counts:manage"  # open, review (expected quantities of blind counts), recount, approve, cancel
 
 
 _STAFF = {
@@ -50,6 +52,7 @@ _STAFF = {
     Permission.DASHBOARD_READ,
     Permission.CART_USE,
     Permission.REQUESTS_SUBMIT,
+    Permission.COUNTS_COUNT,
 }
 _MANAGER = _STAFF | {
     Permission.ITEMS_CREATE,
@@ -67,6 +70,7 @@ _MANAGER = _STAFF | {
     Permission.DATA_EXPORT,
     Permission.DATA_IMPORT,
     Permission.REPORTS_GENERATE,
+    Permission.COUNTS_MANAGE,
 }
 _ADMIN = _MANAGER | {Permission.USERS_MANAGE_ADMINS, Permission.BACKUPS_RUN}
 

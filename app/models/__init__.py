@@ -4,6 +4,7 @@ from app.models.alert import Alert
 from app.models.backup import Backup
 from app.models.barcode import ItemBarcode
 from app.models.catalog import Category, Item
+from app.models.count import CountState, StockCount, StockCountLine
 from app.models.idempotency import IdempotencyRecord
 from app.models.location import Location
 from app.models.outbox import OutboxEmail
@@ -27,6 +28,7 @@ __all__ = [
     "Backup",
     "Cart",
     "CartLine",
+    "CountState",
     "Category",
     "CategoryStat",
     "LocationStat",
@@ -43,6 +45,8 @@ __all__ = [
     "RequestKind",
     "RequestState",
     "Role",
+    "StockCount",
+    "StockCountLine",
     "StockLevel",
     "StockRequest",
     "StockRequestEvent",

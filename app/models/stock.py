@@ -59,6 +59,8 @@ class InventoryLog(db.Model):
     request_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     # The stock request (carts and requests feature) whose approval made this movement.
     stock_request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stock_requests.id"), index=True)
+    # The stock count whose approval made this adjustment.
+    count_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stock_counts.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False, index=True)
 
     __table_args__ = (

@@ -41,6 +41,9 @@ EVENT_AUDIENCE: dict[str, Permission | None] = {
     "report_ready": Permission.ALERTS_READ,
     "request_submitted": Permission.REQUESTS_READ_ALL,
     "request_decided": Permission.REQUESTS_READ_ALL,
+    # Everyone who may look at a count; the payload never carries expected quantities or
+    # variances (blind counts), pages re-read the count through their role's view.
+    "count_updated": Permission.COUNTS_COUNT,
 }
 # Request events also go to their author, whichever of these keys the payload carries.
 OWNER_KEYS = ("author_id", "requester_id", "user_id")

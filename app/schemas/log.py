@@ -20,6 +20,7 @@ class LogSchema(BodySchema):
     note = fields.String(allow_none=True)
     request_id = fields.String(allow_none=True)
     stock_request_id = fields.Integer(allow_none=True)
+    count_id = fields.Integer(allow_none=True, metadata={"description": "The stock count whose approval made it."})
     created_at = fields.DateTime()
 
 

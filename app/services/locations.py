@@ -21,7 +21,7 @@ from app.models.location import SEPARATOR, subtree_upper
 from app.services import location_counters
 from app.services.uow import locked, take_write_lock, unit_of_work
 
-FIELDS = ("name", "description", "address", "parent_id", "is_structural")
+FIELDS = ("name", "description", "address", "parent_id", "is_structural", "count_frequency_days")
 
 
 @dataclass

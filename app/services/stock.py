@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -227,6 +228,65 @@ def count_lines(
     return movements
 
 
+def apply_count(
+    lines: list[tuple[int, int, int, Decimal | int]], *, actor: User, count_id: int, note: str | None = None
+) -> list[Movement]:
+    """Apply a count's variances as adjust movements in the caller's transaction, all or nothing.
+
+    Each line is (line_id, item_id, location_id, delta): the counted quantity minus the system
+    quantity when it was counted, so movements made since then are kept. Locks in item-id
+    order, like apply_lines, so an approval and a withdrawal never deadlock. Ledger rows carry
+    `count_id`. Raises InsufficientStock naming every line whose level would go below zero
+    (`extra["negative"]`), NotFound (a deleted item), ValidationFailed.
+    """
+    items = {item_id: lock_item(item_id) for item_id in sorted({line[1] for line in lines})}
+    ordered = sorted(lines, key=lambda line: (line[1], line[2]))
+    levels = {(item_id, loc): _lock_level(items[item_id], loc) for _id, item_id, loc, _delta in ordered}
+    negative = [
+        {
+            "line_id": line_id,
+            "item_id": item_id,
+            "sku": items[item_id].sku,
+            "location_id": loc,
+            "location_name": levels[(item_id, loc)].location_name,
+            "quantity": levels[(item_id, loc)].quantity,
+            "delta": delta,
+        }
+        for line_id, item_id, loc, delta in ordered
+        if levels[(item_id, loc)].quantity + delta < 0
+    ]
+    if negative:
+        named = "; ".join(
+            f"line {n['line_id']} ({n['sku']} at {n['location_name']}: {show(n['quantity'])} now, "
+            f"adjustment {show(n['delta'])})"
+            for n in negative
+        )
+        raise InsufficientStock(
+            f"Approving would leave a negative level (stock left since counting): {named}. Nothing was changed; "
+            "send those lines for a recount.",
+            negative=negative,
+        )
+    return [
+        _apply(
+            items[item_id],
+            {loc: (levels[(item_id, loc)], delta)},
+            LogAction.ADJUST,
+            actor,
+            note,
+            count_id=count_id,
+        )
+        for _line_id, item_id, loc, delta in ordered
+    ]
+
+
+def level_quantity(item_id: int, location_id: int) -> Decimal | int:
+    """What the system holds of an item at a location right now (0 without a level row); reads only."""
+    found = db.session.scalar(
+        sa.select(StockLevel.quantity).where(StockLevel.item_id == item_id, StockLevel.location_id == location_id)
+    )
+    return found if found is not None else 0
+
+
 # The hot statements, built once: constructing a SELECT costs more than running it on a warm
 # connection. Values go in as bound parameters.
 _LOCK_ITEM = locked(sa.select(Item).where(Item.id == sa.bindparam("item_id"), Item.is_deleted.is_(False)))
@@ -299,6 +359,7 @@ def _apply(
     note: str | None,
     *,
     stock_request_id: int | None = None,
+    count_id: int | None = None,
 ) -> Movement:
     total_before = item.quantity
     movement = Movement(item=item, action=action)
@@ -323,6 +384,7 @@ def _apply(
             after=after,
             note=note,
             stock_request_id=stock_request_id,
+            count_id=count_id,
         )
         movement.logs.append(entry)
     item.updated_at = now
@@ -361,6 +423,7 @@ def record(
     after: int,
     note: str | None = None,
     stock_request_id: int | None = None,
+    count_id: int | None = None,
 ) -> InventoryLog:
     """Add a ledger row for `item` to the current transaction."""
     entry = InventoryLog(
@@ -374,6 +437,7 @@ def record(
         note=note,
         request_id=request_id(),
         stock_request_id=stock_request_id,
+        count_id=count_id,
         created_at=utcnow(),
     )
     db.session.add(entry)

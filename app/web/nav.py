@@ -29,6 +29,7 @@ NAV: list[NavEntry] = [
     NavEntry("Locations", "locations.index"),
     NavEntry("Cart", "carts.index"),
     NavEntry("Requests", "requests.index"),
+    NavEntry("Counts", "counts.index"),
     NavEntry("Alerts", "alerts.index"),
     NavEntry("Activity", "activity.index"),
     NavEntry("Users", "users.index"),

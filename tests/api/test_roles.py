@@ -124,6 +124,20 @@ MATRIX = [
     ("POST", "/api/v1/requests/<int:request_id>/reject", lambda w: {"reason": "Not needed"}, MANAGER_UP),
     ("POST", "/api/v1/requests/<int:request_id>/cancel", lambda w: {}, STAFF_UP),
     ("POST", "/api/v1/requests/<int:request_id>/fulfil", lambda w: {}, STAFF_UP),
+    # Stock counts: the world has an open count of location_id and a submitted one of location2_id.
+    ("GET", "/api/v1/counts", None, STAFF_UP),
+    ("POST", "/api/v1/counts", lambda w: {"location_id": w.spare_location_id, "blind": True}, MANAGER_UP),
+    ("GET", "/api/v1/counts/<int:count_id>", None, STAFF_UP),
+    (
+        "PUT",
+        "/api/v1/counts/<int:count_id>/lines",
+        lambda w: {"item_id": w.item_id, "location_id": w.location_id, "counted": 9},
+        STAFF_UP,
+    ),
+    ("POST", "/api/v1/counts/<int:count_id>/submit", None, STAFF_UP),
+    ("POST", "/api/v1/counts/<int:count_id>/recount", lambda w: {"line_ids": [w.count_line_id]}, MANAGER_UP),
+    ("POST", "/api/v1/counts/<int:count_id>/approve", lambda w: {"zero_uncounted": False}, MANAGER_UP),
+    ("POST", "/api/v1/counts/<int:count_id>/cancel", None, MANAGER_UP),
 ]
 
 # Multipart bodies (uploads), by (method, template).
@@ -134,6 +148,8 @@ SPARE_IDS = {
     ("DELETE", "/api/v1/categories/<int:category_id>"): {"category_id": "spare_category_id"},
     ("DELETE", "/api/v1/locations/<int:location_id>"): {"location_id": "spare_location_id"},
     ("POST", "/api/v1/requests/<int:request_id>/fulfil"): {"request_id": "approved_request_id"},
+    ("POST", "/api/v1/counts/<int:count_id>/recount"): {"count_id": "submitted_count_id"},
+    ("POST", "/api/v1/counts/<int:count_id>/approve"): {"count_id": "submitted_count_id"},
 }
 
 

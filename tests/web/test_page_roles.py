@@ -95,6 +95,16 @@ PAGE_MATRIX = [
     ("POST", "/requests/<int:request_id>/reject", MANAGER_UP),
     ("POST", "/requests/<int:request_id>/cancel", SIGNED_IN),
     ("POST", "/requests/<int:request_id>/fulfil", SIGNED_IN),
+    ("GET", "/counts", SIGNED_IN),
+    ("POST", "/counts", MANAGER_UP),
+    ("GET", "/counts/<int:count_id>", SIGNED_IN),
+    ("GET", "/counts/<int:count_id>/lines", SIGNED_IN),  # the lines table the counting page reloads
+    ("POST", "/counts/<int:count_id>/lines", SIGNED_IN),
+    ("POST", "/counts/<int:count_id>/submit", SIGNED_IN),
+    ("GET", "/counts/<int:count_id>/review", MANAGER_UP),
+    ("POST", "/counts/<int:count_id>/recount", MANAGER_UP),
+    ("POST", "/counts/<int:count_id>/approve", MANAGER_UP),
+    ("POST", "/counts/<int:count_id>/cancel", MANAGER_UP),
     ("GET", "/users", MANAGER_UP),
     ("POST", "/users", MANAGER_UP),
     ("GET", "/users/<int:user_id>", MANAGER_UP),
@@ -143,6 +153,7 @@ def _path(rule: str, world: World) -> str:
         "report_id": 1,
         "location_id": world.location_id,
         "import_id": world.import_id,
+        "count_id": world.submitted_count_id if rule.endswith(("/approve", "/recount")) else world.count_id,
         # Deleting a category or location that holds items is refused; point at empty ones.
         "obj_id": world.spare_category_id if rule.startswith("/categories") else world.spare_location_id,
     }
