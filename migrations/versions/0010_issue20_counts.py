@@ -1,7 +1,7 @@
 """stock counts: counts and their lines, the ledger's count_id, cycle counting on locations
 
 Revision ID: 0010_issue20_counts
-Revises: 0007_issue16_alert_resolution
+Revises: 0012_issue13_location_stats
 
 - stock_counts: one count of a location's subtree (open -> submitted -> approved | cancelled),
   blind or not, opened by a manager or by the cycle-count job (scheduled).
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_issue20_counts"
-down_revision = "0007_issue16_alert_resolution"
+down_revision = "0012_issue13_location_stats"
 branch_labels = None
 depends_on = None
 
