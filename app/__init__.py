@@ -37,6 +37,7 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (API, "app.api.dashboard:bp"),
     (API, "app.api.carts:bp"),
     (API, "app.api.requests:bp"),
+    (API, "app.api.counts:bp"),  # stock counts
     (API, "app.api.scan:bp"),  # what a scanned code names; scanned batches
     (API, "app.api.labels:bp"),  # label PDFs
     (API, "app.api.exports:bp"),  # managers
@@ -55,6 +56,7 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (PAGE, "app.web.users:bp"),
     (PAGE, "app.web.carts:bp"),
     (PAGE, "app.web.requests:bp"),
+    (PAGE, "app.web.counts:bp"),  # stock counts: list, counting, review
     (PAGE, "app.web.scan:bp"),  # /scan and the /s/I<id>, /s/L<id> links our QR codes carry
     (PAGE, "app.web.outbox:bp"),  # admins
     (PAGE, "app.web.backups:bp"),  # managers

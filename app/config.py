@@ -146,6 +146,7 @@ class Config:
         # The sweep that re-enqueues emails whose enqueue was lost (Redis down at the time):
         # owed for longer than the grace, raised within the maximum age (docs/jobs.md).
         self.EMAIL_SWEEP_SCHEDULE = _env("EMAIL_SWEEP_SCHEDULE", "*/2 * * * *")
+        self.CYCLE_COUNT_SCHEDULE = _env("CYCLE_COUNT_SCHEDULE", "30 5 * * *")  # opens counts that fell due
         self.EMAIL_SWEEP_GRACE_SECONDS = _int("EMAIL_SWEEP_GRACE_SECONDS", 60)
         self.EMAIL_SWEEP_MAX_AGE_HOURS = _int("EMAIL_SWEEP_MAX_AGE_HOURS", 72)
 

@@ -65,6 +65,12 @@ class InvalidState(Conflict):
     code = "invalid_state"
 
 
+class AlreadyCounted(Conflict):
+    """A count line already has a quantity: say whether to add to it or replace it."""
+
+    code = "already_counted"
+
+
 class TooManyAttempts(DomainError):
     """Refused by a limit (app/services/login_limits.py); `retry_after` seconds become Retry-After."""
 

@@ -32,6 +32,7 @@ SEND_BACKUP_FAILURE = "tasks.email.send_backup_failure"
 SWEEP_PENDING_EMAILS = "tasks.email.sweep_pending_emails"
 GENERATE_VALUATION_REPORT = "tasks.reports.generate_valuation_report"
 SEND_PURCHASE_ORDER = "tasks.email.send_purchase_order"
+OPEN_DUE_COUNTS = "tasks.counts.open_due_counts"
 
 
 def enqueue(task_name: str, *args: Any) -> None:
@@ -86,6 +87,8 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict]:
         "weekly-valuation": {"task": SEND_VALUATION_REPORT, "schedule": schedule(config["VALUATION_REPORT_SCHEDULE"])},
         # Emails whose enqueue was lost (app/services/pending_email.py).
         "email-sweep": {"task": SWEEP_PENDING_EMAILS, "schedule": schedule(config["EMAIL_SWEEP_SCHEDULE"])},
+        # Cycle counting: open the counts that fell due (app/services/count_schedule.py).
+        "cycle-counts": {"task": OPEN_DUE_COUNTS, "schedule": schedule(config["CYCLE_COUNT_SCHEDULE"])},
     }
 
 

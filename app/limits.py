@@ -12,6 +12,7 @@ MAX_PRICE = MAX_QUANTITY
 MAX_ID = 2**31 - 1  # PostgreSQL's integer
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
+MAX_COUNT_FREQUENCY_DAYS = 3660  # cycle counting: a location counted at least every ten years
 
 
 def range_message(low: int, high: int, what: str = "a quantity") -> str:

@@ -41,6 +41,8 @@ class Permission(enum.StrEnum):
     PURCHASING_READ = "purchasing:read"  # see suppliers, their offers and purchase orders
     PURCHASING_RECEIVE = "purchasing:receive"  # book in what arrived on a sent order
     PURCHASING_MANAGE = "purchasing:manage"  # suppliers, offers, suggestions; create, edit, send, cancel orders
+    COUNTS_COUNT = "counts:count"  # see counts, enter what was found, submit a count for review
+    COUNTS_MANAGE = "counts:manage"  # open, review (expected quantities of blind counts), recount, approve, cancel
 
 
 _STAFF = {
@@ -55,6 +57,7 @@ _STAFF = {
     Permission.REQUESTS_SUBMIT,
     Permission.PURCHASING_READ,
     Permission.PURCHASING_RECEIVE,
+    Permission.COUNTS_COUNT,
 }
 _MANAGER = _STAFF | {
     Permission.ITEMS_CREATE,
@@ -73,6 +76,7 @@ _MANAGER = _STAFF | {
     Permission.DATA_IMPORT,
     Permission.REPORTS_GENERATE,
     Permission.PURCHASING_MANAGE,
+    Permission.COUNTS_MANAGE,
 }
 _ADMIN = _MANAGER | {Permission.USERS_MANAGE_ADMINS, Permission.BACKUPS_RUN}
 

@@ -291,10 +291,13 @@ def load(conn, items: int, password_hash: str) -> dict[str, float]:
         cur.execute(definition)
     conn.commit()
     timings["indexes"] = round(time.perf_counter() - start, 2)
-    step("counters", "DELETE FROM category_stats", _rebuild_sql())
+    step("counters", "DELETE FROM category_stats", *_rebuild_sql())
     conn.autocommit = True
     start = time.perf_counter()
-    cur.execute("VACUUM (ANALYZE) " + ", ".join((*TABLES, "category_stats", "users", "locations", "categories")))
+    cur.execute(
+        "VACUUM (ANALYZE) "
+        + ", ".join((*TABLES, "category_stats", "location_stats", "users", "locations", "categories"))
+    )
     timings["vacuum_analyze"] = round(time.perf_counter() - start, 2)
     conn.autocommit = False
     cur.execute("SELECT count(*) FROM inventory_logs")
@@ -302,8 +305,9 @@ def load(conn, items: int, password_hash: str) -> dict[str, float]:
     return timings
 
 
-def _rebuild_sql() -> str:
+def _rebuild_sql() -> tuple[str, str, str]:
+    """The maintained figures from scratch: per category, then per location subtree."""
     sys.path.insert(0, str(ROOT))
-    from app.services.counters import REBUILD_SQL
+    from app.services import counters, location_counters
 
-    return REBUILD_SQL
+    return counters.REBUILD_SQL, "DELETE FROM location_stats", location_counters.REBUILD_SQL

@@ -40,7 +40,7 @@ def test_purchasing_migration_upgrades_downgrades_and_keeps_the_ledger_append_on
         assert {"suppliers", "supplier_offers", "purchase_orders", "purchase_order_lines"} <= tables
         columns = {c["name"] for c in sa.inspect(db.engine).get_columns("inventory_logs")}
         assert {"purchase_order_id", "purchase_order_line_id"} <= columns
-        downgrade(directory=MIGRATIONS, revision="0007_issue16_alert_resolution")
+        downgrade(directory=MIGRATIONS, revision="0010_issue20_counts")
         inspector = sa.inspect(db.engine)
         assert "purchase_orders" not in inspector.get_table_names()
         assert "on_order" not in {c["name"] for c in inspector.get_columns("items")}

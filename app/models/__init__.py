@@ -4,6 +4,7 @@ from app.models.alert import Alert
 from app.models.backup import Backup
 from app.models.barcode import ItemBarcode
 from app.models.catalog import Category, Item
+from app.models.count import CountState, StockCount, StockCountLine
 from app.models.idempotency import IdempotencyRecord
 from app.models.location import Location
 from app.models.outbox import OutboxEmail
@@ -25,7 +26,7 @@ from app.models.request import (
     StockRequestLine,
 )
 from app.models.spreadsheet_import import Import, ImportState
-from app.models.stats import CategoryStat
+from app.models.stats import CategoryStat, LocationStat
 from app.models.stock import InventoryLog, LogAction, StockLevel
 from app.models.user import Role, User
 
@@ -34,8 +35,10 @@ __all__ = [
     "Backup",
     "Cart",
     "CartLine",
+    "CountState",
     "Category",
     "CategoryStat",
+    "LocationStat",
     "IdempotencyRecord",
     "ItemBarcode",
     "Import",
@@ -52,6 +55,8 @@ __all__ = [
     "RequestKind",
     "RequestState",
     "Role",
+    "StockCount",
+    "StockCountLine",
     "StockLevel",
     "StockRequest",
     "StockRequestEvent",

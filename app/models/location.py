@@ -36,6 +36,9 @@ class Location(TimestampMixin, db.Model):
     is_structural: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     # Locations are archived, not erased: the immutable ledger still points at them.
     deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Cycle counting: counted every N days (None: not scheduled); when a count last was approved here.
+    count_frequency_days: Mapped[int | None] = mapped_column(sa.Integer)
+    last_counted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 def subtree_upper(path_key: str) -> str:

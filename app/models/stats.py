@@ -1,4 +1,4 @@
-"""Maintained per-category figures for the dashboard and list totals (app/services/counters.py)."""
+"""Maintained figures for the dashboard, list totals and location subtrees (app/services/counters.py)."""
 
 from decimal import Decimal
 
@@ -24,3 +24,20 @@ class CategoryStat(db.Model):
     total_units: Mapped[Decimal] = mapped_column(sa.Numeric(24, 3), nullable=False, default=0)
     total_value: Mapped[Decimal] = mapped_column(sa.Numeric(38, 5), nullable=False, default=Decimal("0"))
     low_stock_count: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
+
+
+class LocationStat(db.Model):
+    """What one location's whole subtree holds, split into stripes by item id (like CategoryStat).
+
+    `items`: distinct active items with stock somewhere in the subtree; `placed`: distinct
+    active items homed there or holding stock there (what the inventory list's location
+    filter matches); `units`: the units of active items there. Kept by app/services/counters.py.
+    """
+
+    __tablename__ = "location_stats"
+
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"), primary_key=True, autoincrement=False)
+    stripe: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, autoincrement=False)
+    items: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
+    placed: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
+    units: Mapped[Decimal] = mapped_column(sa.Numeric(24, 3), nullable=False, default=0)

@@ -32,8 +32,9 @@ class StockLevel(db.Model):
     quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=0)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
 
-    # Not a column: the location's name, filled in by the stock service when it locks the row.
+    # Not columns: the location's name and path key, filled in by the stock service when it locks the row.
     location_name = None
+    location_key = None
 
     __table_args__ = (
         sa.UniqueConstraint("item_id", "location_id", name="uq_stock_levels_item_location"),
@@ -61,6 +62,8 @@ class InventoryLog(db.Model):
     # The purchase order (and its line) whose receipt made this movement (issue 21).
     purchase_order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("purchase_orders.id"), index=True)
     purchase_order_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("purchase_order_lines.id"), index=True)
+    # The stock count whose approval made this adjustment.
+    count_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stock_counts.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False, index=True)
 
     __table_args__ = (

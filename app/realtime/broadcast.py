@@ -42,6 +42,9 @@ EVENT_AUDIENCE: dict[str, Permission | None] = {
     "request_submitted": Permission.REQUESTS_READ_ALL,
     "request_decided": Permission.REQUESTS_READ_ALL,
     "purchase_order_updated": Permission.PURCHASING_READ,  # staff receive, managers buy
+    # Everyone who may look at a count; the payload never carries expected quantities or
+    # variances (blind counts), pages re-read the count through their role's view.
+    "count_updated": Permission.COUNTS_COUNT,
 }
 # Request events also go to their author, whichever of these keys the payload carries.
 OWNER_KEYS = ("author_id", "requester_id", "user_id")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
 
-from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH, MAX_ID, SEARCH_LENGTH
+from app.limits import (
+    ADDRESS_LENGTH,
+    CATALOG_NAME_LENGTH,
+    DESCRIPTION_LENGTH,
+    MAX_COUNT_FREQUENCY_DAYS,
+    MAX_ID,
+    SEARCH_LENGTH,
+)
 from app.schemas.common import Amount, BodySchema, Flag, Id, QuerySchema, Text
 
 _name = validate.Length(min=1, max=CATALOG_NAME_LENGTH)
@@ -31,6 +38,12 @@ class LocationSchema(CategorySchema):
     depth = fields.Integer(metadata={"description": "0 for a root (a site)."})
     is_structural = fields.Boolean(metadata={"description": "Groups other locations; never holds stock."})
     item_count = fields.Integer(metadata={"description": "Active items homed at or holding stock at exactly it."})
+    count_frequency_days = fields.Integer(
+        allow_none=True, metadata={"description": "Cycle counting: a count opens every N days (null: not scheduled)."}
+    )
+    last_counted_at = fields.DateTime(
+        allow_none=True, metadata={"description": "When a count of it was last approved."}
+    )
 
 
 class TotalsSchema(BodySchema):
@@ -48,6 +61,12 @@ class LocationInSchema(CategoryInSchema):
     address = fields.String(allow_none=True, validate=validate.Length(max=ADDRESS_LENGTH))
     parent_id = Id(allow_none=True)
     is_structural = Flag()
+    count_frequency_days = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=MAX_COUNT_FREQUENCY_DAYS),
+        metadata={"description": "Cycle counting: open a count every N days; null to stop."},
+    )
 
 
 class LocationPatchSchema(LocationInSchema):

@@ -22,6 +22,7 @@ class LogSchema(BodySchema):
     stock_request_id = fields.Integer(allow_none=True)
     purchase_order_id = fields.Integer(allow_none=True)
     purchase_order_line_id = fields.Integer(allow_none=True)
+    count_id = fields.Integer(allow_none=True, metadata={"description": "The stock count whose approval made it."})
     created_at = fields.DateTime()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from app.schemas.common import Amount, BodySchema, Id, Quantity, QuerySchema
+from app.services.counts import MODES as COUNT_MODES
 from app.services.scan import MAX_CODE_LENGTH
 from app.services.scan_batches import MAX_LINES, MODES
 
@@ -32,6 +33,11 @@ class ScanBatchSchema(BodySchema):
     from_location_id = Id(allow_none=True, metadata={"description": "Move: where the items are taken from."})
     to_location_id = Id(allow_none=True, metadata={"description": "Move: where they go."})
     note = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    count_mode = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(COUNT_MODES),
+        metadata={"description": "Count into an open count: add to or replace lines already counted."},
+    )
 
 
 class ScanBatchLineResultSchema(BodySchema):
@@ -40,12 +46,16 @@ class ScanBatchLineResultSchema(BodySchema):
     name = fields.String()
     unit = fields.String()
     quantity = Amount()
-    item_quantity = Amount(metadata={"description": "The item's total after the batch."})
+    item_quantity = Amount(
+        allow_none=True, metadata={"description": "The item's total after the batch (null when counted into a count)."}
+    )
+    counted = Amount(allow_none=True, metadata={"description": "Counting into a count: the line's count now."})
     location_ids = fields.List(fields.Integer())
 
 
 class ScanBatchResultSchema(BodySchema):
     mode = fields.String()
+    count_id = fields.Integer(allow_none=True, metadata={"description": "Count mode: the open count recorded into."})
     location_id = fields.Integer(allow_none=True)
     from_location_id = fields.Integer(allow_none=True)
     to_location_id = fields.Integer(allow_none=True)

@@ -28,11 +28,13 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.extensions import db
 from app.models import CategoryStat, Item
 from app.models.base import normalise
+from app.services import location_counters
 
 STRIPES = 16
 UNCATEGORISED = 0
 _TRACKED = ("quantity", "price", "low_stock_threshold", "category_id", "is_deleted")
 _PENDING = "pending_counter_deltas"
+CATEGORY, LOCATION = "category_stats", "location_stats"  # the tables, in the order their rows are written
 Delta = list  # [item_count, total_units, total_value, low_stock_count]
 
 
@@ -84,6 +86,7 @@ def rebuild() -> None:
     db.session.flush()
     db.session.execute(sa.delete(CategoryStat))
     db.session.execute(sa.text(REBUILD_SQL))
+    location_counters.rebuild()
 
 
 REBUILD_SQL = f"""
@@ -124,7 +127,8 @@ def _changed(item: Item) -> bool:
 
 
 def _note(session: Session, flush_context: Any) -> None:
-    """after_flush: record the net contribution change of every inserted, changed or deleted item."""
+    """after_flush: record the net contribution change of every inserted, changed or deleted item,
+    to its category's figures and to those of every location above its places."""
     deltas: dict[tuple[int, int], Delta] = defaultdict(lambda: [0, 0, Decimal(0), 0])
     with session.no_autoflush:
         for item in session.new:
@@ -137,10 +141,11 @@ def _note(session: Session, flush_context: Any) -> None:
         for item in session.deleted:
             if isinstance(item, Item):
                 _add(deltas, _contribution(_values(item, before=True)), -1)
-    deltas = {k: d for k, d in deltas.items() if any(d)}
-    if deltas:
+    noted = {(CATEGORY, k): d for k, d in deltas.items() if any(d)}
+    noted.update({(LOCATION, k): d for k, d in location_counters.note(session).items() if any(d)})
+    if noted:
         transaction = session.get_nested_transaction() or session.get_transaction()
-        session.info.setdefault(_PENDING, []).append((transaction, deltas))
+        session.info.setdefault(_PENDING, []).append((transaction, noted))
 
 
 def _add(deltas: dict, contribution: tuple | None, sign: int) -> None:
@@ -151,17 +156,20 @@ def _add(deltas: dict, contribution: tuple | None, sign: int) -> None:
 
 
 def _write(session: Session) -> None:
-    """before_commit (outermost only): flush, then write the net deltas in key order."""
+    """before_commit (outermost only): flush, then write the net deltas, category rows then
+    location rows, each in key order (so two transactions take counter rows in one order)."""
     if session.in_nested_transaction():
         return
     session.flush()
     noted = session.info.pop(_PENDING, [])
-    merged: dict[tuple[int, int], Delta] = defaultdict(lambda: [0, 0, Decimal(0), 0])
+    merged: dict[tuple[str, tuple], list] = {}
     for _transaction, deltas in noted:
         for key, values in deltas.items():
+            total = merged.setdefault(key, [0] * len(values))
             for i, value in enumerate(values):
-                merged[key][i] += value
-    rows = [
+                total[i] += value
+    dialect = session.get_bind().dialect.name
+    categories = [
         {
             "category_key": k[0],
             "stripe": k[1],
@@ -170,12 +178,18 @@ def _write(session: Session) -> None:
             "total_value": d[2],
             "low_stock_count": d[3],
         }
-        for k, d in sorted(merged.items())
-        if any(d)
+        for (table, k), d in sorted(merged.items())
+        if table == CATEGORY and any(d)
     ]
-    if not rows:
-        return
-    session.execute(_upsert(session.get_bind().dialect.name), rows)
+    if categories:
+        session.execute(_upsert(dialect), categories)
+    places = [
+        {"location_id": k[0], "stripe": k[1], "items": d[0], "placed": d[1], "units": d[2]}
+        for (table, k), d in sorted(merged.items())
+        if table == LOCATION and any(d)
+    ]
+    if places:
+        session.execute(location_counters.upsert(dialect), places)
 
 
 _UPSERTS: dict[str, Any] = {}
@@ -232,6 +246,7 @@ def init_app(app: Flask) -> None:
     for name in _TRACKED:
         # Load the old value even when the attribute was expired, so the delta is exact.
         event.listen(getattr(Item, name), "set", _wants_old_values, active_history=True, retval=True)
+    location_counters.listen(_wants_old_values)
     event.listen(Session, "after_flush", _note)
     event.listen(Session, "before_commit", _write)
     event.listen(Session, "after_soft_rollback", _forget)

@@ -15,11 +15,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.limits import DESCRIPTION_LENGTH, ITEM_NAME_LENGTH, MAX_QUANTITY, SKU_LENGTH, SKU_PATTERN, UNIT_LENGTH
 from app.models import Category, Item, Location, StockLevel, User
 from app.models.location import SEPARATOR
-from app.services import catalog, items, locations, stock
+from app.services import barcodes, catalog, items, locations, stock
 from app.services.quantities import MAX_DECIMALS, places, show
 
 # field -> label; the mapping's values are these field names.
@@ -34,6 +35,7 @@ FIELDS = {
     "price": "Price",
     "low_stock_threshold": "Low-stock threshold",
     "description": "Description",
+    "barcode": "Barcode",
 }
 REQUIRED = ("sku",)  # and "name" for rows that create an item
 SYNONYMS = {
@@ -55,6 +57,21 @@ SYNONYMS = {
         "min",
     },
     "description": {"description", "notes", "details", "desc"},
+    # Not "code": that is a SKU's synonym.
+    "barcode": {
+        "barcode",
+        "barcodes",
+        "ean",
+        "ean13",
+        "eancode",
+        "gtin",
+        "gtin13",
+        "upc",
+        "upca",
+        "upccode",
+        "code128",
+        "manufacturerbarcode",
+    },
 }
 _SKU = re.compile(SKU_PATTERN)
 
@@ -97,9 +114,12 @@ def parse(cells: list[str], columns: dict[str, int]) -> tuple[dict[str, Any], li
             errors.append((name, "Contains a NUL character."))
             continue
         try:
-            values[name] = _PARSERS.get(name, _text_of(name))(text)
+            value = _PARSERS.get(name, _text_of(name))(text)
         except ValueError as exc:
             errors.append((name, str(exc)))
+            continue
+        if value is not None:  # None: nothing in the cell after all (a barcode cell of only separators)
+            values[name] = value
     if "sku" not in values and not any(name == "sku" for name, _ in errors):
         errors.append(("sku", "SKU is required."))
     return values, errors
@@ -153,6 +173,14 @@ def _path(text: str) -> str:
     return SEPARATOR.join(parts)
 
 
+def _codes(text: str) -> list[str] | None:
+    """One code or several (spaces, commas or semicolons between), checked as the item API checks them."""
+    try:
+        return barcodes.normalise_codes(barcodes.split_cell(text)) or None
+    except ValidationFailed as exc:
+        raise ValueError(" ".join((exc.fields or {}).get(barcodes.FIELD, [exc.message]))) from None
+
+
 _PARSERS = {
     "sku": _sku,
     "quantity": _decimal,
@@ -160,6 +188,7 @@ _PARSERS = {
     "price": lambda text: _decimal(text, money=True),
     "decimals": _places,
     "location": _path,
+    "barcode": _codes,
 }
 
 
@@ -198,6 +227,7 @@ def plan(rows: list[tuple[int, dict[str, Any], list]], catalogue: Catalogue, opt
     for p in plans:
         _resolve(p, found.get(str(p.values.get("sku", "")).lower()), catalogue, options)
     _compare_levels([p for p in plans if p.action == "update-pending"])
+    _check_codes(plans)
     for p in plans:
         if p.errors:
             p.action = "error"
@@ -275,6 +305,30 @@ def _compare_levels(plans: list[RowPlan]) -> None:
             p.counted = None
 
 
+def _check_codes(plans: list[RowPlan]) -> None:
+    """A row's barcodes against the active items, one statement for the chunk: a code carried by
+    another item is the row's error; an update changes the codes only when the set differs."""
+    coded = [p for p in plans if p.values.get("barcode")]
+    if not coded:
+        return
+    held = barcodes.holders(
+        [code for p in coded for code in p.values["barcode"]], [p.item_id for p in coded if p.item_id is not None]
+    )
+    owner = {code: (item_id, sku) for code, item_id, sku in held}
+    current: dict[int, set[str]] = {}
+    for code, item_id, _ in held:
+        current.setdefault(item_id, set()).add(code)
+    for p in coded:
+        codes = p.values["barcode"]
+        taken = [
+            f"{code} is already on {owner[code][1]}." for code in codes if owner.get(code, (p.item_id,))[0] != p.item_id
+        ]
+        if taken:
+            p.errors.append(("barcode", " ".join(taken)))
+        elif p.item_id is not None and set(codes) != current.get(p.item_id, set()):
+            p.changes["barcodes"] = codes
+
+
 def apply(p: RowPlan, catalogue: Catalogue, *, actor: User, note: str) -> None:
     """Apply one planned row through the services (inside the caller's unit of work)."""
     prepare(p, catalogue)
@@ -320,6 +374,7 @@ def creation(p: RowPlan) -> dict[str, Any]:
         "low_stock_threshold": v.get("low_stock_threshold", 0),
         "description": v.get("description"),
         "quantity": p.counted or 0,
+        "barcodes": v.get("barcode", []),
     }
 
 

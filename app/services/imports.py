@@ -21,7 +21,7 @@ from app.errors import DomainError, InvalidState, NotFound, PayloadTooLarge, Que
 from app.extensions import db
 from app.models import Import, ImportState, User
 from app.models.base import utcnow
-from app.services import import_files, import_rows
+from app.services import barcodes, import_files, import_rows
 from app.services.uow import locked, unit_of_work
 
 VALIDATE_IMPORT = "tasks.imports.validate_import"
@@ -145,7 +145,7 @@ def validate(import_id: int) -> Import:
     if record.state != ImportState.VALIDATING:
         return record
     header, columns = record.columns, _columns(record)
-    duplicates = _duplicate_skus(record, columns)
+    duplicates = _duplicates(record, columns)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "errors": 0}
     errors: dict[str, list[list[str]]] = {}
     preview: list[dict[str, Any]] = []
@@ -155,10 +155,7 @@ def validate(import_id: int) -> Import:
         parsed = []
         for number, cells in chunk:
             values, cell_errors = import_rows.parse(cells, columns)
-            if values.get("sku") in duplicates:
-                rows = ", ".join(str(n) for n in duplicates[values["sku"]])
-                cell_errors.append(("sku", f"SKU {values['sku']} appears more than once in the file (rows {rows})."))
-            parsed.append((number, values, cell_errors))
+            parsed.append((number, values, cell_errors + duplicates.get(number, [])))
             if len(preview) < PREVIEW_ROWS:
                 preview.append({"row": number, "cells": cells[: len(header)] + [""] * (len(header) - len(cells))})
         for p in import_rows.plan(parsed, catalogue, record.options):
@@ -358,15 +355,36 @@ def _numbered(content: bytes, fmt: str, sheet: str | None) -> Iterator[tuple[int
             yield number, cells
 
 
-def _duplicate_skus(record: Import, columns: dict[str, int]) -> dict[str, list[int]]:
-    if "sku" not in columns:
-        return {}
-    index, seen = columns["sku"], {}
+def _duplicates(record: Import, columns: dict[str, int]) -> dict[int, list[tuple[str, str]]]:
+    """{row number: errors} for SKUs (in any letter case, as the database sees them) and barcodes
+    that appear on more than one row of the file: one pass before the chunks, each row named."""
+    sku_at, code_at = columns.get("sku"), columns.get("barcode")
+    skus: dict[str, list[tuple[int, str]]] = {}
+    codes: dict[str, list[int]] = {}
     for number, cells in _data_rows(record):
-        sku = cells[index].strip() if index < len(cells) else ""
+        sku = cells[sku_at].strip() if sku_at is not None and sku_at < len(cells) else ""
         if sku:
-            seen.setdefault(sku, []).append(number)
-    return {sku: rows for sku, rows in seen.items() if len(rows) > 1}
+            skus.setdefault(sku.lower(), []).append((number, sku))
+        if code_at is not None and code_at < len(cells):
+            for code in dict.fromkeys(barcodes.split_cell(cells[code_at])):  # twice in one cell: the cell's error
+                codes.setdefault(code, []).append(number)
+    found: dict[int, list[tuple[str, str]]] = {}
+    for seen in skus.values():
+        if len(seen) > 1:
+            rows = ", ".join(str(n) for n, _ in seen)
+            written = list(dict.fromkeys(sku for _, sku in seen))
+            message = f"SKU {seen[0][1]} appears more than once in the file (rows {rows})"
+            if len(written) > 1:
+                message += f": written {', '.join(written[:-1])} and {written[-1]}, one SKU in any letter case"
+            for n, _ in seen:
+                found.setdefault(n, []).append(("sku", message + "."))
+    for code, rows in codes.items():
+        if len(rows) > 1:
+            for n in rows:
+                found.setdefault(n, []).append(
+                    ("barcode", f"Barcode {code} appears on more than one row (rows {', '.join(map(str, rows))}).")
+                )
+    return found
 
 
 def _chunks(rows, size: int) -> Iterator[list]:

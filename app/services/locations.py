@@ -16,11 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from app.errors import DuplicateValue, InUse, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Item, Location, StockLevel
-from app.models.base import normalise, utcnow
+from app.models.base import utcnow
 from app.models.location import SEPARATOR, subtree_upper
+from app.services import location_counters
 from app.services.uow import locked, take_write_lock, unit_of_work
 
-FIELDS = ("name", "description", "address", "parent_id", "is_structural")
+FIELDS = ("name", "description", "address", "parent_id", "is_structural", "count_frequency_days")
 
 
 @dataclass
@@ -123,13 +124,9 @@ def location_item_count(location_id: int) -> int:
 
 
 def subtree_totals(location: Location) -> Totals:
-    """Distinct active items with stock somewhere in the subtree, and their units."""
-    items, units = db.session.execute(
-        sa.select(sa.func.count(sa.distinct(StockLevel.item_id)), sa.func.coalesce(sa.func.sum(StockLevel.quantity), 0))
-        .join(Item, Item.id == StockLevel.item_id)
-        .where(in_subtree(StockLevel.location_id, location), StockLevel.quantity > 0, sa.not_(Item.is_deleted))
-    ).one()
-    return Totals(items=int(items), units=normalise(Decimal(units)))
+    """Distinct active items with stock somewhere in the subtree, and their units (maintained figures)."""
+    items, _placed, units = location_counters.subtree(location.id)
+    return Totals(items=items, units=units)
 
 
 def ancestors(location: Location) -> list[Location]:
@@ -152,34 +149,15 @@ def children(location_id: int | None) -> list[Location]:
 
 
 def tree() -> list[TreeNode]:
-    """The whole live tree with subtree totals for every node (one grouped query for all)."""
+    """The whole live tree with subtree totals for every node (from the maintained figures)."""
     locations = list(
         db.session.execute(
             sa.select(Location).where(Location.deleted_at.is_(None)).order_by(Location.path_key)
         ).scalars()
     )
-    ancestor = sa.orm.aliased(Location)
-    # Each stock level counts toward every location whose key range holds its location's key.
-    totals = db.session.execute(
-        sa.select(
-            ancestor.id,
-            sa.func.count(sa.distinct(StockLevel.item_id)),
-            sa.func.coalesce(sa.func.sum(StockLevel.quantity), 0),
-        )
-        .select_from(StockLevel)
-        .join(Item, Item.id == StockLevel.item_id)
-        .join(Location, Location.id == StockLevel.location_id)
-        .join(
-            ancestor,
-            sa.and_(
-                Location.path_key >= ancestor.path_key,
-                Location.path_key < sa.func.substr(ancestor.path_key, 1, sa.func.length(ancestor.path_key) - 1) + "0",
-            ),
-        )
-        .where(StockLevel.quantity > 0, sa.not_(Item.is_deleted), ancestor.deleted_at.is_(None))
-        .group_by(ancestor.id)
-    ).all()
-    by_id = {loc_id: Totals(int(n), normalise(Decimal(units))) for loc_id, n, units in totals}
+    by_id = {
+        loc_id: Totals(items, units) for loc_id, (items, _placed, units) in location_counters.every_subtree().items()
+    }
     nodes = {loc.id: TreeNode(loc, by_id.get(loc.id, Totals())) for loc in locations}
     roots = []
     for loc in locations:
@@ -233,13 +211,29 @@ def update_location(location_id: int, data: dict[str, Any]) -> Location:
                     item_count=held,
                 )
         moved = parent_id != location.parent_id or name != location.name
+        reparented = parent_id != location.parent_id
+        if reparented:
+            _hold_stock_still()
+        old_key = location.path_key
         for key in FIELDS:
             if key in data:
                 setattr(location, key, data[key])
         if moved:
             _place(location, parent)
         _flush_or_duplicate(name)
+        if reparented:  # the subtree's figures now count toward other locations above it
+            above = set(location_counters.ancestor_ids(old_key)) | set(
+                location_counters.ancestor_ids(location.path_key)
+            )
+            location_counters.recompute(above - {location.id})
     return location
+
+
+def _hold_stock_still() -> None:
+    """A move changes which locations count a subtree's stock: movements wait until it commits
+    (and the ones already running finish first), so the recomputed figures miss none of them."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("LOCK TABLE items, stock_levels IN SHARE MODE"))
 
 
 def delete_location(location_id: int) -> None:

@@ -1,4 +1,9 @@
-"""A scan session's running list, applied as one batch: restock, withdraw or move, all lines or none."""
+"""A scan session's running list, applied as one batch: restock, withdraw, move or count, all lines or none.
+
+Count mode feeds stock counts (app/services/counts.py): when an open count covers the scanned
+location, every line is recorded into it (by staff or managers). Only where no count is open
+does a manager's count set the quantities at once (an immediate adjust), as before counts existed.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from app.extensions import db
 from app.models import Item, User
 from app.models.base import normalise
 from app.permissions import Permission, can
-from app.services import stock
+from app.services import count_lookups, counts, stock
 from app.services.uow import unit_of_work
 
 MODES = ("restock", "withdraw", "move", "count")
@@ -25,6 +30,7 @@ MAX_LINES = 500
 class Batch:
     mode: str
     lines: list[dict[str, Any]] = field(default_factory=list)
+    count_id: int | None = None  # count mode: the open count the lines were recorded into
     location_id: int | None = None
     from_location_id: int | None = None
     to_location_id: int | None = None
@@ -39,21 +45,30 @@ def submit(
     from_location_id: int | None = None,
     to_location_id: int | None = None,
     note: str | None = None,
+    count_mode: str | None = None,
 ) -> Batch:
     """Apply every line in one transaction (restock/withdraw at `location_id` or each item's home; move
-    from one location to another; count: set each item's quantity at `location_id`, managers only).
+    from one location to another; count: into the open count covering `location_id`, else, for
+    managers only, set each item's quantity there at once).
 
     Raises InsufficientStock naming each short line (`shortages`), ValidationFailed, NotFound,
-    PermissionDenied (a count by staff). Run it under idempotency.run_once for an Idempotency-Key.
+    PermissionDenied (staff counting where no count is open), AlreadyCounted (a line of the open
+    count already counted and no `count_mode`). Run it under idempotency.run_once for an Idempotency-Key.
     """
     wanted = _merge(lines)
     if mode == "move":
         _check_move(from_location_id, to_location_id)
     if mode == "count":
-        if not can(actor, Permission.STOCK_ADJUST):
-            raise PermissionDenied("Only managers record counts.", fields={"mode": ["Managers only."]})
         if location_id is None:
             raise ValidationFailed("Scan the location being counted.", fields={"location_id": ["Scan a location."]})
+        open_count = count_lookups.open_count_covering(location_id)
+        if open_count is not None:
+            return _into_count(open_count.id, wanted, location_id, actor, count_mode)
+        if not can(actor, Permission.STOCK_ADJUST):
+            raise PermissionDenied(
+                "No count is open for this location: ask a manager to open one (only managers set quantities directly).",
+                fields={"mode": ["Managers only, unless a count is open here."]},
+            )
     with unit_of_work(keep_loaded=True):
         if mode == "restock":
             movements = stock.add_lines(
@@ -92,6 +107,33 @@ def submit(
                 }
             )
         return batch
+
+
+def _into_count(
+    count_id: int, wanted: dict[int, Decimal], location_id: int, actor: User, count_mode: str | None
+) -> Batch:
+    """Record every scanned line into the open count, all or none. The answer leaves out the
+    items' totals: in a blind count, staff must not learn the system quantities."""
+    batch = Batch("count", count_id=count_id, location_id=location_id)
+    with unit_of_work():
+        for item_id, qty in wanted.items():
+            line = counts.record_line(
+                count_id, item_id=item_id, location_id=location_id, counted=normalise(qty), actor=actor, mode=count_mode
+            )
+            item = db.session.get(Item, item_id)
+            batch.lines.append(
+                {
+                    "item_id": item_id,
+                    "sku": item.sku,
+                    "name": item.name,
+                    "unit": item.unit,
+                    "quantity": normalise(qty),
+                    "counted": line.counted,
+                    "item_quantity": None,
+                    "location_ids": [location_id],
+                }
+            )
+    return batch
 
 
 def _merge(lines: list[dict[str, Any]]) -> dict[int, Decimal]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -246,11 +247,70 @@ def count_lines(
     return movements
 
 
+def apply_count(
+    lines: list[tuple[int, int, int, Decimal | int]], *, actor: User, count_id: int, note: str | None = None
+) -> list[Movement]:
+    """Apply a count's variances as adjust movements in the caller's transaction, all or nothing.
+
+    Each line is (line_id, item_id, location_id, delta): the counted quantity minus the system
+    quantity when it was counted, so movements made since then are kept. Locks in item-id
+    order, like apply_lines, so an approval and a withdrawal never deadlock. Ledger rows carry
+    `count_id`. Raises InsufficientStock naming every line whose level would go below zero
+    (`extra["negative"]`), NotFound (a deleted item), ValidationFailed.
+    """
+    items = {item_id: lock_item(item_id) for item_id in sorted({line[1] for line in lines})}
+    ordered = sorted(lines, key=lambda line: (line[1], line[2]))
+    levels = {(item_id, loc): _lock_level(items[item_id], loc) for _id, item_id, loc, _delta in ordered}
+    negative = [
+        {
+            "line_id": line_id,
+            "item_id": item_id,
+            "sku": items[item_id].sku,
+            "location_id": loc,
+            "location_name": levels[(item_id, loc)].location_name,
+            "quantity": levels[(item_id, loc)].quantity,
+            "delta": delta,
+        }
+        for line_id, item_id, loc, delta in ordered
+        if levels[(item_id, loc)].quantity + delta < 0
+    ]
+    if negative:
+        named = "; ".join(
+            f"line {n['line_id']} ({n['sku']} at {n['location_name']}: {show(n['quantity'])} now, "
+            f"adjustment {show(n['delta'])})"
+            for n in negative
+        )
+        raise InsufficientStock(
+            f"Approving would leave a negative level (stock left since counting): {named}. Nothing was changed; "
+            "send those lines for a recount.",
+            negative=negative,
+        )
+    return [
+        _apply(
+            items[item_id],
+            {loc: (levels[(item_id, loc)], delta)},
+            LogAction.ADJUST,
+            actor,
+            note,
+            count_id=count_id,
+        )
+        for _line_id, item_id, loc, delta in ordered
+    ]
+
+
+def level_quantity(item_id: int, location_id: int) -> Decimal | int:
+    """What the system holds of an item at a location right now (0 without a level row); reads only."""
+    found = db.session.scalar(
+        sa.select(StockLevel.quantity).where(StockLevel.item_id == item_id, StockLevel.location_id == location_id)
+    )
+    return found if found is not None else 0
+
+
 # The hot statements, built once: constructing a SELECT costs more than running it on a warm
 # connection. Values go in as bound parameters.
 _LOCK_ITEM = locked(sa.select(Item).where(Item.id == sa.bindparam("item_id"), Item.is_deleted.is_(False)))
 _LOCK_LEVEL = locked(
-    sa.select(StockLevel, Location.path, Location.is_structural)
+    sa.select(StockLevel, Location.path, Location.path_key, Location.is_structural)
     .join(Location, Location.id == StockLevel.location_id)
     .where(StockLevel.item_id == sa.bindparam("item_id"), StockLevel.location_id == sa.bindparam("location_id")),
     of=StockLevel,
@@ -273,23 +333,24 @@ def lock_item(item_id: int) -> Item:
 
 
 def _lock_level(item: Item, location_id: int, field_name: str = "location_id") -> StockLevel:
-    """Lock (or create) the item's level at a location; `level.location_name` (its path) is set for events.
+    """Lock (or create) the item's level at a location; `level.location_name` (its path) is set for
+    events, `level.location_key` (its path key) for the location figures (app/services/location_counters.py).
 
     Raises ValidationFailed naming `field_name` for an unknown or a structural location.
     """
     found = db.session.execute(_LOCK_LEVEL, {"item_id": item.id, "location_id": location_id}).one_or_none()
     if found is not None:
-        level, path, structural = found
+        level, path, key, structural = found
         if structural:
             check_holds_stock(db.session.get(Location, location_id), field_name)
-        level.location_name = path
+        level.location_name, level.location_key = path, key
         return level
     location = require_live_location(location_id, field_name, holds_stock=True)
     # Safe without a race: the item row lock serialises every movement of this item.
     level = StockLevel(item_id=item.id, location_id=location_id, quantity=0)
     db.session.add(level)
     db.session.flush()
-    level.location_name = location.path
+    level.location_name, level.location_key = location.path, location.path_key
     return level
 
 
@@ -319,6 +380,7 @@ def _apply(
     stock_request_id: int | None = None,
     purchase_order_id: int | None = None,
     purchase_order_line_id: int | None = None,
+    count_id: int | None = None,
 ) -> Movement:
     total_before = item.quantity
     movement = Movement(item=item, action=action)
@@ -345,6 +407,7 @@ def _apply(
             stock_request_id=stock_request_id,
             purchase_order_id=purchase_order_id,
             purchase_order_line_id=purchase_order_line_id,
+            count_id=count_id,
         )
         movement.logs.append(entry)
     item.updated_at = now
@@ -385,6 +448,7 @@ def record(
     stock_request_id: int | None = None,
     purchase_order_id: int | None = None,
     purchase_order_line_id: int | None = None,
+    count_id: int | None = None,
 ) -> InventoryLog:
     """Add a ledger row for `item` to the current transaction."""
     entry = InventoryLog(
@@ -400,6 +464,7 @@ def record(
         stock_request_id=stock_request_id,
         purchase_order_id=purchase_order_id,
         purchase_order_line_id=purchase_order_line_id,
+        count_id=count_id,
         created_at=utcnow(),
     )
     db.session.add(entry)

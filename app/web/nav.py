@@ -30,6 +30,7 @@ NAV: list[NavEntry] = [
     NavEntry("Cart", "carts.index"),
     NavEntry("Requests", "requests.index"),
     NavEntry("Purchasing", "purchasing.orders"),  # orders; its tabs lead to suggestions and suppliers
+    NavEntry("Counts", "counts.index"),
     NavEntry("Alerts", "alerts.index"),
     NavEntry("Activity", "activity.index"),
     NavEntry("Users", "users.index"),

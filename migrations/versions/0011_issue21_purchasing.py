@@ -1,7 +1,7 @@
 """purchasing: suppliers, supplier offers, purchase orders and their lines; reorder policy on items
 
 Revision ID: 0011_issue21_purchasing
-Revises: 0007_issue16_alert_resolution
+Revises: 0010_issue20_counts
 
 Items gain reorder_point, reorder_quantity, max_stock (all optional) and on_order (the
 open quantity on sent orders, 0 for every existing item: there are no orders yet).
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_issue21_purchasing"
-down_revision = "0007_issue16_alert_resolution"
+down_revision = "0010_issue20_counts"
 branch_labels = None
 depends_on = None
 

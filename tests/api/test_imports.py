@@ -406,3 +406,23 @@ def test_a_run_the_queue_cannot_take_is_refused_and_changes_nothing(api, app, st
         app.extensions["celery"] = saved
         broker.close()
         own.kill()
+
+
+def test_skus_differing_only_in_letter_case_are_both_refused(api, app, store):
+    body = upload(
+        api, HEADER + "abc-1,Lower,,Store,1,pcs,1\nOK-2,Fine,,Store,1,pcs,1\nABC-1,Upper,,Store,1,pcs,1\n"
+    ).get_json()
+    assert body["counts"] == {"created": 1, "updated": 0, "unchanged": 0, "errors": 2}
+    text = api.get(f"/api/v1/imports/{body['id']}/errors.csv").data.decode("utf-8-sig")
+    errors = {row[0]: row[-1] for row in csv.reader(io.StringIO(text))}
+    for row in ("2", "4"):
+        assert "SKU abc-1 appears more than once in the file (rows 2, 4)" in errors[row]
+        assert "written abc-1 and ABC-1" in errors[row]
+    refused = api.post(f"/api/v1/imports/{body['id']}/run", {"on_error": "stop"})
+    assert refused.status_code == 409 and "2 row(s) have errors" in error_of(refused)["message"]
+    assert api.post(f"/api/v1/imports/{body['id']}/run", {"on_error": "skip"}).status_code == 202
+    run_now(app, body["id"])
+    result = api.get(f"/api/v1/imports/{body['id']}").get_json()
+    assert result["applied"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 2}
+    assert db_scalar(app, sa.text("SELECT count(*) FROM items WHERE lower(sku) = 'abc-1'")) == 0
+    assert item_by_sku(api, "OK-2") is not None

@@ -154,6 +154,20 @@ MATRIX = [
         STAFF_UP,
     ),
     ("GET", "/api/v1/purchase-orders/<int:order_id>.pdf", None, STAFF_UP),
+    # Stock counts: the world has an open count of location_id and a submitted one of location2_id.
+    ("GET", "/api/v1/counts", None, STAFF_UP),
+    ("POST", "/api/v1/counts", lambda w: {"location_id": w.spare_location_id, "blind": True}, MANAGER_UP),
+    ("GET", "/api/v1/counts/<int:count_id>", None, STAFF_UP),
+    (
+        "PUT",
+        "/api/v1/counts/<int:count_id>/lines",
+        lambda w: {"item_id": w.item_id, "location_id": w.location_id, "counted": 9},
+        STAFF_UP,
+    ),
+    ("POST", "/api/v1/counts/<int:count_id>/submit", None, STAFF_UP),
+    ("POST", "/api/v1/counts/<int:count_id>/recount", lambda w: {"line_ids": [w.count_line_id]}, MANAGER_UP),
+    ("POST", "/api/v1/counts/<int:count_id>/approve", lambda w: {"zero_uncounted": False}, MANAGER_UP),
+    ("POST", "/api/v1/counts/<int:count_id>/cancel", None, MANAGER_UP),
 ]
 
 # Multipart bodies (uploads), by (method, template).
@@ -166,6 +180,8 @@ SPARE_IDS = {
     ("POST", "/api/v1/requests/<int:request_id>/fulfil"): {"request_id": "approved_request_id"},
     ("DELETE", "/api/v1/suppliers/<int:supplier_id>"): {"supplier_id": "spare_supplier_id"},
     ("POST", "/api/v1/purchase-orders/<int:order_id>/receive"): {"order_id": "sent_order_id"},
+    ("POST", "/api/v1/counts/<int:count_id>/recount"): {"count_id": "submitted_count_id"},
+    ("POST", "/api/v1/counts/<int:count_id>/approve"): {"count_id": "submitted_count_id"},
 }
 
 

@@ -138,14 +138,35 @@ def test_a_count_sets_each_scanned_items_quantity_at_the_location(api, factory):
     assert _levels(api, bolt.id) == {shelf.id: 7, other.id: 7}
 
 
-def test_staff_cannot_record_counts(api, factory):
+def test_staff_cannot_set_quantities_where_no_count_is_open(api, factory):
     shelf = factory.location()
     item = factory.item(quantity=3, location=shelf)
     body = {"mode": "count", "location_id": shelf.id, "lines": [{"item_id": item.id, "quantity": 1}]}
     response = api.post("/api/v1/scan/batches", json=body, role="staff")
     assert response.status_code == 403
-    assert error_of(response)["fields"] == {"mode": ["Managers only."]}
+    assert error_of(response)["fields"] == {"mode": ["Managers only, unless a count is open here."]}
+    assert "ask a manager to open one" in error_of(response)["message"]
     assert _levels(api, item.id) == {shelf.id: 3}
+
+
+def test_count_mode_records_into_the_open_count_covering_the_location(api, factory):
+    site = factory.location("Hall", is_structural=True)
+    shelf = factory.location("Shelf", parent_id=site.id)
+    bolt = factory.item(quantity=10, location=shelf)
+    count = api.post("/api/v1/counts", {"location_id": site.id, "blind": True}).get_json()
+    body = {"mode": "count", "location_id": shelf.id, "lines": [{"item_id": bolt.id, "quantity": 4}] * 2}
+    response = api.post("/api/v1/scan/batches", json=body, role="staff")
+    assert response.status_code == 200, response.get_json()
+    answer = response.get_json()
+    assert answer["count_id"] == count["id"]
+    assert [(line["counted"], line["item_quantity"]) for line in answer["lines"]] == [(8, None)]  # nothing of 10
+    assert _levels(api, bolt.id) == {shelf.id: 10}  # nothing moves until a manager approves
+    again = api.post("/api/v1/scan/batches", json=body, role="staff")
+    assert again.status_code == 409 and error_of(again)["code"] == "already_counted"
+    added = api.post("/api/v1/scan/batches", json={**body, "count_mode": "add"}, role="staff")
+    assert added.get_json()["lines"][0]["counted"] == 16
+    detail = api.get(f"/api/v1/counts/{count['id']}").get_json()
+    assert [(line["counted"], line["variance"]) for line in detail["lines"]] == [(16, 6)]
 
 
 def test_a_count_needs_its_location(api, factory):

@@ -3,6 +3,7 @@
 Builds a throwaway SQLite database, loads the demo data set, serves the app on a
 loopback port and photographs the dashboard, the inventory list and an item page
 and the location tree
+and a stock count's review
 as the demo manager at desktop size, and those and the login page at tablet (820 px)
 and phone (390 px) size (files named *-tablet.png, *-phone.png).
 
@@ -115,6 +116,7 @@ def photograph_main_pages(browser, base: str, size: str) -> list[Path]:
             page.locator("summary", has_text=name).first.click()
         shot("locations")
         shots.append(photograph_labels(page, base))
+        shots.append(photograph_count_review(page, base))
     if size == "phone":
         shots.append(photograph_scan(page, base))
     page.close()
@@ -134,6 +136,25 @@ def photograph_labels(page, base: str) -> Path:
             check=True,
         )
     return OUT / "labels.png"
+
+
+def photograph_count_review(page, base: str) -> Path:
+    """A manager's review of a counted shelf: variances first with their value, then lines not counted."""
+    page.goto(base + "/counts")
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    headers = {"X-CSRFToken": token}
+    items = page.request.get(base + "/api/v1/items?per_page=100&sort_by=quantity&order=desc").json()["items"]
+    shelf = items[0]["location_id"]
+    count = page.request.post(base + "/api/v1/counts", data={"location_id": shelf}, headers=headers).json()
+    lines = [line for line in count["lines"] if line["location_id"] == shelf]
+    for index, line in enumerate(lines[:-2]):  # the last two are left for "not counted"
+        found = max(0, line["expected"] - (3, 0, 1, 0, 0, 2)[index % 6]) if index % 7 != 5 else line["expected"] + 4
+        body = {"item_id": line["item_id"], "location_id": shelf, "counted": found}
+        page.request.put(base + f"/api/v1/counts/{count['id']}/lines", data=body, headers=headers)
+    page.request.post(base + f"/api/v1/counts/{count['id']}/submit", headers=headers)
+    page.goto(base + f"/counts/{count['id']}/review")
+    page.screenshot(path=str(OUT / "count-review.png"), full_page=True)
+    return OUT / "count-review.png"
 
 
 def photograph_scan(page, base: str) -> Path:

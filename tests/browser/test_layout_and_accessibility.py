@@ -43,6 +43,9 @@ PAGES = {
     "/imports": "manager",
     "/imports/{import}": "manager",  # the preview, one cell marked bad
     "/scan": "staff",
+    "/counts": "staff",
+    "/counts/{count}": "staff",  # counting (an open, blind count with a line counted)
+    "/counts/{review_count}/review": "manager",  # a submitted count with a variance
     "/backups": "manager",
     "/outbox": "admin",
     "/purchasing/suppliers": "staff",
@@ -65,6 +68,7 @@ NOT_PAGES = {
     "/metrics",
     "/dashboard/charts",
     "/dashboard/figures",
+    "/counts/<int:count_id>/lines",  # the lines table the counting page reloads
     "/reports/<int:report_id>.csv",
     "/s/I<int:item_id>",
     "/s/L<int:location_id>",
@@ -94,7 +98,7 @@ def shop(app, factory, tmp_path):
     report, a backup and an email, all made through the services."""
     from app.extensions import db
     from app.models import User
-    from app.services import backups, carts, imports, reports, requests, stock
+    from app.services import backups, carts, counts, imports, reports, requests, stock
     from app.services.mailer import Email, deliver
 
     people = {role: factory.user(role) for role in ROLES}
@@ -137,6 +141,11 @@ def shop(app, factory, tmp_path):
         sheet = b"SKU,Name,Location,Quantity\nHAN-00003,Spirit Level 60 cm,Main Warehouse,8\nHAN-00004,,Nowhere,lots\n"
         upload = imports.upload("new-tools.csv", sheet, actor=user["manager"])
         purchasing_ids = _purchasing(user["manager"], hammer.id, tape.id)
+        count = counts.open_count(location_id=main.id, actor=user["manager"], blind=True)
+        counts.record_line(count.id, item_id=tape.id, location_id=main.id, counted=7, actor=user["staff"])
+        review = counts.open_count(location_id=store.id, actor=user["manager"])
+        counts.record_line(review.id, item_id=hammer.id, location_id=store.id, counted=38, actor=user["staff"])
+        counts.submit(review.id, actor=user["staff"])
         return {
             "people": people,
             "ids": {
@@ -148,6 +157,8 @@ def shop(app, factory, tmp_path):
                 "staff": people["staff"].id,
                 "import": upload.id,
                 **purchasing_ids,
+                "count": count.id,
+                "review_count": review.id,
             },
         }
 

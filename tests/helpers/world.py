@@ -34,6 +34,10 @@ class World:
     order_id: int = 0
     sent_order_id: int = 0
     order_line_id: int = 0
+    # Stock counts: an open count of location_id, a submitted one of location2_id with one counted line.
+    count_id: int = 0
+    submitted_count_id: int = 0
+    count_line_id: int = 0
 
     def path_args(self) -> dict[str, int]:
         return {
@@ -47,6 +51,7 @@ class World:
             "import_id": self.import_id,
             "supplier_id": self.supplier_id,
             "order_id": self.order_id,
+            "count_id": self.count_id,
         }
 
 
@@ -70,10 +75,12 @@ def build_world(app, factory, actor=None) -> World:
         )
         import_id = _import_world(db.session.get(User, actor.id), loc)
         purchasing_ids = _purchasing_world(db.session.get(User, buyer.id), item.id, low.id)
+        count_ids = _counts_world(db.session.get(User, actor.id), loc, loc2, item)
         db.session.remove()
     return World(
         **request_ids,
         **purchasing_ids,
+        **count_ids,
         import_id=import_id,
         location_id=loc.id,
         location2_id=loc2.id,
@@ -95,6 +102,17 @@ def _import_world(actor, location) -> int:
 
     content = f"SKU,Name,Location\nW-IMPORT-1,Imported thing,{location.name}\n".encode()
     return imports.upload("world.csv", content, actor=actor).id
+
+
+def _counts_world(actor, location, location2, item) -> dict[str, int]:
+    """An open count of `location`; a submitted count of `location2` with `item` counted there."""
+    from app.services import counts
+
+    open_id = counts.open_count(location_id=location.id, actor=actor).id
+    submitted = counts.open_count(location_id=location2.id, actor=actor).id
+    line = counts.record_line(submitted, item_id=item.id, location_id=location2.id, counted=0, actor=actor)
+    counts.submit(submitted, actor=actor)
+    return {"count_id": open_id, "submitted_count_id": submitted, "count_line_id": line.id}
 
 
 def _requests_world(actor, spare_item) -> dict[str, int]:

@@ -125,3 +125,32 @@ def test_sweep_closes_connections_whose_user_changed_in_another_process(app, cli
         assert live.is_connected()
         assert revalidate() == 1
     assert not live.is_connected()
+
+
+def test_count_updated_reaches_staff_counting_without_system_quantities(app, client, factory):
+    from app.extensions import db
+    from app.models import User
+    from app.realtime import broadcast
+    from app.services import counts
+
+    shelf = factory.location("Counted shelf")
+    item = factory.item(quantity=9, location=shelf)
+    manager = factory.user("manager")
+    staff = factory.user("staff")
+    _login_cookie(client, staff)
+    live = _connect(app, client)
+    with app.app_context():
+        count_id = counts.open_count(location_id=shelf.id, actor=db.session.get(User, manager.id), blind=True).id
+        assert broadcast.flush(timeout=10)
+        live.get_received()  # from here on: what counting sends
+        counts.record_line(
+            count_id, item_id=item.id, location_id=shelf.id, counted=7, actor=db.session.get(User, staff.id)
+        )
+        db.session.remove()
+    assert broadcast.flush(timeout=10)
+    received = [(m["name"], m["args"][0]) for m in live.get_received()]
+    assert [name for name, _ in received] == ["count_updated"]
+    payload = received[0][1]
+    assert (payload["count_id"], payload["line"]["counted"], payload["line"]["item_id"]) == (count_id, 7, item.id)
+    assert "expected" not in str(payload) and "variance" not in str(payload) and "9" not in str(payload["line"])
+    live.disconnect()

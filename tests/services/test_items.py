@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.errors import DuplicateValue, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import InventoryLog, Item, StockLevel, User
-from app.services import items, locations
+from app.services import barcodes, items, locations
 
 pytestmark = pytest.mark.core
 
@@ -57,3 +57,26 @@ def test_deleted_item_is_gone_from_reads_but_its_history_stays(factory, ctx):
     with pytest.raises(NotFound):
         items.get_item(item.id)
     assert items.item_history(item.id, page=1, per_page=10).total >= 2  # created, deleted
+
+
+def test_create_items_gives_each_new_item_its_codes_and_refuses_a_code_in_use(factory, ctx):
+    home = factory.location()
+    manager = _manager(factory)
+    factory.item(sku="HAS-1", location=home, barcodes=["TAKEN-1"])
+    made = items.create_items(
+        [_data(home.id, sku="B-1", barcodes=["4006381333931", "X-1"]), _data(home.id, sku="B-2")], actor=manager
+    )
+    assert [barcodes.codes_of(item.id) for item in made] == [["4006381333931", "X-1"], []]
+    with pytest.raises(DuplicateValue) as taken:
+        items.create_items([_data(home.id, sku="B-3", barcodes=["TAKEN-1"])], actor=manager)
+    assert taken.value.fields == {"barcodes": ["TAKEN-1 is already on HAS-1."]}
+    with pytest.raises(DuplicateValue) as shared:
+        items.create_items(
+            [_data(home.id, sku="B-4", barcodes=["SAME-1"]), _data(home.id, sku="B-5", barcodes=["SAME-1"])],
+            actor=manager,
+        )
+    assert shared.value.fields == {"barcodes": ["SAME-1 is given to two new items."]}
+    with pytest.raises(ValidationFailed) as bad:
+        items.create_items([_data(home.id, sku="B-6", barcodes=["4006381333932"])], actor=manager)
+    assert "check digit should be 1" in bad.value.fields["barcodes"][0]
+    assert db.session.scalar(sa.select(sa.func.count(Item.id)).where(Item.sku.in_(["B-3", "B-4", "B-6"]))) == 0

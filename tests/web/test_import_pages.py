@@ -75,3 +75,16 @@ def test_a_file_over_a_megabyte_uploads_from_the_page(as_role, factory):
     assert len(text) > 1_500_000
     response = _upload(as_role("manager"), text)
     assert response.status_code == 302, response.text[:500]
+
+
+def test_the_preview_marks_a_bad_barcode_in_its_cell(as_role, factory):
+    factory.location("Store")
+    client = as_role("manager")
+    response = _upload(client, "SKU,Name,Location,EAN\nP-1,Pliers,Store,4006381333932\nP-2,Pincers,Store,ACME-1\n")
+    page = client.get(response.headers["Location"]).text
+    assert 'data-count="created">1<' in page and 'data-count="errors">1<' in page
+    cell = re.search(r'<td class="cell-bad"[^>]*>([^<]*)<small class="cell-error">([^<]*)</small></td>', page)
+    assert cell is not None
+    assert cell.group(1) == "4006381333932"
+    assert cell.group(2) == "4006381333932: not a valid EAN-13 (the check digit should be 1)."
+    assert '<option value="barcode" selected>' in page

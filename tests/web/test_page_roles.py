@@ -117,6 +117,16 @@ PAGE_MATRIX = [
     ("POST", "/purchasing/orders/<int:order_id>/over-receipt", MANAGER_UP),
     ("POST", "/purchasing/orders/<int:order_id>/receive", SIGNED_IN),
     ("POST", "/purchasing/orders/<int:order_id>/scan-receive", SIGNED_IN),
+    ("GET", "/counts", SIGNED_IN),
+    ("POST", "/counts", MANAGER_UP),
+    ("GET", "/counts/<int:count_id>", SIGNED_IN),
+    ("GET", "/counts/<int:count_id>/lines", SIGNED_IN),  # the lines table the counting page reloads
+    ("POST", "/counts/<int:count_id>/lines", SIGNED_IN),
+    ("POST", "/counts/<int:count_id>/submit", SIGNED_IN),
+    ("GET", "/counts/<int:count_id>/review", MANAGER_UP),
+    ("POST", "/counts/<int:count_id>/recount", MANAGER_UP),
+    ("POST", "/counts/<int:count_id>/approve", MANAGER_UP),
+    ("POST", "/counts/<int:count_id>/cancel", MANAGER_UP),
     ("GET", "/users", MANAGER_UP),
     ("POST", "/users", MANAGER_UP),
     ("GET", "/users/<int:user_id>", MANAGER_UP),
@@ -167,6 +177,7 @@ def _path(rule: str, world: World) -> str:
         "import_id": world.import_id,
         "supplier_id": world.supplier_id,
         "order_id": world.sent_order_id if rule.endswith("receive") else world.order_id,
+        "count_id": world.submitted_count_id if rule.endswith(("/approve", "/recount")) else world.count_id,
         # Deleting a category or location that holds items is refused; point at empty ones.
         "obj_id": world.spare_category_id if rule.startswith("/categories") else world.spare_location_id,
     }

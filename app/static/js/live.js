@@ -281,7 +281,8 @@
   });
 
   // Job progress (Backups and Reports pages): handed to the page's own script (jobs.js) as DOM events.
-  ["backup_started", "backup_finished", "report_started", "report_ready"].forEach(function (name) {
+  // Counts: the counting page reloads its lines (counts.js); the payload carries no system quantities.
+  ["backup_started", "backup_finished", "report_started", "report_ready", "count_updated"].forEach(function (name) {
     socket.on(name, function (p) { document.dispatchEvent(new CustomEvent("live:" + name, { detail: p })); });
   });
 

@@ -14,7 +14,7 @@
     restock: "Scan items to add; scan a location to restock there instead of at each item's home.",
     withdraw: "Scan items to take out; scan a location to take them from there instead of each item's home.",
     move: "Scan the source location, then the items, then the destination.",
-    count: "Scan the location you are counting, then every unit on it: the counts replace what is recorded there.",
+    count: "Scan the location you are counting, then every unit on it: recorded into the count open there (with no count open, a manager's count replaces what is recorded).",
   };
   var state = { mode: "lookup", at: null, from: null, to: null, lines: [], key: null, busy: false };
 
@@ -226,7 +226,9 @@
       say("scan-message", "");
       changed();
     });
-    $("scan-submit").addEventListener("click", submitBatch);
+    $("scan-submit").addEventListener("click", function () { submitBatch(); });
+    $("scan-duplicate-add").addEventListener("click", function () { submitBatch("add"); });
+    $("scan-duplicate-replace").addEventListener("click", function () { submitBatch("replace"); });
   }
 
   function newKey() {
@@ -234,13 +236,18 @@
     return "scan-" + Date.now() + "-" + Math.random().toString(16).slice(2);
   }
 
-  function submitBatch() {
+  function submitBatch(countMode) {
     if (state.busy) return;
+    if (typeof countMode === "string") state.key = newKey(); // a different request: add or replace
+    else countMode = null;
     state.key = state.key || newKey(); // kept until this batch succeeds: a retry is the same request
     var body = {
       mode: state.mode,
       lines: state.lines.map(function (l) { return { item_id: l.item.id, quantity: l.quantity }; }),
     };
+    if (countMode) body.count_mode = countMode;
+    var duplicate = $("scan-duplicate");
+    if (duplicate) duplicate.hidden = true;
     if (state.mode === "move") {
       body.from_location_id = state.from && state.from.id;
       body.to_location_id = state.to && state.to.id;
@@ -270,6 +277,7 @@
         if (answer.status === 200) {
           var done = answer.body.lines.map(function (l) { return l.quantity + " " + l.unit + " " + l.sku; }).join(", ");
           var verb = { restock: "Restocked", withdraw: "Withdrew", move: "Moved", count: "Counted" }[state.mode];
+          if (answer.body.count_id) verb = "Counted into count #" + answer.body.count_id;
           state.lines = [];
           if (state.mode === "move") state.to = null;
           changed();
@@ -282,6 +290,11 @@
           if (line) line.problem = "Only " + s.available + " available; " + s.requested + " asked.";
         });
         render();
+        if (error.code === "already_counted" && $("scan-duplicate")) {
+          $("scan-duplicate").hidden = false; // a duplicate scan is never counted silently
+          say("scan-message", error.message, "error");
+          return;
+        }
         var fields = error.fields ? " " + Object.values(error.fields).join(" ") : "";
         say("scan-message", (error.message || "Refused.") + fields, "error");
       }, function () {

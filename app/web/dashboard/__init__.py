@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 
 from app.permissions import Permission, require
-from app.services import dashboard, locations, logs
+from app.services import count_schedule, dashboard, locations, logs
 from app.web.common import int_arg
 
 bp = Blueprint("dashboard", __name__)
@@ -21,6 +21,7 @@ def _figures() -> dict:
         site = None
     return {
         "summary": dashboard.summary(site_id=site),
+        "counts": count_schedule.due_summary(),
         "recent": recent,
         "labels": logs.labels_for(recent),
         "sites": sites,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH
+from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH, MAX_COUNT_FREQUENCY_DAYS, range_message
 from app.permissions import Permission, require
 from app.services import items
 from app.services import locations as service
@@ -16,6 +16,7 @@ from app.web.common import attempt
 from app.web.forms import EmptyForm
 
 bp = Blueprint("locations", __name__, url_prefix="/locations")
+FREQUENCY_MESSAGE = range_message(1, MAX_COUNT_FREQUENCY_DAYS, "a number of days")
 
 
 class LocationForm(FlaskForm):
@@ -24,6 +25,10 @@ class LocationForm(FlaskForm):
     is_structural = BooleanField("Structural (a site, an aisle: groups locations, holds no stock)")
     address = StringField("Address", validators=[Optional(), Length(max=ADDRESS_LENGTH)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_LENGTH)])
+    count_frequency_days = IntegerField(
+        "Count every N days (cycle counting)",
+        validators=[Optional(), NumberRange(min=1, max=MAX_COUNT_FREQUENCY_DAYS, message=FREQUENCY_MESSAGE)],
+    )
 
     def set_parents(self, exclude_id: int | None = None) -> None:
         paths = service.location_paths()
@@ -38,6 +43,7 @@ class LocationForm(FlaskForm):
             "is_structural": bool(self.is_structural.data),
             "address": (self.address.data or "").strip() or None,
             "description": (self.description.data or "").strip() or None,
+            "count_frequency_days": self.count_frequency_days.data,
         }
 
 

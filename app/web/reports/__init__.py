@@ -7,7 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from app import jobs
 from app.models.base import utcnow
 from app.permissions import Permission, require
-from app.services import notifications, purchase_reports, reports
+from app.services import count_schedule, notifications, purchase_reports, reports
 from app.services.spreadsheets import neutralise_csv
 from app.web.forms import EmptyForm
 
@@ -21,6 +21,7 @@ def index():
         "reports/index.html",
         reports=reports.list_reports(),
         undelivered=notifications.undelivered_alerts(),
+        accuracy=count_schedule.accuracy(),
         form=EmptyForm(),
         started=request.args.get("started") == "1",
         open_orders=purchase_reports.open_orders(),

@@ -40,7 +40,7 @@ def index():
         "scan/index.html",
         can_move=can(user, Permission.STOCK_MOVE),
         can_attach=can(user, Permission.ITEMS_EDIT),
-        can_count=can(user, Permission.STOCK_ADJUST),
+        can_count=can(user, Permission.COUNTS_COUNT),  # into an open count; managers also directly
     )
 
 

@@ -1,0 +1,132 @@
+"""Cycle counting: locations counted every N days, the job that opens the counts that fall
+due, what the dashboard shows as due and overdue, and the record-accuracy report."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.errors import Conflict
+from app.extensions import db
+from app.models import CountState, Location, StockCount, StockCountLine
+from app.models.base import utcnow
+from app.services import count_lookups, counts
+
+DUE_SOON_DAYS = 7
+ACCURACY_MONTHS = 12
+
+
+@dataclass
+class Due:
+    location: Location
+    due_at: datetime
+    overdue: bool
+    open_count_id: int | None
+
+
+def due_at(location: Location) -> datetime | None:
+    """When the location is next due: N days after its last approved count; now if never counted."""
+    if not location.count_frequency_days:
+        return None
+    if location.last_counted_at is None:
+        return location.created_at
+    return _aware(location.last_counted_at) + timedelta(days=location.count_frequency_days)
+
+
+def due_counts(now: datetime | None = None) -> list[Due]:
+    """Scheduled locations due within DUE_SOON_DAYS or overdue (past their date), soonest first."""
+    now = now or utcnow()
+    scheduled = db.session.scalars(
+        sa.select(Location).where(Location.deleted_at.is_(None), Location.count_frequency_days.is_not(None))
+    ).all()
+    active = dict(
+        db.session.execute(
+            sa.select(StockCount.location_id, sa.func.max(StockCount.id))
+            .where(StockCount.state.in_(count_lookups.ACTIVE))
+            .group_by(StockCount.location_id)
+        ).all()
+    )
+    found = []
+    for location in scheduled:
+        when = _aware(due_at(location))
+        if when is not None and when <= now + timedelta(days=DUE_SOON_DAYS):
+            found.append(Due(location, when, when < now, active.get(location.id)))
+    return sorted(found, key=lambda due: due.due_at)
+
+
+def due_summary(now: datetime | None = None) -> dict[str, int]:
+    found = due_counts(now)
+    return {"counts_due": sum(1 for d in found if not d.overdue), "counts_overdue": sum(1 for d in found if d.overdue)}
+
+
+def open_due_counts(now: datetime | None = None) -> list[int]:
+    """Open a scheduled count for every location whose date has come (the beat job).
+
+    Idempotent: a location that already has an active count, or lies inside or above one,
+    gets none, so two runs never open two counts of one location. Returns the new count ids.
+    """
+    now = now or utcnow()
+    opened = []
+    for due in due_counts(now):
+        if due.overdue or due.due_at <= now:
+            try:
+                opened.append(counts.open_count(location_id=due.location.id, actor=None, scheduled=True).id)
+            except Conflict:
+                continue  # an active count covers it already (or a concurrent run opened it)
+    return opened
+
+
+def accuracy(months: int = ACCURACY_MONTHS, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Per counted location and month of approval: lines counted, the share counted without
+    variance (record accuracy) and the variance value (net, and absolute), newest month first."""
+    since = (now or utcnow()) - timedelta(days=31 * months)
+    rows = db.session.execute(
+        sa.select(
+            Location.path,
+            StockCount.decided_at,
+            StockCountLine.counted,
+            StockCountLine.applied_delta,
+            StockCountLine.variance_value,
+        )
+        .join(StockCount, StockCount.id == StockCountLine.count_id)
+        .join(Location, Location.id == StockCount.location_id)
+        .where(StockCount.state == CountState.APPROVED.value, StockCount.decided_at >= since)
+    ).all()
+    groups: dict[tuple[str, str], dict[str, Any]] = defaultdict(
+        lambda: {"lines": 0, "exact": 0, "value": Decimal(0), "absolute": Decimal(0)}
+    )
+    for path, decided_at, counted, delta, value in rows:
+        group = groups[(_aware(decided_at).strftime("%Y-%m"), path)]
+        group["value"] += Decimal(value or 0)
+        group["absolute"] += abs(Decimal(value or 0))
+        if counted is not None:
+            group["lines"] += 1
+            group["exact"] += 1 if not delta else 0
+    out = [
+        {
+            "month": month,
+            "location": path,
+            "lines": g["lines"],
+            "exact": g["exact"],
+            "accuracy": round(100 * g["exact"] / g["lines"], 1) if g["lines"] else None,
+            "variance_value": g["value"],
+            "absolute_value": g["absolute"],
+        }
+        for (month, path), g in groups.items()
+    ]
+    out.sort(key=lambda r: r["location"])
+    return sorted(out, key=lambda r: r["month"], reverse=True)  # stable: locations stay in order
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive times: they are UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    from datetime import UTC
+
+    return moment.replace(tzinfo=UTC)

@@ -1,0 +1,13 @@
+"""Cycle counting: beat enqueues this daily; it opens the stock counts that fell due."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from app.services import count_schedule
+
+
+@shared_task(name="tasks.counts.open_due_counts")
+def open_due_counts() -> list[int]:
+    """Open a scheduled count for each location whose date has come; idempotent (never two per location)."""
+    return count_schedule.open_due_counts()
