@@ -108,6 +108,8 @@ def _contribution(values: dict[str, Any] | None) -> tuple[tuple[int, int], Delta
 
 
 def _values(item: Item, *, before: bool) -> dict[str, Any]:
+    if not before:  # what the item holds now: no history needed (and none built, for a batch of new items)
+        return {"id": item.id, **{name: getattr(item, name) for name in _TRACKED}}
     state = inspect(item)
     values: dict[str, Any] = {"id": item.id}
     for name in _TRACKED:
@@ -146,6 +148,16 @@ def _note(session: Session, flush_context: Any) -> None:
     if noted:
         transaction = session.get_nested_transaction() or session.get_transaction()
         session.info.setdefault(_PENDING, []).append((transaction, noted))
+
+
+def note_new_stock(levels: list[tuple[int, int, Any]]) -> None:
+    """Note the location figures of new items' first stock written without ORM objects
+    ((item id, location id, quantity) each; the items themselves were flushed as ORM rows)."""
+    session = db.session()
+    deltas = {(LOCATION, k): d for k, d in location_counters.new_stock(session, levels).items() if any(d)}
+    if deltas:
+        transaction = session.get_nested_transaction() or session.get_transaction()
+        session.info.setdefault(_PENDING, []).append((transaction, deltas))
 
 
 def _add(deltas: dict, contribution: tuple | None, sign: int) -> None:

@@ -268,18 +268,7 @@ def create_items(rows: list[dict[str, Any]], *, actor: User) -> list[Item]:
         db.session.add_all(created)
         db.session.flush()  # one INSERT ... RETURNING for the lot
         barcodes.place_new(list(zip(created, codes, strict=True)))
-        for item in created:
-            db.session.add(StockLevel(item_id=item.id, location_id=item.location_id, quantity=item.quantity))
-            stock.record(
-                item,
-                LogAction.CREATE,
-                actor,
-                location_id=item.location_id,
-                before=0,
-                after=item.quantity,
-                note="Item created",
-            )
-        db.session.flush()
+        stock.place_initial_many(created, actor=actor)
         for item in created:
             events.publish("item_created", item_event_payload(item, actor))
             low_stock.after_change(item, was_low=False, actor=actor)  # created below its threshold: an alert

@@ -193,6 +193,8 @@ def note(session: Session) -> dict[tuple[int, int], Delta]:
             quick = _units_only(session, before_levels)
             if quick is not None:
                 return quick
+        elif not before_levels and all(state is None for state in before_items.values()):
+            return _new_items(session)
         ids = sorted(set(before_items) | {item_id for item_id, _ in before_levels})
         now: dict[int, tuple[bool, int | None, dict[int, Any]]] = {}
         keys: dict[int, str] = {}
@@ -250,6 +252,35 @@ def _units_only(session: Session, before_levels: dict[tuple[int, int], Any]) -> 
             delta = deltas.setdefault((above, item_id % STRIPES), [0, 0, Decimal(0)])
             delta[2] += after - before
     return deltas
+
+
+def _new_items(session: Session) -> dict[tuple[int, int], Delta]:
+    """A flush that only created items (no stock yet): each counts as placed at its home's path."""
+    homes = {obj.id: obj.location_id for obj in session.new if isinstance(obj, Item) and not obj.is_deleted}
+    keys = _keys_of(session, set(homes.values()))
+    deltas: dict[tuple[int, int], Delta] = {}
+    for item_id, home in homes.items():
+        for above in ancestor_ids(keys.get(home, "")):
+            deltas.setdefault((above, item_id % STRIPES), [0, 0, Decimal(0)])[1] += 1
+    return deltas
+
+
+def new_stock(session: Session, levels: list[tuple[int, int, Any]]) -> dict[tuple[int, int], Delta]:
+    """The figures' change when new items (already noted as placed at their homes) get their first
+    stock at those homes: (item id, location id, quantity > 0) each."""
+    keys = _keys_of(session, {location_id for _item, location_id, _q in levels})
+    deltas: dict[tuple[int, int], Delta] = {}
+    for item_id, location_id, quantity in levels:
+        for above in ancestor_ids(keys.get(location_id, "")):
+            delta = deltas.setdefault((above, item_id % STRIPES), [0, 0, Decimal(0)])
+            delta[0] += 1
+            delta[2] += quantity
+    return deltas
+
+
+def _keys_of(session: Session, location_ids: set) -> dict[int, str]:
+    found = {i for i in location_ids if i is not None}
+    return dict(session.execute(_KEYS, {"ids": sorted(found)}).all()) if found else {}
 
 
 def _presence(state: tuple[bool, int | None, dict[int, Any]] | None, keys: dict[int, str]) -> dict[int, tuple]:

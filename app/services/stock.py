@@ -21,7 +21,7 @@ from app.extensions import db
 from app.limits import MAX_QUANTITY, SAME_PLACE_MESSAGE
 from app.models import Alert, InventoryLog, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
-from app.services import low_stock
+from app.services import counters, low_stock
 from app.services.locations import check_holds_stock, require_live_location
 from app.services.quantities import check_places, show
 from app.services.uow import locked, request_id, take_write_lock, unit_of_work
@@ -434,6 +434,36 @@ def place_initial(item: Item, quantity: int, *, actor: User | None) -> Inventory
     )
     db.session.flush()
     return entry
+
+
+def place_initial_many(created: list[Item], *, actor: User | None) -> None:
+    """New items' first stock at their homes, with their ledger rows, in the caller's transaction:
+    one multi-row INSERT per table and no ORM objects (an import's batch). The location figures
+    of the new stock are noted here (the flush that does it for ORM rows never sees these)."""
+    now, request = utcnow(), request_id()
+    db.session.execute(
+        sa.insert(StockLevel),
+        [{"item_id": i.id, "location_id": i.location_id, "quantity": i.quantity, "updated_at": now} for i in created],
+    )
+    db.session.execute(
+        sa.insert(InventoryLog),
+        [
+            {
+                "item_id": i.id,
+                "location_id": i.location_id,
+                "user_id": actor.id if actor is not None else None,
+                "action": str(LogAction.CREATE),
+                "quantity_before": 0,
+                "quantity_after": i.quantity,
+                "delta": i.quantity,
+                "note": "Item created",
+                "request_id": request,
+                "created_at": now,
+            }
+            for i in created
+        ],
+    )
+    counters.note_new_stock([(i.id, i.location_id, i.quantity) for i in created if i.quantity > 0])
 
 
 def record(
