@@ -223,7 +223,8 @@ def plan(rows: list[tuple[int, dict[str, Any], list]], catalogue: Catalogue, opt
     plans = [RowPlan(row=n, values=values, errors=list(errors)) for n, values, errors in rows]
     skus = [p.values["sku"] for p in plans if "sku" in p.values]
     # SKUs are unique in any letter case: "abc-1" in the file is the item "ABC-1".
-    found = {item.sku.lower(): item for item in db.session.execute(items.active_by_sku(skus)).scalars()}
+    # Plain rows, not ORM objects: a re-import reads every item twice (dry run, then apply).
+    found = {item.sku.lower(): item for item in db.session.connection().execute(items.active_by_sku(skus))}
     for p in plans:
         _resolve(p, found.get(str(p.values.get("sku", "")).lower()), catalogue, options)
     _compare_levels([p for p in plans if p.action == "update-pending"])

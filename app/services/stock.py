@@ -441,12 +441,13 @@ def place_initial_many(created: list[Item], *, actor: User | None) -> None:
     one multi-row INSERT per table and no ORM objects (an import's batch). The location figures
     of the new stock are noted here (the flush that does it for ORM rows never sees these)."""
     now, request = utcnow(), request_id()
-    db.session.execute(
-        sa.insert(StockLevel),
+    connection = db.session.connection()  # Core: the ORM's bulk layer adds nothing here
+    connection.execute(
+        StockLevel.__table__.insert(),
         [{"item_id": i.id, "location_id": i.location_id, "quantity": i.quantity, "updated_at": now} for i in created],
     )
-    db.session.execute(
-        sa.insert(InventoryLog),
+    connection.execute(
+        InventoryLog.__table__.insert(),
         [
             {
                 "item_id": i.id,
