@@ -3,13 +3,12 @@
 TRUNCATE costs 0.2 s or more per test on a busy machine (it swaps files on disk).
 Deleting the rows with triggers off (the ledger's append-only triggers refuse DELETE)
 and restarting the sequences ends in the same state: empty tables, ids from 1. SQLite
-gets a fresh copy of the migrated template file.
+gets the migrated template's pages copied back in (SQLite's backup API).
 """
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+import sqlite3
 
 import sqlalchemy as sa
 
@@ -43,8 +42,14 @@ def empty_database(app) -> None:
         else:
             db.engine.dispose()
             path = db.engine.url.database
-            for suffix in ("-wal", "-shm"):
-                Path(path + suffix).unlink(missing_ok=True)
-            shutil.copyfile(path + ".template", path)
+            # Through SQLite's backup API, not by swapping files: a connection some test left open
+            # (a task run in-process, another engine) would otherwise hold the old WAL and shared
+            # memory, and the next write here fails with "disk I/O error".
+            template, live = sqlite3.connect(path + ".template"), sqlite3.connect(path)
+            try:
+                template.backup(live)
+            finally:
+                live.close()
+                template.close()
     limiter.reset()
     login_limits.reset(app)
