@@ -118,6 +118,33 @@ def location_paths(*, holding_stock: bool = False) -> dict[int, str]:
     return dict(db.session.execute(query).all())
 
 
+# Beyond this many live locations a filter does not list them all in the page (10,000 bins are
+# 700 KB of options): it lists the top two levels and the chosen one, and finds the rest as
+# people type (filter_choices, matching_paths).
+INLINE_CHOICES = 400
+
+
+def filter_choices(selected_id: int | None = None) -> tuple[dict[int, str], bool]:
+    """(id -> path, complete?) for a location filter: every live location when there are at
+    most INLINE_CHOICES, else the roots and their children plus `selected_id`."""
+    live = sa.select(Location.id, Location.path).where(Location.deleted_at.is_(None)).order_by(Location.path)
+    rows = db.session.execute(live.limit(INLINE_CHOICES + 1)).all()
+    if len(rows) <= INLINE_CHOICES:
+        return dict(rows), True
+    top = Location.depth <= 1
+    if selected_id is not None:
+        top = sa.or_(top, Location.id == selected_id)
+    return dict(db.session.execute(live.where(top)).all()), False
+
+
+def matching_paths(query: str, limit: int = 50) -> list[tuple[int, str]]:
+    """Live locations whose path holds every word of `query`, by path (at most `limit`)."""
+    words = [w for w in query.split() if w][:8]
+    conditions = [Location.deleted_at.is_(None)] + [Location.path.ilike(_contains(w), escape="\\") for w in words]
+    query_ = sa.select(Location.id, Location.path).where(*conditions).order_by(Location.path).limit(limit)
+    return [(loc_id, path) for loc_id, path in db.session.execute(query_).all()]
+
+
 def location_item_count(location_id: int) -> int:
     """Active items homed at, or holding stock at, exactly this location."""
     return _placement_counts([location_id]).get(location_id, 0)

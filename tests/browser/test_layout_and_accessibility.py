@@ -69,6 +69,7 @@ NOT_PAGES = {
     "/dashboard/charts",
     "/dashboard/figures",
     "/counts/<int:count_id>/lines",  # the lines table the counting page reloads
+    "/locations/options",  # JSON: paths matching what was typed in a long location filter
     "/reports/<int:report_id>.csv",
     "/s/I<int:item_id>",
     "/s/L<int:location_id>",

@@ -101,3 +101,27 @@ def test_new_item_with_decimal_places_and_a_refused_initial_quantity(app, as_rol
         follow_redirects=True,
     )
     assert created.status_code == 200 and "12.75" in created.text
+
+
+def test_a_big_tree_lists_sites_and_aisles_in_the_list_filter_and_finds_the_rest_as_typed(
+    as_role, factory, tree, monkeypatch
+):
+    from app.services import locations
+
+    monkeypatch.setattr(locations, "INLINE_CHOICES", 3)  # six live locations: more than fit
+    client = as_role("staff")
+    page = client.get("/items").text
+    listed = page.split('id="location"')[1].split("</select>")[0]
+    assert "data-lookup=" in listed and "type to find a shelf or bin" in page
+    assert "Main Warehouse / Aisle A<" in listed and "Downtown Store / Retail Floor<" in listed
+    assert "Bin B2" not in listed  # deeper than an aisle: found by typing
+    chosen = client.get(f"/items?location={tree['b2'].id}").text.split('id="location"')[1].split("</select>")[0]
+    assert f'<option value="{tree["b2"].id}" selected>Main Warehouse / Aisle A / Shelf 03 / Bin B2</option>' in chosen
+    found = client.get("/locations/options?q=shelf b2").get_json()
+    assert found == [{"id": tree["b2"].id, "path": "Main Warehouse / Aisle A / Shelf 03 / Bin B2"}]
+    assert client.get("/locations/options?q=%25_").get_json() == []  # LIKE wildcards are plain text
+
+
+def test_a_small_tree_lists_every_location_in_the_list_filter(as_role, tree):
+    listed = as_role("staff").get("/items").text.split('id="location"')[1].split("</select>")[0]
+    assert "Bin B2" in listed and "data-lookup" not in listed

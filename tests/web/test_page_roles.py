@@ -64,6 +64,7 @@ PAGE_MATRIX = [
     ("POST", "/categories/<int:obj_id>/delete", MANAGER_UP),
     ("GET", "/locations", SIGNED_IN),
     ("GET", "/locations/<int:obj_id>", SIGNED_IN),
+    ("GET", "/locations/options", SIGNED_IN),
     ("POST", "/locations", MANAGER_UP),
     ("GET", "/locations/<int:obj_id>/edit", MANAGER_UP),
     ("POST", "/locations/<int:obj_id>/edit", MANAGER_UP),

@@ -85,8 +85,11 @@ def index():
         max_quantity=state["max_qty"],
         below_threshold=state["low_stock"] or None,
     )
+    choices, complete = locations.filter_choices(state["location"])
     context = {
         **_at_location(state["location"], page.items),
+        "locations": choices,
+        "locations_complete": complete,
         "page": page,
         "state": state,
         "url_args": url_args,
@@ -94,7 +97,6 @@ def index():
         "links": page_links(page),
         "sortable": SORTABLE,
         "categories": category_names(),
-        "locations": location_paths(),
         "per_page_choices": PER_PAGE_CHOICES,
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")

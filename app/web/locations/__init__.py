@@ -3,12 +3,19 @@ stock rolled up), create, edit or move, archive (managers)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.limits import ADDRESS_LENGTH, CATALOG_NAME_LENGTH, DESCRIPTION_LENGTH, MAX_COUNT_FREQUENCY_DAYS, range_message
+from app.limits import (
+    ADDRESS_LENGTH,
+    CATALOG_NAME_LENGTH,
+    DESCRIPTION_LENGTH,
+    MAX_COUNT_FREQUENCY_DAYS,
+    SEARCH_LENGTH,
+    range_message,
+)
 from app.permissions import Permission, require
 from app.services import items
 from app.services import locations as service
@@ -71,6 +78,14 @@ def create_view():
             flash(f"Location {created.value.path!r} created.", "success")
             return redirect(url_for("locations.index"))
     return _index(form, 422)
+
+
+@bp.get("/options")
+@require(Permission.CATALOG_READ)
+def options():
+    """Paths matching what was typed in a location filter too long to list in its page (JSON)."""
+    query = (request.args.get("q") or "")[:SEARCH_LENGTH]
+    return jsonify([{"id": loc_id, "path": path} for loc_id, path in service.matching_paths(query)])
 
 
 @bp.get("/<int:obj_id>")
