@@ -137,6 +137,14 @@ def filter_choices(selected_id: int | None = None) -> tuple[dict[int, str], bool
     return dict(db.session.execute(live.where(top)).all()), False
 
 
+def paths_of(location_ids: set[int | None] | list[int | None]) -> dict[int, str]:
+    """id -> path of these locations only (what a page of rows shows), archived ones included."""
+    wanted = sorted({i for i in location_ids if i is not None})
+    if not wanted:
+        return {}
+    return dict(db.session.execute(sa.select(Location.id, Location.path).where(Location.id.in_(wanted))).all())
+
+
 def matching_paths(query: str, limit: int = 50) -> list[tuple[int, str]]:
     """Live locations whose path holds every word of `query`, by path (at most `limit`)."""
     words = [w for w in query.split() if w][:8]

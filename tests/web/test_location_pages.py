@@ -109,8 +109,13 @@ def test_a_big_tree_lists_sites_and_aisles_in_the_list_filter_and_finds_the_rest
     from app.services import locations
 
     monkeypatch.setattr(locations, "INLINE_CHOICES", 3)  # six live locations: more than fit
+    item = factory.item(quantity=2, location=tree["b2"], name="Deep Bolt")
     client = as_role("staff")
     page = client.get("/items").text
+    row = page.split(f'id="item-row-{item.id}"')[1].split("</tr>")[0]
+    assert "Main Warehouse / Aisle A / Shelf 03 / Bin B2" in row  # the row shows its bin, listed or not
+    moved = client.post(f"/items/{item.id}/quick", {"quantity": "1", "op": "withdraw"}, htmx=True)
+    assert moved.status_code == 200 and "Main Warehouse / Aisle A / Shelf 03 / Bin B2" in moved.text
     listed = page.split('id="location"')[1].split("</select>")[0]
     assert "data-lookup=" in listed and "type to find a shelf or bin" in page
     assert "Main Warehouse / Aisle A<" in listed and "Downtown Store / Retail Floor<" in listed

@@ -8,7 +8,6 @@ from app.auth import current_actor
 from app.permissions import Permission, require
 from app.services import items, locations, stock
 from app.services.catalog import category_names
-from app.services.locations import location_paths
 from app.services.quantities import show
 from app.web.common import PER_PAGE_CHOICES, attempt, int_arg, page_links
 from app.web.items.blueprint import bp
@@ -90,6 +89,7 @@ def index():
         **_at_location(state["location"], page.items),
         "locations": choices,
         "locations_complete": complete,
+        "paths": locations.paths_of([item.location_id for item in page.items]),
         "page": page,
         "state": state,
         "url_args": url_args,
@@ -156,7 +156,7 @@ def quick_move(item_id: int):
             "items/_row.html",
             item=item,
             categories=category_names(),
-            locations=location_paths(),
+            paths=locations.paths_of([item.location_id]),
             **_at_location(location_id, [item]),
             row_error=error,
             row_done=done,
