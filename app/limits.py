@@ -52,4 +52,3 @@ MAX_LEAD_TIME_DAYS = 3650
 MAX_ORDER_LINES = 500
 UNIT_PRICE_PLACES = 4  # a supplier's price per unit may carry fractions of a cent
 LEAD_TIME_MESSAGE = range_message(0, MAX_LEAD_TIME_DAYS, "a lead time in days")
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # a supplier's address on pages (the API checks it strictly)

@@ -42,6 +42,7 @@ class Amount(fields.Field):
         "invalid": "Not a valid number.",
         "places": f"At most {MAX_DECIMALS} decimal places.",
     }
+    max_places = MAX_DECIMALS
 
     def __init__(self, **kwargs) -> None:
         metadata = {"type": "number", "multipleOf": 0.001, **kwargs.pop("metadata", {})}
@@ -56,7 +57,7 @@ class Amount(fields.Field):
             raise self.make_error("invalid") from None
         if not number.is_finite():
             raise self.make_error("invalid")
-        if places(number) > MAX_DECIMALS:
+        if places(number) > self.max_places:
             raise self.make_error("places")
         return normalise(number)
 

@@ -37,6 +37,8 @@ from app.schemas.common import (
 class UnitPrice(Amount):
     """A price per unit: 0 to MAX_PRICE with at most four decimal places (fractions of a cent)."""
 
+    max_places = UNIT_PRICE_PLACES
+
     default_error_messages = {  # noqa: RUF012
         "invalid": "Not a valid number.",
         "places": f"At most {UNIT_PRICE_PLACES} decimal places.",
@@ -48,26 +50,8 @@ class UnitPrice(Amount):
             validate=validate.Range(min=0, max=MAX_PRICE, error=PRICE_MESSAGE), metadata=metadata, **kwargs
         )
 
-    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
-        from decimal import Decimal, InvalidOperation
 
-        from app.models.base import normalise
-        from app.services.quantities import places
-
-        if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
-            raise self.make_error("invalid")
-        try:
-            number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
-        except InvalidOperation:
-            raise self.make_error("invalid") from None
-        if not number.is_finite():
-            raise self.make_error("invalid")
-        if places(number) > UNIT_PRICE_PLACES:
-            raise self.make_error("places")
-        return normalise(number)
-
-
-_email_validators = [validate.Length(max=EMAIL_LENGTH), validate.Email(error="Not a valid email address.")]
+_email_validators = [validate.Length(max=EMAIL_LENGTH)]  # the address itself: suppliers service
 
 
 class SupplierCreateSchema(BodySchema):

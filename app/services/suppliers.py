@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from marshmallow import ValidationError as MarshmallowError
+from marshmallow import validate
 
 from app.errors import DuplicateValue, InUse, NotFound, ValidationFailed
 from app.extensions import db
@@ -34,7 +36,8 @@ def get_supplier(supplier_id: int) -> Supplier:
 
 
 def create_supplier(data: dict[str, Any]) -> Supplier:
-    """Raises DuplicateValue (name)."""
+    """Raises DuplicateValue (name), ValidationFailed (email)."""
+    _check_email(data.get("email"))
     with unit_of_work():
         _check_name_free(data["name"])
         supplier = Supplier(**{k: v for k, v in data.items() if k in SUPPLIER_FIELDS})
@@ -45,7 +48,8 @@ def create_supplier(data: dict[str, Any]) -> Supplier:
 
 
 def update_supplier(supplier_id: int, changes: dict[str, Any]) -> Supplier:
-    """Raises NotFound, DuplicateValue (name)."""
+    """Raises NotFound, DuplicateValue (name), ValidationFailed (email)."""
+    _check_email(changes.get("email"))
     with unit_of_work():
         supplier = db.session.execute(locked(sa.select(Supplier).where(Supplier.id == supplier_id))).scalar()
         if supplier is None:
@@ -69,6 +73,21 @@ def delete_supplier(supplier_id: int) -> None:
             raise InUse(f"{supplier.name} has {orders} purchase order(s) and stays for their history.", orders=orders)
         db.session.execute(sa.delete(SupplierOffer).where(SupplierOffer.supplier_id == supplier.id))
         db.session.delete(supplier)
+
+
+_EMAIL = validate.Email()
+
+
+def _check_email(email: str | None) -> None:
+    """The one check of a supplier's address (orders are emailed to it), for the API and the pages alike."""
+    if not email:
+        return
+    try:
+        _EMAIL(email)
+    except MarshmallowError:
+        raise ValidationFailed(
+            f"{email!r} is not a valid email address.", fields={"email": ["Not a valid email address."]}
+        ) from None
 
 
 def _check_name_free(name: str, exclude_id: int | None = None) -> None:

@@ -50,6 +50,16 @@ def _item(api, item_id: int) -> dict:
     return api.get(f"/api/v1/items/{item_id}").get_json()
 
 
+def test_a_supplier_address_is_checked_by_the_service_for_the_api_too(api):
+    api.as_("manager")
+    refused = api.post("/api/v1/suppliers", {"name": "Acme Parts", "email": "sales@acme..example"})
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"]["email"] == ["Not a valid email address."]
+    made = api.post("/api/v1/suppliers", {"name": "Acme Parts", "email": "sales@acme.example"})
+    patched = api.patch(f"/api/v1/suppliers/{made.get_json()['id']}", {"email": "nobody"})
+    assert patched.status_code == 422 and "email" in patched.get_json()["error"]["fields"]
+
+
 def test_supplier_crud_and_offers_with_one_preferred(api, factory):
     supplier = _supplier(api, contact="Ann", phone="+1 555 0100", notes="Net 30")
     assert (supplier["name"], supplier["lead_time_days"], supplier["contact"]) == ("Acme Parts", 5, "Ann")

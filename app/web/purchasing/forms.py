@@ -15,12 +15,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.limits import (
     CONTACT_LENGTH,
     EMAIL_LENGTH,
-    EMAIL_PATTERN,
     LEAD_TIME_MESSAGE,
     MAX_LEAD_TIME_DAYS,
     MAX_PRICE,
@@ -45,7 +44,7 @@ class SupplierForm(FlaskForm):
     contact = StringField("Contact person", validators=[Optional(), Length(max=CONTACT_LENGTH)])
     email = EmailField(
         "Email (orders are sent here)",
-        validators=[Optional(), Length(max=EMAIL_LENGTH), Regexp(EMAIL_PATTERN, message="Not a valid email address.")],
+        validators=[Optional(), Length(max=EMAIL_LENGTH)],
     )
     phone = StringField("Phone", validators=[Optional(), Length(max=PHONE_LENGTH)])
     lead_time_days = IntegerField(
