@@ -32,9 +32,11 @@ class StockLevel(db.Model):
     quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=0)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
 
-    # Not columns: the location's name and path key, filled in by the stock service when it locks the row.
+    # Not columns: the location's name, path key and whether it is structural, filled in by the
+    # stock service when it locks the row.
     location_name = None
     location_key = None
+    is_structural_place = False
 
     __table_args__ = (
         sa.UniqueConstraint("item_id", "location_id", name="uq_stock_levels_item_location"),

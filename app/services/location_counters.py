@@ -135,6 +135,8 @@ def upsert(dialect: str) -> Any:
         _UPSERTS[dialect] = insert.on_conflict_do_update(
             index_elements=[table.c.location_id, table.c.stripe],
             set_={name: table.c[name] + insert.excluded[name] for name in ("items", "placed", "units")},
+        ).returning(
+            table.c.stripe  # with RETURNING the rows go as one multi-row INSERT, not one round trip each
         )
     return _UPSERTS[dialect]
 
@@ -190,14 +192,41 @@ def note(session: Session) -> dict[tuple[int, int], Delta]:
         if not before_items and not before_levels:
             return {}
         if not before_items:
-            quick = _units_only(session, before_levels)
+            changed = [
+                (obj.item_id, obj.location_key, before_levels[(obj.item_id, obj.location_id)], obj.quantity)
+                for obj in session.dirty
+                if isinstance(obj, StockLevel) and (obj.item_id, obj.location_id) in before_levels
+            ]
+            quick = _units_only(changed) if len(changed) == len(before_levels) else None
             if quick is not None:
                 return quick
         elif not before_levels and all(state is None for state in before_items.values()):
             return _new_items(session)
-        ids = sorted(set(before_items) | {item_id for item_id, _ in before_levels})
-        now: dict[int, tuple[bool, int | None, dict[int, Any]]] = {}
-        keys: dict[int, str] = {}
+        return _work_out(session, before_items, before_levels)
+
+
+def levels_changed(session: Session, changed: list[tuple[int, int, str | None, Any, Any]]) -> dict:
+    """The figures' change of levels written by Core statements (the stock service's movements):
+    (item id, location id, its path key, quantity before, quantity now) each, already in the
+    database; the items' homes and deletion unchanged. {(location_id, stripe): delta}."""
+    quick = _units_only([(item_id, key, before, after) for item_id, _loc, key, before, after in changed])
+    if quick is not None:
+        return quick
+    return _work_out(session, {}, {(item_id, loc): before for item_id, loc, _key, before, _after in changed})
+
+
+def _work_out(
+    session: Session,
+    before_items: dict[int, tuple[bool, int | None] | None],
+    before_levels: dict[tuple[int, int], Any],
+) -> dict[tuple[int, int], Delta]:
+    """The change from every place of the items before (the database now, with the given items'
+    state and levels' quantities as they were) to every place now: one statement, two with a
+    changed home."""
+    ids = sorted(set(before_items) | {item_id for item_id, _ in before_levels})
+    now: dict[int, tuple[bool, int | None, dict[int, Any]]] = {}
+    keys: dict[int, str] = {}
+    with session.no_autoflush:
         for item_id, deleted, home, home_key, location_id, quantity, key in session.execute(_PLACES, {"ids": ids}):
             levels = now.setdefault(item_id, (deleted, home, {}))[2]
             if home is not None:
@@ -232,23 +261,17 @@ def note(session: Session) -> dict[tuple[int, int], Delta]:
     return deltas
 
 
-def _units_only(session: Session, before_levels: dict[tuple[int, int], Any]) -> dict | None:
+def _units_only(changed: list[tuple[int, str | None, Any, Any]]) -> dict | None:
     """The common movement: levels the stock service locked (their keys known) that held stock
     before and still do, of items whose home and deletion did not change. Which locations count
     each item is unchanged, so only units move, along each level's path: no statement needed.
-    None when that is not the case (the full work-out then)."""
+    `changed`: (item id, the level's path key, quantity before, after) each. None when that is
+    not the case (the full work-out then)."""
     deltas: dict[tuple[int, int], Delta] = {}
-    changed = {}
-    for obj in session.dirty:
-        if isinstance(obj, StockLevel) and (obj.item_id, obj.location_id) in before_levels:
-            changed[(obj.item_id, obj.location_id)] = obj
-    if len(changed) != len(before_levels):
-        return None  # a level created or deleted by this flush
-    for (item_id, _location_id), level in changed.items():
-        before, after = before_levels[(item_id, level.location_id)], level.quantity
-        if level.location_key is None or not before or before <= 0 or not after or after <= 0:
+    for item_id, key, before, after in changed:
+        if key is None or not before or before <= 0 or not after or after <= 0:
             return None
-        for above in ancestor_ids(level.location_key):
+        for above in ancestor_ids(key):
             delta = deltas.setdefault((above, item_id % STRIPES), [0, 0, Decimal(0)])
             delta[2] += after - before
     return deltas

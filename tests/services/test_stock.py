@@ -5,6 +5,7 @@ from app.errors import InsufficientStock
 from app.extensions import db
 from app.models import Alert, InventoryLog, Item, StockLevel, User
 from app.services import stock
+from app.services.uow import unit_of_work
 
 pytestmark = pytest.mark.core
 
@@ -323,3 +324,24 @@ def test_update_with_no_real_change_keeps_version_and_writes_no_log(factory, ctx
     same = items.update_item(item.id, {"unit": "pcs"}, actor=manager, expected_version=1, partial=True)
     assert same.version == 1
     assert db.session.scalar(sa.select(sa.func.count(InventoryLog.id)).where(InventoryLog.action == "update")) == 0
+
+
+def test_a_movement_inside_a_rolled_back_savepoint_leaves_the_loaded_item_as_the_database_has_it(factory, ctx):
+    """The stock service writes with Core statements and gives the loaded objects their new values
+    itself; a savepoint rolled back after it (an import's refused row) must not leave them stale."""
+    item = factory.item(quantity=10)
+    user = _actor(factory.user("staff"))
+    with unit_of_work():  # as an import's batch: the movement joins it
+        loaded = db.session.get(Item, item.id)
+        try:
+            with db.session.begin_nested():
+                stock.withdraw(item.id, 4, actor=user)
+                assert loaded.quantity == 6
+                raise RuntimeError("the row is refused after its movement")
+        except RuntimeError:
+            pass
+        assert loaded.quantity == 10
+        level = db.session.scalars(sa.select(StockLevel).where(StockLevel.item_id == item.id)).one()
+        assert level.quantity == 10
+        stock.withdraw(item.id, 10, actor=user)
+    assert db.session.get(Item, item.id).quantity == 0
