@@ -141,10 +141,14 @@ def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.instance_path and _ensure_dir(app.instance_path)
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options.pop("pool_pre_ping", None)  # a local file needs no liveness check
         options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):  # a local file needs no liveness check
+        from app import pool_liveness
+
+        with app.app_context():
+            pool_liveness.install(db.engine.pool, app.config["DB_PING_AFTER_IDLE_SECONDS"])
     if app.config["APP_PROCESS"] != "web":  # `flask db ...` and the tests; not needed to serve
         from flask_migrate import Migrate
 

@@ -26,6 +26,16 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _float(name: str, default: float) -> float:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def _int(name: str, default: int) -> int:
     raw = _env(name)
     if raw is None:
@@ -60,7 +70,10 @@ class Config:
         self.JWT_TOKEN_LOCATION = ["headers"]
 
         self.SQLALCHEMY_DATABASE_URI = database_url()
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+        # A pooled connection idle for longer than this is pinged before use (app/pool_liveness.py);
+        # one used more recently is not: pre-pinging every checkout cost a round trip per request.
+        self.DB_PING_AFTER_IDLE_SECONDS = _float("DB_PING_AFTER_IDLE_SECONDS", 1.0)
         # "web" (set by gunicorn.conf.py): the serving process leaves out what only the CLI
         # needs (Flask-Migrate and Alembic, ~11 MB per worker).
         self.APP_PROCESS = _env("APP_PROCESS", "")
