@@ -217,15 +217,65 @@ def _write(session: Session) -> None:
         for (table, k), d in sorted(merged.items())
         if table == CATEGORY and any(d)
     ]
-    if categories:
-        session.execute(_upsert(dialect), categories)
     places = [
         {"location_id": k[0], "stripe": k[1], "items": d[0], "placed": d[1], "units": d[2]}
         for (table, k), d in sorted(merged.items())
         if table == LOCATION and any(d)
     ]
+    if categories and places and dialect == "postgresql":  # a movement's usual pair: one round trip
+        session.connection().exec_driver_sql(_both_statement(len(categories), len(places)), _both(categories, places))
+        return
+    if categories:
+        session.execute(_upsert(dialect), categories)
     if places:
         session.execute(location_counters.upsert(dialect), places)
+
+
+_CATEGORY_COLUMNS = ("category_key", "stripe", "item_count", "total_units", "total_value", "low_stock_count")
+_PLACE_COLUMNS = ("location_id", "stripe", "items", "placed", "units")
+_BOTH: dict[tuple[int, int], str] = {}
+
+
+def _both(categories: list[dict], places: list[dict]) -> dict[str, Any]:
+    params = {f"c{i}_{name}": row[name] for i, row in enumerate(categories) for name in _CATEGORY_COLUMNS}
+    params.update({f"p{i}_{name}": row[name] for i, row in enumerate(places) for name in _PLACE_COLUMNS})
+    return params
+
+
+def _both_statement(categories: int, places: int) -> str:
+    """PostgreSQL: both upserts in one statement, still category rows first, then location rows
+    (each in the order given): the location rows are filtered on a count of the category
+    upsert's rows, which runs it to completion before the first location row is written.
+    Placeholders only (the values go as parameters); one text per pair of row counts."""
+    if (categories, places) not in _BOTH:
+        category_rows = ", ".join(
+            "(" + ", ".join(f"%(c{i}_{name})s" for name in _CATEGORY_COLUMNS) + ")" for i in range(categories)
+        )
+        place_rows = ", ".join(
+            "("
+            + ", ".join(f"%(p{i}_{name})s::{'numeric' if name == 'units' else 'bigint'}" for name in _PLACE_COLUMNS)
+            + ")"
+            for i in range(places)
+        )
+        _BOTH[(categories, places)] = f"""
+WITH category_rows AS (
+    INSERT INTO category_stats ({", ".join(_CATEGORY_COLUMNS)}) VALUES {category_rows}
+    ON CONFLICT (category_key, stripe) DO UPDATE SET
+        item_count = category_stats.item_count + excluded.item_count,
+        total_units = category_stats.total_units + excluded.total_units,
+        total_value = category_stats.total_value + excluded.total_value,
+        low_stock_count = category_stats.low_stock_count + excluded.low_stock_count
+    RETURNING 1
+)
+INSERT INTO location_stats ({", ".join(_PLACE_COLUMNS)})
+SELECT * FROM (VALUES {place_rows}) AS place_rows ({", ".join(_PLACE_COLUMNS)})
+WHERE (SELECT count(*) FROM category_rows) >= 0
+ON CONFLICT (location_id, stripe) DO UPDATE SET
+    items = location_stats.items + excluded.items,
+    placed = location_stats.placed + excluded.placed,
+    units = location_stats.units + excluded.units
+"""
+    return _BOTH[(categories, places)]
 
 
 _UPSERTS: dict[str, Any] = {}
