@@ -136,15 +136,16 @@ def settle(base: str, limit: float = 60.0) -> float:
     three quick answers in a row from the hello route. Returns the seconds waited."""
     start = time.perf_counter()
     quick = 0
-    while quick < 3 and time.perf_counter() - start < limit:
-        began = time.perf_counter()
-        try:
-            requests.get(f"{base}/bench/hello", timeout=limit)
-        except requests.RequestException:
-            quick = 0
-            continue
-        quick = quick + 1 if time.perf_counter() - began < 0.005 else 0
-        time.sleep(0.2)
+    with requests.Session() as session:  # one kept-alive connection: a new one each time was never "quick"
+        while quick < 3 and time.perf_counter() - start < limit:
+            began = time.perf_counter()
+            try:
+                session.get(f"{base}/bench/hello", timeout=limit)
+            except requests.RequestException:
+                quick = 0
+                continue
+            quick = quick + 1 if time.perf_counter() - began < 0.005 else 0
+            time.sleep(0.2)
     return time.perf_counter() - start
 
 

@@ -167,6 +167,49 @@ def dump_item(item: Any) -> dict[str, Any]:
     }
 
 
+def dump_item_detail(item: Any, stock: list[dict], barcodes: list[str]) -> dict[str, Any]:
+    """ItemDetailSchema().dump(ItemView(item, stock=..., barcodes=...)), by hand (see dump_item)."""
+    body = dump_item(item)
+    body["stock"] = [
+        {"location_id": s["location_id"], "location_name": s["location_name"], "quantity": normalise(s["quantity"])}
+        for s in stock
+    ]
+    body["barcodes"] = list(barcodes)
+    return body
+
+
+def dump_movement(item: Any, stock: list[dict], logs: list[Any], alert_id: int | None) -> dict[str, Any]:
+    """MovementSchema().dump(ItemView(item, stock=..., movements=..., alert_id=...)), by hand:
+    a movement's answer is on the busiest write path (see dump_item)."""
+    body = dump_item_detail(item, stock, [])
+    del body["barcodes"]  # not part of a movement's answer (the view carries none)
+    body["movements"] = [dump_log(entry) for entry in logs]
+    body["alert_id"] = alert_id
+    return body
+
+
+def dump_log(entry: Any) -> dict[str, Any]:
+    """LogSchema().dump(entry), by hand."""
+    created = entry.created_at
+    return {
+        "id": entry.id,
+        "item_id": entry.item_id,
+        "location_id": entry.location_id,
+        "user_id": entry.user_id,
+        "action": entry.action,
+        "quantity_before": normalise(entry.quantity_before),
+        "quantity_after": normalise(entry.quantity_after),
+        "delta": normalise(entry.delta),
+        "note": entry.note,
+        "request_id": entry.request_id,
+        "stock_request_id": entry.stock_request_id,
+        "purchase_order_id": entry.purchase_order_id,
+        "purchase_order_line_id": entry.purchase_order_line_id,
+        "count_id": entry.count_id,
+        "created_at": None if created is None else created.isoformat(),
+    }
+
+
 def dump_item_page(page: Any) -> dict[str, Any]:
     """ItemPageSchema().dump(page), by hand (see dump_item)."""
     return {

@@ -410,6 +410,29 @@ class _ItemLevels:
         return movement
 
 
+_ITEM_WITH_STOCK = (
+    sa.select(Item, StockLevel.location_id, Location.path, StockLevel.quantity)
+    .outerjoin(StockLevel, StockLevel.item_id == Item.id)
+    .outerjoin(Location, Location.id == StockLevel.location_id)
+    .where(Item.id == sa.bindparam("item_id"), Item.is_deleted.is_(False))
+    .order_by(Location.path)
+)
+
+
+def item_with_stock(item_id: int) -> tuple[Item, list[dict[str, Any]]]:
+    """An active item and its quantity per location (as stock_by_location), read by one statement.
+    Raises NotFound."""
+    rows = db.session.execute(_ITEM_WITH_STOCK, {"item_id": item_id}).all()
+    if not rows:
+        raise NotFound(f"Item {item_id} not found.")
+    stock = [
+        {"location_id": loc_id, "location_name": name, "quantity": qty}
+        for _item, loc_id, name, qty in rows
+        if loc_id is not None
+    ]
+    return rows[0][0], stock
+
+
 def stock_by_location(item_id: int) -> list[dict[str, Any]]:
     """An item's quantity per location, by location path."""
     rows = db.session.execute(_STOCK_BY_LOCATION, {"item_id": item_id}).all()
@@ -503,8 +526,9 @@ def _write(item_id: int, total: Any, now: Any, levels: list[tuple[int, Any]], ro
     connection = db.session.connection()
     if len(levels) == 1 and connection.dialect.name == "postgresql":
         (level_id, quantity), row = levels[0], rows[0]
-        # No parameter is named like a column: in a statement with UPDATEs, SQLAlchemy would add it to their SET.
-        params = {f"log_{name}": value for name, value in row.items()}
+        # No parameter is named like a column: in a statement with UPDATEs, SQLAlchemy would add it
+        # to their SET. The ledger's end in _0, which the input guard strips to name the field.
+        params = {f"{name}_0": value for name, value in row.items()}
         params.update(level_id_=level_id, level_quantity=quantity, item_id_=item_id, total=total, now=now)
         return [connection.execute(_MOVEMENT_AT_ONE_PLACE, params).scalar_one()]
     connection.execute(_SET_LEVEL, [{"level_id": lid, "new_quantity": q, "now": now} for lid, q in levels])
@@ -549,7 +573,7 @@ _ADD_LEDGER = _LEDGER.insert().returning(_LEDGER.c.id, sort_by_parameter_order=T
 # ledger row RETURNING its id. Built once; its compiled form is cached like any statement's.
 _MOVEMENT_AT_ONE_PLACE = (
     _LEDGER.insert()
-    .values({name: sa.bindparam(f"log_{name}", type_=_LEDGER.c[name].type) for name in _LEDGER_COLUMNS})
+    .values({name: sa.bindparam(f"{name}_0", type_=_LEDGER.c[name].type) for name in _LEDGER_COLUMNS})
     .add_cte(
         sa.update(_LEVELS)
         .where(_LEVELS.c.id == sa.bindparam("level_id_"))

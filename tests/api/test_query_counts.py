@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from tests.helpers.queries import counted_queries
 
@@ -67,13 +68,47 @@ def test_catalog_lists_count_items_in_one_statement_whatever_the_number_of_rows(
     assert len(many) == len(few) <= 2  # the caller, then every row with its count
 
 
-def test_item_detail_runs_four_queries(app, api, factory):
+def test_item_detail_runs_three_queries(app, api, factory):
     manager = factory.user("manager")
     item = factory.item(quantity=5, actor=manager)
     api.get(f"/api/v1/items/{item.id}")
     with counted_queries(app) as statements:
         assert api.get(f"/api/v1/items/{item.id}").status_code == 200
-    assert len(statements) == 4  # the caller, the item, its stock per location, its barcodes
+    assert len(statements) == 3  # the caller, the item with its stock per location, its barcodes
+
+
+def test_a_movement_runs_five_statements_on_postgresql(app, api, factory):
+    """The caller, the item's lock, its levels' lock, one write (level, total, ledger row), the
+    counters at commit (both tables in one statement on PostgreSQL)."""
+    manager = factory.user("manager")
+    item = factory.item(quantity=5, actor=manager)
+    api.post(f"/api/v1/items/{item.id}/withdraw", json={"quantity": 1})
+    with counted_queries(app) as statements:
+        assert api.post(f"/api/v1/items/{item.id}/withdraw", json={"quantity": 1}).status_code == 200
+    sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    # SQLite: its write lock first, three writes, two counter upserts
+    assert len(statements) == (9 if sqlite else 5), statements
+
+
+def test_hand_written_detail_and_movement_answers_match_their_schemas(app, factory):
+    from app.extensions import db
+    from app.models import InventoryLog, Item
+    from app.schemas.item import ItemDetailSchema, ItemView, MovementSchema, dump_item_detail, dump_movement
+    from app.schemas.log import LogSchema
+    from app.services import stock
+
+    manager = factory.user("manager")
+    item = factory.item(quantity=Decimal("0"), actor=manager, price=Decimal("2.50"))
+    with app.app_context():
+        loaded, rows = stock.item_with_stock(item.id)
+        view = ItemView(loaded, stock=rows, barcodes=["4006381333931", "QR-1"])
+        assert dump_item_detail(loaded, rows, ["4006381333931", "QR-1"]) == ItemDetailSchema().dump(view)
+        entries = db.session.scalars(sa.select(InventoryLog).where(InventoryLog.item_id == item.id)).all()
+        moved = ItemView(db.session.get(Item, item.id), stock=rows, movements=entries, alert_id=7)
+        assert dump_movement(moved._item, rows, entries, 7) == MovementSchema().dump(moved)
+        assert [d for d in dump_movement(moved._item, rows, entries, 7)["movements"]] == LogSchema(many=True).dump(
+            entries
+        )
 
 
 def test_list_totals_exact_for_counter_and_counted_filters(api, factory):

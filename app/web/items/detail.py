@@ -45,7 +45,7 @@ def _forms(item, locations: dict[int, str], bound: str | None = None) -> dict:
 
 
 def _render(item_id: int, bound: str | None = None, status: int = 200, forms: dict | None = None):
-    item = items.get_item(item_id)
+    item, stock_rows = stock.item_with_stock(item_id)
     locations = location_paths(holding_stock=True)
     forms = forms or _forms(item, locations, bound)
     history = items.item_history(item_id, page=int_arg("page", 1, minimum=1), per_page=HISTORY_PER_PAGE)
@@ -55,7 +55,7 @@ def _render(item_id: int, bound: str | None = None, status: int = 200, forms: di
         render_template(
             "items/detail.html",
             item=item,
-            stock_rows=stock.stock_by_location(item_id),
+            stock_rows=stock_rows,
             category=category_names().get(item.category_id),
             home=locations.get(item.location_id),
             forms=forms,
