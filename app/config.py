@@ -26,24 +26,22 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-def _float(name: str, default: float) -> float:
-    raw = _env(name)
-    if raw is None:
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise RuntimeError(f"{name} must be a number, got {raw!r}") from exc
-
-
 def _int(name: str, default: int) -> int:
+    return _number(name, default, int, "an integer")
+
+
+def _float(name: str, default: float) -> float:
+    return _number(name, default, float, "a number")
+
+
+def _number(name: str, default, convert, kind: str):
     raw = _env(name)
     if raw is None:
         return default
     try:
-        return int(raw)
+        return convert(raw)
     except ValueError as exc:
-        raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
+        raise RuntimeError(f"{name} must be {kind}, got {raw!r}") from exc
 
 
 def database_url(url: str | None = None) -> str:

@@ -169,23 +169,23 @@ def dump_item(item: Any) -> dict[str, Any]:
 
 def dump_item_detail(item: Any, stock: list[dict], barcodes: list[str]) -> dict[str, Any]:
     """ItemDetailSchema().dump(ItemView(item, stock=..., barcodes=...)), by hand (see dump_item)."""
-    body = dump_item(item)
-    body["stock"] = [
-        {"location_id": s["location_id"], "location_name": s["location_name"], "quantity": normalise(s["quantity"])}
-        for s in stock
-    ]
-    body["barcodes"] = list(barcodes)
-    return body
+    return {**dump_item(item), "stock": _dump_stock(stock), "barcodes": list(barcodes)}
 
 
 def dump_movement(item: Any, stock: list[dict], logs: list[Any], alert_id: int | None) -> dict[str, Any]:
     """MovementSchema().dump(ItemView(item, stock=..., movements=..., alert_id=...)), by hand:
-    a movement's answer is on the busiest write path (see dump_item)."""
-    body = dump_item_detail(item, stock, [])
-    del body["barcodes"]  # not part of a movement's answer (the view carries none)
-    body["movements"] = [dump_log(entry) for entry in logs]
-    body["alert_id"] = alert_id
-    return body
+    a movement's answer is on the busiest write path (see dump_item). No barcodes: the view
+    of a movement carries none."""
+    movements = [dump_log(entry) for entry in logs]
+    return {**dump_item(item), "stock": _dump_stock(stock), "movements": movements, "alert_id": alert_id}
+
+
+def _dump_stock(stock: list[dict]) -> list[dict[str, Any]]:
+    """StockEntrySchema(many=True).dump(stock), by hand."""
+    return [
+        {"location_id": s["location_id"], "location_name": s["location_name"], "quantity": normalise(s["quantity"])}
+        for s in stock
+    ]
 
 
 def dump_log(entry: Any) -> dict[str, Any]:

@@ -403,10 +403,7 @@ class _ItemLevels:
     def answer(self, movement: Movement) -> Movement:
         """The movement with the item's stock per location after it (read by _run when a level was created)."""
         if self.in_path_order:
-            movement.stock = [
-                {"location_id": loc, "location_name": level.location_name, "quantity": level.quantity}
-                for loc, level in self.levels.items()
-            ]
+            movement.stock = [_stock_entry(loc, lv.location_name, lv.quantity) for loc, lv in self.levels.items()]
         return movement
 
 
@@ -425,18 +422,19 @@ def item_with_stock(item_id: int) -> tuple[Item, list[dict[str, Any]]]:
     rows = db.session.execute(_ITEM_WITH_STOCK, {"item_id": item_id}).all()
     if not rows:
         raise NotFound(f"Item {item_id} not found.")
-    stock = [
-        {"location_id": loc_id, "location_name": name, "quantity": qty}
-        for _item, loc_id, name, qty in rows
-        if loc_id is not None
-    ]
+    stock = [_stock_entry(loc_id, name, qty) for _item, loc_id, name, qty in rows if loc_id is not None]
     return rows[0][0], stock
 
 
 def stock_by_location(item_id: int) -> list[dict[str, Any]]:
     """An item's quantity per location, by location path."""
     rows = db.session.execute(_STOCK_BY_LOCATION, {"item_id": item_id}).all()
-    return [{"location_id": loc_id, "location_name": name, "quantity": qty} for loc_id, name, qty in rows]
+    return [_stock_entry(loc_id, name, qty) for loc_id, name, qty in rows]
+
+
+def _stock_entry(location_id: int, path: str, quantity: Any) -> dict[str, Any]:
+    """One location's line of an item's stock (stock_by_location and the answers built like it)."""
+    return {"location_id": location_id, "location_name": path, "quantity": quantity}
 
 
 def _ensure_available(item: Item, level: StockLevel, quantity: int) -> None:
@@ -467,7 +465,7 @@ def _apply(
     """
     total_before = item.quantity
     movement = Movement(item=item, action=action)
-    now, request, actor_id = utcnow(), request_id(), actor.id if actor is not None else None
+    now = utcnow()
     levels, rows, total = [], [], total_before
     for location_id, (level, delta) in changes.items():
         before = level.quantity
@@ -480,19 +478,9 @@ def _apply(
         total += delta
         levels.append((level, before, after))
         rows.append(
-            {
-                "item_id": item.id,
-                "location_id": location_id,
-                "user_id": actor_id,
-                "action": str(action),
-                "quantity_before": before,
-                "quantity_after": after,
-                "delta": after - before,
-                "note": note,
-                "request_id": request,
-                "created_at": now,
-                **{name: refs.get(name) for name in _LEDGER_REFS},
-            }
+            ledger_row(
+                item.id, action, actor, location_id=location_id, before=before, after=after, note=note, now=now, **refs
+            )
         )
     ids = _write(item.id, total, now, [(level.id, after) for level, _before, after in levels], rows)
     for level, _before, after in levels:
@@ -538,35 +526,24 @@ def _write(item_id: int, total: Any, now: Any, levels: list[tuple[int, Any]], ro
 
 _LEDGER_REFS = ("stock_request_id", "purchase_order_id", "purchase_order_line_id", "count_id")
 _LEVELS, _ITEMS, _LEDGER = StockLevel.__table__, Item.__table__, InventoryLog.__table__
-_SET_LEVEL = (
-    sa.update(_LEVELS)
-    .where(_LEVELS.c.id == sa.bindparam("level_id"))
-    .values(
-        quantity=sa.bindparam("new_quantity", type_=_LEVELS.c.quantity.type),
-        updated_at=sa.bindparam("now", type_=_LEVELS.c.updated_at.type),
+
+
+def _set_quantity(table: sa.Table, id_param: str, quantity_param: str) -> sa.Update:
+    """UPDATE table SET quantity = :quantity_param, updated_at = :now WHERE id = :id_param
+    (a stock level or an item; the parameters named so that none is one of the table's columns)."""
+    return (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam(id_param))
+        .values(
+            quantity=sa.bindparam(quantity_param, type_=table.c.quantity.type),
+            updated_at=sa.bindparam("now", type_=table.c.updated_at.type),
+        )
     )
-)
-_SET_ITEM = (
-    sa.update(_ITEMS)
-    .where(_ITEMS.c.id == sa.bindparam("item_id"))
-    .values(
-        quantity=sa.bindparam("new_quantity", type_=_ITEMS.c.quantity.type),
-        updated_at=sa.bindparam("now", type_=_ITEMS.c.updated_at.type),
-    )
-)
-_LEDGER_COLUMNS = (
-    "item_id",
-    "location_id",
-    "user_id",
-    "action",
-    "quantity_before",
-    "quantity_after",
-    "delta",
-    "note",
-    "request_id",
-    *_LEDGER_REFS,
-    "created_at",
-)
+
+
+_SET_LEVEL = _set_quantity(_LEVELS, "level_id", "new_quantity")
+_SET_ITEM = _set_quantity(_ITEMS, "item_id", "new_quantity")
+_LEDGER_COLUMNS = tuple(column.name for column in _LEDGER.columns if column.name != "id")
 # Several rows (a transfer's two) go as one INSERT, their ids in the rows' order.
 _ADD_LEDGER = _LEDGER.insert().returning(_LEDGER.c.id, sort_by_parameter_order=True)
 # PostgreSQL, a movement at one place: WITH (UPDATE the level), (UPDATE the item) INSERT the
@@ -574,24 +551,8 @@ _ADD_LEDGER = _LEDGER.insert().returning(_LEDGER.c.id, sort_by_parameter_order=T
 _MOVEMENT_AT_ONE_PLACE = (
     _LEDGER.insert()
     .values({name: sa.bindparam(f"{name}_0", type_=_LEDGER.c[name].type) for name in _LEDGER_COLUMNS})
-    .add_cte(
-        sa.update(_LEVELS)
-        .where(_LEVELS.c.id == sa.bindparam("level_id_"))
-        .values(
-            quantity=sa.bindparam("level_quantity", type_=_LEVELS.c.quantity.type),
-            updated_at=sa.bindparam("now", type_=_LEVELS.c.updated_at.type),
-        )
-        .cte("level_change")
-    )
-    .add_cte(
-        sa.update(_ITEMS)
-        .where(_ITEMS.c.id == sa.bindparam("item_id_"))
-        .values(
-            quantity=sa.bindparam("total", type_=_ITEMS.c.quantity.type),
-            updated_at=sa.bindparam("now", type_=_ITEMS.c.updated_at.type),
-        )
-        .cte("item_total")
-    )
+    .add_cte(_set_quantity(_LEVELS, "level_id_", "level_quantity").cte("level_change"))
+    .add_cte(_set_quantity(_ITEMS, "item_id_", "total").cte("item_total"))
     .returning(_LEDGER.c.id)
 )
 
@@ -612,7 +573,7 @@ def place_initial_many(created: list[Item], *, actor: User | None) -> None:
     """New items' first stock at their homes, with their ledger rows, in the caller's transaction:
     one multi-row INSERT per table and no ORM objects (an import's batch). The location figures
     of the new stock are noted here (the flush that does it for ORM rows never sees these)."""
-    now, request = utcnow(), request_id()
+    now = utcnow()
     connection = db.session.connection()  # Core: the ORM's bulk layer adds nothing here
     connection.execute(
         StockLevel.__table__.insert(),
@@ -621,18 +582,16 @@ def place_initial_many(created: list[Item], *, actor: User | None) -> None:
     connection.execute(
         InventoryLog.__table__.insert(),
         [
-            {
-                "item_id": i.id,
-                "location_id": i.location_id,
-                "user_id": actor.id if actor is not None else None,
-                "action": str(LogAction.CREATE),
-                "quantity_before": 0,
-                "quantity_after": i.quantity,
-                "delta": i.quantity,
-                "note": "Item created",
-                "request_id": request,
-                "created_at": now,
-            }
+            ledger_row(
+                i.id,
+                LogAction.CREATE,
+                actor,
+                location_id=i.location_id,
+                before=0,
+                after=i.quantity,
+                note="Item created",
+                now=now,
+            )
             for i in created
         ],
     )
@@ -648,30 +607,47 @@ def record(
     before: int,
     after: int,
     note: str | None = None,
-    stock_request_id: int | None = None,
-    purchase_order_id: int | None = None,
-    purchase_order_line_id: int | None = None,
-    count_id: int | None = None,
+    **refs: int | None,
 ) -> InventoryLog:
-    """Add a ledger row for `item` to the current transaction."""
+    """Add a ledger row for `item` to the current transaction (`refs`: see ledger_row)."""
     entry = InventoryLog(
-        item_id=item.id,
-        location_id=location_id,
-        user_id=actor.id if actor is not None else None,
-        action=str(action),
-        quantity_before=before,
-        quantity_after=after,
-        delta=after - before,
-        note=note,
-        request_id=request_id(),
-        stock_request_id=stock_request_id,
-        purchase_order_id=purchase_order_id,
-        purchase_order_line_id=purchase_order_line_id,
-        count_id=count_id,
-        created_at=utcnow(),
+        **ledger_row(item.id, action, actor, location_id=location_id, before=before, after=after, note=note, **refs)
     )
     db.session.add(entry)
     return entry
+
+
+def ledger_row(
+    item_id: int,
+    action: str,
+    actor: User | None,
+    *,
+    location_id: int | None,
+    before: Any,
+    after: Any,
+    note: str | None = None,
+    now: Any = None,
+    **refs: int | None,
+) -> dict[str, Any]:
+    """Every column of a ledger row but its id, the one place they are filled in (an ORM row,
+    a movement's Core statement, an import's multi-row INSERT). `refs`: the stock_request_id,
+    purchase_order_id, purchase_order_line_id and count_id that made it, None when not given."""
+    unknown = set(refs) - set(_LEDGER_REFS)
+    if unknown:
+        raise TypeError(f"Not a ledger reference: {sorted(unknown)}")
+    return {
+        "item_id": item_id,
+        "location_id": location_id,
+        "user_id": actor.id if actor is not None else None,
+        "action": str(action),
+        "quantity_before": before,
+        "quantity_after": after,
+        "delta": after - before,
+        "note": note,
+        "request_id": request_id(),
+        **{name: refs.get(name) for name in _LEDGER_REFS},
+        "created_at": now or utcnow(),
+    }
 
 
 def stock_changed_payload(

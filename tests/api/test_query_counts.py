@@ -94,7 +94,6 @@ def test_hand_written_detail_and_movement_answers_match_their_schemas(app, facto
     from app.extensions import db
     from app.models import InventoryLog, Item
     from app.schemas.item import ItemDetailSchema, ItemView, MovementSchema, dump_item_detail, dump_movement
-    from app.schemas.log import LogSchema
     from app.services import stock
 
     manager = factory.user("manager")
@@ -106,9 +105,6 @@ def test_hand_written_detail_and_movement_answers_match_their_schemas(app, facto
         entries = db.session.scalars(sa.select(InventoryLog).where(InventoryLog.item_id == item.id)).all()
         moved = ItemView(db.session.get(Item, item.id), stock=rows, movements=entries, alert_id=7)
         assert dump_movement(moved._item, rows, entries, 7) == MovementSchema().dump(moved)
-        assert [d for d in dump_movement(moved._item, rows, entries, 7)["movements"]] == LogSchema(many=True).dump(
-            entries
-        )
 
 
 def test_list_totals_exact_for_counter_and_counted_filters(api, factory):

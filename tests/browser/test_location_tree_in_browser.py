@@ -62,3 +62,37 @@ def test_too_many_decimal_places_shows_message_next_to_the_field(page, factory, 
     page.locator("#withdraw-quantity").fill("0.125")
     page.get_by_role("button", name="Withdraw").click()
     expect(page.locator("#withdraw-quantity-error")).to_contain_text("at most 2 decimal place")
+
+
+@pytest.mark.parametrize("width", [390, 820])
+def test_a_big_trees_list_filter_finds_a_bin_as_typed_at_phone_and_tablet_width(
+    chromium, live_server, factory, tree, monkeypatch, width
+):
+    """Too many locations to list (here: more than 3): the filter lists sites and aisles, and a
+    bin is found by typing, through GET /locations/options, on a phone and a tablet."""
+    from app.services import locations
+    from tests.browser.launch import watch_csp
+
+    monkeypatch.setattr(locations, "INLINE_CHOICES", 3)
+    factory.item(name="Deep Bolt", quantity=2, location=tree["other_b2"])
+    context = chromium.new_context(base_url=live_server, viewport={"width": width, "height": 844}, has_touch=True)
+    context.set_default_timeout(10_000)
+    violations = watch_csp(context)
+    page = context.new_page()
+    try:
+        log_in(page, factory.user("staff"))
+        page.goto("/items")
+        select = page.locator("#location")
+        expect(select.locator("option").filter(has_text="Bin B2")).to_have_count(0)  # not listed: typed for
+        search = select.locator("xpath=preceding-sibling::input[@type='search']")
+        expect(search).to_be_visible()
+        expect(search).to_have_attribute("placeholder", "Type to find a shelf or bin…")
+        box = search.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        search.fill("shelf 04 b2")
+        expect(select).to_have_value(str(tree["other_b2"].id))
+        expect(page.get_by_role("link", name="Deep Bolt")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing sticks out sideways
+    finally:
+        context.close()
+    assert violations == []

@@ -11,7 +11,8 @@
     var box = document.createElement("input");
     box.type = "search";
     box.className = "path-search";
-    box.placeholder = "Type any part of the path…";
+    // A tree too big to list: the box says that typing finds what is not listed.
+    box.placeholder = select.dataset.lookup ? "Type to find a shelf or bin…" : "Type any part of the path…";
     box.setAttribute("aria-label", "Search " + (select.labels && select.labels[0] ? select.labels[0].textContent.trim() : "locations"));
     box.setAttribute("aria-controls", select.id);
     select.parentNode.insertBefore(box, select);
