@@ -102,6 +102,7 @@ def create_app(config: str | Config | None = None) -> Flask:
     register_security_headers(app)
     register_input_guard(app)
     register_blueprints(app)
+    register_features(app)
     register_realtime(app)
     register_metrics(app)
     register_performance(app)
@@ -206,6 +207,16 @@ def register_blueprints(app: Flask) -> None:
         else:
             app.register_blueprint(blueprint)
     init_templates(app)
+
+
+# Feature modules that plug into the shared core when imported (the core never imports a
+# feature): purchasing's section of the weekly valuation.
+FEATURE_PLUGINS = ("app.services.purchasing.reports",)
+
+
+def register_features(app: Flask) -> None:
+    for module in FEATURE_PLUGINS:
+        import_module(module)
 
 
 def register_jobs(app: Flask) -> None:

@@ -31,7 +31,7 @@ def register_commands(app: Flask) -> None:
     @click.option("--seed", default=7, show_default=True, help="Random seed, for repeatable data.")
     def seed_demo(items: int, days: int, seed: int) -> None:
         """Load a realistic demo data set (skipped when items already exist)."""
-        from app.services import demo
+        from app.services.demo import seed as demo
 
         try:
             result = demo.seed(item_count=items, days=days, random_seed=seed)

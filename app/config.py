@@ -129,7 +129,7 @@ class Config:
         self.NODE_MODULES_DIR = str(BASE_DIR / "node_modules")
 
         self.MAX_CONTENT_LENGTH = 1024 * 1024
-        # Spreadsheet imports (app/services/imports.py): the upload limit (413 above it), rows per
+        # Spreadsheet imports (app/services/imports/runs.py): the upload limit (413 above it), rows per
         # committed batch, and the file size up to which the dry run runs in the request itself.
         self.IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
         self.IMPORT_BATCH_SIZE = _int("IMPORT_BATCH_SIZE", 500)

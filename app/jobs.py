@@ -87,7 +87,7 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict]:
         "weekly-valuation": {"task": SEND_VALUATION_REPORT, "schedule": schedule(config["VALUATION_REPORT_SCHEDULE"])},
         # Emails whose enqueue was lost (app/services/pending_email.py).
         "email-sweep": {"task": SWEEP_PENDING_EMAILS, "schedule": schedule(config["EMAIL_SWEEP_SCHEDULE"])},
-        # Cycle counting: open the counts that fell due (app/services/count_schedule.py).
+        # Cycle counting: open the counts that fell due (app/services/counts/schedule.py).
         "cycle-counts": {"task": OPEN_DUE_COUNTS, "schedule": schedule(config["CYCLE_COUNT_SCHEDULE"])},
     }
 

@@ -41,7 +41,7 @@ def _import_once(content: bytes, user_id: int, out) -> None:
     """Child process: upload, dry run and run one file; send back (validate s, run s, counts, applied)."""
     from app.extensions import db
     from app.models import User
-    from app.services import imports
+    from app.services.imports import runs as imports
 
     app = _app()
     with app.app_context():

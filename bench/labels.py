@@ -14,7 +14,7 @@ from flask import Flask
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.services.labels import LAYOUTS, Label, render  # noqa: E402
+from app.services.scanning.labels import LAYOUTS, Label, render  # noqa: E402
 
 
 def main() -> int:

@@ -25,8 +25,8 @@ SCENARIOS = ("hello_world", "movements_mixed")
 
 def run(cfg: dict, plan: list, headers: dict, workdir: str) -> dict:
     """{"workers_1": {...}, "workers_default": {...}, "movements_ratio": x}; needs Redis."""
-    from bench import run as bench  # the server helpers (bench.run imports this module)
     from bench import scenarios
+    from bench import server as bench
 
     tag = f"inventory-bench-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     extra = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from app.services import count_schedule
+from app.services.counts import schedule as count_schedule
 
 
 @shared_task(name="tasks.counts.open_due_counts")

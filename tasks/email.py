@@ -10,6 +10,7 @@ from flask import current_app
 
 from app import jobs
 from app.services import notifications, pending_email
+from app.services.purchasing import order_email
 from tasks.retry import with_retries
 
 
@@ -38,7 +39,7 @@ def send_backup_failure(self, backup_id: int) -> int:
 @shared_task(bind=True, name="tasks.email.send_purchase_order", max_retries=None)
 def send_purchase_order(self, order_id: int) -> int:
     """Email a sent purchase order's PDF to its supplier, once."""
-    return with_retries(self, lambda: notifications.send_purchase_order(order_id))
+    return with_retries(self, lambda: order_email.send_purchase_order(order_id))
 
 
 @shared_task(name="tasks.email.sweep_pending_emails")

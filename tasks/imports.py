@@ -1,10 +1,10 @@
-"""Import tasks: the dry run of a large file, and the run in batches (resumable: see app/services/imports.py)."""
+"""Import tasks: the dry run of a large file, and the run in batches (resumable: see app/services/imports/runs.py)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from app.services import imports
+from app.services.imports import runs as imports
 
 
 @shared_task(name=imports.VALIDATE_IMPORT, acks_late=True)

@@ -63,7 +63,7 @@ def test_seed_demo_creates_data_once(app):
 
 
 def test_seed_demo_users_can_log_in(app, client):
-    from app.services.demo import DEMO_PASSWORD
+    from app.services.demo.seed import DEMO_PASSWORD
 
     app.test_cli_runner().invoke(args=["seed-demo", "--items", "3", "--days", "1"])
     response = client.post("/api/v1/auth/login", json={"email": "manager@example.com", "password": DEMO_PASSWORD})

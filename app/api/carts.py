@@ -11,7 +11,8 @@ from app.schemas.request import (
     RequestDetailSchema,
     SubmitSchema,
 )
-from app.services import carts, requests
+from app.services.requests import carts
+from app.services.requests import workflow as requests
 
 bp = Blueprint(
     "api_carts", __name__, url_prefix="/api/v1/carts/current", description="Your working cart, and submitting it."

@@ -12,7 +12,9 @@ from app.schemas.count import (
     CountQuerySchema,
     RecountSchema,
 )
-from app.services import count_lookups, count_views, counts
+from app.services.counts import counting as counts
+from app.services.counts import lookups as count_lookups
+from app.services.counts import views as count_views
 
 bp = Blueprint("api_counts", __name__, url_prefix="/api/v1/counts", description="Stock counts and their review.")
 

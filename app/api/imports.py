@@ -9,7 +9,8 @@ from app.auth import current_actor
 from app.errors import ValidationFailed
 from app.permissions import Permission, require
 from app.schemas.imports import ImportSchema, MappingSchema, RunSchema, dump_import
-from app.services import exports, imports
+from app.services import exports
+from app.services.imports import runs as imports
 
 bp = Blueprint(
     "api_imports", __name__, url_prefix="/api/v1/imports", description="Spreadsheet imports of items and stock."

@@ -1,11 +1,11 @@
-"""Label PDFs for items and locations: thin routes over app/services/labels.py."""
+"""Label PDFs for items and locations: thin routes over app/services/scanning/labels.py."""
 
 from flask import Response
 
 from app.api.blueprint import Blueprint
 from app.permissions import Permission, require
 from app.schemas.labels import ItemLabelQuerySchema, LocationLabelQuerySchema
-from app.services import labels
+from app.services.scanning import labels
 
 bp = Blueprint("api_labels", __name__, url_prefix="/api/v1/labels", description="Printable labels (PDF).")
 

@@ -1,5 +1,5 @@
 """/api/v1/suppliers, /api/v1/items/{id}/suppliers, /api/v1/purchase-orders, /api/v1/purchasing:
-buying and receiving (thin routes over app/services/suppliers.py, purchasing.py, reorder.py)."""
+buying and receiving (thin routes over app/services/purchasing/suppliers.py, purchasing.py, reorder.py)."""
 
 from flask import Response
 
@@ -24,7 +24,8 @@ from app.schemas.purchasing import (
     SupplierQuerySchema,
     SupplierSchema,
 )
-from app.services import order_pdf, purchasing, reorder, suppliers
+from app.services.purchasing import order_pdf, reorder, suppliers
+from app.services.purchasing import orders as purchasing
 
 suppliers_bp = Blueprint("api_suppliers", __name__, url_prefix="/api/v1/suppliers", description="Suppliers.")
 offers_bp = Blueprint(

@@ -4,7 +4,7 @@ from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.schemas.request import CancelSchema, RejectSchema, RequestDetailSchema, RequestPageSchema, RequestQuerySchema
-from app.services import requests
+from app.services.requests import workflow as requests
 
 bp = Blueprint(
     "api_requests", __name__, url_prefix="/api/v1/requests", description="Stock requests and their approval."

@@ -1,4 +1,4 @@
-"""What a scanned code names, and scanned batches applied at once (app/services/scan.py, scan_batches.py)."""
+"""What a scanned code names, and scanned batches applied at once (app/services/scanning/codes.py, scan_batches.py)."""
 
 from flask import jsonify, request
 
@@ -6,8 +6,10 @@ from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.schemas.scan import ScanBatchResultSchema, ScanBatchSchema, ScanQuerySchema, ScanResultSchema
-from app.services import idempotency, scan, scan_batches
+from app.services import idempotency
 from app.services.idempotency import IdempotencyKey
+from app.services.scanning import batches as scan_batches
+from app.services.scanning import codes as scan
 
 bp = Blueprint(
     "api_scan", __name__, url_prefix="/api/v1/scan", description="What a scanned code names; scanned batches."

@@ -27,7 +27,7 @@ class ItemBarcode(db.Model):
     __table_args__ = (sa.UniqueConstraint("item_id", "code", name="uq_item_barcodes_item_code"),)
 
 
-# A scanned SKU is matched case-insensitively among active items (app/services/scan.py).
+# A scanned SKU is matched case-insensitively among active items (app/services/scanning/codes.py).
 sa.Index(
     "ix_items_sku_lower",
     sa.func.lower(Item.sku),

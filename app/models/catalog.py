@@ -40,7 +40,7 @@ class Item(TimestampMixin, db.Model):
     reorder_point: Mapped[Decimal | None] = mapped_column(Quantity)
     reorder_quantity: Mapped[Decimal | None] = mapped_column(Quantity)
     max_stock: Mapped[Decimal | None] = mapped_column(Quantity)
-    # Open quantity on sent, not fully received purchase orders, kept by app.services.purchasing
+    # Open quantity on sent, not fully received purchase orders, kept by app.services.purchasing.orders
     # under this row's lock (send, receive, cancel), like `quantity` is kept by the stock service.
     on_order: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=0, server_default="0")
     is_deleted: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)

@@ -1,7 +1,7 @@
 """Stock counts: the bodies of opening, counting, recounting and approving, and the JSON of a count.
 
 `expected`, `variance` and the values are left out (not null: absent) where the viewer may
-not see them (app/services/count_views.py decides; a blind count's staff never get them).
+not see them (app/services/counts/views.py decides; a blind count's staff never get them).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 
 from app.models import CountState
 from app.schemas.common import Amount, BodySchema, Count, Flag, Id, PageQuerySchema, QueryId, page_of
-from app.services.counts import MAX_ITEM_IDS, MODES
+from app.services.counts.counting import MAX_ITEM_IDS, MODES
 
 
 class CountCreateSchema(BodySchema):

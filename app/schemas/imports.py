@@ -8,8 +8,8 @@ from marshmallow import Schema, fields, validate
 
 from app.models import Import
 from app.schemas.common import BodySchema, Flag
-from app.services import imports
-from app.services.import_rows import FIELDS
+from app.services.imports import runs as imports
+from app.services.imports.rows import FIELDS
 
 
 class ImportSchema(Schema):

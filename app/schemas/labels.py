@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate
 
 from app.schemas.common import MAX_QUANTITY, Count, QueryId, QuerySchema
-from app.services.labels import DEFAULT_LAYOUT, LAYOUTS, MAX_COPIES, MAX_LABELS
+from app.services.scanning.labels import DEFAULT_LAYOUT, LAYOUTS, MAX_COPIES, MAX_LABELS
 
 MAX_ID = 2**31 - 1
 

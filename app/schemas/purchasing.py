@@ -199,7 +199,7 @@ class OrderSchema(BodySchema):
 
 def _total(order) -> object:
     from app.models.base import normalise
-    from app.services.purchasing import order_total
+    from app.services.purchasing.orders import order_total
 
     return normalise(order_total(order))
 

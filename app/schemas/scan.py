@@ -5,9 +5,9 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from app.schemas.common import Amount, BodySchema, Id, Quantity, QuerySchema
-from app.services.counts import MODES as COUNT_MODES
-from app.services.scan import MAX_CODE_LENGTH
-from app.services.scan_batches import MAX_LINES, MODES
+from app.services.counts.counting import MODES as COUNT_MODES
+from app.services.scanning.batches import MAX_LINES, MODES
+from app.services.scanning.codes import MAX_CODE_LENGTH
 
 
 class ScanQuerySchema(QuerySchema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -23,6 +24,26 @@ from app.services.uow import unit_of_work
 
 TOP_MOVERS = 10
 MOVES = (LogAction.RESTOCK, LogAction.WITHDRAW, LogAction.TRANSFER, LogAction.ADJUST)
+
+SectionRow = tuple[str, str, Decimal, Decimal]  # sku, name, units, value
+
+
+@dataclass(frozen=True)
+class ValuationSection:
+    """Rows a feature adds to the weekly valuation, and the words its total takes in the summary."""
+
+    rows: Callable[[], list[SectionRow]]
+    summary: str  # "on order": "...; $1,234.00 on order"
+
+
+# Features add sections here without the core importing them (purchasing adds "on_order",
+# app/services/purchasing/reports.py); create_app imports the features that register.
+SECTIONS: dict[str, ValuationSection] = {}
+
+
+def add_valuation_section(name: str, rows: Callable[[], list[SectionRow]], summary: str) -> None:
+    """Register a section of the weekly valuation (its CSV rows are named `name`)."""
+    SECTIONS[name] = ValuationSection(rows, summary)
 
 
 def low_stock_items() -> list[Item]:
@@ -58,12 +79,20 @@ class Valuation:
     by_location: list[tuple[str, int, int, Decimal]] = field(default_factory=list)
     top_movers: list[tuple[str, str, int, int]] = field(default_factory=list)  # sku, name, units moved, movements
     below_threshold: list[tuple[str, str, int, int]] = field(default_factory=list)  # sku, name, quantity, threshold
-    # Stock on order (sent purchase orders, not yet received): sku, name, units, value at the order's prices.
-    on_order: list[tuple[str, str, Decimal, Decimal]] = field(default_factory=list)
+    # Sections features add (SECTIONS), by name: rows of sku, name, units, value.
+    sections: dict[str, list[SectionRow]] = field(default_factory=dict)
+
+    @property
+    def on_order(self) -> list[SectionRow]:
+        """Stock on order (sent purchase orders, not yet received), when purchasing is installed."""
+        return self.sections.get("on_order", [])
+
+    def section_value(self, name: str) -> Decimal:
+        return sum((row[3] for row in self.sections.get(name, [])), Decimal("0"))
 
     @property
     def on_order_value(self) -> Decimal:
-        return sum((row[3] for row in self.on_order), Decimal("0"))
+        return self.section_value("on_order")
 
     @property
     def total_value(self) -> Decimal:
@@ -127,9 +156,7 @@ def valuation(period_end: datetime | None = None, days: int = 7) -> Valuation:
     ).all()
     result.top_movers = [(sku, name, normalise(Decimal(units)), int(n)) for sku, name, units, n in rows]
     result.below_threshold = [(i.sku, i.name, i.quantity, i.low_stock_threshold) for i in low_stock_items()]
-    from app.services.purchase_reports import on_order_by_item
-
-    result.on_order = on_order_by_item()
+    result.sections = {name: section.rows() for name, section in SECTIONS.items()}
     return result
 
 
@@ -145,8 +172,9 @@ def to_csv(report: Valuation) -> str:
         writer.writerow(["top_mover", name, sku, "", units, "", moves, ""])
     for sku, name, quantity, threshold in report.below_threshold:
         writer.writerow(["below_threshold", name, sku, "", quantity, "", "", threshold])
-    for sku, name, units, value in report.on_order:
-        writer.writerow(["on_order", name, sku, "", units, f"{value:.2f}", "", ""])
+    for section, rows in report.sections.items():
+        for sku, name, units, value in rows:
+            writer.writerow([section, name, sku, "", units, f"{value:.2f}", "", ""])
     writer.writerow(
         [
             "total",
@@ -177,14 +205,18 @@ def create_valuation_report(period_end: datetime | None = None, *, announce: boo
     if existing is not None:
         return existing
     data = valuation(end)
-    on_order = f"; {format_money(data.on_order_value)} on order" if data.on_order else ""
+    extra = "".join(
+        f"; {format_money(data.section_value(name))} {SECTIONS[name].summary}"
+        for name, rows in data.sections.items()
+        if rows and name in SECTIONS
+    )
     report = Report(
         kind="valuation",
         period_start=data.period_start,
         period_end=end,
         filename=f"valuation-{data.period_start:%Y-%m-%d}-to-{end - timedelta(seconds=1):%Y-%m-%d}.csv",
         content=to_csv(data),
-        summary=f"{data.total_units:,} units worth {format_money(data.total_value)}; {len(data.below_threshold)} item(s) below threshold{on_order}",
+        summary=f"{data.total_units:,} units worth {format_money(data.total_value)}; {len(data.below_threshold)} item(s) below threshold{extra}",
         created_at=utcnow(),
     )
     try:

@@ -29,7 +29,7 @@ def upload(api, content, name="items.csv", role="manager", **form):
 def run_now(app, import_id: int) -> None:
     """What the worker does for a started import."""
     from app.extensions import db
-    from app.services import imports
+    from app.services.imports import runs as imports
 
     with app.app_context():
         imports.run(import_id)
@@ -271,7 +271,7 @@ def test_staff_and_anonymous_refused(api, store):
 
 def test_a_large_file_is_dry_run_by_a_worker(api, app, store):
     from app.extensions import db
-    from app.services import imports
+    from app.services.imports import runs as imports
 
     app.config["IMPORT_INLINE_BYTES"] = 10
     try:
@@ -288,7 +288,7 @@ def test_a_large_file_is_dry_run_by_a_worker(api, app, store):
 
 def test_cancel_while_running_stops_before_the_next_batch(api, app, store):
     from app.extensions import db
-    from app.services import imports
+    from app.services.imports import runs as imports
 
     body = upload(api, HEADER + "".join(f"Q-{n},Row {n},,Store,1,pcs,1\n" for n in range(5))).get_json()
     assert api.post(f"/api/v1/imports/{body['id']}/run").status_code == 202
@@ -332,7 +332,7 @@ def test_a_redelivered_run_beside_the_first_applies_each_row_once(api, app, fact
     import threading
 
     from app.extensions import db
-    from app.services import imports
+    from app.services.imports import runs as imports
 
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("two runs at once need row locks: PostgreSQL only")

@@ -34,7 +34,7 @@ def serve_demo(db_path: Path):
     from werkzeug.serving import make_server
 
     from app import create_app
-    from app.services import demo
+    from app.services.demo import seed as demo
 
     app = create_app("development")
     with app.app_context():
@@ -183,7 +183,8 @@ def seed_purchasing(app) -> None:
 
     from app.extensions import db
     from app.models import Item
-    from app.services import items, suppliers, users
+    from app.services import items, users
+    from app.services.purchasing import suppliers
 
     with app.app_context():
         manager = users.find_by_email("manager@example.com")

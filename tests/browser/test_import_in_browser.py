@@ -24,7 +24,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 def _apply_when_started(app, stop: threading.Event) -> None:
     from app.extensions import db
-    from app.services import imports
+    from app.services.imports import runs as imports
 
     with app.app_context():
         while not stop.is_set():

@@ -99,8 +99,12 @@ def shop(app, factory, tmp_path):
     report, a backup and an email, all made through the services."""
     from app.extensions import db
     from app.models import User
-    from app.services import backups, carts, counts, imports, reports, requests, stock
+    from app.services import backups, reports, stock
+    from app.services.counts import counting as counts
+    from app.services.imports import runs as imports
     from app.services.mailer import Email, deliver
+    from app.services.requests import carts
+    from app.services.requests import workflow as requests
 
     people = {role: factory.user(role) for role in ROLES}
     main = factory.location("Main Warehouse", address="12 Dock Road, Harbour Industrial Estate")
@@ -169,7 +173,9 @@ def _purchasing(manager, hammer_id: int, tape_id: int) -> dict[str, int]:
     a draft and a sent order."""
     from decimal import Decimal
 
-    from app.services import items, purchasing, suppliers
+    from app.services import items
+    from app.services.purchasing import orders as purchasing
+    from app.services.purchasing import suppliers
 
     supplier = suppliers.create_supplier(
         {

@@ -8,7 +8,7 @@ from typing import Any
 
 def supplier(app, **fields: Any):
     from app.extensions import db
-    from app.services import suppliers
+    from app.services.purchasing import suppliers
 
     data = {"name": f"Supplier {fields.pop('n', '')}".strip(), "email": "orders@supplier.example", "lead_time_days": 7}
     data.update(fields)
@@ -21,7 +21,7 @@ def supplier(app, **fields: Any):
 
 def offer(app, item_id: int, supplier_id: int, **fields: Any):
     from app.extensions import db
-    from app.services import suppliers
+    from app.services.purchasing import suppliers
 
     data = {"supplier_id": supplier_id, "unit_price": Decimal("1.25"), **fields}
     with app.app_context():
@@ -36,7 +36,7 @@ def order(
     """A purchase order (its id) with lines (item_id, quantity); sent when asked."""
     from app.extensions import db
     from app.models import User
-    from app.services import purchasing
+    from app.services.purchasing import orders as purchasing
 
     with app.app_context():
         actor = db.session.get(User, actor_id)

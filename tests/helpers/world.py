@@ -98,7 +98,7 @@ def build_world(app, factory, actor=None) -> World:
 
 def _import_world(actor, location) -> int:
     """A validated import creating one item at `location`."""
-    from app.services import imports
+    from app.services.imports import runs as imports
 
     content = f"SKU,Name,Location\nW-IMPORT-1,Imported thing,{location.name}\n".encode()
     return imports.upload("world.csv", content, actor=actor).id
@@ -106,7 +106,7 @@ def _import_world(actor, location) -> int:
 
 def _counts_world(actor, location, location2, item) -> dict[str, int]:
     """An open count of `location`; a submitted count of `location2` with `item` counted there."""
-    from app.services import counts
+    from app.services.counts import counting as counts
 
     open_id = counts.open_count(location_id=location.id, actor=actor).id
     submitted = counts.open_count(location_id=location2.id, actor=actor).id
@@ -117,7 +117,8 @@ def _counts_world(actor, location, location2, item) -> dict[str, int]:
 
 def _requests_world(actor, spare_item) -> dict[str, int]:
     """A submitted and an approved request by `actor`, and one line left in their cart."""
-    from app.services import carts, requests
+    from app.services.requests import carts
+    from app.services.requests import workflow as requests
 
     carts.add_line(actor, spare_item.id, 1)
     approved = requests.submit(actor, kind="pick").id
@@ -131,7 +132,9 @@ def _requests_world(actor, spare_item) -> dict[str, int]:
 def _purchasing_world(actor, item_id: int, low_item_id: int) -> dict[str, int]:
     from decimal import Decimal
 
-    from app.services import items, purchasing, suppliers
+    from app.services import items
+    from app.services.purchasing import orders as purchasing
+    from app.services.purchasing import suppliers
 
     supplier = suppliers.create_supplier(
         {"name": "World Supplies", "email": "orders@world.example", "lead_time_days": 3}

@@ -131,7 +131,7 @@ def test_count_updated_reaches_staff_counting_without_system_quantities(app, cli
     from app.extensions import db
     from app.models import User
     from app.realtime import broadcast
-    from app.services import counts
+    from app.services.counts import counting as counts
 
     shelf = factory.location("Counted shelf")
     item = factory.item(quantity=9, location=shelf)

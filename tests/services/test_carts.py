@@ -8,7 +8,8 @@ from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.limits import MAX_QUANTITY
 from app.models import User
-from app.services import carts, locations
+from app.services import locations
+from app.services.requests import carts
 
 pytestmark = pytest.mark.core
 

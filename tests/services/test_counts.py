@@ -15,7 +15,10 @@ from app.errors import AlreadyCounted, Conflict, InsufficientStock, InvalidState
 from app.extensions import db
 from app.models import InventoryLog, Item, Location, StockCount, StockLevel, User
 from app.models.base import utcnow
-from app.services import count_schedule, count_views, counts, items, stock
+from app.services import items, stock
+from app.services.counts import counting as counts
+from app.services.counts import schedule as count_schedule
+from app.services.counts import views as count_views
 
 pytestmark = pytest.mark.core
 on_postgres = pytest.mark.skipif(os.environ.get("TEST_DB") == "sqlite", reason="row locks need PostgreSQL")

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Item
 from app.models.request import StockRequest
-from app.services import dashboard, demo
+from app.services import dashboard
+from app.services.demo import seed as demo
 
 
 @pytest.fixture()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.labels import LAYOUTS, Label, qr_box, render
+from app.services.scanning.labels import LAYOUTS, Label, qr_box, render
 from tests.helpers.codes import page_count, read_pdf_codes
 
 pytestmark = pytest.mark.core

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Alert, Backup, User
 from app.models.base import utcnow
-from app.services import carts, notifications, pending_email, requests
+from app.services import notifications, pending_email
+from app.services.requests import carts
+from app.services.requests import workflow as requests
 
 pytestmark = pytest.mark.core
 

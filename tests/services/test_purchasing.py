@@ -12,7 +12,9 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Item, OutboxEmail, PurchaseOrderLine, User
 from app.models.purchasing import OPEN_STATES, PurchaseOrder
-from app.services import notifications, order_pdf, pending_email, purchasing
+from app.services import pending_email
+from app.services.purchasing import order_email, order_pdf
+from app.services.purchasing import orders as purchasing
 from tests.helpers import purchasing as buy
 
 pytestmark = pytest.mark.core
@@ -36,8 +38,8 @@ def test_a_sent_order_is_owed_its_email_until_it_went_to_the_outbox(app, factory
     assert pending_email.pending(grace=HOUR, max_age=2 * HOUR).purchase_order_ids == []  # its own task may still run
 
     # No SendGrid key: the development outbox keeps it, with the PDF's name.
-    assert notifications.send_purchase_order(order_id) == 1
-    assert notifications.send_purchase_order(order_id) == 0  # a second delivery of the task sends nothing
+    assert order_email.send_purchase_order(order_id) == 1
+    assert order_email.send_purchase_order(order_id) == 0  # a second delivery of the task sends nothing
     row = db.session.execute(sa.select(OutboxEmail)).scalar_one()
     assert (row.recipient, row.transport, row.attachment_name) == (
         "sales@acme.example",
@@ -51,7 +53,7 @@ def test_drafts_are_never_emailed(app, factory, ctx):
     boss = factory.user("manager")
     supplier = buy.supplier(app, name="Draft Co")
     draft = buy.order(app, supplier.id, [(factory.item().id, 1)], actor_id=boss.id)
-    assert notifications.send_purchase_order(draft) == 0
+    assert order_email.send_purchase_order(draft) == 0
     assert pending_email.pending(grace=NOW, max_age=HOUR).purchase_order_ids == []
 
 
@@ -97,7 +99,8 @@ def test_order_pdf_runs_over_several_pages_for_a_long_order(app, factory, ctx):
 
 
 def test_valuation_report_gains_stock_on_order_and_spend_adds_up_per_supplier(app, factory, ctx):
-    from app.services import purchase_reports, reports
+    from app.services import reports
+    from app.services.purchasing import reports as purchase_reports
 
     order_id, (item_id,) = _sent_order(app, factory, lines=((None, 10),))  # 10 at 2.00 each
     bin_id = factory.location("Bin 7").id

@@ -12,7 +12,8 @@ from app import events
 from app.errors import Conflict, InsufficientStock, InvalidState, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.models import Alert, InventoryLog, Item, StockLevel, StockRequest, User
-from app.services import carts, requests
+from app.services.requests import carts
+from app.services.requests import workflow as requests
 
 pytestmark = pytest.mark.core
 on_postgres = pytest.mark.skipif(os.environ.get("TEST_DB") == "sqlite", reason="row locks need PostgreSQL")

@@ -8,7 +8,7 @@ import re
 
 def _run_now(app, import_id: int) -> None:
     from app.extensions import db
-    from app.services import imports
+    from app.services.imports import runs as imports
 
     with app.app_context():
         imports.run(import_id)

@@ -6,8 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from app.auth import current_actor
 from app.permissions import Permission, require
-from app.services import carts, requests
 from app.services.locations import location_paths
+from app.services.requests import carts
+from app.services.requests import workflow as requests
 from app.web.carts.forms import AddToCartForm, EmptyForm, LineForm, SubmitForm
 from app.web.common import attempt, is_safe_next
 from app.web.forms import checked

@@ -1,4 +1,4 @@
-"""Forms of the cart page; the rules live in app.services.carts and app.services.requests."""
+"""Forms of the cart page; the rules live in app.services.requests.carts and app.services.requests.workflow."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Stock counts: the list (managers open counts), the counting page (tablet-first, scanning)
-and the managers' review. Every rule lives in app/services/counts.py; what a viewer may see
-of the system quantities in app/services/count_views.py."""
+and the managers' review. Every rule lives in app/services/counts/counting.py; what a viewer may see
+of the system quantities in app/services/counts/views.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from app.auth import current_actor
 from app.errors import AlreadyCounted
 from app.models import CountState
 from app.permissions import Permission, can, require
-from app.services import catalog, count_lookups, count_views, counts, locations
+from app.services import catalog, locations
+from app.services.counts import counting as counts
+from app.services.counts import lookups as count_lookups
+from app.services.counts import views as count_views
 from app.services.quantities import show
 from app.web.common import attempt, int_arg, page_links
 from app.web.forms import EmptyForm, amount_field, checked, optional_int

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 
 from app.permissions import Permission, require
-from app.services import count_schedule, dashboard, locations, logs
+from app.services import dashboard, locations, logs
+from app.services.counts import schedule as count_schedule
 from app.web.common import int_arg
 
 bp = Blueprint("dashboard", __name__)

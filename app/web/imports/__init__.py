@@ -6,7 +6,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from app.auth import current_actor
 from app.permissions import Permission, require
-from app.services import import_rows, imports
+from app.services.imports import rows as import_rows
+from app.services.imports import runs as imports
 from app.web.common import attempt
 from app.web.imports.forms import ButtonForm, MappingForm, RunForm, UploadForm
 

@@ -71,7 +71,7 @@ def _render(item_id: int, bound: str | None = None, status: int = 200, forms: di
 
 def _purchasing(item) -> dict:
     """The Buying panel: offers for anyone who may see them, forms for buyers."""
-    from app.services import suppliers
+    from app.services.purchasing import suppliers
     from app.web.forms import EmptyForm
     from app.web.purchasing.forms import OfferForm, PolicyForm
 

@@ -10,8 +10,12 @@ from app.auth import current_actor
 from app.errors import DomainError, ValidationFailed
 from app.models import OrderState
 from app.permissions import Permission, can, require
-from app.services import items, purchasing, purchasing_scan, reorder, scan, suppliers
+from app.services import items
 from app.services.locations import location_paths
+from app.services.purchasing import orders as purchasing
+from app.services.purchasing import receiving as purchasing_scan
+from app.services.purchasing import reorder, suppliers
+from app.services.scanning import codes as scan
 from app.web.common import attempt, int_arg, page_links
 from app.web.forms import EmptyForm, checked
 from app.web.purchasing.forms import (

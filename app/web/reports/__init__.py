@@ -7,7 +7,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from app import jobs
 from app.models.base import utcnow
 from app.permissions import Permission, require
-from app.services import count_schedule, notifications, purchase_reports, reports
+from app.services import notifications, reports
+from app.services.counts import schedule as count_schedule
+from app.services.purchasing import reports as purchase_reports
 from app.services.spreadsheets import neutralise_csv
 from app.web.forms import EmptyForm
 

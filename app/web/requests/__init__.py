@@ -12,7 +12,7 @@ from app.errors import DomainError, InsufficientStock
 from app.limits import REQUEST_NOTE_LENGTH
 from app.models import RequestState
 from app.permissions import Permission, can, require
-from app.services import requests
+from app.services.requests import workflow as requests
 from app.web.common import attempt, int_arg, page_links
 from app.web.forms import checked
 

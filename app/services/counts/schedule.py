@@ -15,7 +15,8 @@ from app.errors import Conflict
 from app.extensions import db
 from app.models import CountState, Location, StockCount, StockCountLine
 from app.models.base import utcnow
-from app.services import count_lookups, counts
+from app.services.counts import counting as counts
+from app.services.counts import lookups as count_lookups
 
 DUE_SOON_DAYS = 7
 ACCURACY_MONTHS = 12

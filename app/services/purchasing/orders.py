@@ -23,8 +23,9 @@ from app.extensions import db
 from app.models import Item, OrderState, PurchaseOrder, PurchaseOrderLine, Supplier, User
 from app.models.base import utcnow
 from app.models.purchasing import OPEN_STATES
-from app.services import reorder, stock, suppliers
+from app.services import stock
 from app.services.pagination import Page, paginate
+from app.services.purchasing import reorder, suppliers
 from app.services.quantities import check_places, show
 from app.services.uow import locked, take_write_lock, unit_of_work
 

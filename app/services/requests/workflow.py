@@ -30,9 +30,10 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.permissions import Permission, can
-from app.services import carts, locations, stock
-from app.services.carts import LineView
+from app.services import locations, stock
 from app.services.pagination import Page, paginate
+from app.services.requests import carts
+from app.services.requests.carts import LineView
 from app.services.uow import locked, take_write_lock, unit_of_work
 
 NOTE_MAX = 2000

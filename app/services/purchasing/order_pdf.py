@@ -11,7 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 from app.extensions import db
 from app.models import Item, PurchaseOrder, Supplier
 from app.money import format_money
-from app.services.purchasing import order_total
+from app.services.purchasing.orders import order_total
 from app.services.quantities import show
 
 MARGIN = 18 * mm
@@ -79,7 +79,7 @@ def _columns(canvas: Canvas, y: float) -> float:
 
 
 def _supplier_sku(item_id: int, supplier_id: int) -> str | None:
-    from app.services.suppliers import offer_of
+    from app.services.purchasing.suppliers import offer_of
 
     offer = offer_of(item_id, supplier_id)
     return offer.supplier_sku if offer else None

@@ -21,7 +21,9 @@ from app.errors import DomainError, InvalidState, NotFound, PayloadTooLarge, Que
 from app.extensions import db
 from app.models import Import, ImportState, User
 from app.models.base import utcnow
-from app.services import barcodes, import_files, import_rows
+from app.services import barcodes
+from app.services.imports import files as import_files
+from app.services.imports import rows as import_rows
 from app.services.uow import locked, unit_of_work
 
 VALIDATE_IMPORT = "tasks.imports.validate_import"

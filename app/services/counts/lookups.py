@@ -1,6 +1,6 @@
 """Finding counts: the list, the count covering a scanned location, overlaps, what a count covers.
 
-Read-only look-ups shared by the counts workflow (app/services/counts.py), its pages, the API
+Read-only look-ups shared by the counts workflow (app/services/counts/counting.py), its pages, the API
 and the Scan page.
 """
 

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.models import Item, Location
 from app.models.location import subtree_upper
 from app.services.items import item_filters
-from app.services.scan import item_link, location_link
+from app.services.scanning.codes import item_link, location_link
 
 MAX_LABELS = 10_000  # one PDF; larger runs are split by filter
 MAX_COPIES = 100

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import InventoryLog, Item, PurchaseOrder, PurchaseOrderLine, Supplier
 from app.models.base import normalise, utcnow
 from app.models.purchasing import OPEN_STATES
+from app.services import reports
 
 
 @dataclass
@@ -80,3 +81,6 @@ def on_order_by_item() -> list[tuple[str, str, Decimal, Decimal]]:
         (sku, name, normalise(Decimal(units)), Decimal(value).quantize(Decimal("0.01")))
         for sku, name, units, value in rows
     ]
+
+
+reports.add_valuation_section("on_order", on_order_by_item, "on order")

@@ -23,8 +23,9 @@ from app.extensions import db
 from app.limits import MAX_QUANTITY
 from app.models import Category, CountState, Item, Location, StockCount, StockCountLine, StockLevel, User
 from app.models.base import utcnow
-from app.services import count_lookups, locations, stock
-from app.services.count_lookups import ACTIVE
+from app.services import locations, stock
+from app.services.counts import lookups as count_lookups
+from app.services.counts.lookups import ACTIVE
 from app.services.quantities import check_places, show
 from app.services.uow import is_sqlite, locked, take_write_lock, unit_of_work
 
@@ -144,7 +145,7 @@ def record_code(
 ) -> StockCountLine:
     """record_line for an item named by what was scanned or typed (I12, an SKU, a barcode).
     Raises ValidationFailed naming `item` when the code names no item; as record_line otherwise."""
-    from app.services import scan
+    from app.services.scanning import codes as scan
 
     try:
         found = scan.resolve(code)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
 from app.models import Location, PurchaseOrder, PurchaseOrderLine
-from app.services import scan
+from app.services.scanning import codes as scan
 
 
 def line_for(order: PurchaseOrder, code: str) -> PurchaseOrderLine:

@@ -13,7 +13,9 @@ from app.errors import InsufficientStock, PermissionDenied
 from app.extensions import db
 from app.models import Item, Role
 from app.models.base import clock_at
-from app.services import carts, catalog, items, locations, requests, stock, users
+from app.services import catalog, items, locations, stock, users
+from app.services.requests import carts
+from app.services.requests import workflow as requests
 
 DEMO_PASSWORD = "demo-password"
 DEMO_USERS = [

@@ -1,6 +1,6 @@
 """A scan session's running list, applied as one batch: restock, withdraw, move or count, all lines or none.
 
-Count mode feeds stock counts (app/services/counts.py): when an open count covers the scanned
+Count mode feeds stock counts (app/services/counts/counting.py): when an open count covers the scanned
 location, every line is recorded into it (by staff or managers). Only where no count is open
 does a manager's count set the quantities at once (an immediate adjust), as before counts existed.
 """
@@ -18,7 +18,9 @@ from app.extensions import db
 from app.models import Item, User
 from app.models.base import normalise
 from app.permissions import Permission, can
-from app.services import count_lookups, counts, stock
+from app.services import stock
+from app.services.counts import counting as counts
+from app.services.counts import lookups as count_lookups
 from app.services.uow import unit_of_work
 
 MODES = ("restock", "withdraw", "move", "count")
