@@ -241,9 +241,11 @@ def register_metrics(app: Flask) -> None:
 def register_performance(app: Flask) -> None:
     """Maintained dashboard counters (app/services/counters.py); the benchmark's hello route."""
     from app.services import counters
+    from app.services.stock import write
     from app.web import hello
 
     counters.init_app(app)
+    write.init_app(app)
     hello.register(app)
 
 

@@ -34,7 +34,6 @@ STRIPES = 16
 UNCATEGORISED = 0
 _TRACKED = ("quantity", "price", "low_stock_threshold", "category_id", "is_deleted")
 _PENDING = "pending_counter_deltas"
-_WRITTEN = "objects_written_by_core"
 CATEGORY, LOCATION = "category_stats", "location_stats"  # the tables, in the order their rows are written
 Delta = list  # [item_count, total_units, total_value, low_stock_count]
 
@@ -156,14 +155,10 @@ def note_new_stock(levels: list[tuple[int, int, Any]]) -> None:
     _pend(session, {(LOCATION, k): d for k, d in location_counters.new_stock(session, levels).items() if any(d)})
 
 
-def note_movement(
-    item: Item, quantity_before: Any, levels: list[tuple[int, int, str | None, Any, Any]], written: list
-) -> None:
-    """Note the figures' change of a movement the stock service wrote with Core statements: the
+def note_movement(item: Item, quantity_before: Any, levels: list[tuple[int, int, str | None, Any, Any]]) -> None:
+    """Note the figures' change of a movement the stock core wrote with Core statements: the
     item's total went from `quantity_before` to `item.quantity` (nothing else of it changed),
-    and each level (item id, location id, path key, quantity before, now) as given. `written`:
-    the loaded objects that took the new values; a rolled-back savepoint expires them (the ORM
-    only expires what it flushed itself), so they are read again as the database has them."""
+    and each level (item id, location id, path key, quantity before, now) as given."""
     session = db.session()
     now = {"id": item.id, **{name: getattr(item, name) for name in _TRACKED}}
     deltas: dict[tuple[int, int], Delta] = defaultdict(lambda: [0, 0, Decimal(0), 0])
@@ -172,8 +167,6 @@ def note_movement(
     noted = {(CATEGORY, k): d for k, d in deltas.items() if any(d)}
     noted.update({(LOCATION, k): d for k, d in location_counters.levels_changed(session, levels).items() if any(d)})
     _pend(session, noted)
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_WRITTEN, []).append((transaction, written))
 
 
 def _pend(session: Session, noted: dict) -> None:
@@ -300,22 +293,11 @@ def _upsert(dialect: str) -> Any:
 
 
 def _forget(session: Session, previous: SessionTransaction) -> None:
-    """after_soft_rollback: drop what the rolled-back transaction (and savepoints inside it)
-    noted, and expire the objects a savepoint's movements wrote (a whole rollback expires all)."""
+    """after_soft_rollback: drop what the rolled-back transaction (and savepoints inside it) noted."""
     if previous.parent is None:
         session.info.pop(_PENDING, None)
-        session.info.pop(_WRITTEN, None)
         return
     session.info[_PENDING] = [entry for entry in session.info.get(_PENDING, []) if not _inside(entry[0], previous)]
-    kept = []
-    for transaction, objects in session.info.get(_WRITTEN, []):
-        if not _inside(transaction, previous):
-            kept.append((transaction, objects))
-            continue
-        for obj in objects:
-            if obj in session:
-                session.expire(obj)
-    session.info[_WRITTEN] = kept
 
 
 def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
@@ -327,7 +309,6 @@ def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -
 def _end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
-        session.info.pop(_WRITTEN, None)
 
 
 def _wants_old_values(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 
 from app.errors import InsufficientStock
 from app.extensions import db
+from app.limits import MAX_QUANTITY
 from app.models import Alert, InventoryLog, Item, StockLevel, User
 from app.services import stock
 from app.services.uow import unit_of_work
@@ -167,11 +168,11 @@ def test_transfer_to_unknown_location_is_refused(factory, ctx):
 
 
 def test_restock_beyond_countable_limit_is_refused(factory, ctx):
-    item = factory.item(quantity=stock.MAX_QUANTITY - 1)
+    item = factory.item(quantity=MAX_QUANTITY - 1)
     with pytest.raises(ValidationFailed):
         stock.restock(item.id, 2, actor=_actor(factory.user("staff")))
     db.session.rollback()
-    assert db.session.get(Item, item.id).quantity == stock.MAX_QUANTITY - 1
+    assert db.session.get(Item, item.id).quantity == MAX_QUANTITY - 1
 
 
 def test_movements_of_deleted_or_unknown_item_are_not_found(factory, ctx):
