@@ -222,42 +222,11 @@ def inventory_families() -> list:
 
 
 def _category_figures(conn) -> list:
-    """(category id, active items, units, value, low-stock items) per category.
+    """(category id, active items, units, value, low-stock items) per category, from the maintained
+    counters (app/services/counters.py: a few rows per category, whatever the catalogue's size)."""
+    from app.services import counters
 
-    From the maintained counters (app/services/counters.py: a few rows per category)
-    when that feature is installed; otherwise one GROUP BY over the items table, which
-    is a full scan (seconds at a million items, hence the cache).
-    """
-    try:
-        from app.models.stats import CategoryStat
-    except ImportError:
-        return _category_figures_by_scan(conn)
-    return conn.execute(
-        sa.select(
-            CategoryStat.category_key,
-            sa.func.sum(CategoryStat.item_count),
-            sa.func.sum(CategoryStat.total_units),
-            sa.func.sum(CategoryStat.total_value),
-            sa.func.sum(CategoryStat.low_stock_count),
-        ).group_by(CategoryStat.category_key)
-    ).all()
-
-
-def _category_figures_by_scan(conn) -> list:
-    from app.models import Item
-
-    below = sa.case((Item.quantity < Item.low_stock_threshold, 1), else_=0)
-    return conn.execute(
-        sa.select(
-            Item.category_id,
-            sa.func.count(),
-            sa.func.sum(Item.quantity),
-            sa.func.sum(Item.quantity * Item.price),
-            sa.func.sum(below),
-        )
-        .where(Item.is_deleted.is_(False))
-        .group_by(Item.category_id)
-    ).all()
+    return counters.category_figures(conn)
 
 
 def _last_successful_backup(conn) -> float | None:

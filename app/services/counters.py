@@ -56,19 +56,24 @@ def totals() -> dict[str, Any]:
     }
 
 
+_BY_CATEGORY = sa.select(
+    CategoryStat.category_key,
+    sa.func.sum(CategoryStat.item_count),
+    sa.func.sum(CategoryStat.total_units),
+    sa.func.sum(CategoryStat.total_value),
+    sa.func.sum(CategoryStat.low_stock_count),
+).group_by(CategoryStat.category_key)
+
+
+def category_figures(connection: Any) -> list:
+    """(category key, items, units, value, low-stock items) per category key, read on `connection`
+    (the metrics collector reads on a connection of its own, outside any request)."""
+    return connection.execute(_BY_CATEGORY).all()
+
+
 def by_category() -> list[tuple[int, int, int, Decimal, int]]:
     """(category_key, items, units, value, low-stock items) for categories holding active items."""
-    rows = db.session.execute(
-        sa.select(
-            CategoryStat.category_key,
-            sa.func.sum(CategoryStat.item_count),
-            sa.func.sum(CategoryStat.total_units),
-            sa.func.sum(CategoryStat.total_value),
-            sa.func.sum(CategoryStat.low_stock_count),
-        )
-        .group_by(CategoryStat.category_key)
-        .having(sa.func.sum(CategoryStat.item_count) > 0)
-    ).all()
+    rows = db.session.execute(_BY_CATEGORY.having(sa.func.sum(CategoryStat.item_count) > 0)).all()
     return [(int(k), int(n), normalise(Decimal(u)), Decimal(v), int(low)) for k, n, u, v, low in rows]
 
 
