@@ -138,3 +138,25 @@ def test_reports_page_shows_open_late_orders_and_spend(app, as_role, factory):
     assert "Late" in page.text
     assert "Spend per supplier" in page.text
     assert sa  # imported for helpers
+
+
+def test_reports_page_counts_every_late_order_not_only_the_first_page(app, as_role, factory):
+    """A business with many overdue orders sees their true number (the list shows the first 50)."""
+    from datetime import date, timedelta
+
+    manager = as_role("manager")
+    supplier = buy.supplier(app, name="Slow Co")
+    item = factory.item()
+    overdue = date.today() - timedelta(days=3)
+    for _ in range(60):
+        buy.order(app, supplier.id, [(item.id, 1)], actor_id=manager.user.id, send=True, expected_date=overdue)
+    buy.order(
+        app,
+        supplier.id,
+        [(item.id, 1)],
+        actor_id=manager.user.id,
+        send=True,
+        expected_date=date.today() + timedelta(days=9),
+    )
+    page = manager.get("/reports")
+    assert "60 late (expected date passed)." in page.text

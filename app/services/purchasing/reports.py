@@ -36,34 +36,51 @@ def open_orders(limit: int = 50) -> list[PurchaseOrder]:
     )
 
 
+def _late() -> sa.ColumnElement[bool]:
+    return sa.and_(PurchaseOrder.state.in_(OPEN_STATES), PurchaseOrder.expected_date < utcnow().date())
+
+
 def late_orders(limit: int = 50) -> list[PurchaseOrder]:
-    """Open orders whose expected date has passed."""
-    return [o for o in open_orders(limit * 4) if o.expected_date is not None and o.expected_date < utcnow().date()][
-        :limit
-    ]
+    """Open orders whose expected date has passed, the longest overdue first (any number of orders)."""
+    return list(
+        db.session.execute(
+            sa.select(PurchaseOrder)
+            .options(selectinload(PurchaseOrder.supplier))
+            .where(_late())
+            .order_by(PurchaseOrder.expected_date, PurchaseOrder.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def late_count() -> int:
+    """How many open orders are late, over every order."""
+    return db.session.execute(sa.select(sa.func.count()).select_from(PurchaseOrder).where(_late())).scalar_one()
+
+
+def _month(column: sa.ColumnElement) -> sa.ColumnElement[str]:
+    """A timestamp's calendar month in UTC as "2026-11", in the database's own words."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM")
+    return sa.func.strftime("%Y-%m", column)  # SQLite keeps UTC
 
 
 def spend_by_supplier_month(months: int = 12) -> list[Spend]:
-    """What was received per supplier and calendar month (UTC), at the order lines' prices, newest month first."""
+    """What was received per supplier and calendar month (UTC), at the order lines' prices, newest
+    month first (suppliers by name within a month); the `months` most recent months that had any.
+    Grouped in the database: one row per month and supplier, whatever the number of receipts."""
+    month = _month(InventoryLog.created_at)
     rows = db.session.execute(
-        sa.select(InventoryLog.created_at, Supplier.name, InventoryLog.delta * PurchaseOrderLine.unit_price)
+        sa.select(month, Supplier.name, sa.func.sum(InventoryLog.delta * PurchaseOrderLine.unit_price))
         .join(PurchaseOrderLine, PurchaseOrderLine.id == InventoryLog.purchase_order_line_id)
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.order_id)
         .join(Supplier, Supplier.id == PurchaseOrder.supplier_id)
         .where(InventoryLog.purchase_order_line_id.is_not(None))
+        .group_by(month, Supplier.id, Supplier.name)
     ).all()
-    totals: dict[tuple[str, str], Decimal] = {}
-    for when, supplier, amount in rows:  # grouped here: month functions differ between PostgreSQL and SQLite
-        key = (f"{when:%Y-%m}", supplier)
-        totals[key] = totals.get(key, Decimal(0)) + Decimal(amount)
-    # Newest month first ("2026-11" -> -202611), suppliers by name within a month.
-    ordered = sorted(totals.items(), key=lambda kv: (-int(kv[0][0].replace("-", "")), kv[0][1].lower()))
-    recent = sorted({month for (month, _s) in totals}, reverse=True)[:months]
-    return [
-        Spend(month, supplier, amount.quantize(Decimal("0.01")))
-        for (month, supplier), amount in ordered
-        if month in recent
-    ]
+    recent = set(sorted({m for m, _s, _a in rows}, reverse=True)[:months])
+    ordered = sorted((r for r in rows if r[0] in recent), key=lambda r: (-int(r[0].replace("-", "")), r[1].lower()))
+    return [Spend(m, supplier, Decimal(amount).quantize(Decimal("0.01"))) for m, supplier, amount in ordered]
 
 
 def on_order_by_item() -> list[tuple[str, str, Decimal, Decimal]]:

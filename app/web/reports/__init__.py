@@ -27,7 +27,8 @@ def index():
         form=EmptyForm(),
         started=request.args.get("started") == "1",
         open_orders=purchase_reports.open_orders(),
-        late_orders=purchase_reports.late_orders(),
+        late_count=purchase_reports.late_count(),
+        today=utcnow().date(),
         spend=purchase_reports.spend_by_supplier_month(),
     )
 
