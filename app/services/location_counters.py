@@ -69,6 +69,25 @@ def every_subtree() -> dict[int, tuple[int, int, Decimal | int]]:
     return {loc_id: (int(i), int(p), normalise(Decimal(u))) for loc_id, i, p, u in rows}
 
 
+def subtrees(location_ids: Iterable[int]) -> dict[int, tuple[int, int, Decimal | int]]:
+    """subtree() of several locations in one statement (a page of the tree, a location's children);
+    a location that never held anything is absent."""
+    ids = sorted(set(location_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            LocationStat.location_id,
+            sa.func.sum(LocationStat.items),
+            sa.func.sum(LocationStat.placed),
+            sa.func.sum(LocationStat.units),
+        )
+        .where(LocationStat.location_id.in_(ids))
+        .group_by(LocationStat.location_id)
+    ).all()
+    return {loc_id: (int(i), int(p), normalise(Decimal(u))) for loc_id, i, p, u in rows}
+
+
 _SUBTREE = sa.select(
     sa.func.coalesce(sa.func.sum(LocationStat.items), 0),
     sa.func.coalesce(sa.func.sum(LocationStat.placed), 0),

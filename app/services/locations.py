@@ -6,7 +6,7 @@ whose `path_key` lies in one key range, an index range scan on SQLite and Postgr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -30,13 +30,6 @@ class Totals:
 
     items: int = 0
     units: Decimal | int = 0
-
-
-@dataclass
-class TreeNode:
-    location: Location
-    totals: Totals
-    children: list[TreeNode] = field(default_factory=list)
 
 
 def in_subtree(column: sa.ColumnElement, location: Location) -> sa.ColumnElement:
@@ -181,27 +174,6 @@ def children(location_id: int | None) -> list[Location]:
             sa.select(Location).where(parent, Location.deleted_at.is_(None)).order_by(Location.name)
         ).scalars()
     )
-
-
-def tree() -> list[TreeNode]:
-    """The whole live tree with subtree totals for every node (from the maintained figures)."""
-    locations = list(
-        db.session.execute(
-            sa.select(Location).where(Location.deleted_at.is_(None)).order_by(Location.path_key)
-        ).scalars()
-    )
-    by_id = {
-        loc_id: Totals(items, units) for loc_id, (items, _placed, units) in location_counters.every_subtree().items()
-    }
-    nodes = {loc.id: TreeNode(loc, by_id.get(loc.id, Totals())) for loc in locations}
-    roots = []
-    for loc in locations:
-        parent = nodes.get(loc.parent_id) if loc.parent_id is not None else None
-        (parent.children if parent else roots).append(nodes[loc.id])
-    for node in nodes.values():
-        node.children.sort(key=lambda n: n.location.name.lower())
-    roots.sort(key=lambda n: n.location.name.lower())
-    return roots
 
 
 def create_location(data: dict[str, Any]) -> Location:

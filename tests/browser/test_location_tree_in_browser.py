@@ -96,3 +96,40 @@ def test_a_big_trees_list_filter_finds_a_bin_as_typed_at_phone_and_tablet_width(
     finally:
         context.close()
     assert violations == []
+
+
+def test_a_big_tree_opens_level_by_level_on_a_phone_with_44px_targets(
+    chromium, live_server, factory, tree, monkeypatch
+):
+    """Too many locations for one page (here: more than 3): the sites show folded, opening one
+    fetches what is inside, each link and arrow is a 44 px touch target, nothing sticks out."""
+    from app.services import location_tree
+    from tests.browser.launch import watch_csp
+
+    monkeypatch.setattr(location_tree, "INLINE_CHOICES", 3)
+    context = chromium.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, has_touch=True)
+    context.set_default_timeout(10_000)
+    violations = watch_csp(context)
+    page = context.new_page()
+    try:
+        log_in(page, factory.user("staff"))
+        page.goto("/locations")
+        main = page.locator(f"#location-{tree['main'].id}")
+        expect(main.locator(".tree-counts").first).to_have_text("1 item · 2.5 units")
+        aisle = page.get_by_role("link", name="Aisle A")
+        expect(aisle).to_have_count(0)  # not loaded until the site is opened
+        main.locator("summary").first.click(position={"x": 20, "y": 20})  # the arrow, not the link
+        expect(aisle).to_be_visible()
+        page.locator(f"#location-{tree['aisle'].id} summary").first.click(position={"x": 20, "y": 20})
+        shelf = page.get_by_role("link", name="Shelf 03")
+        expect(shelf).to_be_visible()
+        for link in (page.get_by_role("link", name="Main Warehouse"), aisle, shelf):
+            box = link.bounding_box()
+            assert box is not None and box["height"] >= 44 and box["width"] >= 44
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.locator("#tree-q").fill("shelf 04 b2")
+        page.get_by_role("button", name="Find").click()
+        expect(page.locator("#locations-found")).to_contain_text("Main Warehouse / Aisle A / Shelf 04 / Bin B2")
+    finally:
+        context.close()
+    assert violations == []

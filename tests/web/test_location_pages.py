@@ -130,3 +130,43 @@ def test_a_big_tree_lists_sites_and_aisles_in_the_list_filter_and_finds_the_rest
 def test_a_small_tree_lists_every_location_in_the_list_filter(as_role, tree):
     listed = as_role("staff").get("/items").text.split('id="location"')[1].split("</select>")[0]
     assert "Bin B2" in listed and "data-lookup" not in listed
+
+
+def test_a_big_tree_shows_the_sites_and_loads_each_level_when_opened(as_role, factory, tree, monkeypatch):
+    from app.services import location_tree
+
+    monkeypatch.setattr(location_tree, "INLINE_CHOICES", 3)  # six live locations: a big tree
+    factory.item(quantity=4, location=tree["b2"])
+    client = as_role("staff")
+    page = client.get("/locations").text
+    shown = page.split('id="locations-tree"')[1].split("</section>")[0]
+    assert "Main Warehouse" in shown and "Downtown Store" in shown
+    assert "Aisle A" not in shown and "<details open>" not in shown  # nothing below the sites yet
+    opens = f'hx-get="/locations/{tree["main"].id}/children"'
+    main_li = shown.split(f'id="location-{tree["main"].id}"')[1]
+    assert opens in main_li and 'data-items="1" data-units="4"' in main_li
+    level = client.get(f"/locations/{tree['main'].id}/children").text
+    assert "Aisle A" in level and f'hx-get="/locations/{tree["aisle"].id}/children"' in level
+    assert "Shelf 03" not in level  # one level at a time
+    leaf = client.get(f"/locations/{tree['shelf'].id}/children").text
+    assert "Bin B2" in leaf and "hx-get" not in leaf  # a bin has nothing inside: no arrow
+    assert client.get("/locations/999999/children").status_code == 404
+    found = client.get("/locations?q=shelf b2").text.split('id="locations-found"')[1].split("</ul>")[0]
+    assert "Main Warehouse / Aisle A / Shelf 03 / Bin B2" in found and "Retail Floor" not in found
+
+
+def test_a_location_page_reads_its_childrens_figures_in_one_statement(app, as_role, factory, tree):
+    from tests.helpers.queries import counted_queries
+
+    factory.item(quantity=4, location=tree["b2"])
+    client = as_role("staff")
+    client.get(f"/locations/{tree['main'].id}")  # warm the session and caches
+    for name in ("Shelf 04", "Shelf 05", "Shelf 06"):
+        factory.location(name, parent_id=tree["aisle"].id)
+    with counted_queries(app) as few:
+        client.get(f"/locations/{tree['aisle'].id}")
+    for name in ("Shelf 07", "Shelf 08", "Shelf 09", "Shelf 10"):
+        factory.location(name, parent_id=tree["aisle"].id)
+    with counted_queries(app) as more:
+        page = client.get(f"/locations/{tree['aisle'].id}").text
+    assert "Shelf 10" in page and len(more) == len(few)

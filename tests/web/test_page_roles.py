@@ -65,6 +65,7 @@ PAGE_MATRIX = [
     ("GET", "/locations", SIGNED_IN),
     ("GET", "/locations/<int:obj_id>", SIGNED_IN),
     ("GET", "/locations/options", SIGNED_IN),
+    ("GET", "/locations/<int:obj_id>/children", SIGNED_IN),
     ("POST", "/locations", MANAGER_UP),
     ("GET", "/locations/<int:obj_id>/edit", MANAGER_UP),
     ("POST", "/locations/<int:obj_id>/edit", MANAGER_UP),

@@ -17,7 +17,7 @@ from app.limits import (
     range_message,
 )
 from app.permissions import Permission, require
-from app.services import items
+from app.services import items, location_tree
 from app.services import locations as service
 from app.web.common import attempt
 from app.web.forms import EmptyForm
@@ -55,7 +55,16 @@ class LocationForm(FlaskForm):
 
 
 def _index(form: LocationForm, status: int = 200):
-    return render_template("locations/index.html", tree=service.tree(), form=form, delete_form=EmptyForm()), status
+    """The whole tree while it is small; else the sites, their children loaded as they are opened
+    (children_view); or what a search found."""
+    searched = (request.args.get("q") or "").strip()[:SEARCH_LENGTH]
+    small = location_tree.is_small()
+    whole = location_tree.tree if small else lambda: location_tree.level(None)
+    nodes = location_tree.search(searched) if searched else whole()
+    page = render_template(
+        "locations/index.html", tree=nodes, searched=searched, small=small, form=form, delete_form=EmptyForm()
+    )
+    return page, status
 
 
 @bp.get("")
@@ -88,11 +97,18 @@ def options():
     return jsonify([{"id": loc_id, "path": path} for loc_id, path in service.matching_paths(query)])
 
 
+@bp.get("/<int:obj_id>/children")
+@require(Permission.CATALOG_READ)
+def children_view(obj_id: int):
+    """One level of a big tree, as list items (the tree's node opens and asks for it)."""
+    return render_template("locations/_level.html", nodes=location_tree.level(obj_id))
+
+
 @bp.get("/<int:obj_id>")
 @require(Permission.CATALOG_READ)
 def detail(obj_id: int):
     location = service.get_location(obj_id)
-    children = [(child, service.subtree_totals(child)) for child in service.children(obj_id)]
+    children = [(node.location, node.totals) for node in location_tree.level(obj_id)]
     page = items.list_items(location_id=obj_id, per_page=50, sort_by="name")
     return render_template(
         "locations/detail.html",
