@@ -134,6 +134,8 @@ class Config:
         self.IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
         self.IMPORT_BATCH_SIZE = _int("IMPORT_BATCH_SIZE", 500)
         self.IMPORT_INLINE_BYTES = _int("IMPORT_INLINE_BYTES", 2 * 1024 * 1024)
+        # A file with a cell beyond this column is refused at upload (a wide row is read whole).
+        self.IMPORT_MAX_COLUMNS = _int("IMPORT_MAX_COLUMNS", 200)
 
         # Celery pipeline (tasks/, docs/jobs.md). Schedules are crontab lines ("m h dom mon dow"),
         # or a plain number of seconds (handy for tests and demos).
