@@ -114,6 +114,8 @@ class Config:
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
         self.LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "50 per hour")
         self.LOGIN_ADDRESS_RATE_LIMIT = _env("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute")
+        # An active account's first failure from an address fills this one instead (a shift's typos).
+        self.LOGIN_ADDRESS_FIRST_FAILURE_RATE_LIMIT = _env("LOGIN_ADDRESS_FIRST_FAILURE_RATE_LIMIT", "60 per minute")
         # How many proxies in front add X-Forwarded-For (the chart's ingress, Fly's edge: 1).
         # 0 trusts none: a client cannot pick its own address for limits, logs and /metrics.
         self.TRUSTED_PROXY_HOPS = _int("TRUSTED_PROXY_HOPS", 0)
