@@ -138,6 +138,9 @@ class Config:
         self.IMPORT_INLINE_BYTES = _int("IMPORT_INLINE_BYTES", 2 * 1024 * 1024)
         # A file with a cell beyond this column is refused at upload (a wide row is read whole).
         self.IMPORT_MAX_COLUMNS = _int("IMPORT_MAX_COLUMNS", 200)
+        # A running import with no committed batch for this long is resumed by the beat's sweep.
+        self.IMPORT_STALL_SECONDS = _int("IMPORT_STALL_SECONDS", 120)
+        self.IMPORT_SWEEP_SCHEDULE = _env("IMPORT_SWEEP_SCHEDULE", "* * * * *")
 
         # Celery pipeline (tasks/, docs/jobs.md). Schedules are crontab lines ("m h dom mon dow"),
         # or a plain number of seconds (handy for tests and demos).
