@@ -114,6 +114,8 @@ class Config:
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
         self.LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "50 per hour")
         self.LOGIN_ADDRESS_RATE_LIMIT = _env("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute")
+        # An active account's first failure from an address fills this one instead (a shift's typos).
+        self.LOGIN_ADDRESS_FIRST_FAILURE_RATE_LIMIT = _env("LOGIN_ADDRESS_FIRST_FAILURE_RATE_LIMIT", "60 per minute")
         # How many proxies in front add X-Forwarded-For (the chart's ingress, Fly's edge: 1).
         # 0 trusts none: a client cannot pick its own address for limits, logs and /metrics.
         self.TRUSTED_PROXY_HOPS = _int("TRUSTED_PROXY_HOPS", 0)
@@ -134,6 +136,11 @@ class Config:
         self.IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
         self.IMPORT_BATCH_SIZE = _int("IMPORT_BATCH_SIZE", 500)
         self.IMPORT_INLINE_BYTES = _int("IMPORT_INLINE_BYTES", 2 * 1024 * 1024)
+        # A file with a cell beyond this column is refused at upload (a wide row is read whole).
+        self.IMPORT_MAX_COLUMNS = _int("IMPORT_MAX_COLUMNS", 200)
+        # A running import with no committed batch for this long is resumed by the beat's sweep.
+        self.IMPORT_STALL_SECONDS = _int("IMPORT_STALL_SECONDS", 120)
+        self.IMPORT_SWEEP_SCHEDULE = _env("IMPORT_SWEEP_SCHEDULE", "* * * * *")
 
         # Celery pipeline (tasks/, docs/jobs.md). Schedules are crontab lines ("m h dom mon dow"),
         # or a plain number of seconds (handy for tests and demos).

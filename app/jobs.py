@@ -33,6 +33,7 @@ SWEEP_PENDING_EMAILS = "tasks.email.sweep_pending_emails"
 GENERATE_VALUATION_REPORT = "tasks.reports.generate_valuation_report"
 SEND_PURCHASE_ORDER = "tasks.email.send_purchase_order"
 OPEN_DUE_COUNTS = "tasks.counts.open_due_counts"
+SWEEP_STALLED_IMPORTS = "tasks.imports.sweep_stalled_imports"
 
 
 def enqueue(task_name: str, *args: Any) -> None:
@@ -89,6 +90,8 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict]:
         "email-sweep": {"task": SWEEP_PENDING_EMAILS, "schedule": schedule(config["EMAIL_SWEEP_SCHEDULE"])},
         # Cycle counting: open the counts that fell due (app/services/counts/schedule.py).
         "cycle-counts": {"task": OPEN_DUE_COUNTS, "schedule": schedule(config["CYCLE_COUNT_SCHEDULE"])},
+        # Imports whose worker died mid-run (app/services/imports/stalled.py).
+        "import-sweep": {"task": SWEEP_STALLED_IMPORTS, "schedule": schedule(config["IMPORT_SWEEP_SCHEDULE"])},
     }
 
 

@@ -47,7 +47,7 @@ def update_category(body: dict, category_id: int):
 @require(Permission.CATALOG_WRITE)
 @categories.response(204)
 def delete_category(category_id: int):
-    """Delete a category; 409 saying how many active items it still holds."""
+    """Delete a category; 409 (in_use) while it holds active items or is the scope of a stock count."""
     catalog.delete_category(category_id)
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.errors import DuplicateValue, InUse, NotFound
 from app.extensions import db
-from app.models import Category, CategoryStat, Item
+from app.models import Category, CategoryStat, Item, StockCount
 from app.services import counters
 from app.services.uow import unit_of_work
 
@@ -65,7 +65,7 @@ def update_category(category_id: int, data: dict[str, Any]) -> Category:
 
 
 def delete_category(category_id: int) -> None:
-    """Raises NotFound, InUse (still holds active items)."""
+    """Raises NotFound, InUse (still holds active items; the scope of a stock count)."""
     with unit_of_work():
         category = get_category(category_id)
         count = category_item_count(category_id)
@@ -73,6 +73,18 @@ def delete_category(category_id: int) -> None:
             raise InUse(
                 f"Category {category.name!r} still holds {count} active item(s); move or delete them first.",
                 item_count=count,
+            )
+        # A count, even a cancelled one, keeps the scope it was opened with: its history names it.
+        counted = db.session.scalars(
+            sa.select(StockCount.id).where(StockCount.category_id == category_id).order_by(StockCount.id)
+        ).all()
+        if counted:
+            shown = ", ".join(f"#{n}" for n in counted[:5]) + ("…" if len(counted) > 5 else "")
+            raise InUse(
+                f"Category {category.name!r} is the scope of {len(counted)} stock count(s) ({shown}), "
+                "which keep it for their history; rename it instead.",
+                count_ids=counted[:5],
+                stock_count_count=len(counted),
             )
         # Deleted items keep their history but let go of the category.
         db.session.execute(sa.update(Item).where(Item.category_id == category_id).values(category_id=None))

@@ -4,7 +4,8 @@ A million items never sit in memory: the query is read `YIELD_PER` rows at a tim
 each chunk of CSV text is handed to the response as soon as it is written, so the first
 byte leaves before the query has finished. XLSX is written by openpyxl's write-only
 workbook (rows go straight to a temporary file), then that file is streamed out.
-Every text cell passes through app.services.spreadsheets.safe_cell (formula neutralisation).
+Every text cell passes through app.services.spreadsheets.safe_cell (formula neutralisation, and
+characters XML cannot hold written as U+FFFD, so the file always opens).
 """
 
 from __future__ import annotations
@@ -222,7 +223,7 @@ def _xlsx_chunks(headers: list[str], rows: Iterable[list[Any]], sheet: str) -> I
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
-    worksheet.append(headers)
+    worksheet.append([safe_cell(value) for value in headers])
     for row in rows:
         worksheet.append([safe_cell(value) for value in row])
     with tempfile.TemporaryFile() as out:

@@ -1,12 +1,17 @@
 """Login limits, shared by the API and the login page: they stop guessing, not shifts.
 
-Only failed attempts count, in three buckets (docs/login-limits.md):
+Only failed attempts count, in four buckets (docs/login-limits.md):
 - the (account, client address) pair: LOGIN_RATE_LIMIT, default 10 per minute;
 - the account, from every address: LOGIN_ACCOUNT_RATE_LIMIT, default 50 per hour;
-- the client address, across accounts: LOGIN_ADDRESS_RATE_LIMIT, default 30 per minute.
-A successful login clears its pair's and its account's failures. So somebody guessing from
-one address uses up that address's allowance only; the owner, elsewhere, still logs in
-unless the account's slower limit is exhausted.
+- the client address, across accounts: LOGIN_ADDRESS_RATE_LIMIT, default 30 per minute,
+  filled by failures on unknown or deactivated accounts and by repeated failures of one pair;
+- the client address, first slips: LOGIN_ADDRESS_FIRST_FAILURE_RATE_LIMIT, default 60 per
+  minute, filled by an active account's first failure from that address in the pair's window.
+A shift of staff who each mistype once from the shop's one address fills only the larger
+bucket, so 40 of them all log in; spraying one password over many accounts is refused after 60
+known or 30 unknown ones a minute. A successful login clears its pair's and its account's
+failures. So somebody guessing from one address uses up that address's allowance only; the
+owner, elsewhere, still logs in unless the account's slower limit is exhausted.
 
 The counters live in RATELIMIT_STORAGE_URI (Redis in production, so every web process
 shares them). When that store does not answer, the counting goes on in this process's
@@ -75,6 +80,7 @@ class LoginLimits:
         return [
             (parse(cfg["LOGIN_RATE_LIMIT"]), ("login-pair", email, address)),
             (parse(cfg["LOGIN_ADDRESS_RATE_LIMIT"]), ("login-address", address)),
+            (parse(cfg["LOGIN_ADDRESS_FIRST_FAILURE_RATE_LIMIT"]), ("login-address-first", address)),
             (parse(cfg["LOGIN_ACCOUNT_RATE_LIMIT"]), ("login-account", email)),
         ]
 
@@ -88,14 +94,21 @@ class LoginLimits:
                     "Too many failed login attempts. Please wait a minute and try again.", retry_after=wait
                 )
 
-    def failed(self, email: str, address: str) -> None:
-        for item, keys in self.buckets(email, address):
-            self._run(lambda s, item=item, keys=keys: s.hit(item, *keys))
+    def failed(self, email: str, address: str, *, known: bool) -> None:
+        """Count a failure: in the larger address bucket when it is an active account's first
+        slip from this address (the pair has no failure yet), else in the strict one."""
+        buckets = self.buckets(email, address)
+        pair_item, pair_keys = buckets[0]
+        first = known and self._run(lambda s: s.get_window_stats(pair_item, *pair_keys).remaining >= pair_item.amount)
+        skipped = "login-address" if first else "login-address-first"
+        for item, keys in buckets:
+            if keys[0] != skipped:
+                self._run(lambda s, item=item, keys=keys: s.hit(item, *keys))
 
     def succeeded(self, email: str, address: str) -> None:
         """The account's failures are forgiven (the pair's and the account-wide ones); the address's stay."""
         for item, keys in self.buckets(email, address):
-            if keys[0] != "login-address":
+            if not keys[0].startswith("login-address"):
                 self._run(lambda s, item=item, keys=keys: s.clear(item, *keys))
 
     def reset(self) -> None:
@@ -115,7 +128,8 @@ def authenticate(email: str, password: str, address: str | None) -> User:
     try:
         user = users.authenticate(email, password)
     except AuthenticationRequired:
-        limits.failed(account, where)
+        known = users.find_by_email(account)
+        limits.failed(account, where, known=known is not None and known.is_active)
         raise
     limits.succeeded(account, where)
     return user

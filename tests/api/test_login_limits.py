@@ -199,3 +199,40 @@ def test_without_trusted_hops_a_client_cannot_choose_its_address(client, factory
         ).status_code
         == 403
     )
+
+
+def _accounts(app, prefix: str, n: int) -> list[str]:
+    """`n` active staff accounts with PASSWORD, hashed cheaply (a shift's worth of scrypt is slow)."""
+    from app.extensions import db
+    from app.models import User
+
+    emails = [f"{prefix}{i}@example.com" for i in range(n)]
+    hashed = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    with app.app_context():
+        db.session.add_all(User(email=e, password_hash=hashed, full_name=e, role="staff") for e in emails)
+        db.session.commit()
+        db.session.remove()
+    return emails
+
+
+def test_a_shift_mistyping_once_each_all_log_in_while_spraying_is_refused(app, app_with, tmp_path, quick_dummy_hash):
+    """Issue 35, finding 5, with the default limits and the counters in a real Redis."""
+    own = OwnRedis(tmp_path)
+    own.start()
+    try:
+        client = app_with(RATELIMIT_STORAGE_URI=own.url).test_client()
+        shift = _accounts(app, "shift", 40)
+        assert [_login(client, e, "wrong", address="10.40.0.1").status_code for e in shift] == [401] * 40
+        assert [_login(client, e, address="10.40.0.1").status_code for e in shift] == [200] * 40
+
+        sprayed = _accounts(app, "spray", 200)
+        statuses = [_login(client, e, "Summer2024!", address="10.66.0.1").status_code for e in sprayed]
+        assert statuses == [401] * 60 + [429] * 140  # LOGIN_ADDRESS_FIRST_FAILURE_RATE_LIMIT
+        unknown = [_login(client, f"nobody{n}@example.com", "x", address="10.67.0.1").status_code for n in range(200)]
+        assert unknown == [401] * 30 + [429] * 170  # LOGIN_ADDRESS_RATE_LIMIT
+        # A second slip of one account counts as strictly as an unknown account.
+        again = [_login(client, shift[0], "wrong", address="10.68.0.1").status_code for _ in range(11)]
+        assert again == [401] * 10 + [429]  # and the per-pair limit stays
+        assert redis.Redis.from_url(own.url).keys("*LIMITER/login-address-first*")
+    finally:
+        own.kill()

@@ -5,6 +5,10 @@ else Windows-1252; comma, semicolon or tab, detected from the header line.
 XLSX: openpyxl in read-only mode (rows streamed in constant memory; defusedxml guards the
 XML), after the archive's declared sizes are checked: a zip bomb is refused before any
 byte of it is inflated.
+Width: `check_width` reads every row once before anything else does (the XLSX sheet's XML
+streamed, each element dropped once seen), and refuses a cell beyond `max_columns`, naming its
+column and row: a wide row is read whole by openpyxl and csv alike, and openpyxl raises on a
+column past ZZZ.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from app.errors import ValidationFailed
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # an XLSX inflating past this is refused
 MAX_RATIO = 200  # nor may one member inflate more than this many times its packed size
 DELIMITERS = (",", ";", "\t")
+_FAR = 10**6  # a column reference counted this far is beyond any limit
 
 
 @dataclass
@@ -47,14 +52,109 @@ def file_format(filename: str, content: bytes) -> str:
     return "csv"
 
 
-def open_sheet(content: bytes, fmt: str, sheet: str | None = None) -> Sheet:
-    """The header row and sheet names. Raises ValidationFailed (unreadable, empty, unknown sheet)."""
+def open_sheet(content: bytes, fmt: str, sheet: str | None = None, *, max_columns: int | None = None) -> Sheet:
+    """The header row and sheet names. Raises ValidationFailed (unreadable, empty, unknown sheet, too wide)."""
+    if max_columns is not None:
+        check_width(content, fmt, sheet, max_columns)
     rows = iter_rows(content, fmt, sheet)
     headers = next(rows, None)
     names = _sheet_names(content) if fmt == "xlsx" else []
     if not headers or not any(h.strip() for h in headers):
         raise ValidationFailed("The file has no header row.", fields={"file": ["The first row must name the columns."]})
     return Sheet(fmt, names, sheet or (names[0] if names else None), [h.strip() for h in headers])
+
+
+def check_width(content: bytes, fmt: str, sheet: str | None, max_columns: int) -> None:
+    """Raises ValidationFailed naming the first cell beyond `max_columns` (and an unknown sheet)."""
+    found = (
+        _xlsx_widths(content, sheet) if fmt == "xlsx" else ((n, len(r)) for n, r in enumerate(_csv_rows(content), 1))
+    )
+    for row, width in found:
+        if width > max_columns:
+            first = column_letters(max_columns + 1)
+            raise ValidationFailed(
+                f"A file may have at most {max_columns} columns: row {row} reaches column {column_letters(width)} "
+                f"(column {first} and later are refused).",
+                fields={"file": [f"At most {max_columns} columns (up to {column_letters(max_columns)})."]},
+            )
+
+
+def column_letters(index: int) -> str:
+    """1 -> A, 27 -> AA, 201 -> GS."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _column_index(reference: str) -> int:
+    """The column of a cell reference ("GS12" -> 201), any number of letters (openpyxl stops at ZZZ)."""
+    index = 0
+    for char in reference:
+        if not char.isalpha():
+            break
+        index = index * 26 + (ord(char.upper()) - ord("A") + 1)
+        if index > _FAR:  # far past any limit: stop counting
+            break
+    return index
+
+
+def _xlsx_widths(content: bytes, sheet: str | None) -> Iterator[tuple[int, int]]:
+    """(row number, rightmost column) of each row of the sheet, its XML streamed in constant memory."""
+    from openpyxl.xml.functions import iterparse  # defusedxml's when installed, as openpyxl reads
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        path = _sheet_path(archive, sheet)
+        row_number, column, parent = 0, 0, None
+        for event, element in iterparse(archive.open(path), events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "row":
+                    written = element.get("r") or ""
+                    row_number = int(written) if written.isdigit() else row_number + 1
+                    column = 0
+                elif tag == "sheetData":
+                    parent = element
+                continue
+            if tag == "c":
+                reference = element.get("r")
+                column = _column_index(reference) if reference else column + 1
+                element.clear()
+                if column > _FAR:
+                    yield row_number, column
+                    return
+            elif tag == "row":
+                yield row_number, column
+                if parent is not None:
+                    parent.remove(element)  # nothing of a row seen is kept
+
+
+def _sheet_path(archive: zipfile.ZipFile, sheet: str | None) -> str:
+    """The archive member holding `sheet` (the first sheet when None). Raises ValidationFailed."""
+    from openpyxl.xml.functions import fromstring
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        sheets = [
+            (s.get("name"), s.get(relation)) for s in fromstring(archive.read("xl/workbook.xml")).iter(f"{main}sheet")
+        ]
+        targets = {
+            r.get("Id"): r.get("Target")
+            for r in fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            if r.get("Id") and r.get("Target")
+        }
+    except (KeyError, SyntaxError, ValueError) as exc:
+        raise ValidationFailed(
+            "The XLSX file cannot be read.", fields={"file": [f"Unreadable XLSX ({exc.__class__.__name__})."]}
+        ) from exc
+    chosen = next((rid for name, rid in sheets if sheet is None or name == sheet), None)
+    if chosen is None or chosen not in targets:
+        names = ", ".join(name for name, _ in sheets if name)
+        raise ValidationFailed(f"The workbook has no sheet {sheet!r}.", fields={"sheet": [f"Choose one of: {names}."]})
+    target = targets[chosen]
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
 
 
 def iter_rows(content: bytes, fmt: str, sheet: str | None = None) -> Iterator[list[str]]:

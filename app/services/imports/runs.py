@@ -54,7 +54,7 @@ def upload(
     fmt = import_files.file_format(filename, content)
     if fmt == "xlsx":
         import_files.check_archive(content, filename)
-    opened = import_files.open_sheet(content, fmt, sheet or None)
+    opened = import_files.open_sheet(content, fmt, sheet or None, max_columns=current_app.config["IMPORT_MAX_COLUMNS"])
     with unit_of_work():
         record = Import(
             kind="items",
