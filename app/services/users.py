@@ -10,12 +10,12 @@ from werkzeug.security import generate_password_hash
 from app import events
 from app.errors import AuthenticationRequired, DuplicateValue, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
+from app.limits import MIN_PASSWORD_LENGTH
 from app.models import Role, User
 from app.permissions import Permission, can
 from app.services.pagination import Page, paginate
 from app.services.uow import locked, unit_of_work
 
-MIN_PASSWORD_LENGTH = 8
 # Compared against when the address is unknown, so a miss costs as long as a hit.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from app import events
 from app.errors import AlreadyCounted, Conflict, InvalidState, NotFound, ValidationFailed
 from app.extensions import db
-from app.limits import MAX_QUANTITY
+from app.limits import MAX_COUNT_ITEMS, MAX_QUANTITY
 from app.models import Category, CountState, Item, Location, StockCount, StockCountLine, StockLevel, User
 from app.models.base import utcnow
 from app.services import locations, stock
@@ -30,7 +30,6 @@ from app.services.quantities import check_places, show
 from app.services.uow import is_sqlite, locked, take_write_lock, unit_of_work
 
 MODES = ("add", "replace")
-MAX_ITEM_IDS = 500
 
 
 def open_count(
@@ -276,8 +275,8 @@ def _check_scope(category_id: int | None, item_ids: list[int] | None) -> None:
     if category_id is not None and db.session.get(Category, category_id) is None:
         fields["category_id"] = [f"Category {category_id} does not exist."]
     if item_ids:
-        if len(item_ids) > MAX_ITEM_IDS:
-            fields["item_ids"] = [f"At most {MAX_ITEM_IDS} items."]
+        if len(item_ids) > MAX_COUNT_ITEMS:
+            fields["item_ids"] = [f"At most {MAX_COUNT_ITEMS} items."]
         else:
             live = set(db.session.scalars(sa.select(Item.id).where(Item.id.in_(item_ids), sa.not_(Item.is_deleted))))
             missing = sorted(set(item_ids) - live)

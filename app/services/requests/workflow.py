@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from app import events
 from app.errors import Conflict, InsufficientStock, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
+from app.limits import REQUEST_NOTE_LENGTH
 from app.models import (
     CartLine,
     LogAction,
@@ -35,8 +36,6 @@ from app.services.pagination import Page, paginate
 from app.services.requests import carts
 from app.services.requests.carts import LineView
 from app.services.uow import locked, take_write_lock, unit_of_work
-
-NOTE_MAX = 2000
 
 
 @dataclass
@@ -128,7 +127,7 @@ def reject(request_id: int, *, actor: User, reason: str) -> StockRequest:
     with unit_of_work():
         req = _lock_request(request_id)
         _expect(req, RequestState.SUBMITTED, "reject")
-        req.reason = reason[:NOTE_MAX]
+        req.reason = reason[:REQUEST_NOTE_LENGTH]
         _decide(req, RequestState.REJECTED, actor, req.reason)
     return _reload(request_id)
 
