@@ -9,6 +9,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Alert, User
 from app.models.base import utcnow
+from app.services.lookup import get_or_404
 from app.services.pagination import Page, paginate
 from app.services.uow import locked, unit_of_work
 
@@ -36,10 +37,7 @@ def list_alerts(
 
 def get_alert(alert_id: int) -> Alert:
     """Raises NotFound."""
-    alert = db.session.get(Alert, alert_id)
-    if alert is None:
-        raise NotFound(f"Alert {alert_id} not found.")
-    return alert
+    return get_or_404(Alert, alert_id)
 
 
 def acknowledge(alert_id: int, *, actor: User) -> Alert:

@@ -19,6 +19,7 @@ from app.models import Item, Location, StockLevel
 from app.models.base import utcnow
 from app.models.location import SEPARATOR, subtree_upper
 from app.services import location_counters
+from app.services.lookup import not_found
 from app.services.uow import locked, take_write_lock, unit_of_work
 
 FIELDS = ("name", "description", "address", "parent_id", "is_structural", "count_frequency_days")
@@ -51,7 +52,7 @@ def get_location(location_id: int) -> Location:
     """A live location. Raises NotFound (archived counts as gone)."""
     location = live_location(location_id)
     if location is None:
-        raise NotFound(f"Location {location_id} not found.")
+        raise not_found("Location", location_id)
     return location
 
 

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.limits import MIN_PASSWORD_LENGTH
 from app.models import Role, User
 from app.permissions import Permission, can
+from app.services.lookup import get_or_404
 from app.services.pagination import Page, paginate
 from app.services.uow import locked, unit_of_work
 
@@ -38,10 +39,8 @@ def find_by_email(email: str) -> User | None:
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"User {user_id} not found.")
-    return user
+    """Raises NotFound."""
+    return get_or_404(User, user_id)
 
 
 def list_users(*, page: int = 1, per_page: int = 50, role: str | None = None, is_active: bool | None = None) -> Page:

@@ -26,6 +26,7 @@ from app.models.base import utcnow
 from app.services import locations, stock
 from app.services.counts import lookups as count_lookups
 from app.services.counts.lookups import ACTIVE
+from app.services.lookup import get_or_404
 from app.services.quantities import check_places, show
 from app.services.uow import is_sqlite, locked, take_write_lock, unit_of_work
 
@@ -244,10 +245,7 @@ def cancel(count_id: int, *, actor: User) -> StockCount:
 
 def get_count(count_id: int) -> StockCount:
     """Raises NotFound."""
-    count = db.session.get(StockCount, count_id)
-    if count is None:
-        raise NotFound(f"Count {count_id} not found.")
-    return count
+    return get_or_404(StockCount, count_id, "Count")
 
 
 def _expected_levels(location: Location, category_id: int | None, item_ids: list[int] | None) -> list[tuple]:

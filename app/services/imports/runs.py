@@ -24,6 +24,7 @@ from app.models.base import utcnow
 from app.services import barcodes
 from app.services.imports import files as import_files
 from app.services.imports import rows as import_rows
+from app.services.lookup import get_or_404
 from app.services.uow import locked, unit_of_work
 
 VALIDATE_IMPORT = "tasks.imports.validate_import"
@@ -82,10 +83,7 @@ def upload(
 
 def get_import(import_id: int) -> Import:
     """Raises NotFound."""
-    record = db.session.get(Import, import_id)
-    if record is None:
-        raise NotFound(f"Import {import_id} not found.")
-    return record
+    return get_or_404(Import, import_id)
 
 
 def recent(limit: int = 20) -> list[Import]:

@@ -24,6 +24,7 @@ from app.models import Item, OrderState, PurchaseOrder, PurchaseOrderLine, Suppl
 from app.models.base import utcnow
 from app.models.purchasing import OPEN_STATES
 from app.services import stock
+from app.services.lookup import get_or_404
 from app.services.pagination import Page, paginate
 from app.services.purchasing import reorder, suppliers
 from app.services.quantities import check_places, show
@@ -52,10 +53,7 @@ def list_orders(*, state: str | None = None, supplier_id: int | None = None, pag
 
 def get_order(order_id: int) -> PurchaseOrder:
     """Raises NotFound."""
-    order = db.session.get(PurchaseOrder, order_id)
-    if order is None:
-        raise NotFound(f"Purchase order {order_id} not found.")
-    return order
+    return get_or_404(PurchaseOrder, order_id, "Purchase order")
 
 
 def create_order(data: dict[str, Any], *, actor: User) -> PurchaseOrder:

@@ -32,6 +32,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.permissions import Permission, can
 from app.services import locations, stock
+from app.services.lookup import get_or_404
 from app.services.pagination import Page, paginate
 from app.services.requests import carts
 from app.services.requests.carts import LineView
@@ -161,9 +162,7 @@ def fulfil(request_id: int, *, actor: User, note: str | None = None) -> StockReq
 
 def get_request(request_id: int, *, viewer: User) -> StockRequest:
     """A request its viewer may see (own, or any with REQUESTS_READ_ALL). Raises NotFound, PermissionDenied."""
-    req = db.session.get(StockRequest, request_id)
-    if req is None:
-        raise NotFound(f"Request {request_id} not found.")
+    req = get_or_404(StockRequest, request_id, "Request")
     if req.author_id != viewer.id and not can(viewer, Permission.REQUESTS_READ_ALL):
         raise PermissionDenied("You can only see your own requests.")
     return req
