@@ -26,9 +26,9 @@ from app.models.base import utcnow
 from app.services import locations, stock
 from app.services.counts import lookups as count_lookups
 from app.services.counts.lookups import ACTIVE
-from app.services.lookup import get_or_404
+from app.services.lookup import get_or_404, lock_or_404
 from app.services.quantities import check_places, show
-from app.services.uow import is_sqlite, locked, take_write_lock, unit_of_work
+from app.services.uow import is_sqlite, take_write_lock, unit_of_work
 
 MODES = ("add", "replace")
 
@@ -296,11 +296,7 @@ def _lock_openings() -> None:
 
 
 def _lock_count(count_id: int) -> StockCount:
-    take_write_lock(StockCount.__table__, count_id)
-    count = db.session.execute(locked(sa.select(StockCount).where(StockCount.id == count_id))).scalar_one_or_none()
-    if count is None:
-        raise NotFound(f"Count {count_id} not found.")
-    return count
+    return lock_or_404(StockCount, count_id, "Count", sqlite_lock=True)
 
 
 def _expect(count: StockCount, state: CountState, verb: str) -> None:

@@ -17,15 +17,15 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, g
 
-from app.errors import DomainError, InvalidState, NotFound, PayloadTooLarge, QueueUnavailable, ValidationFailed
+from app.errors import DomainError, InvalidState, PayloadTooLarge, QueueUnavailable, ValidationFailed
 from app.extensions import db
 from app.models import Import, ImportState, User
 from app.models.base import utcnow
 from app.services import barcodes
 from app.services.imports import files as import_files
 from app.services.imports import rows as import_rows
-from app.services.lookup import get_or_404
-from app.services.uow import locked, unit_of_work
+from app.services.lookup import get_or_404, lock_or_404
+from app.services.uow import unit_of_work
 
 VALIDATE_IMPORT = "tasks.imports.validate_import"
 RUN_IMPORT = "tasks.imports.run_import"
@@ -328,10 +328,7 @@ def progress(record: Import) -> dict[str, Any]:
 
 
 def _lock(import_id: int) -> Import:
-    record = db.session.execute(locked(sa.select(Import).where(Import.id == import_id))).scalar_one_or_none()
-    if record is None:
-        raise NotFound(f"Import {import_id} not found.")
-    return record
+    return lock_or_404(Import, import_id)
 
 
 def _columns(record: Import) -> dict[str, int]:

@@ -12,7 +12,7 @@ from marshmallow import validate
 from app.errors import DuplicateValue, InUse, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Item, PurchaseOrder, Supplier, SupplierOffer
-from app.services.lookup import get_or_404
+from app.services.lookup import get_or_404, lock_or_404
 from app.services.quantities import check_places
 from app.services.stock import lock_item
 from app.services.uow import locked, unit_of_work
@@ -49,9 +49,7 @@ def update_supplier(supplier_id: int, changes: dict[str, Any]) -> Supplier:
     """Raises NotFound, DuplicateValue (name), ValidationFailed (email)."""
     _check_email(changes.get("email"))
     with unit_of_work():
-        supplier = db.session.execute(locked(sa.select(Supplier).where(Supplier.id == supplier_id))).scalar()
-        if supplier is None:
-            raise NotFound(f"Supplier {supplier_id} not found.")
+        supplier = lock_or_404(Supplier, supplier_id)
         if "name" in changes and changes["name"].lower() != supplier.name.lower():
             _check_name_free(changes["name"], exclude_id=supplier.id)
         for name, value in changes.items():

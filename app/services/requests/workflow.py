@@ -32,11 +32,11 @@ from app.models import (
 from app.models.base import utcnow
 from app.permissions import Permission, can
 from app.services import locations, stock
-from app.services.lookup import get_or_404
+from app.services.lookup import get_or_404, lock_or_404
 from app.services.pagination import Page, paginate
 from app.services.requests import carts
 from app.services.requests.carts import LineView
-from app.services.uow import locked, take_write_lock, unit_of_work
+from app.services.uow import unit_of_work
 
 
 @dataclass
@@ -224,11 +224,7 @@ def _check_submission(kind: RequestKind, destination_id: int | None, needed_by: 
 
 
 def _lock_request(request_id: int) -> StockRequest:
-    take_write_lock(StockRequest.__table__, request_id)
-    req = db.session.execute(locked(sa.select(StockRequest).where(StockRequest.id == request_id))).scalar_one_or_none()
-    if req is None:
-        raise NotFound(f"Request {request_id} not found.")
-    return req
+    return lock_or_404(StockRequest, request_id, "Request", sqlite_lock=True)
 
 
 def _expect(req: StockRequest, state: RequestState, verb: str) -> None:
