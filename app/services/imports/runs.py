@@ -19,6 +19,7 @@ from flask import current_app, g
 
 from app.errors import DomainError, InvalidState, PayloadTooLarge, QueueUnavailable, ValidationFailed
 from app.extensions import db
+from app.jobs import RUN_IMPORT, VALIDATE_IMPORT
 from app.models import Import, ImportState, User
 from app.models.base import utcnow
 from app.services import barcodes
@@ -27,8 +28,6 @@ from app.services.imports import rows as import_rows
 from app.services.lookup import get_or_404, lock_or_404
 from app.services.uow import unit_of_work
 
-VALIDATE_IMPORT = "tasks.imports.validate_import"
-RUN_IMPORT = "tasks.imports.run_import"
 PREVIEW_ROWS = 20
 CHUNK = 1000  # rows planned per query in the dry run
 EDITABLE = (ImportState.UPLOADED, ImportState.VALIDATED, ImportState.FAILED)
