@@ -15,6 +15,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from app.config import BASE_DIR, Config, get_config
+from app.limits import MAX_ID, REQUEST_ID_PATTERN
 
 PAGE, API = "page", "api"
 
@@ -70,7 +71,7 @@ class IdConverter(IntegerConverter):
     """`<int:...>` ids stop at the database's integer range: a larger one is a 404, not an overflow."""
 
     def __init__(self, map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
     def to_python(self, value: str) -> int:
@@ -174,7 +175,7 @@ def register_input_guard(app: Flask) -> None:
 
 
 def register_request_id(app: Flask) -> None:
-    valid = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+    valid = re.compile(REQUEST_ID_PATTERN)
 
     @app.before_request
     def assign_request_id() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, request
@@ -22,9 +22,8 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from app.errors import ValidationFailed
+from app.limits import MAX_JSON_DEPTH, MAX_OFFSET
 
-MAX_JSON_DEPTH = 32  # our deepest body (a request with lines) is 3 levels
-MAX_OFFSET = timedelta(hours=15, minutes=59)  # PostgreSQL: "time zone displacement out of range"
 NUL_MESSAGE = "Must not contain a NUL character."
 SURROGATE_MESSAGE = "Must be valid Unicode text (it holds a lone UTF-16 surrogate)."
 OFFSET_MESSAGE = "The time-zone offset must be between -15:59 and +15:59."

@@ -23,6 +23,8 @@ from app.extensions import dispose_inherited_connections
 
 log = logging.getLogger(__name__)
 
+# The task-name table: every task in tasks/ registers under one of these names
+# (`@shared_task(name=jobs.X)`) and the web process enqueues by them (tests/test_wiring.py checks both ways).
 SEND_LOW_STOCK_ALERT = "tasks.email.send_low_stock_alert"
 SEND_REQUEST_DECIDED = "tasks.email.send_request_decided"
 RUN_BACKUP = "tasks.backups.run_backup"
@@ -34,6 +36,8 @@ GENERATE_VALUATION_REPORT = "tasks.reports.generate_valuation_report"
 SEND_PURCHASE_ORDER = "tasks.email.send_purchase_order"
 OPEN_DUE_COUNTS = "tasks.counts.open_due_counts"
 SWEEP_STALLED_IMPORTS = "tasks.imports.sweep_stalled_imports"
+VALIDATE_IMPORT = "tasks.imports.validate_import"
+RUN_IMPORT = "tasks.imports.run_import"
 
 
 def enqueue(task_name: str, *args: Any) -> None:

@@ -6,10 +6,12 @@ Lengths match the database columns where a column has one (String(n)); free text
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 MAX_QUANTITY = 1_000_000_000  # units of one item at one place, in one movement or one cart line
 MAX_DECIMALS = 3  # decimal places a quantity may take; each item allows 0..MAX_DECIMALS (Item.decimals)
 MAX_PRICE = MAX_QUANTITY
-MAX_ID = 2**31 - 1  # PostgreSQL's integer
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: every id column, URL converter and scanned code
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
 MAX_COUNT_FREQUENCY_DAYS = 3660  # cycle counting: a location counted at least every ten years
@@ -25,28 +27,60 @@ QUANTITY_OR_ZERO_MESSAGE = range_message(0, MAX_QUANTITY)
 PRICE_MESSAGE = range_message(0, MAX_PRICE, "a price")
 SAME_PLACE_MESSAGE = "Choose a different location to move to: this is where the stock comes from."
 
-SKU_LENGTH = 64
+SKU_LENGTH = 64  # items.sku String(64)
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
 SKU_MESSAGE = "Use letters, digits, '.', '_', '-' or '/'."
 
-ITEM_NAME_LENGTH = 200
-CATALOG_NAME_LENGTH = 120  # a category's or a location's name
-UNIT_LENGTH = 32
+ITEM_NAME_LENGTH = 200  # items.name String(200)
+CATALOG_NAME_LENGTH = 120  # a category's or a location's name: String(120)
+UNIT_LENGTH = 32  # items.unit String(32)
 DESCRIPTION_LENGTH = 5000  # an item's, a category's or a location's description
 ADDRESS_LENGTH = 5000
 SEARCH_LENGTH = 200
-MOVEMENT_NOTE_LENGTH = 1000  # restock, withdraw, transfer, adjust
+LOOKUP_LENGTH = 200  # an item (or order line) typed or scanned into a page's form: a SKU, barcode or short code
+LOCATION_PATH_LENGTH = 1000  # a bin typed or scanned into a page's form by its code or path ("Main / Aisle 3 / Bin 7")
+SKU_LIST_LENGTH = 5000  # "only these items" when opening a count on a page: SKUs, comma separated
+MOVEMENT_NOTE_LENGTH = 1000  # restock, withdraw, transfer, adjust, a scanned batch
 REQUEST_NOTE_LENGTH = 2000  # a request's note, a rejection's reason
 
-EMAIL_LENGTH = 254
-FULL_NAME_LENGTH = 120
+# Scanning and labels
+BARCODE_LENGTH = 64  # item_barcodes.code String(64)
+# Code 128 carries printable ASCII; spaces are left out so a code reads the same wherever it is shown.
+BARCODE_PATTERN = r"^[\x21-\x7e]+$"
+MAX_BARCODES = 50  # per item
+MAX_CODE_LENGTH = 2000  # a scanned link with a long base URL; anything longer names nothing of ours
+MAX_SCAN_LINES = 500  # lines in one scanned batch
+MAX_LABELS = 10_000  # labels in one PDF; larger runs are split by filter
+MAX_COPIES = 100  # copies of each label
+
+# Cycle counts
+MAX_COUNT_ITEMS = 500  # "only these items" when opening a count
+MAX_RECOUNT_LINES = 10_000  # lines sent back for a recount at once
+
+# Spreadsheet imports
+SHEET_NAME_LENGTH = 255  # imports.sheet String(255) (Excel itself stops at 31)
+MAX_XLSX_UNCOMPRESSED = 1024 * 1024 * 1024  # an XLSX inflating past this is refused
+MAX_XLSX_RATIO = 200  # nor may one member inflate more than this many times its packed size ...
+XLSX_RATIO_FROM = 10 * 1024 * 1024  # ... once it is this large (small members compress well legitimately)
+
+# Any request
+MAX_JSON_DEPTH = 32  # our deepest body (a request with lines) is 3 levels
+MAX_OFFSET = timedelta(hours=15, minutes=59)  # PostgreSQL: "time zone displacement out of range"
+NO_NUL_PATTERN = r"^[^\x00]*$"  # what the OpenAPI document promises of every string without its own pattern
+REQUEST_ID_PATTERN = r"^[A-Za-z0-9._\-]{1,64}$"  # an X-Request-ID we echo; any other gets a fresh one
+
+EMAIL_LENGTH = 254  # users.email, suppliers.email: String(254), the longest address RFC 5321 allows
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # the user page's check; the API uses marshmallow's Email
+FULL_NAME_LENGTH = 120  # users.full_name String(120)
 PASSWORD_LENGTH = 256
+MIN_PASSWORD_LENGTH = 8
+TOKEN_LENGTH = 4096  # a refresh token in the API's body: ours are far shorter, anything longer is not one
 
 # Purchasing (issue 21)
 SUPPLIER_NAME_LENGTH = 120
 CONTACT_LENGTH = 120
 PHONE_LENGTH = 40
-SUPPLIER_SKU_LENGTH = 64
+SUPPLIER_SKU_LENGTH = 64  # items.sku String(64)
 NOTES_LENGTH = 5000
 MAX_LEAD_TIME_DAYS = 3650
 MAX_ORDER_LINES = 500

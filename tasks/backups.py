@@ -8,7 +8,7 @@ from app import jobs
 from app.services import backups
 
 
-@shared_task(name="tasks.backups.run_backup")
+@shared_task(name=jobs.RUN_BACKUP)
 def run_backup() -> dict:
     """Back up the database now; returns the recorded outcome."""
     record = backups.run_backup()

@@ -14,7 +14,7 @@ from app.services.purchasing import order_email
 from tasks.retry import with_retries
 
 
-@shared_task(bind=True, name="tasks.email.send_low_stock_alert", max_retries=None)
+@shared_task(bind=True, name=jobs.SEND_LOW_STOCK_ALERT, max_retries=None)
 def send_low_stock_alert(self, alert_id: int) -> int:
     """Email the alert to managers and admins once each; a permanent failure lands on alert.send_error."""
     return with_retries(
@@ -24,25 +24,25 @@ def send_low_stock_alert(self, alert_id: int) -> int:
     )
 
 
-@shared_task(bind=True, name="tasks.email.send_request_decided", max_retries=None)
+@shared_task(bind=True, name=jobs.SEND_REQUEST_DECIDED, max_retries=None)
 def send_request_decided(self, payload: dict[str, Any]) -> int:
     """Tell the request's author about the decision (works from the event payload alone)."""
     return with_retries(self, lambda: notifications.send_request_decided(payload))
 
 
-@shared_task(bind=True, name="tasks.email.send_backup_failure", max_retries=None)
+@shared_task(bind=True, name=jobs.SEND_BACKUP_FAILURE, max_retries=None)
 def send_backup_failure(self, backup_id: int) -> int:
     """Tell the admins a backup failed."""
     return with_retries(self, lambda: notifications.send_backup_failure(backup_id))
 
 
-@shared_task(bind=True, name="tasks.email.send_purchase_order", max_retries=None)
+@shared_task(bind=True, name=jobs.SEND_PURCHASE_ORDER, max_retries=None)
 def send_purchase_order(self, order_id: int) -> int:
     """Email a sent purchase order's PDF to its supplier, once."""
     return with_retries(self, lambda: order_email.send_purchase_order(order_id))
 
 
-@shared_task(name="tasks.email.sweep_pending_emails")
+@shared_task(name=jobs.SWEEP_PENDING_EMAILS)
 def sweep_pending_emails() -> int:
     """Enqueue again every email still owed (its first enqueue was lost); returns how many."""
     cfg = current_app.config

@@ -15,13 +15,13 @@ from app.services.imports import stalled
 log = logging.getLogger(__name__)
 
 
-@shared_task(name=imports.VALIDATE_IMPORT, acks_late=True)
+@shared_task(name=jobs.VALIDATE_IMPORT, acks_late=True)
 def validate_import(import_id: int) -> str:
     """Validate every row of an import (changes nothing). Raises NotFound."""
     return imports.validate(import_id).state
 
 
-@shared_task(name=imports.RUN_IMPORT, acks_late=True, reject_on_worker_lost=True)
+@shared_task(name=jobs.RUN_IMPORT, acks_late=True, reject_on_worker_lost=True)
 def run_import(import_id: int) -> str:
     """Apply an import's rows after the last committed batch; redelivered after a crash, it resumes. Raises NotFound."""
     return imports.run(import_id).state
@@ -33,5 +33,5 @@ def sweep_stalled_imports() -> list[int]:
     ids = stalled.claim_stalled(timedelta(seconds=current_app.config["IMPORT_STALL_SECONDS"]))
     for import_id in ids:
         log.warning("import %s made no progress; resuming it after its last committed batch", import_id)
-        jobs.enqueue(imports.RUN_IMPORT, import_id)
+        jobs.enqueue(jobs.RUN_IMPORT, import_id)
     return ids

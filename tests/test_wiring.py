@@ -95,3 +95,58 @@ def test_every_app_module_says_what_it_is_for():
         if ast.get_docstring(ast.parse(path.read_text())) is None
     ]
     assert missing == []
+
+
+TASKS_DIR = APP_DIR.parent / "tasks"
+
+
+def _task_table() -> dict[str, str]:
+    """The task-name table: app/jobs.py's constants naming a task ("tasks.<module>.<function>")."""
+    from app import jobs
+
+    return {k: v for k, v in vars(jobs).items() if k.isupper() and isinstance(v, str) and v.startswith("tasks.")}
+
+
+def _shared_task_names(sources: dict[str, str], table: dict[str, str]) -> tuple[list[str], set[str]]:
+    """(what is wrong, the names used) for every @shared_task: its name must be jobs.<a constant of the table>."""
+    problems, used = [], set()
+    for path, text in sources.items():
+        for node in ast.walk(ast.parse(text)):
+            for decorator in getattr(node, "decorator_list", []):
+                call = decorator if isinstance(decorator, ast.Call) else None
+                target = call.func if call else decorator
+                if getattr(target, "id", getattr(target, "attr", None)) != "shared_task":
+                    continue
+                name = next((k.value for k in call.keywords if k.arg == "name"), None) if call else None
+                where = f"{path}:{node.lineno} {node.name}"
+                if not (isinstance(name, ast.Attribute) and getattr(name.value, "id", None) == "jobs"):
+                    problems.append(f"{where}: name it with a constant of app/jobs.py (name=jobs.X)")
+                elif name.attr not in table:
+                    problems.append(f"{where}: jobs.{name.attr} is not in the task-name table")
+                else:
+                    used.add(table[name.attr])
+    return problems, used
+
+
+def test_every_task_is_named_from_the_one_table_and_every_entry_has_a_task(app):
+    import tasks  # noqa: F401  (registers them)
+
+    table = _task_table()
+    sources = {str(p.relative_to(TASKS_DIR.parent)): p.read_text() for p in sorted(TASKS_DIR.glob("*.py"))}
+    problems, used = _shared_task_names(sources, table)
+    assert problems == []
+    assert sorted(set(table.values()) - used) == [], "a table entry without a task"
+    assert len(set(table.values())) == len(table), "two constants name the same task"
+    assert set(table.values()) <= set(app.extensions["celery"].tasks), "a task module tasks/__init__.py does not import"
+
+
+def test_the_task_name_check_sees_a_literal_or_unknown_name():
+    planted = (
+        "@shared_task(name='tasks.x.y')\ndef literal(): ...\n"
+        "@shared_task(bind=True, name=jobs.NOT_A_TASK)\ndef unknown(self): ...\n"
+        "@celery.shared_task\ndef unnamed(): ...\n"
+        "@shared_task(name=jobs.RUN_BACKUP)\ndef fine(): ...\n"
+    )
+    problems, used = _shared_task_names({"tasks/planted.py": planted}, _task_table())
+    assert [p.split(":")[1].split()[1] for p in problems] == ["literal", "unknown", "unnamed"]
+    assert used == {"tasks.backups.run_backup"}

@@ -9,7 +9,7 @@ from marshmallow import fields
 
 # The API refuses a NUL byte in any string (app/input_guard.py); the document says so, so
 # generated clients and fuzzers know. Fields with a pattern of their own already exclude it.
-NO_NUL_PATTERN = r"^[^\x00]*$"
+from app.limits import NO_NUL_PATTERN
 
 WRITES = {"post", "put", "patch", "delete"}
 

@@ -9,6 +9,7 @@ from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields
 from app.limits import (
     MAX_DECIMALS,
     MAX_ID,
+    MAX_OFFSET,
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUANTITY,
@@ -158,7 +159,7 @@ class Timestamp(fields.AwareDateTime):
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
-        from app.input_guard import MAX_OFFSET, OFFSET_MESSAGE
+        from app.input_guard import OFFSET_MESSAGE
 
         when = super()._deserialize(value, attr, data, **kwargs)
         if when.utcoffset() is not None and abs(when.utcoffset()) > MAX_OFFSET:

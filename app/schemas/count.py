@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from app.limits import MAX_COUNT_ITEMS, MAX_RECOUNT_LINES
 from app.models import CountState
 from app.schemas.common import Amount, BodySchema, Count, Flag, Id, PageQuerySchema, QueryId, page_of
-from app.services.counts.counting import MAX_ITEM_IDS, MODES
+from app.services.counts.counting import MODES
 
 
 class CountCreateSchema(BodySchema):
     location_id = Id(required=True, metadata={"description": "The location counted, with its whole subtree."})
     category_id = Id(allow_none=True, metadata={"description": "Only items of this category."})
     item_ids = fields.List(
-        Id(), allow_none=True, validate=validate.Length(max=MAX_ITEM_IDS), metadata={"description": "Only these items."}
+        Id(),
+        allow_none=True,
+        validate=validate.Length(max=MAX_COUNT_ITEMS),
+        metadata={"description": "Only these items."},
     )
     blind = Flag(load_default=False, metadata={"description": "Staff do not see the expected quantities."})
 
@@ -34,7 +38,7 @@ class CountLineInputSchema(BodySchema):
 
 
 class RecountSchema(BodySchema):
-    line_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=10_000))
+    line_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=MAX_RECOUNT_LINES))
 
 
 class ApproveSchema(BodySchema):

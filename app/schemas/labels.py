@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
 
-from app.schemas.common import MAX_QUANTITY, Count, QueryId, QuerySchema
-from app.services.scanning.labels import DEFAULT_LAYOUT, LAYOUTS, MAX_COPIES, MAX_LABELS
-
-MAX_ID = 2**31 - 1
+from app.limits import MAX_COPIES, MAX_ID, MAX_LABELS, MAX_QUANTITY, SEARCH_LENGTH
+from app.schemas.common import Count, QueryId, QuerySchema
+from app.services.scanning.labels import DEFAULT_LAYOUT, LAYOUTS
 
 
 class IdList(fields.List):
@@ -43,7 +42,7 @@ class ItemLabelQuerySchema(_LabelOptions):
     """`ids`, or the inventory list's filters (every active item when none is given)."""
 
     price = fields.Boolean(load_default=False, metadata={"description": "Print the price on each label."})
-    search = fields.String(validate=validate.Length(max=200))
+    search = fields.String(validate=validate.Length(max=SEARCH_LENGTH))
     category_id = QueryId()
     location_id = QueryId()
     cascade = fields.Boolean(load_default=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from app.limits import MAX_CODE_LENGTH, MAX_SCAN_LINES, MOVEMENT_NOTE_LENGTH
 from app.schemas.common import Amount, BodySchema, Id, Quantity, QuerySchema
 from app.services.counts.counting import MODES as COUNT_MODES
-from app.services.scanning.batches import MAX_LINES, MODES
-from app.services.scanning.codes import MAX_CODE_LENGTH
+from app.services.scanning.batches import MODES
 
 
 class ScanQuerySchema(QuerySchema):
@@ -28,11 +28,13 @@ class ScanLineSchema(BodySchema):
 
 class ScanBatchSchema(BodySchema):
     mode = fields.String(required=True, validate=validate.OneOf(MODES))
-    lines = fields.List(fields.Nested(ScanLineSchema), required=True, validate=validate.Length(min=1, max=MAX_LINES))
+    lines = fields.List(
+        fields.Nested(ScanLineSchema), required=True, validate=validate.Length(min=1, max=MAX_SCAN_LINES)
+    )
     location_id = Id(allow_none=True, metadata={"description": "Restock/withdraw here (default: each item's home)."})
     from_location_id = Id(allow_none=True, metadata={"description": "Move: where the items are taken from."})
     to_location_id = Id(allow_none=True, metadata={"description": "Move: where they go."})
-    note = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    note = fields.String(allow_none=True, validate=validate.Length(max=MOVEMENT_NOTE_LENGTH))
     count_mode = fields.String(
         allow_none=True,
         validate=validate.OneOf(COUNT_MODES),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from app.limits import EMAIL_LENGTH, FULL_NAME_LENGTH, PASSWORD_LENGTH
+from app.limits import EMAIL_LENGTH, FULL_NAME_LENGTH, PASSWORD_LENGTH, TOKEN_LENGTH
 from app.models import Role
 from app.schemas.common import BodySchema, Flag, PageQuerySchema, Text, page_of
 
@@ -51,7 +51,7 @@ class LoginSchema(BodySchema):
 
 
 class RefreshSchema(BodySchema):
-    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=4096))
+    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=TOKEN_LENGTH))
 
 
 class AccessTokenSchema(BodySchema):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app import events
-from app.errors import Conflict, NotFound
-from app.extensions import db
+from app.errors import Conflict
 from app.models import Alert, User
 from app.models.base import utcnow
+from app.services.lookup import get_or_404, lock_or_404
 from app.services.pagination import Page, paginate
-from app.services.uow import locked, unit_of_work
+from app.services.uow import unit_of_work
 
 
 def list_alerts(
@@ -36,18 +36,13 @@ def list_alerts(
 
 def get_alert(alert_id: int) -> Alert:
     """Raises NotFound."""
-    alert = db.session.get(Alert, alert_id)
-    if alert is None:
-        raise NotFound(f"Alert {alert_id} not found.")
-    return alert
+    return get_or_404(Alert, alert_id)
 
 
 def acknowledge(alert_id: int, *, actor: User) -> Alert:
     """Mark an alert as seen. Raises NotFound, Conflict (already acknowledged)."""
     with unit_of_work():
-        alert = db.session.execute(locked(sa.select(Alert).where(Alert.id == alert_id))).scalar_one_or_none()
-        if alert is None:
-            raise NotFound(f"Alert {alert_id} not found.")
+        alert = lock_or_404(Alert, alert_id)
         if alert.acknowledged_at is not None:
             raise Conflict("This alert was already acknowledged.", acknowledged_at=alert.acknowledged_at.isoformat())
         alert.acknowledged_at = utcnow()

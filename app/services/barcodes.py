@@ -12,13 +12,11 @@ from sqlalchemy.dialects import postgresql
 
 from app.errors import DuplicateValue, ValidationFailed
 from app.extensions import db
+from app.limits import BARCODE_LENGTH, BARCODE_PATTERN, MAX_BARCODES
 from app.models import Item, ItemBarcode
 from app.services.uow import is_sqlite
 
-BARCODE_LENGTH = 64
-MAX_BARCODES = 50  # per item
-# Code 128 carries printable ASCII; spaces are left out so a code reads the same wherever it is shown.
-BARCODE_PATTERN = re.compile(r"^[\x21-\x7e]+$")
+_BARCODE = re.compile(BARCODE_PATTERN)
 FIELD = "barcodes"
 # Several codes in one spreadsheet cell: spaces, commas or semicolons between them (exports use a space).
 CELL_SEPARATORS = re.compile(r"[\s,;]+")
@@ -36,7 +34,7 @@ def normalise_codes(codes: Iterable[str]) -> list[str]:
     problems: list[str] = []
     for raw in codes:
         code = raw.strip() if isinstance(raw, str) else ""
-        if not code or len(code) > BARCODE_LENGTH or not BARCODE_PATTERN.match(code):
+        if not code or len(code) > BARCODE_LENGTH or not _BARCODE.match(code):
             problems.append(f"{raw!r}: use 1 to {BARCODE_LENGTH} printable characters, no spaces.")
         elif code.isdigit() and len(code) in (12, 13) and int(code[-1]) != gtin_check_digit(code[:-1]):
             kind = "UPC-A" if len(code) == 12 else "EAN-13"

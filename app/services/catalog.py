@@ -6,10 +6,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.errors import DuplicateValue, InUse, NotFound
+from app.errors import DuplicateValue, InUse
 from app.extensions import db
 from app.models import Category, CategoryStat, Item, StockCount
 from app.services import counters
+from app.services.lookup import get_or_404
 from app.services.uow import unit_of_work
 
 
@@ -34,10 +35,8 @@ def category_names() -> dict[int, str]:
 
 
 def get_category(category_id: int) -> Category:
-    category = db.session.get(Category, category_id)
-    if category is None:
-        raise NotFound(f"Category {category_id} not found.")
-    return category
+    """Raises NotFound."""
+    return get_or_404(Category, category_id)
 
 
 def category_item_count(category_id: int) -> int:

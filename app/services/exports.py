@@ -20,10 +20,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from app.errors import NotFound
 from app.extensions import db
 from app.models import Category, InventoryLog, Item, ItemBarcode, Location, StockLevel, User
 from app.services.items import SORT_COLUMNS, item_filters
+from app.services.lookup import get_or_404
 from app.services.quantities import show
 from app.services.spreadsheets import csv_writer, safe_cell
 
@@ -158,8 +158,7 @@ def log_rows(
 
 def item_history_rows(item_id: int) -> Iterator[list[Any]]:
     """One item's ledger, deleted item or not. Raises NotFound (before the first row)."""
-    if db.session.get(Item, item_id) is None:
-        raise NotFound(f"Item {item_id} not found.")
+    get_or_404(Item, item_id)
     return log_rows(item_id=item_id)
 
 

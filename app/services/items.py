@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from app import events
-from app.errors import DuplicateValue, NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from app.errors import DuplicateValue, PermissionDenied, StaleVersion, ValidationFailed
 from app.extensions import db
 from app.models import Category, Item, Location, LogAction, StockLevel, User
 from app.models.base import normalise, utcnow
@@ -17,6 +17,7 @@ from app.models.location import subtree_upper
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS, Permission, can
 from app.services import barcodes, counters, location_counters, locations, low_stock, stock
 from app.services.logs import list_logs
+from app.services.lookup import get_or_404
 from app.services.pagination import Page, paginate_rows
 from app.services.quantities import check_places, places
 from app.services.uow import unit_of_work
@@ -52,12 +53,7 @@ SORT_COLUMNS = {
 
 def get_item(item_id: int) -> Item:
     """An active item. Raises NotFound."""
-    item = db.session.execute(
-        sa.select(Item).where(Item.id == item_id, Item.is_deleted.is_(False))
-    ).scalar_one_or_none()
-    if item is None:
-        raise NotFound(f"Item {item_id} not found.")
-    return item
+    return get_or_404(Item, item_id, where=[Item.is_deleted.is_(False)])
 
 
 def item_filters(
@@ -353,8 +349,7 @@ def delete_item(item_id: int, *, actor: User) -> None:
 
 def item_history(item_id: int, *, page: int, per_page: int) -> Page:
     """The ledger of an item, deleted or not, newest first. Raises NotFound."""
-    if db.session.get(Item, item_id) is None:
-        raise NotFound(f"Item {item_id} not found.")
+    get_or_404(Item, item_id)
     return list_logs(item_id=item_id, page=page, per_page=per_page)
 
 

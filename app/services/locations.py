@@ -13,13 +13,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import DuplicateValue, InUse, NotFound, ValidationFailed
+from app.errors import DuplicateValue, InUse, ValidationFailed
 from app.extensions import db
 from app.models import Item, Location, StockLevel
 from app.models.base import utcnow
 from app.models.location import SEPARATOR, subtree_upper
 from app.services import location_counters
-from app.services.uow import locked, take_write_lock, unit_of_work
+from app.services.lookup import lock_or_404, not_found
+from app.services.uow import take_write_lock, unit_of_work
 
 FIELDS = ("name", "description", "address", "parent_id", "is_structural", "count_frequency_days")
 
@@ -44,7 +45,7 @@ def get_location(location_id: int) -> Location:
     """A live location. Raises NotFound (archived counts as gone)."""
     location = live_location(location_id)
     if location is None:
-        raise NotFound(f"Location {location_id} not found.")
+        raise not_found("Location", location_id)
     return location
 
 
@@ -301,12 +302,7 @@ def _lock_tree() -> None:
 
 
 def _lock(location_id: int) -> Location:
-    location = db.session.execute(
-        locked(sa.select(Location).where(Location.id == location_id, Location.deleted_at.is_(None)))
-    ).scalar_one_or_none()
-    if location is None:
-        raise NotFound(f"Location {location_id} not found.")
-    return location
+    return lock_or_404(Location, location_id, where=[Location.deleted_at.is_(None)])
 
 
 def _parent(parent_id: int | None) -> Location | None:

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app import events
-from app.errors import NotFound
 from app.extensions import db
 from app.models import Category, InventoryLog, Item, Location, LogAction, Report, StockLevel
 from app.models.base import normalise, utcnow
 from app.money import format_money
+from app.services.lookup import get_or_404
 from app.services.mailer import Email, deliver
 from app.services.notifications import item_link, recipients
 from app.services.spreadsheets import csv_writer, neutralise_csv
@@ -259,7 +259,4 @@ def list_reports(limit: int = 100) -> list[Report]:
 
 def get_report(report_id: int) -> Report:
     """Raises NotFound."""
-    report = db.session.get(Report, report_id)
-    if report is None:
-        raise NotFound(f"Report {report_id} not found.")
-    return report
+    return get_or_404(Report, report_id)

@@ -8,14 +8,15 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from app import events
-from app.errors import AuthenticationRequired, DuplicateValue, NotFound, PermissionDenied, ValidationFailed
+from app.errors import AuthenticationRequired, DuplicateValue, PermissionDenied, ValidationFailed
 from app.extensions import db
+from app.limits import MIN_PASSWORD_LENGTH
 from app.models import Role, User
 from app.permissions import Permission, can
+from app.services.lookup import get_or_404, lock_or_404
 from app.services.pagination import Page, paginate
-from app.services.uow import locked, unit_of_work
+from app.services.uow import unit_of_work
 
-MIN_PASSWORD_LENGTH = 8
 # Compared against when the address is unknown, so a miss costs as long as a hit.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -38,10 +39,8 @@ def find_by_email(email: str) -> User | None:
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"User {user_id} not found.")
-    return user
+    """Raises NotFound."""
+    return get_or_404(User, user_id)
 
 
 def list_users(*, page: int = 1, per_page: int = 50, role: str | None = None, is_active: bool | None = None) -> Page:
@@ -83,9 +82,7 @@ def update_user(user_id: int, changes: dict[str, Any], *, actor: User) -> User:
     demotes or deactivates themselves), ValidationFailed.
     """
     with unit_of_work():
-        user = db.session.execute(locked(sa.select(User).where(User.id == user_id))).scalar_one_or_none()
-        if user is None:
-            raise NotFound(f"User {user_id} not found.")
+        user = lock_or_404(User, user_id)
         touches_admin = user.role == Role.ADMIN or changes.get("role") == Role.ADMIN
         if touches_admin and not can(actor, Permission.USERS_MANAGE_ADMINS):
             raise PermissionDenied("Only an admin may change an admin or grant the admin role.")

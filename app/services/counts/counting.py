@@ -20,17 +20,17 @@ import sqlalchemy as sa
 from app import events
 from app.errors import AlreadyCounted, Conflict, InvalidState, NotFound, ValidationFailed
 from app.extensions import db
-from app.limits import MAX_QUANTITY
+from app.limits import MAX_COUNT_ITEMS, MAX_QUANTITY
 from app.models import Category, CountState, Item, Location, StockCount, StockCountLine, StockLevel, User
 from app.models.base import utcnow
 from app.services import locations, stock
 from app.services.counts import lookups as count_lookups
 from app.services.counts.lookups import ACTIVE
+from app.services.lookup import get_or_404, lock_or_404
 from app.services.quantities import check_places, show
-from app.services.uow import is_sqlite, locked, take_write_lock, unit_of_work
+from app.services.uow import is_sqlite, take_write_lock, unit_of_work
 
 MODES = ("add", "replace")
-MAX_ITEM_IDS = 500
 
 
 def open_count(
@@ -245,10 +245,7 @@ def cancel(count_id: int, *, actor: User) -> StockCount:
 
 def get_count(count_id: int) -> StockCount:
     """Raises NotFound."""
-    count = db.session.get(StockCount, count_id)
-    if count is None:
-        raise NotFound(f"Count {count_id} not found.")
-    return count
+    return get_or_404(StockCount, count_id, "Count")
 
 
 def _expected_levels(location: Location, category_id: int | None, item_ids: list[int] | None) -> list[tuple]:
@@ -276,8 +273,8 @@ def _check_scope(category_id: int | None, item_ids: list[int] | None) -> None:
     if category_id is not None and db.session.get(Category, category_id) is None:
         fields["category_id"] = [f"Category {category_id} does not exist."]
     if item_ids:
-        if len(item_ids) > MAX_ITEM_IDS:
-            fields["item_ids"] = [f"At most {MAX_ITEM_IDS} items."]
+        if len(item_ids) > MAX_COUNT_ITEMS:
+            fields["item_ids"] = [f"At most {MAX_COUNT_ITEMS} items."]
         else:
             live = set(db.session.scalars(sa.select(Item.id).where(Item.id.in_(item_ids), sa.not_(Item.is_deleted))))
             missing = sorted(set(item_ids) - live)
@@ -299,11 +296,7 @@ def _lock_openings() -> None:
 
 
 def _lock_count(count_id: int) -> StockCount:
-    take_write_lock(StockCount.__table__, count_id)
-    count = db.session.execute(locked(sa.select(StockCount).where(StockCount.id == count_id))).scalar_one_or_none()
-    if count is None:
-        raise NotFound(f"Count {count_id} not found.")
-    return count
+    return lock_or_404(StockCount, count_id, "Count", sqlite_lock=True)
 
 
 def _expect(count: StockCount, state: CountState, verb: str) -> None:

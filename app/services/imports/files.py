@@ -24,9 +24,8 @@ from decimal import Decimal
 from typing import Any
 
 from app.errors import ValidationFailed
+from app.limits import MAX_XLSX_RATIO, MAX_XLSX_UNCOMPRESSED, XLSX_RATIO_FROM
 
-MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # an XLSX inflating past this is refused
-MAX_RATIO = 200  # nor may one member inflate more than this many times its packed size
 DELIMITERS = (",", ";", "\t")
 _FAR = 10**6  # a column reference counted this far is beyond any limit
 
@@ -217,9 +216,9 @@ def check_archive(content: bytes, filename: str = "file") -> None:
         members = archive.infolist()
         total = sum(m.file_size for m in members)
         packed_badly = any(
-            m.file_size > 10 * 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members
+            m.file_size > XLSX_RATIO_FROM and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1) for m in members
         )
-        if total > MAX_UNCOMPRESSED or packed_badly:
+        if total > MAX_XLSX_UNCOMPRESSED or packed_badly:
             raise ValidationFailed(
                 "This XLSX would unpack to far more than its size; it was refused unread.",
                 fields={"file": ["The archive inflates too far (a zip bomb?)."]},

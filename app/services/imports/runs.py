@@ -17,17 +17,17 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, g
 
-from app.errors import DomainError, InvalidState, NotFound, PayloadTooLarge, QueueUnavailable, ValidationFailed
+from app.errors import DomainError, InvalidState, PayloadTooLarge, QueueUnavailable, ValidationFailed
 from app.extensions import db
+from app.jobs import RUN_IMPORT, VALIDATE_IMPORT
 from app.models import Import, ImportState, User
 from app.models.base import utcnow
 from app.services import barcodes
 from app.services.imports import files as import_files
 from app.services.imports import rows as import_rows
-from app.services.uow import locked, unit_of_work
+from app.services.lookup import get_or_404, lock_or_404
+from app.services.uow import unit_of_work
 
-VALIDATE_IMPORT = "tasks.imports.validate_import"
-RUN_IMPORT = "tasks.imports.run_import"
 PREVIEW_ROWS = 20
 CHUNK = 1000  # rows planned per query in the dry run
 EDITABLE = (ImportState.UPLOADED, ImportState.VALIDATED, ImportState.FAILED)
@@ -82,10 +82,7 @@ def upload(
 
 def get_import(import_id: int) -> Import:
     """Raises NotFound."""
-    record = db.session.get(Import, import_id)
-    if record is None:
-        raise NotFound(f"Import {import_id} not found.")
-    return record
+    return get_or_404(Import, import_id)
 
 
 def recent(limit: int = 20) -> list[Import]:
@@ -330,10 +327,7 @@ def progress(record: Import) -> dict[str, Any]:
 
 
 def _lock(import_id: int) -> Import:
-    record = db.session.execute(locked(sa.select(Import).where(Import.id == import_id))).scalar_one_or_none()
-    if record is None:
-        raise NotFound(f"Import {import_id} not found.")
-    return record
+    return lock_or_404(Import, import_id)
 
 
 def _columns(record: Import) -> dict[str, int]:

@@ -24,10 +24,11 @@ from app.models import Item, OrderState, PurchaseOrder, PurchaseOrderLine, Suppl
 from app.models.base import utcnow
 from app.models.purchasing import OPEN_STATES
 from app.services import stock
+from app.services.lookup import get_or_404, lock_or_404
 from app.services.pagination import Page, paginate
 from app.services.purchasing import reorder, suppliers
 from app.services.quantities import check_places, show
-from app.services.uow import locked, take_write_lock, unit_of_work
+from app.services.uow import locked, unit_of_work
 
 DRAFT_ONLY_FIELDS = ("supplier_id", "expected_date", "note", "lines")
 
@@ -52,10 +53,7 @@ def list_orders(*, state: str | None = None, supplier_id: int | None = None, pag
 
 def get_order(order_id: int) -> PurchaseOrder:
     """Raises NotFound."""
-    order = db.session.get(PurchaseOrder, order_id)
-    if order is None:
-        raise NotFound(f"Purchase order {order_id} not found.")
-    return order
+    return get_or_404(PurchaseOrder, order_id, "Purchase order")
 
 
 def create_order(data: dict[str, Any], *, actor: User) -> PurchaseOrder:
@@ -313,8 +311,7 @@ def _replace_lines(order: PurchaseOrder, lines: list[dict[str, Any]]) -> None:
 
 def _lock_item(item_id: int) -> Item:
     """Lock an item row, deleted or not (a line may name an item deleted since), in item-id order."""
-    take_write_lock(Item.__table__, item_id)
-    return db.session.execute(locked(sa.select(Item).where(Item.id == item_id))).scalar_one()
+    return lock_or_404(Item, item_id, sqlite_lock=True)
 
 
 def _supplier(supplier_id: int) -> Supplier:
@@ -325,11 +322,7 @@ def _supplier(supplier_id: int) -> Supplier:
 
 
 def _lock_order(order_id: int) -> PurchaseOrder:
-    take_write_lock(PurchaseOrder.__table__, order_id)
-    order = db.session.execute(locked(sa.select(PurchaseOrder).where(PurchaseOrder.id == order_id))).scalar()
-    if order is None:
-        raise NotFound(f"Purchase order {order_id} not found.")
-    return order
+    return lock_or_404(PurchaseOrder, order_id, "Purchase order", sqlite_lock=True)
 
 
 def _expect(order: PurchaseOrder, states: tuple[OrderState, ...], verb: str) -> None:

@@ -12,6 +12,7 @@ from marshmallow import validate
 from app.errors import DuplicateValue, InUse, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Item, PurchaseOrder, Supplier, SupplierOffer
+from app.services.lookup import get_or_404, lock_or_404
 from app.services.quantities import check_places
 from app.services.stock import lock_item
 from app.services.uow import locked, unit_of_work
@@ -29,10 +30,7 @@ def list_suppliers(search: str | None = None) -> list[Supplier]:
 
 def get_supplier(supplier_id: int) -> Supplier:
     """Raises NotFound."""
-    supplier = db.session.get(Supplier, supplier_id)
-    if supplier is None:
-        raise NotFound(f"Supplier {supplier_id} not found.")
-    return supplier
+    return get_or_404(Supplier, supplier_id)
 
 
 def create_supplier(data: dict[str, Any]) -> Supplier:
@@ -51,9 +49,7 @@ def update_supplier(supplier_id: int, changes: dict[str, Any]) -> Supplier:
     """Raises NotFound, DuplicateValue (name), ValidationFailed (email)."""
     _check_email(changes.get("email"))
     with unit_of_work():
-        supplier = db.session.execute(locked(sa.select(Supplier).where(Supplier.id == supplier_id))).scalar()
-        if supplier is None:
-            raise NotFound(f"Supplier {supplier_id} not found.")
+        supplier = lock_or_404(Supplier, supplier_id)
         if "name" in changes and changes["name"].lower() != supplier.name.lower():
             _check_name_free(changes["name"], exclude_id=supplier.id)
         for name, value in changes.items():
@@ -197,7 +193,4 @@ def _offers_of(item_id: int) -> list[SupplierOffer]:
 
 
 def _active_item(item_id: int) -> Item:
-    item = db.session.execute(sa.select(Item).where(Item.id == item_id, Item.is_deleted.is_(False))).scalar()
-    if item is None:
-        raise NotFound(f"Item {item_id} not found.")
-    return item
+    return get_or_404(Item, item_id, where=[Item.is_deleted.is_(False)])

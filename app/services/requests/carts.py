@@ -17,6 +17,7 @@ from app.limits import MAX_QUANTITY, QUANTITY_MESSAGE
 from app.models import Cart, CartLine, Item, Location, StockLevel, User
 from app.models.base import utcnow
 from app.services.locations import require_live_location
+from app.services.lookup import not_found
 from app.services.quantities import check_places
 from app.services.uow import is_sqlite, locked, unit_of_work
 
@@ -138,7 +139,7 @@ def get_line(user: User, line_id: int) -> LineView:
         sa.select(CartLine).join(Cart).where(CartLine.id == line_id, Cart.user_id == user.id)
     ).scalar_one_or_none()
     if line is None:
-        raise NotFound(f"Cart line {line_id} not found.")
+        raise not_found("Cart line", line_id)  # or another user's: the same answer
     return describe_lines([line])[0]
 
 
@@ -203,7 +204,7 @@ def _lock_cart(user: User, *, create: bool, missing_ok: bool = False) -> Cart | 
 def _own_line(cart: Cart, line_id: int) -> CartLine:
     line = next((ln for ln in cart.lines if ln.id == line_id), None)
     if line is None:
-        raise NotFound(f"Cart line {line_id} not found.")
+        raise not_found("Cart line", line_id)
     return line
 
 

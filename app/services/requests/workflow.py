@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from app import events
 from app.errors import Conflict, InsufficientStock, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
+from app.limits import REQUEST_NOTE_LENGTH
 from app.models import (
     CartLine,
     LogAction,
@@ -31,12 +32,11 @@ from app.models import (
 from app.models.base import utcnow
 from app.permissions import Permission, can
 from app.services import locations, stock
+from app.services.lookup import get_or_404, lock_or_404
 from app.services.pagination import Page, paginate
 from app.services.requests import carts
 from app.services.requests.carts import LineView
-from app.services.uow import locked, take_write_lock, unit_of_work
-
-NOTE_MAX = 2000
+from app.services.uow import unit_of_work
 
 
 @dataclass
@@ -128,7 +128,7 @@ def reject(request_id: int, *, actor: User, reason: str) -> StockRequest:
     with unit_of_work():
         req = _lock_request(request_id)
         _expect(req, RequestState.SUBMITTED, "reject")
-        req.reason = reason[:NOTE_MAX]
+        req.reason = reason[:REQUEST_NOTE_LENGTH]
         _decide(req, RequestState.REJECTED, actor, req.reason)
     return _reload(request_id)
 
@@ -162,9 +162,7 @@ def fulfil(request_id: int, *, actor: User, note: str | None = None) -> StockReq
 
 def get_request(request_id: int, *, viewer: User) -> StockRequest:
     """A request its viewer may see (own, or any with REQUESTS_READ_ALL). Raises NotFound, PermissionDenied."""
-    req = db.session.get(StockRequest, request_id)
-    if req is None:
-        raise NotFound(f"Request {request_id} not found.")
+    req = get_or_404(StockRequest, request_id, "Request")
     if req.author_id != viewer.id and not can(viewer, Permission.REQUESTS_READ_ALL):
         raise PermissionDenied("You can only see your own requests.")
     return req
@@ -226,11 +224,7 @@ def _check_submission(kind: RequestKind, destination_id: int | None, needed_by: 
 
 
 def _lock_request(request_id: int) -> StockRequest:
-    take_write_lock(StockRequest.__table__, request_id)
-    req = db.session.execute(locked(sa.select(StockRequest).where(StockRequest.id == request_id))).scalar_one_or_none()
-    if req is None:
-        raise NotFound(f"Request {request_id} not found.")
-    return req
+    return lock_or_404(StockRequest, request_id, "Request", sqlite_lock=True)
 
 
 def _expect(req: StockRequest, state: RequestState, verb: str) -> None:

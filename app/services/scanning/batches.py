@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from app.errors import PermissionDenied, ValidationFailed
 from app.extensions import db
+from app.limits import MAX_SCAN_LINES
 from app.models import Item, User
 from app.models.base import normalise
 from app.permissions import Permission, can
@@ -25,7 +26,6 @@ from app.services.uow import unit_of_work
 
 MODES = ("restock", "withdraw", "move", "count")
 COUNT_NOTE = "Counted by scanning"
-MAX_LINES = 500
 
 
 @dataclass
@@ -142,8 +142,8 @@ def _merge(lines: list[dict[str, Any]]) -> dict[int, Decimal]:
     """One line per item, in the order first scanned (a list scanned twice adds up)."""
     if not lines:
         raise ValidationFailed("Scan at least one item.", fields={"lines": ["Empty."]})
-    if len(lines) > MAX_LINES:
-        raise ValidationFailed(f"At most {MAX_LINES} lines.", fields={"lines": [f"More than {MAX_LINES}."]})
+    if len(lines) > MAX_SCAN_LINES:
+        raise ValidationFailed(f"At most {MAX_SCAN_LINES} lines.", fields={"lines": [f"More than {MAX_SCAN_LINES}."]})
     merged: dict[int, Decimal] = {}
     for line in lines:
         merged[line["item_id"]] = merged.get(line["item_id"], Decimal(0)) + Decimal(line["quantity"])

@@ -16,14 +16,12 @@ from flask import current_app
 
 from app.errors import NotFound
 from app.extensions import db
+from app.limits import BARCODE_LENGTH, MAX_CODE_LENGTH, MAX_ID
 from app.models import Item, ItemBarcode, Location
 from app.models.base import normalise
-from app.services.barcodes import BARCODE_LENGTH
 
 SHORT_CODE = re.compile(r"^([IL])(\d{1,10})$", re.IGNORECASE)
 LINK_PATH = re.compile(r"^/s/([IL])(\d{1,10})/?$")
-MAX_CODE_LENGTH = 2000  # a link with a long base URL; anything longer names nothing of ours
-MAX_ID = 2**31 - 1
 
 
 class UnknownCode(NotFound):

@@ -22,13 +22,12 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.limits import MAX_COPIES, MAX_LABELS
 from app.models import Item, Location
 from app.models.location import subtree_upper
 from app.services.items import item_filters
 from app.services.scanning.codes import item_link, location_link
 
-MAX_LABELS = 10_000  # one PDF; larger runs are split by filter
-MAX_COPIES = 100
 MASK = 2  # vertical stripes of modules: see make_qr
 QUIET_ZONE = 2  # modules of white around a QR code (the spec's 4 is mostly given by the label's margin)
 

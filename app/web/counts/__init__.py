@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth import current_actor
 from app.errors import AlreadyCounted
+from app.limits import LOOKUP_LENGTH, SKU_LIST_LENGTH
 from app.models import CountState
 from app.permissions import Permission, can, require
 from app.services import catalog, locations
@@ -32,13 +33,14 @@ class OpenCountForm(FlaskForm):
         validators=[DataRequired("Choose a location.")],
     )
     category_id = SelectField("Only this category", coerce=optional_int, validate_choice=False, validators=[Optional()])
-    skus = StringField("Only these items (SKUs, comma separated)", validators=[Optional(), Length(max=5000)])
+    skus = StringField("Only these items (SKUs, comma separated)", validators=[Optional(), Length(max=SKU_LIST_LENGTH)])
     blind = BooleanField("Blind count (staff do not see the expected quantities)")
 
 
 class LineForm(FlaskForm):
     item = StringField(
-        "Item (scan, or type its SKU or code)", validators=[DataRequired("Scan or type an item."), Length(max=200)]
+        "Item (scan, or type its SKU or code)",
+        validators=[DataRequired("Scan or type an item."), Length(max=LOOKUP_LENGTH)],
     )
     location_id = SelectField(
         "Location", coerce=optional_int, validate_choice=False, validators=[DataRequired("Choose where you counted.")]

@@ -11,11 +11,11 @@ from app.web.common import int_arg
 
 bp = Blueprint("dashboard", __name__)
 
-FEED_LENGTH = 10
+FEED_ROWS = 10
 
 
 def _figures() -> dict:
-    recent = logs.list_logs(page=1, per_page=FEED_LENGTH).items
+    recent = logs.list_logs(page=1, per_page=FEED_ROWS).items
     site = int_arg("site", minimum=1)
     sites = {loc.id: loc.name for loc in locations.children(None)}
     if site not in sites:

@@ -7,10 +7,14 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import Length, Optional
 
+from app.limits import SHEET_NAME_LENGTH
+
 
 class UploadForm(FlaskForm):
     file = FileField("Spreadsheet (CSV or XLSX)", validators=[FileRequired("Choose a CSV or XLSX file.")])
-    sheet = StringField("Sheet (XLSX; the first one when empty)", validators=[Optional(), Length(max=255)])
+    sheet = StringField(
+        "Sheet (XLSX; the first one when empty)", validators=[Optional(), Length(max=SHEET_NAME_LENGTH)]
+    )
     create_categories = BooleanField("Create missing categories")
     create_locations = BooleanField("Create missing locations (from their path)")
 

@@ -21,6 +21,8 @@ from app.limits import (
     CONTACT_LENGTH,
     EMAIL_LENGTH,
     LEAD_TIME_MESSAGE,
+    LOCATION_PATH_LENGTH,
+    LOOKUP_LENGTH,
     MAX_LEAD_TIME_DAYS,
     MAX_PRICE,
     NOTES_LENGTH,
@@ -100,7 +102,7 @@ class OrderHeaderForm(FlaskForm):
 
 class AddLineForm(FlaskForm):
     item = StringField(
-        "Item (SKU, barcode or scan)", validators=[DataRequired("Scan or type the item."), Length(max=200)]
+        "Item (SKU, barcode or scan)", validators=[DataRequired("Scan or type the item."), Length(max=LOOKUP_LENGTH)]
     )
     quantity = quantity_field()
     unit_price = price_field("Unit price (empty: the supplier's)")
@@ -112,9 +114,10 @@ class OverReceiptForm(FlaskForm):
 
 class ScanReceiptForm(FlaskForm):
     code = StringField(
-        "Item or line (scan or type)", validators=[DataRequired("Scan or type the item."), Length(max=200)]
+        "Item or line (scan or type)", validators=[DataRequired("Scan or type the item."), Length(max=LOOKUP_LENGTH)]
     )
     bin = StringField(
-        "Bin (scan or type its code or path)", validators=[DataRequired("Scan or type the bin."), Length(max=1000)]
+        "Bin (scan or type its code or path)",
+        validators=[DataRequired("Scan or type the bin."), Length(max=LOCATION_PATH_LENGTH)],
     )
     quantity = quantity_field()

@@ -8,7 +8,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.auth import current_actor
-from app.limits import EMAIL_LENGTH, FULL_NAME_LENGTH, PASSWORD_LENGTH
+from app.limits import EMAIL_LENGTH, EMAIL_PATTERN, FULL_NAME_LENGTH, PASSWORD_LENGTH
 from app.models import Role
 from app.permissions import Permission, can, require
 from app.services import logs, users
@@ -28,7 +28,7 @@ class UserForm(FlaskForm):
         "Email",
         validators=[
             DataRequired(),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter a valid email address."),
+            Regexp(EMAIL_PATTERN, message="Enter a valid email address."),
             Length(max=EMAIL_LENGTH),
         ],
     )
