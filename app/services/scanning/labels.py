@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 
 import segno
 import sqlalchemy as sa
@@ -24,6 +23,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Item, Location
 from app.models.location import subtree_upper
+from app.money import format_money
 from app.services.items import item_filters
 from app.services.scanning.codes import item_link, location_link
 
@@ -94,8 +94,7 @@ def item_labels(
         ).all()
     _check_count(len(found), "ids")
     return [
-        Label(item_link(row.id), row.name, row.sku, f"{Decimal(row.price):,.2f}" if with_price else None)
-        for row in found
+        Label(item_link(row.id), row.name, row.sku, format_money(row.price) if with_price else None) for row in found
     ]
 
 
