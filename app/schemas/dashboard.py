@@ -12,9 +12,19 @@ class SiteSchema(Schema):
     path = fields.String()
 
 
+class UnitTotalSchema(Schema):
+    unit = fields.String()
+    quantity = Amount()
+
+
 class SummarySchema(Schema):
     total_items = fields.Integer()
-    total_units = Amount()
+    total_units = Amount(
+        metadata={"description": "Every unit added together (pieces and metres alike); see units_by_unit."}
+    )
+    units_by_unit = fields.List(
+        fields.Nested(UnitTotalSchema), metadata={"description": "Units in stock per unit word, largest first."}
+    )
     low_stock_items = fields.Integer()
     open_alerts = fields.Integer(metadata={"description": "Unresolved alerts: one per low-stock item."})
     unacknowledged_alerts = fields.Integer(metadata={"description": "Open alerts nobody has acknowledged yet."})

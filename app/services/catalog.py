@@ -52,6 +52,29 @@ def create_category(data: dict[str, Any]) -> Category:
     return category
 
 
+def ensure_category(name: str) -> int:
+    """The id of the category called `name` in any letter case, created when missing.
+
+    Safe when another transaction creates the same name at the same moment (two imports):
+    our INSERT waits on their row, fails on the unique name once they commit, and the
+    savepoint lets this transaction carry on with their category instead.
+    """
+    with unit_of_work():
+        found = _category_id(name)
+        if found is not None:
+            return found
+        try:
+            with db.session.begin_nested():
+                category = Category(name=name)
+                db.session.add(category)
+            return category.id  # flushed by the savepoint's end: the id is known here
+        except sa.exc.IntegrityError:
+            found = _category_id(name)
+            if found is None:
+                raise
+            return found
+
+
 def update_category(category_id: int, data: dict[str, Any]) -> Category:
     """Raises NotFound, DuplicateValue."""
     with unit_of_work():
@@ -90,6 +113,10 @@ def delete_category(category_id: int) -> None:
         db.session.delete(category)
 
 
+def _category_id(name: str) -> int | None:
+    return db.session.execute(sa.select(Category.id).where(sa.func.lower(Category.name) == name.lower())).scalar()
+
+
 def _check_category_name(name: str) -> None:
-    if db.session.execute(sa.select(Category.id).where(sa.func.lower(Category.name) == name.lower())).first():
+    if _category_id(name) is not None:
         raise DuplicateValue(f"A category named {name!r} already exists.", fields={"name": ["Already in use."]})

@@ -33,7 +33,8 @@ def summary(site_id: int | None = None) -> dict[str, Any]:
     ).one()
     return {
         "total_items": totals["items"],
-        "total_units": totals["units"],
+        "total_units": totals["units"],  # the API's figure; pages show units_by_unit, never this sum
+        "units_by_unit": _units_by_unit(sa.select(Item.unit, sa.func.sum(Item.quantity)).where(Item.quantity > 0)),
         "low_stock_items": totals["low_stock"],
         "open_alerts": open_count,
         "unacknowledged_alerts": unacknowledged,
@@ -70,12 +71,22 @@ def _site_summary(site: Location) -> dict[str, Any]:
     return {
         "total_items": int(items),
         "total_units": normalise(Decimal(units)),
+        "units_by_unit": _units_by_unit(
+            sa.select(Item.unit, sa.func.sum(StockLevel.quantity)).join(Item, Item.id == StockLevel.item_id).where(here)
+        ),
         "low_stock_items": int(low),
         "open_alerts": open_count,
         "unacknowledged_alerts": unacknowledged,
         "total_value": float(Decimal(value).quantize(Decimal("0.01"))),
         "site": {"id": site.id, "path": site.path},
     }
+
+
+def _units_by_unit(statement: sa.Select) -> list[dict[str, Any]]:
+    """Units in stock per unit word ("pcs", "m", "boxes"), largest first: pieces and metres never add up."""
+    rows = db.session.execute(statement.where(sa.not_(Item.is_deleted)).group_by(Item.unit)).all()
+    found = [{"unit": unit, "quantity": normalise(Decimal(quantity))} for unit, quantity in rows if quantity]
+    return sorted(found, key=lambda row: (-row["quantity"], row["unit"]))
 
 
 def category_breakdown() -> list[dict[str, Any]]:
@@ -103,7 +114,7 @@ _FLOW_ACTIONS = ("create", "restock", "withdraw", "adjust")
 
 
 def movement_series(days: int = 30) -> list[dict[str, Any]]:
-    """Units in and out per UTC day for the last `days` days (today included), oldest first."""
+    """Units and movements in and out per UTC day for the last `days` days (today included), oldest first."""
     from datetime import UTC, datetime, timedelta
 
     from app.models import InventoryLog
@@ -117,16 +128,22 @@ def movement_series(days: int = 30) -> list[dict[str, Any]]:
             day,
             sa.func.coalesce(sa.func.sum(sa.case((InventoryLog.delta > 0, InventoryLog.delta), else_=0)), 0),
             sa.func.coalesce(sa.func.sum(sa.case((InventoryLog.delta < 0, -InventoryLog.delta), else_=0)), 0),
+            sa.func.count().filter(InventoryLog.delta > 0),
+            sa.func.count().filter(InventoryLog.delta < 0),
         )
         .where(InventoryLog.created_at >= since, InventoryLog.action.in_(_FLOW_ACTIONS))
         .group_by(day)
     ).all()
     by_day = {
-        str(d)[:10]: (normalise(Decimal(units_in)), normalise(Decimal(units_out))) for d, units_in, units_out in rows
+        str(d)[:10]: (normalise(Decimal(units_in)), normalise(Decimal(units_out)), int(moves_in), int(moves_out))
+        for d, units_in, units_out, moves_in, moves_out in rows
     }
     series = []
     for offset in range(days):
         key = (first + timedelta(days=offset)).isoformat()
-        units_in, units_out = by_day.get(key, (0, 0))
-        series.append({"date": key, "units_in": units_in, "units_out": units_out})
+        units_in, units_out, moves_in, moves_out = by_day.get(key, (0, 0, 0, 0))
+        # units_* (the API's) mix every unit; the chart plots moves_*: how many movements, not how much.
+        series.append(
+            {"date": key, "units_in": units_in, "units_out": units_out, "moves_in": moves_in, "moves_out": moves_out}
+        )
     return series

@@ -202,7 +202,7 @@ def _csv_chunks(headers: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes
     writer.writerow(headers)
     yield _drain(buffer)  # the first byte leaves before the query runs
     for count, row in enumerate(rows, start=1):
-        writer.writerow([show(v) if isinstance(v, Decimal) else v for v in row])
+        writer.writerow([show(v, grouped=False) if isinstance(v, Decimal) else v for v in row])
         if count % CHUNK_ROWS == 0:
             yield _drain(buffer)
     tail = _drain(buffer)

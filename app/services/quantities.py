@@ -28,11 +28,28 @@ def check_places(item, quantity: Decimal | int, field_name: str = "quantity") ->
         )
 
 
-def show(quantity: Decimal | int | None) -> str:
-    """A quantity as people read it: 5, 2.25 (never 2.250 or 5E+1)."""
+def show(
+    quantity: Decimal | int | float | None, unit: str | None = None, *, sign: bool = False, grouped: bool = True
+) -> str:
+    """A quantity as people read it, the one way every page, PDF, email and toast writes it:
+    5, 2.25, 1,234.5 (never 2.250, 281.0 or 5E+1), then the unit when given ("10.5 m").
+
+    grouped=False: no thousands separators, for a spreadsheet cell or a form field's value.
+    sign: a change, "+40.25" or "−12.75" (a minus sign, not a hyphen). Its twin for live
+    updates is showQuantity() in app/static/js/quantities.js.
+    """
     if quantity is None:
         return ""
+    if isinstance(quantity, float):
+        quantity = Decimal(repr(quantity))
     if isinstance(quantity, int):
-        return str(quantity)
-    value = quantity.normalize()
-    return str(int(value)) if value == value.to_integral_value() else format(value, "f")
+        text = format(abs(quantity), "," if grouped else "")
+    else:
+        value = abs(quantity).normalize()
+        whole = value == value.to_integral_value()
+        text = format(int(value) if whole else value, ("," if grouped else "") + ("" if whole else "f"))
+    if quantity < 0:
+        text = ("−" if sign else "-") + text
+    elif sign and quantity > 0:
+        text = "+" + text
+    return f"{text} {unit}" if unit else text

@@ -19,6 +19,7 @@ from app.money import format_money
 from app.services.lookup import get_or_404
 from app.services.mailer import Email, deliver
 from app.services.notifications import item_link, recipients
+from app.services.quantities import show
 from app.services.spreadsheets import csv_writer, neutralise_csv
 from app.services.uow import unit_of_work
 
@@ -63,7 +64,7 @@ def send_low_stock_digest(today: str | None = None) -> int:
         return 0
     day = today or f"{utcnow():%Y-%m-%d}"
     lines = [
-        f"- {i.name} ({i.sku}): {i.quantity} {i.unit}, threshold {i.low_stock_threshold}  {item_link(i.id)}"
+        f"- {i.name} ({i.sku}): {show(i.quantity, i.unit)}, threshold {show(i.low_stock_threshold)}  {item_link(i.id)}"
         for i in items
     ]
     text = f"{len(items)} item(s) are below their low-stock threshold on {day}:\n\n" + "\n".join(lines) + "\n"

@@ -189,6 +189,7 @@ def test_dashboard_summary_and_breakdown_match_created_data(api, factory):
     assert summary == {
         "total_items": 4,
         "total_units": 16,
+        "units_by_unit": [{"unit": "pcs", "quantity": 16}],
         "low_stock_items": 1,
         "open_alerts": 1,  # `low` was created below its threshold: open alerts count low items
         "unacknowledged_alerts": 1,

@@ -222,7 +222,7 @@ def test_create_update_unchanged_and_idempotent_reimport(api, app, factory, stor
     assert tagged == 3  # update + adjust + create
     second = imported(api, app, text)
     assert second["counts"] == {"created": 0, "updated": 0, "unchanged": 3, "errors": 0}
-    assert second["applied"] == {"created": 0, "updated": 0, "unchanged": 3, "skipped": 0}
+    assert second["applied"] == {"created": 0, "updated": 0, "unchanged": 3, "skipped": 0, "failed": 0}
     assert db_scalar(app, sa.text("SELECT count(*) FROM inventory_logs")) == ledger
 
 
@@ -234,7 +234,13 @@ def test_skip_imports_the_valid_rows(api, app, store):
     assert api.post(f"/api/v1/imports/{body['id']}/run", {"on_error": "skip"}).status_code == 202
     run_now(app, body["id"])
     result = api.get(f"/api/v1/imports/{body['id']}").get_json()
-    assert result["state"] == "done" and result["applied"] == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 1}
+    assert result["state"] == "done" and result["applied"] == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 1,
+        "failed": 0,
+    }
     assert item_by_sku(api, "S-2") is None and item_by_sku(api, "S-3") is not None
     assert api.post(f"/api/v1/imports/{body['id']}/run").status_code == 409  # done: never twice
 
@@ -366,7 +372,7 @@ def test_a_redelivered_run_beside_the_first_applies_each_row_once(api, app, fact
     result = api.get(f"/api/v1/imports/{body['id']}").get_json()
     assert result["state"] == "done", result
     assert result["processed_rows"] == 120
-    assert result["applied"] == {"created": 119, "updated": 1, "unchanged": 0, "skipped": 0}
+    assert result["applied"] == {"created": 119, "updated": 1, "unchanged": 0, "skipped": 0, "failed": 0}
     assert db_scalar(app, sa.text("SELECT count(*) FROM items WHERE sku LIKE 'R-%'")) == 120
     tag = f"import-{body['id']}"
     # 119 creates, and for R-0 one adjust (1 -> 2): one ledger row per change, none twice.
@@ -423,6 +429,6 @@ def test_skus_differing_only_in_letter_case_are_both_refused(api, app, store):
     assert api.post(f"/api/v1/imports/{body['id']}/run", {"on_error": "skip"}).status_code == 202
     run_now(app, body["id"])
     result = api.get(f"/api/v1/imports/{body['id']}").get_json()
-    assert result["applied"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 2}
+    assert result["applied"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 2, "failed": 0}
     assert db_scalar(app, sa.text("SELECT count(*) FROM items WHERE lower(sku) = 'abc-1'")) == 0
     assert item_by_sku(api, "OK-2") is not None

@@ -52,3 +52,52 @@ def test_rename_location_to_a_taken_name_is_refused(factory, ctx):
     with pytest.raises(DuplicateValue):
         locations.update_location(south.id, {"name": "north"})
     assert locations.get_location(south.id).name == "South"
+
+
+def test_ensure_category_waits_for_a_rival_creating_it_and_returns_theirs(app, ctx):
+    """Two imports create one new category at the same moment: the second waits on the first's
+    row, then files under it instead of failing (and leaving its import running)."""
+    import threading
+
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a rival transaction holding the name: PostgreSQL only")
+    with db.engine.connect() as other:
+        other.execute(
+            sa.text("INSERT INTO categories (name, created_at, updated_at) VALUES ('Hardware', now(), now())")
+        )
+        found: list = []
+
+        def ensure() -> None:
+            with app.app_context():
+                try:
+                    found.append(catalog.ensure_category("Hardware"))
+                except Exception as exc:
+                    found.append(exc)
+                finally:
+                    db.session.remove()
+
+        waiting = threading.Thread(target=ensure)
+        waiting.start()
+        # Commit only once the other transaction is blocked on our uncommitted row.
+        with db.engine.connect() as watch:
+            while (
+                waiting.is_alive()
+                and not watch.execute(
+                    sa.text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+                ).scalar()
+            ):
+                watch.rollback()
+        other.commit()
+        waiting.join(timeout=60)
+    theirs = db.session.execute(sa.text("SELECT id FROM categories WHERE name = 'Hardware'")).scalar_one()
+    assert found == [theirs]
+
+
+def test_ensure_category_finds_one_in_another_letter_case(factory, ctx):
+    tools = factory.category("Tools")
+    assert catalog.ensure_category("TOOLS") == tools.id
+    assert catalog.ensure_category("Paint") == catalog.ensure_category("paint")

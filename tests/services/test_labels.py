@@ -56,3 +56,14 @@ def test_skip_and_copies_are_bounded(app):
         with pytest.raises(ValidationFailed) as copied:
             render([Label("I1", "A", "B")], copies=0)
         assert "copies" in copied.value.fields
+
+
+def test_an_item_label_price_has_its_currency_sign(factory, ctx):
+    from decimal import Decimal
+
+    from app.money import format_money
+    from app.services.scanning.labels import item_labels
+
+    item = factory.item(price=Decimal("1234.5"), name="Priced")
+    [label] = item_labels([item.id], with_price=True)
+    assert label.price == format_money(Decimal("1234.5")) and label.price[0] not in "0123456789"

@@ -84,9 +84,9 @@ def test_dashboard_narrowed_to_a_site(as_role, factory, tree):
     factory.item(quantity=100, location=tree["floor"])
     staff = as_role("staff")
     everything = staff.get("/dashboard").text
-    assert 'data-stat="total_units">104<' in everything
+    assert 'data-stat-list="units_by_unit"><li>104 pcs</li>' in everything
     site = staff.get(f"/dashboard?site={tree['main'].id}").text
-    assert 'data-stat="total_units">4<' in site and "Figures for Main Warehouse only" in site
+    assert 'data-stat-list="units_by_unit"><li>4 pcs</li>' in site and "Figures for Main Warehouse only" in site
 
 
 def test_new_item_with_decimal_places_and_a_refused_initial_quantity(app, as_role, tree):

@@ -114,9 +114,7 @@ def test_dashboard_figures_partial_and_chart_data(as_role, factory):
     factory.item(quantity=7, name="Glue")
     client = as_role("staff")
     figures = client.get("/dashboard/figures").text
-    assert (
-        'hx-trigger="every 30s"' in figures and '<span class="card-value" data-stat="total_units">7</span>' in figures
-    )
+    assert 'hx-trigger="every 30s"' in figures and 'data-stat-list="units_by_unit"><li>7 pcs</li>' in figures
     charts = client.get("/dashboard/charts").get_json()
     assert len(charts["movements"]) == 30 and charts["movements"][-1]["units_in"] == 7
     assert charts["categories"][0]["total_units"] == 7

@@ -94,7 +94,6 @@ def test_layout_carries_the_live_update_hooks(as_role, world):
     assert f'data-user-email="{client.user.email}"' in page
     for stat in (
         "total_items",
-        "total_units",
         "low_stock_items",
         "open_alerts",
         "unacknowledged_alerts",

@@ -165,3 +165,12 @@ def test_approve_is_not_offered_while_lines_are_short_and_the_page_says_why(app,
     with app.app_context():
         stock.restock(scarce.id, 5, actor=db.session.get(User, manager.user.id))
     assert "Approve and move stock" in manager.get(f"/requests/{request_id}").text
+
+
+def test_a_second_add_to_cart_says_what_was_added_not_the_line_total(as_role, factory):
+    item = factory.item(quantity=100, decimals=1, unit="m", name="Cable")
+    staff = as_role("staff")
+    staff.post("/cart/add", {"item_id": item.id, "quantity": "10.5", "next": "/cart"})
+    page = staff.post("/cart/add", {"item_id": item.id, "quantity": "10.5", "next": "/cart"}, follow_redirects=True)
+    assert "Added to your cart: 10.5 m of Cable" in page.text
+    assert "Added to your cart: 21 m" not in page.text and "The line now holds 21 m." in page.text

@@ -17,7 +17,7 @@ import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,6 +25,7 @@ from typing import Any
 
 from app.errors import ValidationFailed
 from app.limits import MAX_XLSX_RATIO, MAX_XLSX_UNCOMPRESSED, XLSX_RATIO_FROM
+from app.services import barcodes
 
 DELIMITERS = (",", ";", "\t")
 _FAR = 10**6  # a column reference counted this far is beyond any limit
@@ -278,3 +279,55 @@ def _not_a_spreadsheet(filename: str) -> ValidationFailed:
     return ValidationFailed(
         f"{filename} is not a CSV or XLSX file.", fields={"file": ["Upload a CSV or an XLSX file."]}
     )
+
+
+def numbered(content: bytes, fmt: str, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row number, cells) of every non-blank data row; the header is row 1."""
+    rows = iter_rows(content, fmt, sheet)
+    next(rows, None)
+    for number, cells in enumerate(rows, start=2):
+        if any(cell.strip() for cell in cells):
+            yield number, cells
+
+
+def duplicates(data_rows: Iterable[tuple[int, list[str]]], columns: dict[str, int]) -> dict[int, list[tuple[str, str]]]:
+    """{row number: errors} for SKUs (in any letter case, as the database sees them) and barcodes
+    that appear on more than one row of the file: one pass before the chunks, each row named."""
+    sku_at, code_at = columns.get("sku"), columns.get("barcode")
+    skus: dict[str, list[tuple[int, str]]] = {}
+    codes: dict[str, list[int]] = {}
+    for number, cells in data_rows:
+        sku = cells[sku_at].strip() if sku_at is not None and sku_at < len(cells) else ""
+        if sku:
+            skus.setdefault(sku.lower(), []).append((number, sku))
+        if code_at is not None and code_at < len(cells):
+            for code in dict.fromkeys(barcodes.split_cell(cells[code_at])):  # twice in one cell: the cell's error
+                codes.setdefault(code, []).append(number)
+    found: dict[int, list[tuple[str, str]]] = {}
+    for seen in skus.values():
+        if len(seen) > 1:
+            rows = ", ".join(str(n) for n, _ in seen)
+            written = list(dict.fromkeys(sku for _, sku in seen))
+            message = f"SKU {seen[0][1]} appears more than once in the file (rows {rows})"
+            if len(written) > 1:
+                message += f": written {', '.join(written[:-1])} and {written[-1]}, one SKU in any letter case"
+            for n, _ in seen:
+                found.setdefault(n, []).append(("sku", message + "."))
+    for code, rows in codes.items():
+        if len(rows) > 1:
+            for n in rows:
+                found.setdefault(n, []).append(
+                    ("barcode", f"Barcode {code} appears on more than one row (rows {', '.join(map(str, rows))}).")
+                )
+    return found
+
+
+def chunks(rows, size: int) -> Iterator[list]:
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

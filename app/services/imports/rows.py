@@ -15,12 +15,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.errors import ValidationFailed
+from app.errors import DomainError, ValidationFailed
 from app.extensions import db
 from app.limits import DESCRIPTION_LENGTH, ITEM_NAME_LENGTH, MAX_QUANTITY, SKU_LENGTH, SKU_PATTERN, UNIT_LENGTH
-from app.models import Category, Item, Location, StockLevel, User
+from app.models import Item, StockLevel, User
 from app.models.location import SEPARATOR
-from app.services import barcodes, catalog, items, locations, stock
+from app.services import barcodes, items, stock
+from app.services.imports.catalogue import Catalogue, prepare
 from app.services.quantities import MAX_DECIMALS, places, show
 
 # field -> label; the mapping's values are these field names.
@@ -192,32 +193,6 @@ _PARSERS = {
 }
 
 
-class Catalogue:
-    """Categories and locations by lower-case name/path, read once per import pass.
-
-    `hold()` keeps the ORM objects referenced: the session's identity map holds them only
-    weakly, and the services look each one up by id for every row they create.
-    """
-
-    def hold(self) -> None:
-        self.held = [
-            *db.session.execute(sa.select(Category)).scalars(),
-            *db.session.execute(sa.select(Location).where(Location.deleted_at.is_(None))).scalars(),
-        ]
-
-    def __init__(self) -> None:
-        self.held: list = []
-        self.categories = {
-            name.lower(): cid for cid, name in db.session.execute(sa.select(Category.id, Category.name)).all()
-        }
-        self.locations = {
-            path.lower(): (lid, structural)
-            for lid, path, structural in db.session.execute(
-                sa.select(Location.id, Location.path, Location.is_structural).where(Location.deleted_at.is_(None))
-            ).all()
-        }
-
-
 def plan(rows: list[tuple[int, dict[str, Any], list]], catalogue: Catalogue, options: dict[str, Any]) -> list[RowPlan]:
     """Plan a chunk of parsed rows against the database: one query for its items, one for their levels."""
     plans = [RowPlan(row=n, values=values, errors=list(errors)) for n, values, errors in rows]
@@ -330,6 +305,22 @@ def _check_codes(plans: list[RowPlan]) -> None:
             p.changes["barcodes"] = codes
 
 
+def apply_alone(p: RowPlan, catalogue: Catalogue, *, actor: User, note: str) -> DomainError | None:
+    """Apply one row in its own savepoints; the refusal, if any. The categories and locations it
+    names are created first and kept even when the row itself is refused, for the rows after it."""
+    mark = len(catalogue.added)
+    try:
+        with db.session.begin_nested():
+            prepare(p, catalogue)
+        mark = len(catalogue.added)
+        with db.session.begin_nested():  # a refused row rolls back alone
+            apply(p, catalogue, actor=actor, note=note)
+    except DomainError as exc:
+        catalogue.forget_since(mark)  # rolled back with its savepoint
+        return exc
+    return None
+
+
 def apply(p: RowPlan, catalogue: Catalogue, *, actor: User, note: str) -> None:
     """Apply one planned row through the services (inside the caller's unit of work)."""
     prepare(p, catalogue)
@@ -347,19 +338,6 @@ def apply_many(plans: list[RowPlan], catalogue: Catalogue, *, actor: User, note:
     for p in plans:
         if p.action == "update":
             update(p, actor=actor, note=f"{note}, row {p.row}")
-
-
-def prepare(p: RowPlan, catalogue: Catalogue) -> None:
-    """Create the category and the locations the row names, when asked to and missing."""
-    if p.new_category is not None:
-        key = p.new_category.lower()
-        if catalogue.categories.get(key) is None:
-            catalogue.categories[key] = catalog.create_category({"name": p.new_category}).id
-        p.values["category_id"] = catalogue.categories[key]
-        if p.item_id is not None:
-            p.changes["category_id"] = catalogue.categories[key]
-    if p.new_location is not None:
-        p.location_id = _create_path(p.new_location, catalogue)
 
 
 def creation(p: RowPlan) -> dict[str, Any]:
@@ -385,17 +363,3 @@ def update(p: RowPlan, *, actor: User, note: str) -> None:
         items.update_item(p.item_id, dict(p.changes), actor=actor, expected_version=p.version, partial=True)
     if p.counted is not None:
         stock.adjust(p.item_id, p.location_id, p.counted, actor=actor, note=note)
-
-
-def _create_path(path: str, catalogue: Catalogue) -> int:
-    """The location at `path`, creating the missing part of the chain."""
-    parent_id: int | None = None
-    walked: list[str] = []
-    for name in path.split(SEPARATOR):
-        walked.append(name)
-        key = SEPARATOR.join(walked).lower()
-        if key not in catalogue.locations:
-            created = locations.create_location({"name": name, "parent_id": parent_id})
-            catalogue.locations[key] = (created.id, False)
-        parent_id = catalogue.locations[key][0]
-    return parent_id

@@ -22,7 +22,6 @@ from app.extensions import db
 from app.jobs import RUN_IMPORT, VALIDATE_IMPORT
 from app.models import Import, ImportState, User
 from app.models.base import utcnow
-from app.services import barcodes
 from app.services.imports import files as import_files
 from app.services.imports import rows as import_rows
 from app.services.lookup import get_or_404, lock_or_404
@@ -30,9 +29,15 @@ from app.services.uow import unit_of_work
 
 PREVIEW_ROWS = 20
 CHUNK = 1000  # rows planned per query in the dry run
+# Where each row of a run ends up; they add up to the rows planned (checked at the end).
+APPLIED = ("created", "updated", "unchanged", "skipped", "failed")
 EDITABLE = (ImportState.UPLOADED, ImportState.VALIDATED, ImportState.FAILED)
 
 log = logging.getLogger(__name__)
+
+
+class CountMismatch(RuntimeError):
+    """A batch's rows did not each land in exactly one applied count: a bug, failing the run loudly."""
 
 
 def ledger_tag(import_id: int) -> str:
@@ -144,13 +149,13 @@ def validate(import_id: int) -> Import:
     if record.state != ImportState.VALIDATING:
         return record
     header, columns = record.columns, _columns(record)
-    duplicates = _duplicates(record, columns)
+    duplicates = import_files.duplicates(_data_rows(record), columns)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "errors": 0}
     errors: dict[str, list[list[str]]] = {}
     preview: list[dict[str, Any]] = []
     catalogue = import_rows.Catalogue()
     total = 0
-    for chunk in _chunks(_data_rows(record), CHUNK):
+    for chunk in import_files.chunks(_data_rows(record), CHUNK):
         parsed = []
         for number, cells in chunk:
             values, cell_errors = import_rows.parse(cells, columns)
@@ -190,7 +195,7 @@ def start(import_id: int, on_error: str = "stop") -> Import:
                 f"{record.counts['errors']} row(s) have errors: fix them, or run with on_error=skip to import the valid rows."
             )
         record.state, record.on_error, record.started_at = ImportState.RUNNING, on_error, utcnow()
-        record.applied = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+        record.applied = dict.fromkeys(APPLIED, 0)
     _enqueue_or_restore(RUN_IMPORT, import_id, ImportState.RUNNING, ImportState.VALIDATED)
     return record
 
@@ -237,20 +242,45 @@ def run(import_id: int) -> Import:
     g.request_id = ledger_tag(import_id)  # the ledger rows of this import carry its tag
     done_through = record.applied_through
     rows = ((n, cells) for n, cells in _data_rows(record) if n > done_through)
-    for batch in _chunks(rows, size):
-        try:
+    try:
+        for batch in import_files.chunks(rows, size):
             if not _apply_batch(import_id, batch, columns, bad_rows, catalogue, actor, skip):
-                break
-        except DomainError as exc:
-            db.session.rollback()
-            return _finish(import_id, ImportState.FAILED, f"Stopped: {exc.message} Nothing of that batch was applied.")
-    else:
-        return _finish(import_id, ImportState.DONE, None)
-    return get_import(import_id)
+                return get_import(import_id)
+    except DomainError as exc:
+        db.session.rollback()
+        return _finish(import_id, ImportState.FAILED, f"Stopped: {exc.message} Nothing of that batch was applied.")
+    except CountMismatch as exc:
+        db.session.rollback()
+        log.error("import %s: %s", import_id, exc)
+        return _finish(import_id, ImportState.FAILED, f"Stopped: {exc} Nothing of that batch was applied.")
+    except Exception:
+        # Anything else would leave the import `running` for good: no task retries it.
+        db.session.rollback()
+        log.exception("import %s stopped by an unexpected error", import_id)
+        return _finish(
+            import_id, ImportState.FAILED, "Stopped by an unexpected error; nothing of that batch was applied."
+        )
+    record = get_import(import_id)
+    if sum(record.applied.values()) != record.total_rows:
+        log.error("import %s: applied %s does not add up to %s rows", import_id, record.applied, record.total_rows)
+        return _finish(
+            import_id,
+            ImportState.FAILED,
+            f"The run's counts ({_said(record.applied)}) do not add up to the {record.total_rows} rows planned.",
+        )
+    return _finish(import_id, ImportState.DONE, None)
+
+
+def _said(applied: dict[str, int]) -> str:
+    return ", ".join(f"{count} {name}" for name, count in applied.items())
 
 
 def _apply_batch(import_id, batch, columns, bad_rows, catalogue, actor, skip) -> bool:
-    """One batch in one transaction, `applied_through` included; False when the import was cancelled."""
+    """One batch in one transaction, `applied_through` included; False when the import was cancelled.
+
+    Every row of the batch lands in exactly one of the applied counts, and every row not
+    applied (skipped: its errors; failed: refused while applying) has its reason in `errors`.
+    """
     with unit_of_work():
         record = _lock(import_id)
         if record.state != ImportState.RUNNING:
@@ -261,13 +291,15 @@ def _apply_batch(import_id, batch, columns, bad_rows, catalogue, actor, skip) ->
         if not batch:
             return True
         parsed = []
-        applied = dict(record.applied)
+        applied = {**dict.fromkeys(APPLIED, 0), **record.applied}
+        before = sum(applied.values())
+        errors = dict(record.errors)
         for number, cells in batch:
             if number in bad_rows:
                 applied["skipped"] += 1
                 continue
-            values, errors = import_rows.parse(cells, columns)
-            parsed.append((number, values, errors))
+            values, cell_errors = import_rows.parse(cells, columns)
+            parsed.append((number, values, cell_errors))
         plans = import_rows.plan(parsed, catalogue, record.options)
         if not skip:
             for p in plans:
@@ -276,21 +308,30 @@ def _apply_batch(import_id, batch, columns, bad_rows, catalogue, actor, skip) ->
             # The whole batch at once; any refusal rolls it back and stops the import.
             import_rows.apply_many(plans, catalogue, actor=actor, note=f"Import #{import_id}")
         for p in plans:
-            if p.action == "error":
+            if p.action == "error":  # the database changed since the dry run
+                errors[str(p.row)] = [[_header_of(record, name), message] for name, message in p.errors]
                 applied["skipped"] += 1
                 continue
             if skip and p.action != "unchanged":
-                try:
-                    with db.session.begin_nested():  # a refused row rolls back alone
-                        import_rows.apply(p, catalogue, actor=actor, note=f"Import #{import_id}, row {p.row}")
-                except DomainError:
-                    applied["skipped"] += 1
+                refused = import_rows.apply_alone(p, catalogue, actor=actor, note=f"Import #{import_id}, row {p.row}")
+                if refused is not None:
+                    errors[str(p.row)] = [_reason(record, refused)]
+                    applied["failed"] += 1
                     continue
             applied[{"create": "created", "update": "updated", "unchanged": "unchanged"}[p.action]] += 1
-        record.applied = applied
+        if sum(applied.values()) - before != len(batch):
+            raise CountMismatch(f"A batch of {len(batch)} rows was counted as {sum(applied.values()) - before}.")
+        record.applied, record.errors = applied, errors
         record.applied_through = batch[-1][0]
         record.processed_rows += len(batch)
     return True
+
+
+def _reason(record: Import, exc: DomainError) -> list[str]:
+    fields = exc.fields or {}
+    name = next(iter(fields), None)
+    column = _header_of(record, name) if name in import_rows.FIELDS else "Row"
+    return [column, exc.message]
 
 
 def _finish(import_id: int, state: str, message: str | None) -> Import:
@@ -305,7 +346,9 @@ def error_rows(import_id: int) -> tuple[list[str], Iterator[list[str]]]:
     """The header and every row with an error, as read, with the row number and why. Raises NotFound."""
     record = get_import(import_id)
     errors, width = record.errors, len(record.columns)
-    numbered = _numbered(record.content, record.file_format, record.sheet)  # read now: the rows stream later
+    numbered = import_files.numbered(
+        record.content, record.file_format, record.sheet
+    )  # read now: the rows stream later
 
     def rows() -> Iterator[list[str]]:
         for number, cells in numbered:
@@ -339,56 +382,4 @@ def _header_of(record: Import, name: str) -> str:
 
 
 def _data_rows(record: Import) -> Iterator[tuple[int, list[str]]]:
-    return _numbered(record.content, record.file_format, record.sheet)
-
-
-def _numbered(content: bytes, fmt: str, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
-    """(spreadsheet row number, cells) of every non-blank data row; the header is row 1."""
-    rows = import_files.iter_rows(content, fmt, sheet)
-    next(rows, None)
-    for number, cells in enumerate(rows, start=2):
-        if any(cell.strip() for cell in cells):
-            yield number, cells
-
-
-def _duplicates(record: Import, columns: dict[str, int]) -> dict[int, list[tuple[str, str]]]:
-    """{row number: errors} for SKUs (in any letter case, as the database sees them) and barcodes
-    that appear on more than one row of the file: one pass before the chunks, each row named."""
-    sku_at, code_at = columns.get("sku"), columns.get("barcode")
-    skus: dict[str, list[tuple[int, str]]] = {}
-    codes: dict[str, list[int]] = {}
-    for number, cells in _data_rows(record):
-        sku = cells[sku_at].strip() if sku_at is not None and sku_at < len(cells) else ""
-        if sku:
-            skus.setdefault(sku.lower(), []).append((number, sku))
-        if code_at is not None and code_at < len(cells):
-            for code in dict.fromkeys(barcodes.split_cell(cells[code_at])):  # twice in one cell: the cell's error
-                codes.setdefault(code, []).append(number)
-    found: dict[int, list[tuple[str, str]]] = {}
-    for seen in skus.values():
-        if len(seen) > 1:
-            rows = ", ".join(str(n) for n, _ in seen)
-            written = list(dict.fromkeys(sku for _, sku in seen))
-            message = f"SKU {seen[0][1]} appears more than once in the file (rows {rows})"
-            if len(written) > 1:
-                message += f": written {', '.join(written[:-1])} and {written[-1]}, one SKU in any letter case"
-            for n, _ in seen:
-                found.setdefault(n, []).append(("sku", message + "."))
-    for code, rows in codes.items():
-        if len(rows) > 1:
-            for n in rows:
-                found.setdefault(n, []).append(
-                    ("barcode", f"Barcode {code} appears on more than one row (rows {', '.join(map(str, rows))}).")
-                )
-    return found
-
-
-def _chunks(rows, size: int) -> Iterator[list]:
-    chunk: list = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    return import_files.numbered(record.content, record.file_format, record.sheet)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 
 import segno
 import sqlalchemy as sa
@@ -25,6 +24,7 @@ from app.extensions import db
 from app.limits import MAX_COPIES, MAX_LABELS
 from app.models import Item, Location
 from app.models.location import subtree_upper
+from app.money import format_money
 from app.services.items import item_filters
 from app.services.scanning.codes import item_link, location_link
 
@@ -93,8 +93,7 @@ def item_labels(
         ).all()
     _check_count(len(found), "ids")
     return [
-        Label(item_link(row.id), row.name, row.sku, f"{Decimal(row.price):,.2f}" if with_price else None)
-        for row in found
+        Label(item_link(row.id), row.name, row.sku, format_money(row.price) if with_price else None) for row in found
     ]
 
 

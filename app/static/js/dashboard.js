@@ -18,8 +18,8 @@
     data: {
       labels: data.movements.map(function (d) { return shortDate(d.date); }),
       datasets: [
-        { label: "Units in", data: data.movements.map(function (d) { return d.units_in; }), backgroundColor: "#3d8b5f" },
-        { label: "Units out", data: data.movements.map(function (d) { return d.units_out; }), backgroundColor: "#e08a3c" },
+        { label: "Movements in", data: data.movements.map(function (d) { return d.moves_in; }), backgroundColor: "#3d8b5f" },
+        { label: "Movements out", data: data.movements.map(function (d) { return d.moves_out; }), backgroundColor: "#e08a3c" },
       ],
     },
     options: {
@@ -34,7 +34,7 @@
     type: "bar",
     data: {
       labels: data.categories.map(function (c) { return c.name; }),
-      datasets: [{ label: "Units", data: data.categories.map(function (c) { return c.total_units; }), backgroundColor: "#1f5fbf" }],
+      datasets: [{ label: "Items", data: data.categories.map(function (c) { return c.item_count; }), backgroundColor: "#1f5fbf" }],
     },
     options: {
       indexAxis: "y",
@@ -51,11 +51,11 @@
       .then(function (fresh) {
         if (!fresh) return;
         movement.data.labels = fresh.movements.map(function (d) { return shortDate(d.date); });
-        movement.data.datasets[0].data = fresh.movements.map(function (d) { return d.units_in; });
-        movement.data.datasets[1].data = fresh.movements.map(function (d) { return d.units_out; });
+        movement.data.datasets[0].data = fresh.movements.map(function (d) { return d.moves_in; });
+        movement.data.datasets[1].data = fresh.movements.map(function (d) { return d.moves_out; });
         movement.update();
         categories.data.labels = fresh.categories.map(function (c) { return c.name; });
-        categories.data.datasets[0].data = fresh.categories.map(function (c) { return c.total_units; });
+        categories.data.datasets[0].data = fresh.categories.map(function (c) { return c.item_count; });
         categories.update();
       })
       .catch(function () {});

@@ -54,10 +54,10 @@
   function updateRow(itemId, quantity, isLow, locationId, locationQuantity) {
     var row = document.getElementById("item-row-" + itemId);
     if (!row) return;
-    setText(row.querySelector('[data-field="quantity"]'), numberFormat.format(quantity));
+    setText(row.querySelector('[data-field="quantity"]'), window.showQuantity(quantity));
     var here = row.querySelector('[data-field="location-quantity"]');
     if (here && locationId != null && here.getAttribute("data-location-id") === String(locationId)) {
-      setText(here, numberFormat.format(locationQuantity));
+      setText(here, window.showQuantity(locationQuantity));
     }
     if (typeof isLow !== "boolean") return;
     row.classList.toggle("low-stock", isLow);
@@ -77,7 +77,7 @@
 
   function updateAlerts(itemId, quantity) {
     document.querySelectorAll('[data-alert-item="' + itemId + '"]').forEach(function (node) {
-      setText(node, numberFormat.format(quantity));
+      setText(node, window.showQuantity(quantity));
     });
   }
 
@@ -92,11 +92,11 @@
     var total = Array.prototype.find.call(main.querySelectorAll('[data-field="quantity"]'), function (node) {
       return !node.closest("tr[data-location-id]");
     });
-    setText(total, numberFormat.format(quantity));
+    setText(total, window.showQuantity(quantity));
     if (locationId == null) return;
     var row = main.querySelector('tr[data-location-id="' + locationId + '"]');
     if (row) {
-      setText(row.querySelector('[data-field="location-quantity"]'), numberFormat.format(locationQuantity));
+      setText(row.querySelector('[data-field="location-quantity"]'), window.showQuantity(locationQuantity));
     } else {
       refetchItem(itemId); // a location this page does not list yet
     }
@@ -115,7 +115,7 @@
     var qty = document.createElement("td");
     qty.className = "num";
     qty.setAttribute("data-field", "location-quantity");
-    qty.textContent = numberFormat.format(entry.quantity);
+    qty.textContent = window.showQuantity(entry.quantity);
     row.appendChild(name);
     row.appendChild(qty);
     body.appendChild(row);
@@ -139,7 +139,7 @@
       updateItemPage(item.id, item.quantity, null);
       (item.stock || []).forEach(function (entry) {
         var row = main.querySelector('tr[data-location-id="' + entry.location_id + '"]');
-        if (row) setText(row.querySelector('[data-field="location-quantity"]'), numberFormat.format(entry.quantity));
+        if (row) setText(row.querySelector('[data-field="location-quantity"]'), window.showQuantity(entry.quantity));
         else addLocationRow(main, entry);
       });
     }).catch(function (err) {
@@ -222,19 +222,19 @@
     if (mine(p)) return;
     if (p.action === "transfer") {
       if (p.delta > 0) {
-        toast(p.name + ": " + numberFormat.format(p.delta) + " " + units(p) + " moved to " +
+        toast(p.name + ": " + window.showQuantity(p.delta) + " " + units(p) + " moved to " +
           (p.location_name || "location " + p.location_id) + byWhom(p));
       }
       return;
     }
-    toast(p.name + " " + (VERBS[p.action] || p.action) + ": " + numberFormat.format(p.item_quantity_before) +
-      " → " + numberFormat.format(p.item_quantity) + " " + units(p) + byWhom(p));
+    toast(p.name + " " + (VERBS[p.action] || p.action) + ": " + window.showQuantity(p.item_quantity_before) +
+      " → " + window.showQuantity(p.item_quantity) + " " + units(p) + byWhom(p));
   });
 
   socket.on("low_stock_alert", function (p) {
     updateRow(p.item_id, p.quantity, true);
     refreshDashboard();
-    toast(p.message || p.name + " is low: " + p.quantity + " left", "warn");
+    toast(p.message || p.name + " is low: " + window.showQuantity(p.quantity) + " left", "warn");
   });
 
   socket.on("alert_acknowledged", function () { refreshDashboard(); });

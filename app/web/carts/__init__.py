@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.services.locations import location_paths
+from app.services.quantities import show
 from app.services.requests import carts
 from app.services.requests import workflow as requests
 from app.web.carts.forms import AddToCartForm, EmptyForm, LineForm, SubmitForm
@@ -47,8 +48,13 @@ def add():
     if not added.ok:
         return redirect(target)
     line = added.value
-    note = f" Only {line.available} available at {line.location_name}: the line is flagged." if line.short else ""
-    flash(f"Added to your cart: {line.quantity} {line.unit} of {line.name} from {line.location_name}.{note}", "success")
+    # What this add put in, not the line's new total (a second add of 10.5 m says 10.5 m).
+    said = f"Added to your cart: {show(form.quantity.data, line.unit)} of {line.name} from {line.location_name}."
+    if line.quantity != form.quantity.data:
+        said += f" The line now holds {show(line.quantity, line.unit)}."
+    if line.short:
+        said += f" Only {show(line.available, line.unit)} available at {line.location_name}: the line is flagged."
+    flash(said, "success")
     return redirect(target)
 
 
