@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
 
 from app.errors import TooManyAttempts, ValidationFailed
-from app.limits import EMAIL_LENGTH, PASSWORD_LENGTH
 from app.services import login_limits
+from app.web.auth.forms import LoginForm
 from app.web.common import apply_error, attempt, is_safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_LENGTH)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_LENGTH)])
-    remember = BooleanField("Remember me on this device")
 
 
 def _next_target() -> str:

@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth import current_actor
 from app.errors import DomainError, InsufficientStock
-from app.limits import REQUEST_NOTE_LENGTH
 from app.models import RequestState
 from app.permissions import Permission, can, require
 from app.services.requests import workflow as requests
 from app.web.common import attempt, int_arg, page_links
 from app.web.forms import checked
+from app.web.requests.forms import DecideForm, RejectForm
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
 VIEWS = ("queue", "all", "mine")
-
-
-class DecideForm(FlaskForm):
-    """Approve, cancel and fulfil carry only the CSRF token (and an optional note)."""
-
-    note = TextAreaField("Note", validators=[Optional(), Length(max=REQUEST_NOTE_LENGTH)])
-
-
-class RejectForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired("Give a reason."), Length(max=REQUEST_NOTE_LENGTH)])
 
 
 @bp.get("")

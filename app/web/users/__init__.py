@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
 
 from app.auth import current_actor
-from app.limits import EMAIL_LENGTH, FULL_NAME_LENGTH, PASSWORD_LENGTH
 from app.models import Role
 from app.permissions import Permission, can, require
 from app.services import logs, users
 from app.web.common import attempt, int_arg, page_links
+from app.web.users.forms import ChangeForm, UserForm
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -20,24 +17,6 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 def role_choices() -> list[tuple[str, str]]:
     roles = [Role.STAFF, Role.MANAGER] + ([Role.ADMIN] if can(current_actor(), Permission.USERS_MANAGE_ADMINS) else [])
     return [(r.value, r.value.title()) for r in roles]
-
-
-class UserForm(FlaskForm):
-    full_name = StringField("Full name", validators=[DataRequired(), Length(max=FULL_NAME_LENGTH)])
-    email = EmailField(
-        "Email",
-        validators=[
-            DataRequired(),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter a valid email address."),
-            Length(max=EMAIL_LENGTH),
-        ],
-    )
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_LENGTH)])
-    role = SelectField("Role")
-
-
-class ChangeForm(FlaskForm):
-    role = SelectField("Role", validate_choice=False)
 
 
 def _render(form: UserForm, status: int = 200):
