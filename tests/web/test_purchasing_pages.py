@@ -66,6 +66,8 @@ def test_low_item_to_draft_order_from_suggestions_then_sent_and_received_by_scan
     assert "Hex bolt M8" in suggestions.text and re.search(
         r"<strong>20</strong>", suggestions.text
     )  # 12 in packs of 10
+    none = manager.post("/purchasing/suggestions", {})
+    assert "Tick the items to order first." in manager.get(none.headers["Location"]).text
     drafted = manager.post("/purchasing/suggestions", {"item_ids": str(item.id)})
     assert drafted.status_code == 302
     order_url = drafted.headers["Location"]

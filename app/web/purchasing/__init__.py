@@ -25,6 +25,7 @@ from app.web.purchasing.forms import (
     PolicyForm,
     ReceiveForm,
     ScanReceiptForm,
+    SuggestionsForm,
     SupplierForm,
 )
 
@@ -161,9 +162,10 @@ def suggestions():
 @bp.post("/suggestions")
 @require(Permission.PURCHASING_MANAGE)
 def order_suggestions():
-    if not checked(EmptyForm()):
+    form = SuggestionsForm()
+    if not checked(form):
         return redirect(url_for("purchasing.suggestions"))
-    chosen = [int(value) for value in request.form.getlist("item_ids") if value.isdigit()]
+    chosen = form.item_ids.data
     if not chosen:
         flash("Tick the items to order first.", "error")
         return redirect(url_for("purchasing.suggestions"))

@@ -15,6 +15,7 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -95,6 +96,12 @@ class OfferForm(FlaskForm):
 
 class NewOrderForm(FlaskForm):
     supplier_id = SelectField("Supplier", coerce=optional_int, validators=[DataRequired("Choose a supplier.")])
+
+
+class SuggestionsForm(FlaskForm):
+    """The suggestions ticked for ordering (one checkbox per item)."""
+
+    item_ids = SelectMultipleField(coerce=int, validate_choice=False)
 
 
 class OrderHeaderForm(FlaskForm):

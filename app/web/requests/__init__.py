@@ -80,12 +80,12 @@ def _detail(request_id: int, reject_form: RejectForm | None = None, status: int 
 @bp.post("/<int:request_id>/approve")
 @require(Permission.REQUESTS_DECIDE)
 def approve(request_id: int):
-    if (
-        checked(DecideForm())
-        and attempt(lambda: requests.approve(request_id, actor=current_actor()), message=_refusal).ok
-    ):
+    form = DecideForm()
+    if checked(form) and attempt(lambda: requests.approve(request_id, actor=current_actor()), message=_refusal).ok:
         flash(f"Request #{request_id} approved: its stock has moved.", "success")
-    return redirect(_back(request_id))
+    if form.from_queue:  # approving from the queue returns to the queue
+        return redirect(url_for("requests.index", view="queue"))
+    return redirect(url_for("requests.detail", request_id=request_id))
 
 
 def _refusal(exc: DomainError) -> str:
@@ -126,10 +126,3 @@ def fulfil(request_id: int):
     if checked(form) and attempt(lambda: requests.fulfil(request_id, actor=current_actor(), note=form.note.data)).ok:
         flash(f"Request #{request_id} marked fulfilled.", "success")
     return redirect(url_for("requests.detail", request_id=request_id))
-
-
-def _back(request_id: int) -> str:
-    """Approving from the queue returns to the queue; from the detail page, to the detail."""
-    if request.form.get("from") == "queue":
-        return url_for("requests.index", view="queue")
-    return url_for("requests.detail", request_id=request_id)
