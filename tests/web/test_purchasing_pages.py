@@ -114,6 +114,9 @@ def test_draft_lines_are_edited_on_the_order_page_and_a_sent_order_is_not(app, a
     unknown = manager.post(f"/purchasing/orders/{order_id}/lines", {"item": "NOPE-1", "quantity": "3"})
     assert unknown.status_code == 404 or unknown.status_code == 422
     assert "NOPE-1" in unknown.text
+    shelf = factory.location("Shelf E")
+    place = manager.post(f"/purchasing/orders/{order_id}/lines", {"item": f"L{shelf.id}", "quantity": "3"})
+    assert place.status_code == 422 and "Scan or type an item, not a location." in place.text
     fraction = manager.post(f"/purchasing/orders/{order_id}/lines", {"item": "ED-1", "quantity": "1.5"})
     assert fraction.status_code == 422 and "whole numbers" in fraction.text
     assert manager.post(f"/purchasing/orders/{order_id}/lines", {"item": "ED-1", "quantity": "3"}).status_code == 302
