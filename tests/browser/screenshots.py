@@ -241,7 +241,7 @@ def photograph_purchasing(browser, base: str) -> list[Path]:
     page.wait_for_load_state()
     page.locator("#send-form button").click()
     page.wait_for_load_state()
-    first_line = page.locator(".po-receive input[name^=qty-]").first
+    first_line = page.locator(".po-receive input[name$=-quantity]").first
     first_line.fill("6")
     page.get_by_role("button", name="Receive these").click()
     page.wait_for_load_state()

@@ -64,7 +64,7 @@ def test_low_item_suggested_ordered_sent_and_received_in_two_parts_into_a_bin(pa
     expect(page.locator("#quantity-error")).to_contain_text("At most 16 remain")
 
     # The rest, from the table form.
-    page.locator(".po-receive input[name^=qty-]").fill("16")
+    page.locator(".po-receive input[name$=-quantity]").fill("16")
     page.get_by_role("button", name="Receive these").click()
     expect(page.locator("h1")).to_contain_text("received")
     page.goto(f"/items/{tape.id}")

@@ -33,7 +33,8 @@ def test_upload_map_preview_run_and_result(app, as_role, factory):
     assert "Map the SKU and Name columns" in page  # "Label" is not a name it knows
     assert '<option value="sku" selected>' in page
     mapped = client.post(
-        f"/imports/{import_id}/mapping", {"map-0": "sku", "map-1": "name", "map-2": "quantity", "map-3": "location"}
+        f"/imports/{import_id}/mapping",
+        {f"columns-{n}-target": field for n, field in enumerate(("sku", "name", "quantity", "location"))},
     )
     assert mapped.status_code == 302
 

@@ -85,7 +85,12 @@ def test_users_create_change_role_deactivate_and_activity(app, as_role):
     )
     with app.app_context():
         pat_id = db.session.query(User).filter_by(email="pat@example.com").one().id
-    manager.post(f"/users/{pat_id}/role", {"role": "manager"})
+    odd = manager.post(f"/users/{pat_id}/role", {"role": "owner"})
+    assert odd.headers["Location"].endswith("/users") and "Choose a valid role." in manager.get("/users").text
+    to_manager = manager.post(f"/users/{pat_id}/role", {"role": "manager", "back": f"/users/{pat_id}"})
+    assert to_manager.headers["Location"].endswith(f"/users/{pat_id}")
+    elsewhere = manager.post(f"/users/{pat_id}/active", {"active": "1", "back": "/items"})
+    assert elsewhere.headers["Location"].endswith("/users")
     asked = manager.post(f"/users/{pat_id}/active", {"active": "0", "back": "/users"})
     assert asked.status_code == 200 and "Deactivate Pat?" in asked.text and "Yes, deactivate</button>" in asked.text
     assert 'name="confirmed" value="1"' in asked.text

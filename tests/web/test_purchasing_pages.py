@@ -66,6 +66,8 @@ def test_low_item_to_draft_order_from_suggestions_then_sent_and_received_by_scan
     assert "Hex bolt M8" in suggestions.text and re.search(
         r"<strong>20</strong>", suggestions.text
     )  # 12 in packs of 10
+    none = manager.post("/purchasing/suggestions", {})
+    assert "Tick the items to order first." in manager.get(none.headers["Location"]).text
     drafted = manager.post("/purchasing/suggestions", {"item_ids": str(item.id)})
     assert drafted.status_code == 302
     order_url = drafted.headers["Location"]
@@ -90,8 +92,10 @@ def test_low_item_to_draft_order_from_suggestions_then_sent_and_received_by_scan
     )
     assert too_many.status_code == 409 and "At most 12 remain" in too_many.text
     lines = buy.line_ids(app, order_id)
+    assert f'name="receipts-0-line_id" type="hidden" value="{lines[0]}"' in staff.get(order_url).text
     rest = staff.post(
-        f"/purchasing/orders/{order_id}/receive", {f"qty-{lines[0]}": "12", f"bin-{lines[0]}": str(bin_.id)}
+        f"/purchasing/orders/{order_id}/receive",
+        {"receipts-0-line_id": lines[0], "receipts-0-quantity": "12", "receipts-0-location_id": bin_.id},
     )
     assert rest.status_code == 302
     assert _item_state(app, item.id) == (22, 0)
@@ -110,6 +114,9 @@ def test_draft_lines_are_edited_on_the_order_page_and_a_sent_order_is_not(app, a
     unknown = manager.post(f"/purchasing/orders/{order_id}/lines", {"item": "NOPE-1", "quantity": "3"})
     assert unknown.status_code == 404 or unknown.status_code == 422
     assert "NOPE-1" in unknown.text
+    shelf = factory.location("Shelf E")
+    place = manager.post(f"/purchasing/orders/{order_id}/lines", {"item": f"L{shelf.id}", "quantity": "3"})
+    assert place.status_code == 422 and "Scan or type an item, not a location." in place.text
     fraction = manager.post(f"/purchasing/orders/{order_id}/lines", {"item": "ED-1", "quantity": "1.5"})
     assert fraction.status_code == 422 and "whole numbers" in fraction.text
     assert manager.post(f"/purchasing/orders/{order_id}/lines", {"item": "ED-1", "quantity": "3"}).status_code == 302
@@ -117,6 +124,37 @@ def test_draft_lines_are_edited_on_the_order_page_and_a_sent_order_is_not(app, a
     late_edit = manager.post(f"/purchasing/orders/{order_id}/lines", {"item": "ED-1", "quantity": "1"})
     assert late_edit.status_code == 409 and "only a draft can be edited" in late_edit.text
     assert item.sku in manager.get(f"/purchasing/orders/{order_id}").text
+
+
+def test_receiving_table_names_each_bad_line_and_books_nothing(app, as_role, factory):
+    manager = as_role("manager")
+    supplier = buy.supplier(app, name="Table Co", email="t@example.com")
+    bolt, nut = factory.item(sku="TB-1"), factory.item(sku="TB-2")
+    order_id = buy.order(app, supplier.id, [(bolt.id, 5), (nut.id, 5)], actor_id=manager.user.id, send=True)
+    first, second = buy.line_ids(app, order_id)
+    staff = as_role("staff")
+    url = f"/purchasing/orders/{order_id}/receive"
+    back = f"/purchasing/orders/{order_id}#receive"
+
+    bad = staff.post(
+        url,
+        {
+            "receipts-0-line_id": first,
+            "receipts-0-quantity": "lots",
+            "receipts-1-line_id": second,
+            "receipts-1-quantity": "-2",
+        },
+    )
+    assert bad.status_code == 302 and bad.headers["Location"].endswith(back)
+    shown = staff.get(back).text
+    assert "TB-1: &#39;lots&#39; is not a quantity. TB-2: enter a quantity above 0." in shown
+    empty = staff.post(url, {"receipts-0-line_id": first, "receipts-0-quantity": " "})
+    assert "Enter what arrived on at least one line." in staff.get(empty.headers["Location"]).text
+    assert _item_state(app, bolt.id)[0] == _item_state(app, nut.id)[0] == 0
+
+    home = staff.post(url, {"receipts-0-line_id": second, "receipts-0-quantity": "2"})  # no bin: the item's home
+    assert "Received: the stock is in its bins." in staff.get(home.headers["Location"]).text
+    assert _item_state(app, nut.id) == (2, 3)
 
 
 def test_reports_page_shows_open_late_orders_and_spend(app, as_role, factory):

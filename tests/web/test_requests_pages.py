@@ -96,6 +96,8 @@ def test_queue_shows_short_lines_before_approval_and_refused_approval_moves_noth
     refused = manager.post(f"/requests/{request_id}/approve", follow_redirects=True)
     assert "Not approved, nothing moved" in refused.text and "SCARCE-1" in refused.text
     assert _quantity(app, scarce.id) == 1
+    from_queue = manager.post(f"/requests/{request_id}/approve", {"from": "queue"})
+    assert from_queue.headers["Location"].endswith("/requests?view=queue")
 
 
 def test_manager_approves_from_detail_page_and_history_shows_each_step(app, as_role, factory):

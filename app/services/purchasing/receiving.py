@@ -1,4 +1,5 @@
-"""What a receiving clerk scanned: the order line an item code (or a line number) names, and the bin."""
+"""What a buyer or a receiving clerk scanned: the item a new line is for, the order line an item
+code (or a line number) names, and the bin. Each refusal names the form field it belongs to."""
 
 from __future__ import annotations
 
@@ -8,6 +9,17 @@ from app.errors import DomainError, ValidationFailed
 from app.extensions import db
 from app.models import Location, PurchaseOrder, PurchaseOrderLine
 from app.services.scanning import codes as scan
+
+
+def item_for(code: str) -> int:
+    """The item a scanned or typed code names, for a new order line. Raises ValidationFailed (on `item`)."""
+    try:
+        found = scan.resolve(code)
+    except DomainError as exc:  # an unknown code
+        raise ValidationFailed(exc.message, fields={"item": [exc.message]}) from exc
+    if found.type != "item":
+        raise ValidationFailed("That is a location.", fields={"item": ["Scan or type an item, not a location."]})
+    return found.id
 
 
 def line_for(order: PurchaseOrder, code: str) -> PurchaseOrderLine:

@@ -4,34 +4,25 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
 
 from app.errors import TooManyAttempts, ValidationFailed
-from app.limits import EMAIL_LENGTH, PASSWORD_LENGTH
 from app.services import login_limits
+from app.web.auth.forms import LoginForm
 from app.web.common import apply_error, attempt, is_safe_next
 
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_LENGTH)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_LENGTH)])
-    remember = BooleanField("Remember me on this device")
-
-
-def _next_target() -> str:
-    target = request.args.get("next") or request.form.get("next")
+def _next_target(form: LoginForm) -> str:
+    target = request.args.get("next") or form.next.data
     return target if is_safe_next(target) else url_for("dashboard.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    if current_user.is_authenticated:
-        return redirect(_next_target())
     form = LoginForm()
+    if current_user.is_authenticated:
+        return redirect(_next_target(form))
     error, status, headers = None, 200, {}
     if form.validate_on_submit():
         signed_in = attempt(
@@ -39,7 +30,7 @@ def login():
         )
         if signed_in.ok:
             login_user(signed_in.value, remember=form.remember.data)
-            return redirect(_next_target())
+            return redirect(_next_target(form))
         error, status = signed_in.error.message, 401
         if isinstance(signed_in.error, ValidationFailed):  # an email no database can hold (a NUL byte)
             apply_error(form, signed_in.error)

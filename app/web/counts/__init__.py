@@ -5,13 +5,9 @@ of the system quantities in app/services/counts/views.py."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth import current_actor
 from app.errors import AlreadyCounted
-from app.limits import LOOKUP_LENGTH, SKU_LIST_LENGTH
 from app.models import CountState
 from app.permissions import Permission, can, require
 from app.services import catalog, locations
@@ -20,41 +16,10 @@ from app.services.counts import lookups as count_lookups
 from app.services.counts import views as count_views
 from app.services.quantities import show
 from app.web.common import attempt, int_arg, page_links
-from app.web.forms import EmptyForm, amount_field, checked, optional_int
+from app.web.counts.forms import ApproveForm, LineForm, OpenCountForm, RecountForm
+from app.web.forms import EmptyForm, checked
 
 bp = Blueprint("counts", __name__, url_prefix="/counts")
-
-
-class OpenCountForm(FlaskForm):
-    location_id = SelectField(
-        "Location (with everything inside it)",
-        coerce=optional_int,
-        validate_choice=False,
-        validators=[DataRequired("Choose a location.")],
-    )
-    category_id = SelectField("Only this category", coerce=optional_int, validate_choice=False, validators=[Optional()])
-    skus = StringField("Only these items (SKUs, comma separated)", validators=[Optional(), Length(max=SKU_LIST_LENGTH)])
-    blind = BooleanField("Blind count (staff do not see the expected quantities)")
-
-
-class LineForm(FlaskForm):
-    item = StringField(
-        "Item (scan, or type its SKU or code)",
-        validators=[DataRequired("Scan or type an item."), Length(max=LOOKUP_LENGTH)],
-    )
-    location_id = SelectField(
-        "Location", coerce=optional_int, validate_choice=False, validators=[DataRequired("Choose where you counted.")]
-    )
-    counted = amount_field("Quantity found")
-    mode = HiddenField()
-
-
-class ApproveForm(FlaskForm):
-    zero_uncounted = BooleanField("Not counted means zero (set lines nobody counted to 0)")
-
-
-class RecountForm(FlaskForm):
-    line_ids = SelectMultipleField("Lines", coerce=int, choices=[], validate_choice=False)
 
 
 @bp.get("")

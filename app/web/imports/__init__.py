@@ -52,13 +52,14 @@ def show(import_id: int):
 
 
 def _render(record, status: int = 200, mapping_form=None, run_form=None):
-    mapping_form = mapping_form or MappingForm(data=record.options)
+    mapping_form = mapping_form or MappingForm.for_import(record)
     return (
         render_template(
             "imports/show.html",
             record=record,
             fields=import_rows.FIELDS,
             mapping_form=mapping_form,
+            mapping_rows=mapping_form.fit(record.columns),
             run_form=run_form or RunForm(),
             button=ButtonForm(),
             progress=imports.progress(record),
@@ -74,7 +75,7 @@ def mapping(import_id: int):
     form = MappingForm()
     if not form.validate_on_submit():
         return _render(record, 400, mapping_form=form)
-    chosen = {header: request.form.get(f"map-{n}") or None for n, header in enumerate(record.columns)}
+    chosen = form.mapping(record.columns)
     options = {"create_categories": form.create_categories.data, "create_locations": form.create_locations.data}
     saved = attempt(lambda: imports.set_mapping(import_id, chosen, options))
     if not saved.ok:

@@ -117,5 +117,10 @@ class QuickMoveForm(FlaskForm):
     # Sent by a list filtered on a location: the move acts there (else at the item's home).
     location_id = IntegerField("Location", validators=[Optional()])
 
+    @property
+    def typed(self) -> str:
+        """The quantity as typed, to show again in a refused row."""
+        return self.quantity.raw_data[0] if self.quantity.raw_data else ""
+
 
 ConfirmForm = EmptyForm  # a confirmation step: just the CSRF token

@@ -160,7 +160,7 @@ def quick_move(item_id: int):
             **_at_location(location_id, [item]),
             row_error=error,
             row_done=done,
-            typed=request.form.get("quantity", "") if error else "",
+            typed=form.typed if error else "",
         ),
         status,
     )

@@ -7,7 +7,6 @@ from decimal import Decimal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from app.auth import current_actor
-from app.errors import DomainError, ValidationFailed
 from app.models import OrderState
 from app.permissions import Permission, can, require
 from app.services import items
@@ -15,7 +14,6 @@ from app.services.locations import location_paths
 from app.services.purchasing import orders as purchasing
 from app.services.purchasing import receiving as purchasing_scan
 from app.services.purchasing import reorder, suppliers
-from app.services.scanning import codes as scan
 from app.web.common import attempt, int_arg, page_links
 from app.web.forms import EmptyForm, checked
 from app.web.purchasing.forms import (
@@ -25,7 +23,9 @@ from app.web.purchasing.forms import (
     OrderHeaderForm,
     OverReceiptForm,
     PolicyForm,
+    ReceiveForm,
     ScanReceiptForm,
+    SuggestionsForm,
     SupplierForm,
 )
 
@@ -162,9 +162,10 @@ def suggestions():
 @bp.post("/suggestions")
 @require(Permission.PURCHASING_MANAGE)
 def order_suggestions():
-    if not checked(EmptyForm()):
+    form = SuggestionsForm()
+    if not checked(form):
         return redirect(url_for("purchasing.suggestions"))
-    chosen = [int(value) for value in request.form.getlist("item_ids") if value.isdigit()]
+    chosen = form.item_ids.data
     if not chosen:
         flash("Tick the items to order first.", "error")
         return redirect(url_for("purchasing.suggestions"))
@@ -226,6 +227,8 @@ def order(order_id: int, forms: dict | None = None, status: int = 200):
     actor = current_actor()
     header = forms.get("header") or OrderHeaderForm(obj=found, formdata=None)
     over = OverReceiptForm(formdata=None, allow_over_receipt=found.allow_over_receipt)
+    receivable = [line for line in found.lines if line.remaining > 0 or found.allow_over_receipt]
+    receive_form = ReceiveForm.for_lines(receivable)
     return (
         render_template(
             "purchasing/order.html",
@@ -236,6 +239,8 @@ def order(order_id: int, forms: dict | None = None, status: int = 200):
             add_form=forms.get("add") or AddLineForm(formdata=None),
             scan_form=forms.get("scan") or ScanReceiptForm(formdata=None),
             over_form=over,
+            receive_form=receive_form,
+            receiving=list(zip(receive_form.receipts, receivable, strict=True)),
             form=EmptyForm(),
             bins=location_paths(holding_stock=True),
             may_edit=can(actor, Permission.PURCHASING_MANAGE) and found.state == OrderState.DRAFT,
@@ -271,14 +276,9 @@ def add_line(order_id: int):
         return order(order_id, {"add": form}, 422)
 
     def call():
-        try:
-            found = scan.resolve(form.item.data)
-        except DomainError as exc:  # an unknown code: said next to the field
-            raise ValidationFailed(exc.message, fields={"item": [exc.message]}) from exc
-        if found.type != "item":
-            raise ValidationFailed("That is a location.", fields={"item": ["Scan or type an item, not a location."]})
         price = Decimal(form.unit_price.data) if form.unit_price.data is not None else None
-        return purchasing.add_line(order_id, found.id, Decimal(form.quantity.data), price, actor=current_actor())
+        item_id = purchasing_scan.item_for(form.item.data)
+        return purchasing.add_line(order_id, item_id, Decimal(form.quantity.data), price, actor=current_actor())
 
     outcome = attempt(call, form)  # a refusal naming no field of the form (a sent order, say) is flashed
     if not outcome.ok:
@@ -332,29 +332,14 @@ def over_receipt(order_id: int):
 def receive(order_id: int):
     """The table form: a quantity and a bin per line; empty quantities are skipped."""
     found = purchasing.get_order(order_id)
-    if not checked(EmptyForm()):
-        return redirect(url_for("purchasing.order", order_id=order_id))
-    entries, problems = [], []
-    for line in found.lines:
-        raw = (request.form.get(f"qty-{line.id}") or "").strip()
-        if not raw:
-            continue
-        try:
-            quantity = Decimal(raw)
-            location_id = int(request.form.get(f"bin-{line.id}") or "0")
-        except (ArithmeticError, ValueError):
-            problems.append(f"{line.item.sku}: {raw!r} is not a quantity.")
-            continue
-        if quantity <= 0 or not quantity.is_finite():
-            problems.append(f"{line.item.sku}: enter a quantity above 0.")
-            continue
-        entries.append({"line_id": line.id, "quantity": quantity, "location_id": location_id})
-    if problems or not entries:
-        flash(" ".join(problems) or "Enter what arrived on at least one line.", "error")
-        return redirect(url_for("purchasing.order", order_id=order_id) + "#receive")
-    if attempt(lambda: purchasing.receive(order_id, entries, actor=current_actor())).ok:
+    form = ReceiveForm()
+    back = url_for("purchasing.order", order_id=order_id) + "#receive"
+    if not form.validate():
+        flash(form.problems({line.id: line.item.sku for line in found.lines}), "error")
+        return redirect(back)
+    if attempt(lambda: purchasing.receive(order_id, form.entries(), actor=current_actor())).ok:
         flash("Received: the stock is in its bins.", "success")
-    return redirect(url_for("purchasing.order", order_id=order_id) + "#receive")
+    return redirect(back)
 
 
 @bp.post("/orders/<int:order_id>/scan-receive")

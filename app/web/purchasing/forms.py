@@ -10,12 +10,17 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
+    FieldList,
+    Form,
+    FormField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from app.limits import (
     CONTACT_LENGTH,
@@ -95,6 +100,12 @@ class NewOrderForm(FlaskForm):
     supplier_id = SelectField("Supplier", coerce=optional_int, validators=[DataRequired("Choose a supplier.")])
 
 
+class SuggestionsForm(FlaskForm):
+    """The suggestions ticked for ordering (one checkbox per item)."""
+
+    item_ids = SelectMultipleField(coerce=int, validate_choice=False)
+
+
 class OrderHeaderForm(FlaskForm):
     expected_date = DateField("Expected delivery", validators=[Optional()])
     note = TextAreaField("Note to the supplier", validators=[Optional(), Length(max=NOTES_LENGTH)])
@@ -121,3 +132,74 @@ class ScanReceiptForm(FlaskForm):
         validators=[DataRequired("Scan or type the bin."), Length(max=LOCATION_PATH_LENGTH)],
     )
     quantity = quantity_field()
+
+
+class ReceivedQuantityField(DecimalField):
+    """What arrived on one line, as typed; empty is None (the line is skipped) and text that is
+    no number is named in the error, as the table's one message lists every line's problem."""
+
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if raw:
+            try:
+                self.data = Decimal(raw)
+            except ArithmeticError:
+                raise ValueError(f"{raw!r} is not a quantity.") from None
+
+
+def _above_zero(form, field) -> None:
+    if field.data is not None and (not field.data.is_finite() or field.data <= 0):
+        raise ValidationError("enter a quantity above 0.")
+
+
+class ReceiptLineForm(Form):
+    """One row of the receiving table: the order line, what arrived and the bin it goes into."""
+
+    line_id = IntegerField(widget=HiddenInput())
+    quantity = ReceivedQuantityField(validators=[_above_zero])
+    location_id = IntegerField(validators=[Optional()])  # empty: the item's home
+
+    @property
+    def typed(self) -> bool:
+        return bool(self.quantity.raw_data and self.quantity.raw_data[0].strip())
+
+    def validate(self, extra_validators=None) -> bool:
+        return not self.typed or super().validate(extra_validators)  # a row left empty is skipped
+
+
+class ReceiveForm(FlaskForm):
+    """The receiving table: one row per line still to receive."""
+
+    receipts = FieldList(FormField(ReceiptLineForm))
+
+    @classmethod
+    def for_lines(cls, lines: list) -> ReceiveForm:
+        """The empty table for these order lines, each row's bin the item's home."""
+        rows = [{"line_id": line.id, "location_id": line.item.location_id} for line in lines]
+        return cls(formdata=None, data={"receipts": rows})
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.entries():
+            self.form_errors.append("Enter what arrived on at least one line.")
+            return False
+        return True
+
+    def entries(self) -> list[dict]:
+        """The service's receipt entries: the rows where a quantity was typed."""
+        return [
+            {"line_id": row.line_id.data, "quantity": row.quantity.data, "location_id": row.location_id.data}
+            for row in self.receipts
+            if row.typed
+        ]
+
+    def problems(self, skus: dict[int, str]) -> str:
+        """One message for the page: each bad row's first problem after its item's SKU."""
+        messages = [*self.csrf_token.errors] if hasattr(self, "csrf_token") else []
+        for row in self.receipts:
+            errors = [e for field in row.form for e in field.errors]
+            if errors:
+                messages.append(f"{skus.get(row.line_id.data, f'Line {row.line_id.data}')}: {errors[0]}")
+        return " ".join(messages + list(self.form_errors))

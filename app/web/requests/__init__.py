@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth import current_actor
 from app.errors import DomainError, InsufficientStock
-from app.limits import REQUEST_NOTE_LENGTH
 from app.models import RequestState
 from app.permissions import Permission, can, require
 from app.services.requests import workflow as requests
 from app.web.common import attempt, int_arg, page_links
 from app.web.forms import checked
+from app.web.requests.forms import DecideForm, RejectForm
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
 VIEWS = ("queue", "all", "mine")
-
-
-class DecideForm(FlaskForm):
-    """Approve, cancel and fulfil carry only the CSRF token (and an optional note)."""
-
-    note = TextAreaField("Note", validators=[Optional(), Length(max=REQUEST_NOTE_LENGTH)])
-
-
-class RejectForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired("Give a reason."), Length(max=REQUEST_NOTE_LENGTH)])
 
 
 @bp.get("")
@@ -93,12 +80,12 @@ def _detail(request_id: int, reject_form: RejectForm | None = None, status: int 
 @bp.post("/<int:request_id>/approve")
 @require(Permission.REQUESTS_DECIDE)
 def approve(request_id: int):
-    if (
-        checked(DecideForm())
-        and attempt(lambda: requests.approve(request_id, actor=current_actor()), message=_refusal).ok
-    ):
+    form = DecideForm()
+    if checked(form) and attempt(lambda: requests.approve(request_id, actor=current_actor()), message=_refusal).ok:
         flash(f"Request #{request_id} approved: its stock has moved.", "success")
-    return redirect(_back(request_id))
+    if form.from_queue:  # approving from the queue returns to the queue
+        return redirect(url_for("requests.index", view="queue"))
+    return redirect(url_for("requests.detail", request_id=request_id))
 
 
 def _refusal(exc: DomainError) -> str:
@@ -139,10 +126,3 @@ def fulfil(request_id: int):
     if checked(form) and attempt(lambda: requests.fulfil(request_id, actor=current_actor(), note=form.note.data)).ok:
         flash(f"Request #{request_id} marked fulfilled.", "success")
     return redirect(url_for("requests.detail", request_id=request_id))
-
-
-def _back(request_id: int) -> str:
-    """Approving from the queue returns to the queue; from the detail page, to the detail."""
-    if request.form.get("from") == "queue":
-        return url_for("requests.index", view="queue")
-    return url_for("requests.detail", request_id=request_id)

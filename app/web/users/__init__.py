@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from flask import Blueprint, flash, redirect, render_template, url_for
 
 from app.auth import current_actor
-from app.limits import EMAIL_LENGTH, EMAIL_PATTERN, FULL_NAME_LENGTH, PASSWORD_LENGTH
 from app.models import Role
 from app.permissions import Permission, can, require
 from app.services import logs, users
 from app.web.common import attempt, int_arg, page_links
+from app.web.forms import EmptyForm, checked
+from app.web.users.forms import ActiveForm, ChangeForm, RoleForm, UserForm
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -22,29 +20,11 @@ def role_choices() -> list[tuple[str, str]]:
     return [(r.value, r.value.title()) for r in roles]
 
 
-class UserForm(FlaskForm):
-    full_name = StringField("Full name", validators=[DataRequired(), Length(max=FULL_NAME_LENGTH)])
-    email = EmailField(
-        "Email",
-        validators=[
-            DataRequired(),
-            Regexp(EMAIL_PATTERN, message="Enter a valid email address."),
-            Length(max=EMAIL_LENGTH),
-        ],
-    )
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_LENGTH)])
-    role = SelectField("Role")
-
-
-class ChangeForm(FlaskForm):
-    role = SelectField("Role", validate_choice=False)
-
-
 def _render(form: UserForm, status: int = 200):
     page = users.list_users(page=int_arg("page", 1, minimum=1), per_page=50)
     return (
         render_template(
-            "users/index.html", page=page, links=page_links(page), form=form, change=ChangeForm(), roles=role_choices()
+            "users/index.html", page=page, links=page_links(page), form=form, change=EmptyForm(), roles=role_choices()
         ),
         status,
     )
@@ -80,41 +60,34 @@ def create():
     return _render(form, 422)
 
 
-def _change(user_id: int, changes: dict, done: str):
+def _change(user_id: int, form: ChangeForm, changes: dict, done: str):
     users.get_user(user_id)  # a missing account is a 404 page
     changed = attempt(lambda: users.update_user(user_id, changes, actor=current_actor()))
     if changed.ok:
         flash(done.format(user=changed.value), "success")
-    return redirect(
-        request.form.get("back") if request.form.get("back", "").startswith("/users") else url_for("users.index")
-    )
+    return redirect(form.back_path() or url_for("users.index"))
 
 
 @bp.post("/<int:user_id>/role")
 @require(Permission.USERS_MANAGE)
 def change_role(user_id: int):
-    role = request.form.get("role", "")
-    if role not in {r.value for r in Role}:
-        flash("Choose a valid role.", "error")
+    form = RoleForm()
+    if not checked(form):
         return redirect(url_for("users.index"))
-    return _change(user_id, {"role": role}, "{user.email} is now " + role + ".")
+    return _change(user_id, form, {"role": form.role.data}, "{user.email} is now " + form.role.data + ".")
 
 
 @bp.post("/<int:user_id>/active")
 @require(Permission.USERS_MANAGE)
 def set_active(user_id: int):
-    active = request.form.get("active") == "1"
-    if not active and request.form.get("confirmed") != "1":
+    form = ActiveForm()
+    if not form.asked:
         # Deactivating signs the person out everywhere: ask first, on a page of its own.
         user = users.get_user(user_id)
-        back = request.form.get("back", "")
-        return render_template(
-            "users/deactivate.html",
-            user=user,
-            change=ChangeForm(),
-            back=back if back.startswith("/users") else url_for("users.index"),
-        )
-    return _change(user_id, {"is_active": active}, "{user.email} " + ("reactivated." if active else "deactivated."))
+        back = form.back_path() or url_for("users.index")
+        return render_template("users/deactivate.html", user=user, change=EmptyForm(), back=back)
+    done = "{user.email} " + ("reactivated." if form.activating else "deactivated.")
+    return _change(user_id, form, {"is_active": form.activating}, done)
 
 
 @bp.get("/<int:user_id>")
@@ -128,6 +101,6 @@ def detail(user_id: int):
         page=page,
         links=page_links(page),
         labels=logs.labels_for(page.items),
-        change=ChangeForm(),
+        change=EmptyForm(),
         roles=role_choices(),
     )

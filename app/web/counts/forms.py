@@ -1,0 +1,42 @@
+"""Forms of the count pages; the rules live in app.services.counts."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.limits import LOOKUP_LENGTH, SKU_LIST_LENGTH
+from app.web.forms import amount_field, optional_int
+
+
+class OpenCountForm(FlaskForm):
+    location_id = SelectField(
+        "Location (with everything inside it)",
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[DataRequired("Choose a location.")],
+    )
+    category_id = SelectField("Only this category", coerce=optional_int, validate_choice=False, validators=[Optional()])
+    skus = StringField("Only these items (SKUs, comma separated)", validators=[Optional(), Length(max=SKU_LIST_LENGTH)])
+    blind = BooleanField("Blind count (staff do not see the expected quantities)")
+
+
+class LineForm(FlaskForm):
+    item = StringField(
+        "Item (scan, or type its SKU or code)",
+        validators=[DataRequired("Scan or type an item."), Length(max=LOOKUP_LENGTH)],
+    )
+    location_id = SelectField(
+        "Location", coerce=optional_int, validate_choice=False, validators=[DataRequired("Choose where you counted.")]
+    )
+    counted = amount_field("Quantity found")
+    mode = HiddenField()
+
+
+class ApproveForm(FlaskForm):
+    zero_uncounted = BooleanField("Not counted means zero (set lines nobody counted to 0)")
+
+
+class RecountForm(FlaskForm):
+    line_ids = SelectMultipleField("Lines", coerce=int, choices=[], validate_choice=False)
