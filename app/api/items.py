@@ -28,7 +28,7 @@ from app.schemas.item import (
     dump_movement,
 )
 from app.schemas.log import LogPageSchema
-from app.services import barcodes, idempotency, items, stock
+from app.services import barcodes, idempotency, item_list, items, stock
 from app.services.idempotency import IdempotencyKey
 from app.services.stock import Movement
 
@@ -54,7 +54,7 @@ IDEMPOTENCY_DOC = {
 def list_items(query: dict):
     """Search, filter, sort and page through active items."""
     # Serialized by hand (identical to ItemPageSchema, which documents it): the hot path.
-    return jsonify(dump_item_page(items.list_items(**query)))
+    return jsonify(dump_item_page(item_list.list_items(**query)))
 
 
 @bp.post("")

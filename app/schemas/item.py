@@ -22,7 +22,7 @@ from app.limits import (
 from app.models.base import normalise
 from app.schemas.common import Amount, BodySchema, Count, Id, PageQuerySchema, Quantity, QueryId, Text, page_of
 from app.schemas.log import LogSchema
-from app.services.items import SORT_COLUMNS
+from app.services.item_list import SORT_COLUMNS
 
 # The bounds are documented as numbers (apispec would print the Decimal field's bounds as strings).
 _money = {

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app.extensions import db
 from app.models import Category, InventoryLog, Item, ItemBarcode, Location, StockLevel, User
-from app.services.items import SORT_COLUMNS, item_filters
+from app.services.item_list import SORT_COLUMNS, item_filters
 from app.services.lookup import get_or_404
 from app.services.quantities import show
 from app.services.spreadsheets import csv_writer, safe_cell

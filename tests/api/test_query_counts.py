@@ -143,13 +143,13 @@ def test_deep_page_returns_the_same_rows_as_walking_there(api, factory):
 
 def test_hand_written_list_serializer_matches_the_schema(app, factory):
     from app.schemas.item import ItemPageSchema, dump_item_page
-    from app.services import items
+    from app.services import item_list
 
     manager = factory.user("manager")
     cat, loc = factory.category(), factory.location()
     _make_items(factory, 4, category=cat, location=loc, actor=manager)
     factory.item(quantity=0, location=loc, actor=manager, price=Decimal("0"))  # no category
     with app.app_context():
-        page = items.list_items(per_page=10)
+        page = item_list.list_items(per_page=10)
         assert dump_item_page(page) == ItemPageSchema().dump(page)
         assert len(page.items) == 5

@@ -12,7 +12,7 @@ from app.errors import InsufficientStock
 from app.extensions import db
 from app.models import Item, Location, StockLevel, User
 from app.models.location import subtree_upper
-from app.services import items, location_counters, locations, stock
+from app.services import item_list, items, location_counters, locations, stock
 
 pytestmark = pytest.mark.core
 
@@ -144,7 +144,7 @@ def test_location_filter_gives_the_same_page_and_total_by_either_plan(factory, c
 
     def listed(share: float) -> tuple[list[int], int]:
         monkeypatch.setattr(items, "WALK_SHARE", share)
-        page = items.list_items(location_id=s["shelf1"], sort_by=sort_by, per_page=3, page=2)
+        page = item_list.list_items(location_id=s["shelf1"], sort_by=sort_by, per_page=3, page=2)
         return [item.id for item in page.items], page.total
 
     walked, by_set = listed(0.0), listed(2.0)  # 0: always walk (PostgreSQL), 2: never

@@ -25,7 +25,7 @@ from app.limits import MAX_COPIES, MAX_LABELS
 from app.models import Item, Location
 from app.models.location import subtree_upper
 from app.money import format_money
-from app.services.items import item_filters
+from app.services.item_list import item_filters
 from app.services.scanning.codes import item_link, location_link
 
 MASK = 2  # vertical stripes of modules: see make_qr

@@ -6,7 +6,7 @@ from flask import render_template, request
 
 from app.auth import current_actor
 from app.permissions import Permission, require
-from app.services import items, locations, stock
+from app.services import item_list, items, locations, stock
 from app.services.catalog import category_names
 from app.services.quantities import show
 from app.web.common import PER_PAGE_CHOICES, attempt, int_arg, page_links
@@ -72,7 +72,7 @@ def export_args(state: dict, fmt: str) -> dict:
 @require(Permission.ITEMS_READ)
 def index():
     state = list_state()
-    page = items.list_items(
+    page = item_list.list_items(
         page=state["page"],
         per_page=state["per_page"],
         sort_by=state["sort"],
@@ -119,7 +119,7 @@ def _at_location(location_id: int | None, listed: list) -> dict:
             "inside": bool(locations.children(location.id)),
             "moves_here": not location.is_structural,
         },
-        "here": items.quantities_at([item.id for item in listed], location.id),
+        "here": item_list.quantities_at([item.id for item in listed], location.id),
     }
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 
 from app.limits import SEARCH_LENGTH
 from app.permissions import Permission, require
-from app.services import items, location_tree
+from app.services import item_list, location_tree
 from app.services import locations as service
 from app.web.common import attempt
 from app.web.forms import EmptyForm
@@ -71,7 +71,7 @@ def children_view(obj_id: int):
 def detail(obj_id: int):
     location = service.get_location(obj_id)
     children = [(node.location, node.totals) for node in location_tree.level(obj_id)]
-    page = items.list_items(location_id=obj_id, per_page=50, sort_by="name")
+    page = item_list.list_items(location_id=obj_id, per_page=50, sort_by="name")
     return render_template(
         "locations/detail.html",
         location=location,
