@@ -1,16 +1,19 @@
 """Maintained counters: per-category item count, units, value and low-stock count.
 
 The dashboard and the unfiltered list totals read these instead of scanning every
-item. They are kept exact by the unit of work itself: after each flush the changed
-Item rows' before/after contributions are noted on the session, and just before the
-outermost commit the net changes are written with one upsert, in key order (so two
-transactions never wait on each other's counter rows in opposite orders; the counter
-locks are the last ones a transaction takes and are held only until its commit).
-A rolled-back savepoint or transaction drops what it noted.
+item. The few writers of what they count note each change explicitly, after writing it:
+- the stock core: `note_movement` (a movement's levels and the item's total), `note_new_stock`
+  (an import batch's first levels), and `note_items` for a new item's first stock;
+- the items service: `note_items` (an item created, edited or deleted: the `snapshot` taken
+  before the change, and the item after it).
+tests/test_layout.py fails when another module writes the counted tables. The notes wait on
+the session until the outermost commit writes their net changes with one upsert, in key order
+(two transactions never wait on each other's counter rows in opposite orders; the counter
+locks are the last a transaction takes, held only until its commit). A rolled-back savepoint or
+transaction drops what it noted (the three session hooks installed by init_app).
 
-Every ORM change to an Item is covered (services, seeders, tests). Bulk SQL that
-changes active items' quantity, price, threshold, category or deletion bypasses the
-ORM and must call rebuild() afterwards (the benchmark loader does).
+Bulk SQL that changes active items' quantity, price, threshold, category or deletion must call
+rebuild() afterwards (the benchmark loader does).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy import event, inspect
+from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -112,44 +115,35 @@ def _contribution(values: dict[str, Any] | None) -> tuple[tuple[int, int], Delta
     return key, [1, quantity, quantity * price, 1 if quantity < (values["low_stock_threshold"] or 0) else 0]
 
 
-def _values(item: Item, *, before: bool) -> dict[str, Any]:
-    if not before:  # what the item holds now: no history needed (and none built, for a batch of new items)
-        return {"id": item.id, **{name: getattr(item, name) for name in _TRACKED}}
-    state = inspect(item)
-    values: dict[str, Any] = {"id": item.id}
-    for name in _TRACKED:
-        history = state.attrs[name].history
-        if before and history.deleted:
-            values[name] = history.deleted[0]
-        elif before and history.added and not history.unchanged:
-            values[name] = None  # was never set before this flush (a new row's default)
-        else:
-            values[name] = getattr(item, name)
-    return values
+def snapshot(item: Item) -> dict[str, Any]:
+    """What the figures count of an item as it is now: take it before changing the item, and
+    give it to note_items after the change is flushed."""
+    return {"id": item.id, **{name: getattr(item, name) for name in _TRACKED}, "location_id": item.location_id}
 
 
-def _changed(item: Item) -> bool:
-    state = inspect(item)
-    return any(state.attrs[name].history.has_changes() for name in _TRACKED)
-
-
-def _note(session: Session, flush_context: Any) -> None:
-    """after_flush: record the net contribution change of every inserted, changed or deleted item,
-    to its category's figures and to those of every location above its places."""
+def note_items(changes: list[tuple[dict[str, Any] | None, Item]]) -> None:
+    """Note the figures' change of items written and flushed by the items service: each is (its
+    snapshot() before the change, or None for a new item; the item now)."""
+    session = db.session()
     deltas: dict[tuple[int, int], Delta] = defaultdict(lambda: [0, 0, Decimal(0), 0])
-    with session.no_autoflush:
-        for item in session.new:
-            if isinstance(item, Item):
-                _add(deltas, _contribution(_values(item, before=False)), 1)
-        for item in session.dirty:
-            if isinstance(item, Item) and _changed(item):
-                _add(deltas, _contribution(_values(item, before=True)), -1)
-                _add(deltas, _contribution(_values(item, before=False)), 1)
-        for item in session.deleted:
-            if isinstance(item, Item):
-                _add(deltas, _contribution(_values(item, before=True)), -1)
+    moved: dict[int, tuple[bool, int | None] | None] = {}  # where the location figures change
+    new: list[Item] = []
+    for before, item in changes:
+        now = snapshot(item)
+        _add(deltas, _contribution(before), -1)
+        _add(deltas, _contribution(now), 1)
+        if before is None:
+            new.append(item)
+        elif (before["is_deleted"], before["location_id"]) != (now["is_deleted"], now["location_id"]):
+            moved[item.id] = (before["is_deleted"], before["location_id"])
     noted = {(CATEGORY, k): d for k, d in deltas.items() if any(d)}
-    noted.update({(LOCATION, k): d for k, d in location_counters.note(session).items() if any(d)})
+    places = location_counters.new_items(session, new) if new else {}
+    if moved:
+        for key, delta in location_counters.items_changed(session, moved).items():
+            total = places.setdefault(key, [0, 0, Decimal(0)])
+            for i, value in enumerate(delta):
+                total[i] += value
+    noted.update({(LOCATION, k): d for k, d in places.items() if any(d)})
     _pend(session, noted)
 
 
@@ -316,23 +310,15 @@ def _end(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-def _wants_old_values(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
-    return value
-
-
 _listening = False
 
 
 def init_app(app: Flask) -> None:
-    """Install the session listeners once per process."""
+    """Install the notes' commit and rollback hooks once per process (nothing is inferred from
+    flushes: the writers note what they change)."""
     global _listening
     if _listening:
         return
-    for name in _TRACKED:
-        # Load the old value even when the attribute was expired, so the delta is exact.
-        event.listen(getattr(Item, name), "set", _wants_old_values, active_history=True, retval=True)
-    location_counters.listen(_wants_old_values)
-    event.listen(Session, "after_flush", _note)
     event.listen(Session, "before_commit", _write)
     event.listen(Session, "after_soft_rollback", _forget)
     event.listen(Session, "after_transaction_end", _end)

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Category, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS, Permission, can
-from app.services import barcodes, locations, low_stock, stock
+from app.services import barcodes, counters, locations, low_stock, stock
 from app.services.logs import list_logs
 from app.services.lookup import get_or_404
 from app.services.pagination import Page
@@ -62,6 +62,7 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
                 check_places(item, data[name], name)
         db.session.add(item)
         db.session.flush()
+        counters.note_items([(None, item)])
         stock.place_initial(item, quantity, actor=actor)
         barcodes.replace_codes(item, codes)
         events.publish("item_created", item_event_payload(item, actor))
@@ -121,6 +122,7 @@ def create_items(rows: list[dict[str, Any]], *, actor: User) -> list[Item]:
             created.append(item)
         db.session.add_all(created)
         db.session.flush()  # one INSERT ... RETURNING for the lot
+        counters.note_items([(None, item) for item in created])  # placed at their homes; stock below
         barcodes.place_new(list(zip(created, codes, strict=True)))
         stock.place_initial_many(created, actor=actor)
         for item in created:
@@ -157,7 +159,7 @@ def update_item(
                 current_version=item.version,
             )
         _check_references(changes)
-        was_low = item.is_low_stock
+        was_low, before = item.is_low_stock, counters.snapshot(item)
         if "sku" in changes and changes["sku"].lower() != item.sku.lower():
             _check_sku_free(changes["sku"], exclude_id=item.id)
         _check_decimals(item, changes)
@@ -178,6 +180,7 @@ def update_item(
                 item, LogAction.UPDATE, actor, location_id=None, before=item.quantity, after=item.quantity, note=note
             )
             db.session.flush()
+            counters.note_items([(before, item)])
             low_stock.after_change(item, was_low=was_low, actor=actor, entry=entry)
             events.publish("item_updated", item_event_payload(item, actor, changed=sorted(changed)))
     return item
@@ -187,7 +190,7 @@ def delete_item(item_id: int, *, actor: User) -> None:
     """Soft-delete an item; its history stays readable. Raises NotFound."""
     with unit_of_work():
         item = stock.lock_item(item_id)
-        was_low = item.is_low_stock
+        was_low, before = item.is_low_stock, counters.snapshot(item)
         item.is_deleted = True
         item.deleted_at = utcnow()
         item.version += 1
@@ -201,6 +204,7 @@ def delete_item(item_id: int, *, actor: User) -> None:
             note="Item deleted",
         )
         db.session.flush()
+        counters.note_items([(before, item)])
         low_stock.after_change(item, was_low=was_low, actor=actor, entry=entry)
         events.publish("item_deleted", item_event_payload(item, actor))
 

@@ -7,12 +7,13 @@ four rows, each in the item's stripe). Reading a subtree's totals then reads its
 is the difference between milliseconds and seconds for a site.
 
 "Distinct items" is not a sum: an item in two bins of one aisle counts once for the aisle.
-So the change of a flush is worked out per item, from all of its places before and after
+So a noted change is worked out per item, from all of its places before and after
 (an item has a handful of stock levels, read in one statement): for each location above
 any of them, is the item present there before, after, and how many units. The item row
 lock that every movement takes makes that read consistent.
 
-The notes go through app/services/counters.py, which writes them at commit with the
+The writers note their changes through app/services/counters.py (nothing is inferred from
+flushes), which writes them at commit with the
 category figures (same rules: key order, rolled back with the transaction). A move of a
 location changes which locations are above its subtree: recompute() redoes the figures of
 the locations above its old and its new place (slow on a big tree, and moves are rare).
@@ -22,12 +23,11 @@ Bulk SQL that changes stock levels, items' homes or deletion must call counters.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -180,48 +180,10 @@ _PLACES = (
 _KEYS = sa.select(Location.id, Location.path_key).where(Location.id.in_(sa.bindparam("ids", expanding=True)))
 
 
-def note(session: Session) -> dict[tuple[int, int], Delta]:
-    """The figures' changes made by the flush that just ran: {(location_id, stripe): delta}."""
-    before_items: dict[int, tuple[bool, int | None] | None] = {}  # id -> (deleted, home) before; None: new
-    before_levels: dict[tuple[int, int], Any] = {}  # (item, location) -> quantity before the flush
-    with session.no_autoflush:
-        for obj in session.new:
-            if isinstance(obj, Item):
-                before_items[obj.id] = None
-            elif isinstance(obj, StockLevel):
-                before_levels[(obj.item_id, obj.location_id)] = 0
-        for obj in session.dirty:
-            if isinstance(obj, Item):
-                state = inspect(obj)
-                deleted, home = state.attrs.is_deleted.history, state.attrs.location_id.history
-                if deleted.has_changes() or home.has_changes():
-                    before_items[obj.id] = (
-                        deleted.deleted[0] if deleted.deleted else obj.is_deleted,
-                        home.deleted[0] if home.deleted else obj.location_id,
-                    )
-            elif isinstance(obj, StockLevel):
-                history = inspect(obj).attrs.quantity.history
-                if history.has_changes():
-                    before_levels[(obj.item_id, obj.location_id)] = history.deleted[0] if history.deleted else 0
-        for obj in session.deleted:
-            if isinstance(obj, Item):
-                before_items[obj.id] = (obj.is_deleted, obj.location_id)
-            elif isinstance(obj, StockLevel):
-                before_levels[(obj.item_id, obj.location_id)] = obj.quantity
-        if not before_items and not before_levels:
-            return {}
-        if not before_items:
-            changed = [
-                (obj.item_id, obj.location_key, before_levels[(obj.item_id, obj.location_id)], obj.quantity)
-                for obj in session.dirty
-                if isinstance(obj, StockLevel) and (obj.item_id, obj.location_id) in before_levels
-            ]
-            quick = _units_only(changed) if len(changed) == len(before_levels) else None
-            if quick is not None:
-                return quick
-        elif not before_levels and all(state is None for state in before_items.values()):
-            return _new_items(session)
-        return _work_out(session, before_items, before_levels)
+def items_changed(session: Session, before: dict[int, tuple[bool, int | None]]) -> dict[tuple[int, int], Delta]:
+    """The figures' change of items whose deletion or home changed (already flushed): {item id:
+    (deleted, home) before}; their levels unchanged. {(location_id, stripe): delta}."""
+    return _work_out(session, dict(before), {})
 
 
 def levels_changed(session: Session, changed: list[tuple[int, int, str | None, Any, Any]]) -> dict:
@@ -296,9 +258,9 @@ def _units_only(changed: list[tuple[int, str | None, Any, Any]]) -> dict | None:
     return deltas
 
 
-def _new_items(session: Session) -> dict[tuple[int, int], Delta]:
-    """A flush that only created items (no stock yet): each counts as placed at its home's path."""
-    homes = {obj.id: obj.location_id for obj in session.new if isinstance(obj, Item) and not obj.is_deleted}
+def new_items(session: Session, items: list[Item]) -> dict[tuple[int, int], Delta]:
+    """New items with no stock yet (flushed): each counts as placed at its home's path."""
+    homes = {item.id: item.location_id for item in items if not item.is_deleted}
     keys = _keys_of(session, set(homes.values()))
     deltas: dict[tuple[int, int], Delta] = {}
     for item_id, home in homes.items():
@@ -341,9 +303,3 @@ def _presence(state: tuple[bool, int | None, dict[int, Any]] | None, keys: dict[
         for above in ancestor_ids(keys[home]):
             found.setdefault(above, [0, 1, 0])
     return {location_id: tuple(entry) for location_id, entry in found.items()}
-
-
-def listen(wants_old_values: Callable) -> None:
-    """Load old values even of expired attributes, so each flush's change is exact."""
-    for attribute in (StockLevel.quantity, Item.location_id):  # Item.is_deleted: counters.py does it
-        event.listen(attribute, "set", wants_old_values, active_history=True, retval=True)

@@ -143,7 +143,7 @@ def test_location_filter_gives_the_same_page_and_total_by_either_plan(factory, c
             stock.restock(made.id, 1, actor=manager, location_id=s["b"])
 
     def listed(share: float) -> tuple[list[int], int]:
-        monkeypatch.setattr(items, "WALK_SHARE", share)
+        monkeypatch.setattr(item_list, "WALK_SHARE", share)
         page = item_list.list_items(location_id=s["shelf1"], sort_by=sort_by, per_page=3, page=2)
         return [item.id for item in page.items], page.total
 

@@ -102,6 +102,7 @@ def place_initial(item: Item, quantity: Any, *, actor: User | None) -> Inventory
         item, LogAction.CREATE, actor, location_id=item.location_id, before=0, after=quantity, note="Item created"
     )
     db.session.flush()
+    counters.note_movement(item, 0, [(item.id, item.location_id, None, 0, quantity)])
     return entry
 
 
