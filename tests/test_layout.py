@@ -132,6 +132,7 @@ def test_services_never_enqueue_jobs_but_for_the_recorded_exceptions():
 # (levels, items' totals) and the counters (their own rows). Each other writer is named with why.
 COUNTED_MODELS = {"Item", "StockLevel", "CategoryStat", "LocationStat"}
 COUNTED_TABLES = ("items", "stock_levels", "category_stats", "location_stats")
+COUNTED_COLUMNS = {"quantity", "price", "low_stock_threshold", "category_id", "is_deleted", "location_id"}
 COUNTED_WRITERS = {
     "app.services.stock.write",  # levels, items' totals, the ledger
     "app.services.stock.locks",  # a missing level is created under the item's lock
@@ -139,6 +140,7 @@ COUNTED_WRITERS = {
     "app.services.location_counters",
     # Lets deleted items go of a category being deleted: deleted items are in no figure.
     "app.services.catalog",
+    "app.services.items",  # creates, edits and deletes items, noting each change (counters.note_items)
 }
 
 
@@ -165,6 +167,19 @@ def _counted_writes(source: str) -> list[str]:
             found.append(f"{owner.value.id}.__table__.{name}()")
         if name == "StockLevel":
             found.append("StockLevel(...)")
+    for node in ast.walk(ast.parse(source)):  # an ORM item or level given a counted value
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+        )
+        for target in targets:
+            owner = getattr(target, "value", None)
+            owner_name = getattr(owner, "id", None) or getattr(getattr(owner, "value", None), "id", "") or ""
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr in COUNTED_COLUMNS
+                and ("item" in owner_name.lower() or "level" in owner_name.lower())
+            ):
+                found.append(f"{owner_name}.{target.attr} =")
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = " ".join(node.value.upper().split())
@@ -191,10 +206,12 @@ db.session.execute(sa.update(StockLevel).values(quantity=0))
 connection.execute(Item.__table__.update())
 db.session.add(StockLevel(item_id=1, location_id=2, quantity=3))
 db.session.execute(sa.text("update stock_levels set quantity = 0"))
+item.price = 3
 """
     assert sorted(_counted_writes(source)) == [
         "Item.__table__.update()",
         "SQL UPDATE stock_levels",
         "StockLevel(...)",
+        "item.price =",
         "update(StockLevel)",
     ]
