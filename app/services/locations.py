@@ -139,10 +139,13 @@ def paths_of(location_ids: set[int | None] | list[int | None]) -> dict[int, str]
     return dict(db.session.execute(sa.select(Location.id, Location.path).where(Location.id.in_(wanted))).all())
 
 
-def matching_paths(query: str, limit: int = 50) -> list[tuple[int, str]]:
-    """Live locations whose path holds every word of `query`, by path (at most `limit`)."""
+def matching_paths(query: str, limit: int = 50, *, holding_stock: bool = False) -> list[tuple[int, str]]:
+    """Live locations whose path holds every word of `query`, by path (at most `limit`); with
+    `holding_stock`, only those that can hold stock (not structural)."""
     words = [w for w in query.split() if w][:8]
     conditions = [Location.deleted_at.is_(None)] + [Location.path.ilike(_contains(w), escape="\\") for w in words]
+    if holding_stock:
+        conditions.append(sa.not_(Location.is_structural))
     query_ = sa.select(Location.id, Location.path).where(*conditions).order_by(Location.path).limit(limit)
     return [(loc_id, path) for loc_id, path in db.session.execute(query_).all()]
 

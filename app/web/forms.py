@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import flash
+from flask import flash, url_for
 from flask_wtf import FlaskForm
-from wtforms import DecimalField
+from markupsafe import Markup, escape
+from wtforms import DecimalField, Field
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import html_params
 
-from app.limits import MAX_DECIMALS, MAX_QUANTITY, QUANTITY_MESSAGE, QUANTITY_OR_ZERO_MESSAGE
+from app.limits import MAX_DECIMALS, MAX_ID, MAX_QUANTITY, QUANTITY_MESSAGE, QUANTITY_OR_ZERO_MESSAGE
 from app.services.quantities import places
 
 
@@ -55,3 +57,74 @@ def checked(form: FlaskForm) -> bool:
         return True
     flash(" ".join(e for errors in form.errors.values() for e in errors) or "The form expired; try again.", "error")
     return False
+
+
+class _PickerWidget:
+    """The bounded picker's markup (app/static/js/picker.js): a combobox text box showing the
+    chosen path, the chosen id in a hidden input under the field's name, and a listbox that the
+    script fills with at most 50 choices fetched from `source` as the person types."""
+
+    def __call__(self, field: Field, **attrs: object) -> Markup:
+        attrs.pop("data-searchable", None)
+        attrs.pop("data_searchable", None)
+        list_id = f"{field.id}-list"
+        box = {
+            "type": "text",
+            "id": field.id,
+            "role": "combobox",
+            "aria-autocomplete": "list",
+            "aria-expanded": "false",
+            "aria-controls": list_id,
+            "autocomplete": "off",
+            "autocapitalize": "off",
+            "spellcheck": "false",
+            "data-scan": field.kind,
+            "placeholder": field.placeholder,
+            "value": field.chosen_label(),
+            **{k.replace("_", "-"): v for k, v in attrs.items()},
+        }
+        return Markup(
+            f'<div class="picker" data-picker data-kind="{field.kind}" data-source="{escape(field.source())}">'
+            f"<input {html_params(**box)}>"
+            f'<input type="hidden" name="{escape(field.name)}" value="{escape(field._value())}">'
+            f'<ul role="listbox" id="{list_id}" class="picker-list" hidden aria-label="{escape(field.label.text)}"></ul>'
+            '<small class="picker-status" data-picker-status aria-live="polite"></small></div>'
+        )
+
+
+class LocationField(Field):
+    """A location chosen with the bounded picker (never a <select> of every bin): the form reads
+    its id; the services check that it exists, is live, holds stock where it must, and put
+    their refusal on this field (app/services/locations.py require_live_location)."""
+
+    widget = _PickerWidget()
+    kind = "location"
+    placeholder = "Type or scan a location…"
+
+    def __init__(self, label: str | None = None, validators=None, *, holding_stock: bool = True, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.holding_stock = holding_stock
+
+    def source(self) -> str:
+        return url_for("locations.options", stock=1 if self.holding_stock else None)
+
+    def chosen_label(self) -> str:
+        from app.services.locations import paths_of
+
+        return paths_of([self.data]).get(self.data, "") if isinstance(self.data, int) else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+            self.data = None
+            raise ValueError("Choose a location from the list.")
+        self.data = int(text)
+
+    def process_data(self, value: object) -> None:
+        self.data = value if isinstance(value, int) else None
+
+    def _value(self) -> str:
+        return str(self.data) if isinstance(self.data, int) else ""

@@ -10,7 +10,7 @@ from app.auth import current_actor
 from app.permissions import Permission, can, require
 from app.services import items, stock
 from app.services.catalog import category_names
-from app.services.locations import location_paths
+from app.services.locations import paths_of
 from app.web.common import attempt, int_arg, page_links
 from app.web.items.blueprint import bp
 from app.web.items.forms import AdjustForm, ConfirmForm, MoveForm, TransferForm
@@ -18,8 +18,9 @@ from app.web.items.forms import AdjustForm, ConfirmForm, MoveForm, TransferForm
 HISTORY_PER_PAGE = 15
 
 
-def _forms(item, locations: dict[int, str], bound: str | None = None) -> dict:
-    """The four movement forms; only `bound` reads the posted data."""
+def _forms(item, bound: str | None = None) -> dict:
+    """The four movement forms; only `bound` reads the posted data. Each place starts at the
+    item's home but a transfer's destination, which the person always chooses."""
 
     def make(cls, prefix):
         form = cls(prefix=prefix) if bound == prefix else cls(prefix=prefix, formdata=None)
@@ -31,23 +32,17 @@ def _forms(item, locations: dict[int, str], bound: str | None = None) -> dict:
         "transfer": make(TransferForm, "transfer"),
         "adjust": make(AdjustForm, "adjust"),
     }
-    choices = list(locations.items())
     for name in ("restock", "withdraw", "adjust"):
-        forms[name].location_id.choices = choices
         if bound != name:
             forms[name].location_id.data = item.location_id
-    forms["transfer"].from_location_id.choices = choices
-    forms["transfer"].to_location_id.choices = choices
     if bound != "transfer":
         forms["transfer"].from_location_id.data = item.location_id
-        forms["transfer"].to_location_id.data = next((i for i in locations if i != item.location_id), None)
     return forms
 
 
 def _render(item_id: int, bound: str | None = None, status: int = 200, forms: dict | None = None):
     item, stock_rows = stock.item_with_stock(item_id)
-    locations = location_paths(holding_stock=True)
-    forms = forms or _forms(item, locations, bound)
+    forms = forms or _forms(item, bound)
     history = items.item_history(item_id, page=int_arg("page", 1, minimum=1), per_page=HISTORY_PER_PAGE)
     from app.services.logs import labels_for
 
@@ -57,7 +52,7 @@ def _render(item_id: int, bound: str | None = None, status: int = 200, forms: di
             item=item,
             stock_rows=stock_rows,
             category=category_names().get(item.category_id),
-            home=locations.get(item.location_id),
+            home=paths_of([item.location_id]).get(item.location_id),
             forms=forms,
             history=history,
             labels=labels_for(history.items),
@@ -96,7 +91,7 @@ def detail(item_id: int):
 
 def _move(item_id: int, name: str, run: Callable, done: Callable) -> object:
     item = items.get_item(item_id)
-    forms = _forms(item, location_paths(holding_stock=True), bound=name)
+    forms = _forms(item, bound=name)
     form = forms[name]
     if form.validate_on_submit():
         moved = attempt(lambda: run(form), form, fallback_field="quantity")

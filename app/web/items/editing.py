@@ -8,7 +8,6 @@ from app.auth import current_actor
 from app.permissions import Permission, can, require
 from app.services import items
 from app.services.catalog import category_names
-from app.services.locations import location_paths
 from app.web.common import attempt
 from app.web.items.blueprint import bp
 from app.web.items.forms import BasicItemForm, ConfirmForm, ItemForm
@@ -16,7 +15,7 @@ from app.web.items.forms import BasicItemForm, ConfirmForm, ItemForm
 
 def _form(form_class: type[BasicItemForm] = ItemForm, **kwargs) -> BasicItemForm:
     form = form_class(**kwargs)
-    form.set_choices(category_names(), location_paths(holding_stock=True))
+    form.set_choices(category_names())
     return form
 
 

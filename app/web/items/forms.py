@@ -19,22 +19,22 @@ from app.limits import (
 )
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS
 from app.services.items import EDITABLE_FIELDS, REORDER_FIELDS
-from app.web.forms import EmptyForm, amount_field, optional_int, quantity_field
+from app.web.forms import EmptyForm, LocationField, amount_field, optional_int, quantity_field
 
 
 class BasicItemForm(FlaskForm):
     """The fields staff may edit (the API's PATCH allows the same ones)."""
 
     description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_LENGTH)])
-    location_id = SelectField("Home location", coerce=optional_int, validators=[InputRequired("Choose a location.")])
+    location_id = LocationField("Home location", validators=[InputRequired("Choose a location.")])
     unit = StringField("Unit", default="pcs", validators=[DataRequired(), Length(max=UNIT_LENGTH)])
     low_stock_threshold = amount_field("Low-stock threshold", required="Enter a threshold.", default=0)
     version = HiddenField()
 
     FIELDS: tuple[str, ...] = tuple(sorted(STAFF_EDITABLE_ITEM_FIELDS))  # the service's rule, not a copy
 
-    def set_choices(self, categories: dict[int, str], locations: dict[int, str]) -> None:
-        self.location_id.choices = [("", "— Choose —")] + [(i, n) for i, n in locations.items()]
+    def set_choices(self, categories: dict[int, str]) -> None:
+        """The choices a <select> lists (the home location is a bounded picker)."""
 
     def values(self) -> dict:
         data = {name: getattr(self, name).data for name in self.FIELDS}
@@ -73,8 +73,7 @@ class ItemForm(BasicItemForm):
     # The service's list, not a copy; the reorder policy is edited in the item page's Buying panel.
     FIELDS = tuple(name for name in EDITABLE_FIELDS if name not in REORDER_FIELDS)
 
-    def set_choices(self, categories: dict[int, str], locations: dict[int, str]) -> None:
-        super().set_choices(categories, locations)
+    def set_choices(self, categories: dict[int, str]) -> None:
         self.category_id.choices = [("", "— None —")] + [(i, n) for i, n in categories.items()]
 
     def values(self) -> dict:
@@ -87,19 +86,19 @@ class MoveForm(FlaskForm):
     """Restock or withdraw on the item page."""
 
     quantity = quantity_field()
-    location_id = SelectField("Location", coerce=optional_int)
+    location_id = LocationField("Location")
     note = StringField("Note", validators=[Optional(), Length(max=MOVEMENT_NOTE_LENGTH)])
 
 
 class TransferForm(FlaskForm):
-    from_location_id = SelectField("From", coerce=optional_int, validators=[InputRequired()])
-    to_location_id = SelectField("To", coerce=optional_int, validators=[InputRequired()])
+    from_location_id = LocationField("From", validators=[InputRequired("Choose where the stock is.")])
+    to_location_id = LocationField("To", validators=[InputRequired("Choose where the stock goes.")])
     quantity = quantity_field()
     note = StringField("Note", validators=[Optional(), Length(max=MOVEMENT_NOTE_LENGTH)])
 
 
 class AdjustForm(FlaskForm):
-    location_id = SelectField("Location", coerce=optional_int, validators=[InputRequired()])
+    location_id = LocationField("Location", validators=[InputRequired("Choose the location counted.")])
     counted_quantity = amount_field("Counted quantity", required="Enter the counted quantity.")
     note = StringField(
         "Reason", validators=[DataRequired("Say why the count differs."), Length(max=MOVEMENT_NOTE_LENGTH)]

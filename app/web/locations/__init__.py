@@ -54,9 +54,33 @@ def create_view():
 @bp.get("/options")
 @require(Permission.CATALOG_READ)
 def options():
-    """Paths matching what was typed in a location filter too long to list in its page (JSON)."""
+    """The bounded picker's choices (JSON, at most 50): live locations whose path holds every word
+    of `q`; with `code`, the one location a scanned code names; `stock=1` leaves out structural ones."""
+    holding_stock = request.args.get("stock") == "1"
+    code = (request.args.get("code") or "")[:SEARCH_LENGTH].strip()
+    if code:
+        return jsonify(_scanned(code, holding_stock))
     query = (request.args.get("q") or "")[:SEARCH_LENGTH]
-    return jsonify([{"id": loc_id, "path": path} for loc_id, path in service.matching_paths(query)])
+    found = service.matching_paths(query, holding_stock=holding_stock)
+    return jsonify([{"id": loc_id, "path": path} for loc_id, path in found])
+
+
+def _scanned(code: str, holding_stock: bool) -> list[dict]:
+    """[the location a scanned or typed code names] (our link or short code, or an exact path), or []."""
+    from app.errors import DomainError
+    from app.services.scanning import codes
+
+    try:
+        found = codes.resolve(code)
+    except DomainError:
+        exact = [
+            (i, p) for i, p in service.matching_paths(code, holding_stock=holding_stock) if p.lower() == code.lower()
+        ]
+        return [{"id": i, "path": p} for i, p in exact]
+    location = service.live_location(found.id) if found.type == "location" else None
+    if location is None or (holding_stock and location.is_structural):
+        return []
+    return [{"id": location.id, "path": location.path}]
 
 
 @bp.get("/<int:obj_id>/children")
