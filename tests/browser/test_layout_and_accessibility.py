@@ -70,6 +70,7 @@ NOT_PAGES = {
     "/dashboard/figures",
     "/counts/<int:count_id>/lines",  # the lines table the counting page reloads
     "/locations/options",  # JSON: paths matching what was typed in a long location filter
+    "/locations/<int:obj_id>/children",  # one level of a big tree, fetched when a node is opened
     "/reports/<int:report_id>.csv",
     "/s/I<int:item_id>",
     "/s/L<int:location_id>",
