@@ -8,5 +8,6 @@ cleanup    empty_database: the one way the database is emptied between tests
 database   BACKEND (postgresql or sqlite) and pg_admin()
 queries    counted_queries: the SQL statements a block runs
 tasks      wait_for, alert_for, outbox_rows (the pipeline tests)
+concurrency race (callables released together, in threads) and post_together (HTTP requests at once)
 codes      read_pdf_codes: rasterise a PDF with poppler's pdftoppm, decode every code with zxing-cpp
 """

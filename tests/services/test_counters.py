@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import functools
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,7 @@ from app.errors import InsufficientStock
 from app.extensions import db
 from app.models import Category, CategoryStat, Item, User
 from app.services import counters, dashboard, items, stock
+from tests.helpers.concurrency import failures, race
 
 pytestmark = pytest.mark.core
 
@@ -126,25 +127,13 @@ def test_counters_exact_after_concurrent_withdrawals_on_many_items(app, factory)
     cat = factory.category()
     staff = factory.user("staff")
     made = [factory.item(quantity=40, category_id=cat.id, low_stock_threshold=20) for _ in range(6)]
-    errors: list[BaseException] = []
 
     def worker(offset: int) -> None:
-        with app.app_context():
-            try:
-                actor = db.session.get(User, staff.id)
-                for i in range(12):
-                    stock.withdraw(made[(offset + i) % len(made)].id, 1, actor=actor)
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
+        actor = db.session.get(User, staff.id)
+        for i in range(12):
+            stock.withdraw(made[(offset + i) % len(made)].id, 1, actor=actor)
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert failures(race([functools.partial(worker, n) for n in range(6)], app=app)) == []
     with app.app_context():
         assert _counted() == _scan()
         assert _counted()[cat.id][1] == 6 * 40 - 6 * 12

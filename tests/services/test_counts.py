@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from app.services import items, stock
 from app.services.counts import counting as counts
 from app.services.counts import schedule as count_schedule
 from app.services.counts import views as count_views
+from tests.helpers.concurrency import race
 
 pytestmark = pytest.mark.core
 on_postgres = pytest.mark.skipif(os.environ.get("TEST_DB") == "sqlite", reason="row locks need PostgreSQL")
@@ -310,29 +310,6 @@ def test_schedule_opens_due_counts_once(factory, ctx, shelf, app):
     assert [(r["location"], r["lines"], r["exact"], r["accuracy"]) for r in report] == [("Site / Shelf A", 1, 1, 100.0)]
 
 
-def _race(app, calls: list) -> list:
-    """Run each call in its own thread and database session, all released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index: int, call) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = call()
-            except Exception as exc:  # the outcome is what the test checks
-                results[index] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @on_postgres
 def test_two_people_counting_one_line_at_once_one_wins_the_other_is_asked(app, factory, ctx, shelf):
     manager = _user(factory.user("manager"))
@@ -341,14 +318,14 @@ def test_two_people_counting_one_line_at_once_one_wins_the_other_is_asked(app, f
     bolts, place = shelf["bolts"].id, shelf["shelf"].id
     db.session.remove()
 
-    def counter(user, qty):
+    def counter(user, qty, **mode):
         return lambda: (
             counts.record_line(
-                count_id, item_id=bolts, location_id=place, counted=qty, actor=db.session.get(User, user.id)
+                count_id, item_id=bolts, location_id=place, counted=qty, actor=db.session.get(User, user.id), **mode
             ).counted
         )
 
-    results = _race(app, [counter(counters[0], 6), counter(counters[1], 7)])
+    results = race([counter(counters[0], 6), counter(counters[1], 7)], app=app)
     outcomes = sorted(type(r).__name__ if isinstance(r, Exception) else "counted" for r in results)
     assert outcomes == ["AlreadyCounted", "counted"]
     winner = next(r for r in results if not isinstance(r, Exception))
@@ -356,31 +333,7 @@ def test_two_people_counting_one_line_at_once_one_wins_the_other_is_asked(app, f
     assert line.counted == winner
 
     # Both adding at once: both entries count.
-    results = _race(
-        app,
-        [
-            lambda: (
-                counts.record_line(
-                    count_id,
-                    item_id=bolts,
-                    location_id=place,
-                    counted=1,
-                    mode="add",
-                    actor=db.session.get(User, counters[0].id),
-                ).counted
-            ),
-            lambda: (
-                counts.record_line(
-                    count_id,
-                    item_id=bolts,
-                    location_id=place,
-                    counted=2,
-                    mode="add",
-                    actor=db.session.get(User, counters[1].id),
-                ).counted
-            ),
-        ],
-    )
+    race([counter(counters[0], 1, mode="add"), counter(counters[1], 2, mode="add")], app=app)
     db.session.expire_all()
     line = next(line for line in counts.get_count(count_id).lines if line.item_id == bolts)
     assert line.counted == winner + 3
@@ -402,7 +355,7 @@ def test_approval_racing_withdrawals_loses_no_update(app, factory, ctx, shelf):
 
     calls = [lambda: counts.approve(count_id, actor=db.session.get(User, manager.id)).state]
     calls += [withdraw(bolts), withdraw(shelf["nuts"].id)] * 3
-    results = _race(app, calls)
+    results = race(calls, app=app)
     assert results[0] == "approved", results
     assert all(r == "withdraw" for r in results[1:]), results
     db.session.expire_all()

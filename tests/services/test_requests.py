@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +13,7 @@ from app.extensions import db
 from app.models import Alert, InventoryLog, Item, StockLevel, StockRequest, User
 from app.services.requests import carts
 from app.services.requests import workflow as requests
+from tests.helpers.concurrency import race
 
 pytestmark = pytest.mark.core
 on_postgres = pytest.mark.skipif(os.environ.get("TEST_DB") == "sqlite", reason="row locks need PostgreSQL")
@@ -243,29 +243,6 @@ def test_approval_raises_low_stock_alert_as_any_movement(factory, ctx):
     assert [(alert.quantity, alert.threshold) for alert in alerts] == [(3, 5)]
 
 
-def _race(app, calls: list) -> list:
-    """Run each call in its own thread and database session, all released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index: int, call) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = call()
-            except Exception as exc:  # the outcome is what the test checks
-                results[index] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def _outcome(result) -> str:
     return type(result).__name__ if isinstance(result, Exception) else result
 
@@ -287,7 +264,7 @@ def test_two_managers_approving_competing_requests_at_once_one_applies_fully_oth
     def approver(request_id: int, manager):
         return lambda: requests.approve(request_id, actor=db.session.get(User, manager.id)).state
 
-    results = _race(app, [approver(ids[0], managers[0]), approver(ids[1], managers[1])])
+    results = race([approver(ids[0], managers[0]), approver(ids[1], managers[1])], app=app)
 
     assert sorted(_outcome(r) for r in results) == ["InsufficientStock", "approved"]
     winner = ids[results.index("approved")]
@@ -311,7 +288,7 @@ def test_same_request_approved_by_two_managers_at_once_moves_stock_once(app, fac
     def approver(manager):
         return lambda: requests.approve(request_id, actor=db.session.get(User, manager.id)).state
 
-    results = _race(app, [approver(managers[0]), approver(managers[1])])
+    results = race([approver(managers[0]), approver(managers[1])], app=app)
 
     assert sorted(_outcome(r) for r in results) == ["InvalidState", "approved"]
     assert db.session.get(Item, item.id).quantity == 4
