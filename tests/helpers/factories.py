@@ -37,6 +37,11 @@ class Factory:
             db.session.expunge(user)
             return user
 
+    def actor(self, role: str = "staff", **fields: Any):
+        """A new user loaded into the current session, to pass as a service's `actor` (needs an
+        app context: the ctx fixture)."""
+        return as_actor(self.user(role, **fields))
+
     def token(self, user) -> str:
         from app.auth import issue_tokens
         from app.extensions import db
@@ -81,6 +86,15 @@ class Factory:
         }
         with self.app.app_context():
             return _detach(items.create_item(data, actor=db.session.get(User, actor.id)))
+
+
+def as_actor(user):
+    """A factory's (detached) user loaded into the current session: what services take as `actor`.
+    Needs an app context (the ctx fixture, or a call race() runs with the app)."""
+    from app.extensions import db
+    from app.models import User
+
+    return db.session.get(User, user.id)
 
 
 def _detach(obj):

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 
 from app.errors import InsufficientStock
 from app.extensions import db
-from app.models import Category, CategoryStat, Item, User
+from app.models import Category, CategoryStat, Item
 from app.services import counters, dashboard, items, stock
 from tests.helpers.concurrency import failures, race
+from tests.helpers.factories import as_actor
 
 pytestmark = pytest.mark.core
 
@@ -38,10 +39,6 @@ def _counted() -> dict[int, tuple[int, int, Decimal, int]]:
     }
 
 
-def _actor(user) -> User:
-    return db.session.get(User, user.id)
-
-
 def test_counters_follow_create_movements_edits_and_delete(factory, ctx):
     cat_a, cat_b = factory.category(), factory.category()
     manager = factory.user("manager")
@@ -51,7 +48,7 @@ def test_counters_follow_create_movements_edits_and_delete(factory, ctx):
     assert _counted() == _scan()
     assert _counted()[cat_a.id][3] == 1  # b is low
 
-    actor = _actor(manager)
+    actor = as_actor(manager)
     stock.withdraw(a.id, 6, actor=actor)  # a becomes low
     stock.restock(b.id, 10, actor=actor)  # b no longer low
     assert _counted() == _scan()
@@ -78,7 +75,7 @@ def test_counters_unchanged_when_a_movement_is_refused(factory, ctx):
     item = factory.item(quantity=3, price=Decimal("2.00"))
     before = _counted()
     with pytest.raises(InsufficientStock):
-        stock.withdraw(item.id, 5, actor=_actor(factory.user("staff")))
+        stock.withdraw(item.id, 5, actor=factory.actor("staff"))
     assert _counted() == before == _scan()
 
 
@@ -129,7 +126,7 @@ def test_counters_exact_after_concurrent_withdrawals_on_many_items(app, factory)
     made = [factory.item(quantity=40, category_id=cat.id, low_stock_threshold=20) for _ in range(6)]
 
     def worker(offset: int) -> None:
-        actor = db.session.get(User, staff.id)
+        actor = as_actor(staff)
         for i in range(12):
             stock.withdraw(made[(offset + i) % len(made)].id, 1, actor=actor)
 

@@ -19,13 +19,10 @@ from app.services.counts import counting as counts
 from app.services.counts import schedule as count_schedule
 from app.services.counts import views as count_views
 from tests.helpers.concurrency import race
+from tests.helpers.factories import as_actor
 
 pytestmark = pytest.mark.core
 on_postgres = pytest.mark.skipif(os.environ.get("TEST_DB") == "sqlite", reason="row locks need PostgreSQL")
-
-
-def _user(user) -> User:
-    return db.session.get(User, user.id)
 
 
 def _level(item_id: int, location_id: int):
@@ -85,7 +82,7 @@ def published(app):
 
 
 def test_count_lists_every_item_with_stock_in_the_subtree(factory, ctx, shelf):
-    manager = _user(factory.user("manager"))
+    manager = factory.actor("manager")
     count = counts.open_count(location_id=shelf["site"].id, actor=manager)
     assert count.state == "open"
     assert sorted((line.item_id, line.location_id, line.expected) for line in count.lines) == sorted(
@@ -98,13 +95,13 @@ def test_count_lists_every_item_with_stock_in_the_subtree(factory, ctx, shelf):
 
 
 def test_count_narrowed_to_items_lists_only_those(factory, ctx, shelf):
-    manager = _user(factory.user("manager"))
+    manager = factory.actor("manager")
     count = counts.open_count(location_id=shelf["shelf"].id, item_ids=[shelf["nuts"].id], actor=manager)
     assert [line.item_id for line in count.lines] == [shelf["nuts"].id]
 
 
 def test_overlapping_active_counts_are_refused(factory, ctx, shelf):
-    manager = _user(factory.user("manager"))
+    manager = factory.actor("manager")
     first = counts.open_count(location_id=shelf["shelf"].id, actor=manager)
     with pytest.raises(Conflict) as refused:
         counts.open_count(location_id=shelf["site"].id, actor=manager)
@@ -114,7 +111,7 @@ def test_overlapping_active_counts_are_refused(factory, ctx, shelf):
 
 
 def test_variance_is_applied_as_a_difference_so_movements_after_counting_are_kept(factory, ctx, shelf, published):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     bolts, nuts, place = shelf["bolts"], shelf["nuts"], shelf["shelf"]
     count = counts.open_count(location_id=place.id, actor=manager)
     counts.record_line(count.id, item_id=bolts.id, location_id=place.id, counted=8, actor=staff)  # 2 missing
@@ -136,7 +133,7 @@ def test_variance_is_applied_as_a_difference_so_movements_after_counting_are_kep
 
 
 def test_second_entry_needs_add_or_replace(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     bolts, place = shelf["bolts"], shelf["shelf"]
     count = counts.open_count(location_id=place.id, actor=manager)
     counts.record_line(count.id, item_id=bolts.id, location_id=place.id, counted=6, actor=staff)
@@ -152,7 +149,7 @@ def test_second_entry_needs_add_or_replace(factory, ctx, shelf):
 
 
 def test_unexpected_item_becomes_a_new_line(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     count = counts.open_count(location_id=shelf["shelf"].id, actor=manager)
     line = counts.record_line(
         count.id, item_id=shelf["washers"].id, location_id=shelf["shelf"].id, counted=2, actor=staff
@@ -175,7 +172,7 @@ def test_unexpected_item_becomes_a_new_line(factory, ctx, shelf):
     ],
 )
 def test_bad_counts_are_refused_naming_the_field(factory, ctx, shelf, change, error, field):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     count = counts.open_count(location_id=shelf["site"].id, actor=manager)
     args = {"item_id": shelf["bolts"].id, "location_id": shelf["shelf"].id, "counted": 5}
     if change.get("location") == "other_site":
@@ -194,7 +191,7 @@ def test_bad_counts_are_refused_naming_the_field(factory, ctx, shelf, change, er
 
 
 def test_counting_into_a_count_that_is_not_open_is_refused(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     count = counts.open_count(location_id=shelf["shelf"].id, actor=manager)
     counts.submit(count.id, actor=staff)
     with pytest.raises(InvalidState):
@@ -202,7 +199,7 @@ def test_counting_into_a_count_that_is_not_open_is_refused(factory, ctx, shelf):
 
 
 def test_approving_twice_is_refused_and_changes_nothing(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     count = counts.open_count(location_id=shelf["shelf"].id, actor=manager)
     counts.record_line(count.id, item_id=shelf["bolts"].id, location_id=shelf["shelf"].id, counted=7, actor=staff)
     counts.submit(count.id, actor=staff)
@@ -214,7 +211,7 @@ def test_approving_twice_is_refused_and_changes_nothing(factory, ctx, shelf):
 
 
 def test_not_counted_means_zero_only_when_asked(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     place = shelf["shelf"]
     kept = counts.open_count(location_id=place.id, actor=manager)
     counts.record_line(kept.id, item_id=shelf["bolts"].id, location_id=place.id, counted=10, actor=staff)
@@ -231,7 +228,7 @@ def test_not_counted_means_zero_only_when_asked(factory, ctx, shelf):
 
 
 def test_approval_refuses_a_negative_level_naming_the_line(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     bolts, place = shelf["bolts"], shelf["shelf"]
     count = counts.open_count(location_id=place.id, actor=manager)
     line = counts.record_line(count.id, item_id=bolts.id, location_id=place.id, counted=2, actor=staff)  # -8
@@ -247,7 +244,7 @@ def test_approval_refuses_a_negative_level_naming_the_line(factory, ctx, shelf):
 
 
 def test_recount_sends_lines_back_and_reopens(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     place = shelf["shelf"]
     count = counts.open_count(location_id=place.id, actor=manager)
     line = counts.record_line(count.id, item_id=shelf["bolts"].id, location_id=place.id, counted=1, actor=staff)
@@ -264,7 +261,7 @@ def test_recount_sends_lines_back_and_reopens(factory, ctx, shelf):
 
 
 def test_blind_count_hides_expected_from_staff_only(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     count = counts.open_count(location_id=shelf["shelf"].id, actor=manager, blind=True)
     counts.record_line(count.id, item_id=shelf["bolts"].id, location_id=shelf["shelf"].id, counted=8, actor=staff)
     count = counts.get_count(count.id)
@@ -285,7 +282,7 @@ def _keys(value) -> set:
 def test_schedule_opens_due_counts_once(factory, ctx, shelf, app):
     from tasks.counts import open_due_counts
 
-    manager = _user(factory.user("manager"))
+    manager = factory.actor("manager")
     due = db.session.get(Location, shelf["shelf"].id)
     due.count_frequency_days = 14
     due.last_counted_at = utcnow() - timedelta(days=15)
@@ -300,7 +297,7 @@ def test_schedule_opens_due_counts_once(factory, ctx, shelf, app):
     assert open_due_counts.apply().get() == []  # idempotent: never two open counts of one location
     count = db.session.get(StockCount, opened[0])
     assert (count.location_id, count.scheduled, count.state) == (shelf["shelf"].id, True, "open")
-    staff = _user(factory.user("staff"))
+    staff = factory.actor("staff")
     counts.record_line(count.id, item_id=shelf["bolts"].id, location_id=shelf["shelf"].id, counted=10, actor=staff)
     counts.submit(count.id, actor=staff)
     counts.approve(count.id, actor=manager)
@@ -312,7 +309,7 @@ def test_schedule_opens_due_counts_once(factory, ctx, shelf, app):
 
 @on_postgres
 def test_two_people_counting_one_line_at_once_one_wins_the_other_is_asked(app, factory, ctx, shelf):
-    manager = _user(factory.user("manager"))
+    manager = factory.actor("manager")
     counters = [factory.user("staff"), factory.user("staff")]
     count_id = counts.open_count(location_id=shelf["shelf"].id, actor=manager).id
     bolts, place = shelf["bolts"].id, shelf["shelf"].id
@@ -321,7 +318,7 @@ def test_two_people_counting_one_line_at_once_one_wins_the_other_is_asked(app, f
     def counter(user, qty, **mode):
         return lambda: (
             counts.record_line(
-                count_id, item_id=bolts, location_id=place, counted=qty, actor=db.session.get(User, user.id), **mode
+                count_id, item_id=bolts, location_id=place, counted=qty, actor=as_actor(user), **mode
             ).counted
         )
 
@@ -341,9 +338,9 @@ def test_two_people_counting_one_line_at_once_one_wins_the_other_is_asked(app, f
 
 @on_postgres
 def test_approval_racing_withdrawals_loses_no_update(app, factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), factory.user("manager")
+    staff, manager = factory.actor("staff"), factory.user("manager")
     bolts, place = shelf["bolts"].id, shelf["shelf"].id
-    count_id = counts.open_count(location_id=place, actor=_user(manager)).id
+    count_id = counts.open_count(location_id=place, actor=as_actor(manager)).id
     counts.record_line(count_id, item_id=bolts, location_id=place, counted=9, actor=staff)  # -1
     counts.record_line(count_id, item_id=shelf["nuts"].id, location_id=place, counted=6, actor=staff)  # +2
     counts.submit(count_id, actor=staff)
@@ -353,7 +350,7 @@ def test_approval_racing_withdrawals_loses_no_update(app, factory, ctx, shelf):
     def withdraw(item_id):
         return lambda: stock.withdraw(item_id, 1, actor=db.session.get(User, staff_id), location_id=place).action
 
-    calls = [lambda: counts.approve(count_id, actor=db.session.get(User, manager.id)).state]
+    calls = [lambda: counts.approve(count_id, actor=as_actor(manager)).state]
     calls += [withdraw(bolts), withdraw(shelf["nuts"].id)] * 3
     results = race(calls, app=app)
     assert results[0] == "approved", results
