@@ -124,6 +124,12 @@ def factory(app) -> Factory:
 
 
 @pytest.fixture()
+def shelf(factory) -> dict:
+    """Factory.shelf(): a shelf in a site holding bolts and nuts, what the count tests count."""
+    return factory.shelf()
+
+
+@pytest.fixture()
 def live_server(app) -> Iterator[str]:
     """The app served on a loopback port by a threaded WSGI server."""
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -19,16 +19,6 @@ def _keys(value) -> set:
     return set()
 
 
-@pytest.fixture()
-def shelf(factory):
-    site = factory.location("Store", is_structural=True)
-    shelf = factory.location("Shelf 1", parent_id=site.id)
-    category = factory.category()
-    bolts = factory.item(quantity=10, location=shelf, category_id=category.id)
-    nuts = factory.item(quantity=4, location=shelf)
-    return {"site": site, "shelf": shelf, "bolts": bolts, "nuts": nuts, "category": category}
-
-
 def _open(api, shelf, **extra):
     response = api.post("/api/v1/counts", {"location_id": shelf["site"].id, **extra})
     assert response.status_code == 201, response.get_json()
@@ -45,7 +35,7 @@ def test_open_count_answers_201_with_its_lines(api, shelf):
     assert {k: count[k] for k in ("state", "blind", "location_name")} == {
         "state": "open",
         "blind": False,
-        "location_name": "Store",
+        "location_name": "Site",
     }
     lines = {line["item_id"]: line for line in count["lines"]}
     assert set(lines) == {shelf["bolts"].id, shelf["nuts"].id}

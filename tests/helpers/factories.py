@@ -87,6 +87,16 @@ class Factory:
         with self.app.app_context():
             return _detach(items.create_item(data, actor=db.session.get(User, actor.id)))
 
+    def shelf(self) -> dict[str, Any]:
+        """A counting shelf: "Site / Shelf A" (the site structural), with 10 hex bolts (BOLT-1, in
+        a category) and 4 wing nuts (NUT-1) on it."""
+        site = self.location("Site", is_structural=True)
+        shelf = self.location("Shelf A", parent_id=site.id)
+        category = self.category()
+        bolts = self.item(quantity=10, location=shelf, name="Hex bolt", sku="BOLT-1", category_id=category.id)
+        nuts = self.item(quantity=4, location=shelf, name="Wing nut", sku="NUT-1")
+        return {"site": site, "shelf": shelf, "category": category, "bolts": bolts, "nuts": nuts}
+
 
 def as_actor(user):
     """A factory's (detached) user loaded into the current session: what services take as `actor`.

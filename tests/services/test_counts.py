@@ -57,15 +57,10 @@ def _ledger_matches_levels(item_id: int) -> None:
 
 
 @pytest.fixture()
-def shelf(factory):
-    """A shelf inside a site: 10 bolts and 4 nuts on it, 3 washers elsewhere in the site."""
-    site = factory.location("Site", is_structural=True)
-    shelf = factory.location("Shelf A", parent_id=site.id)
-    other = factory.location("Shelf B", parent_id=site.id)
-    bolts = factory.item(quantity=10, location=shelf)
-    nuts = factory.item(quantity=4, location=shelf)
-    washers = factory.item(quantity=3, location=other)
-    return {"site": site, "shelf": shelf, "other": other, "bolts": bolts, "nuts": nuts, "washers": washers}
+def shelf(shelf, factory):
+    """The shared shelf (10 bolts, 4 nuts), and 3 washers on another shelf of the same site."""
+    other = factory.location("Shelf B", parent_id=shelf["site"].id)
+    return {**shelf, "other": other, "washers": factory.item(quantity=3, location=other)}
 
 
 @pytest.fixture()
