@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from app import events
 from app.errors import AlreadyCounted, Conflict, InsufficientStock, InvalidState, ValidationFailed
 from app.extensions import db
 from app.models import InventoryLog, Item, Location, StockCount, StockLevel, User
@@ -18,7 +17,9 @@ from app.services import items, stock
 from app.services.counts import counting as counts
 from app.services.counts import schedule as count_schedule
 from app.services.counts import views as count_views
+from tests.helpers.api import all_keys
 from tests.helpers.concurrency import race
+from tests.helpers.events import collecting
 from tests.helpers.factories import as_actor
 
 pytestmark = pytest.mark.core
@@ -65,15 +66,8 @@ def shelf(shelf, factory):
 
 @pytest.fixture()
 def published(app):
-    seen: list[tuple[str, dict]] = []
-
-    def collect(name: str, payload: dict) -> None:
-        if name == "count_updated":
-            seen.append((name, payload))
-
-    events.subscribe(app, collect)
-    yield seen
-    app.extensions["event_subscribers"].remove(collect)
+    with collecting(app, "count_updated") as seen:
+        yield seen
 
 
 def test_count_lists_every_item_with_stock_in_the_subtree(factory, ctx, shelf):
@@ -261,17 +255,9 @@ def test_blind_count_hides_expected_from_staff_only(factory, ctx, shelf):
     counts.record_line(count.id, item_id=shelf["bolts"].id, location_id=shelf["shelf"].id, counted=8, actor=staff)
     count = counts.get_count(count.id)
     for view in (count_views.describe(count, staff), count_views.describe(count, staff, with_lines=False)):
-        assert not {"expected", "variance", "variance_value", "total_variance_value"} & _keys(view)
+        assert not {"expected", "variance", "variance_value", "total_variance_value"} & all_keys(view)
     managed = count_views.describe(count, manager)
     assert {line["variance"] for line in managed["lines"]} >= {-2}
-
-
-def _keys(value) -> set:
-    if isinstance(value, dict):
-        return set(value) | set().union(*(_keys(v) for v in value.values()))
-    if isinstance(value, list):
-        return set().union(*(_keys(v) for v in value)) if value else set()
-    return set()
 
 
 def test_schedule_opens_due_counts_once(factory, ctx, shelf, app):

@@ -7,13 +7,13 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from app import events
 from app.errors import Conflict, InsufficientStock, InvalidState, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.models import Alert, InventoryLog, Item, StockLevel, StockRequest
 from app.services.requests import carts
 from app.services.requests import workflow as requests
 from tests.helpers.concurrency import race
+from tests.helpers.events import collecting
 from tests.helpers.factories import as_actor
 
 pytestmark = pytest.mark.core
@@ -38,15 +38,8 @@ def _request_logs(request_id: int) -> list[InventoryLog]:
 @pytest.fixture()
 def published(app):
     """Request events delivered to subscribers (only ever after a commit)."""
-    seen: list[tuple[str, dict]] = []
-
-    def collect(name: str, payload: dict) -> None:
-        if name.startswith("request_"):
-            seen.append((name, payload))
-
-    events.subscribe(app, collect)
-    yield seen
-    app.extensions["event_subscribers"].remove(collect)
+    with collecting(app, "request_") as seen:
+        yield seen
 
 
 def test_pick_request_full_life_moves_stock_once_with_request_id_on_each_ledger_row(factory, ctx, published):
