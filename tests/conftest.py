@@ -12,14 +12,13 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg2
 import pytest
 from werkzeug.serving import make_server
 
 from tests.helpers.cleanup import empty_database
-from tests.helpers.database import BACKEND, PG_HOST, PG_PORT, PG_USER, pg_admin
+from tests.helpers.database import BACKEND, MIGRATIONS, PG_HOST, PG_PORT, PG_USER, pg_admin
 from tests.helpers.factories import Factory
 
 
@@ -68,7 +67,7 @@ def app(database_url: str, tmp_path_factory):
     app = create_app(settings)
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
     with app.app_context():
-        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+        upgrade(directory=MIGRATIONS)
         from app.extensions import db
 
         db.engine.dispose()  # closing the last connection checkpoints SQLite's WAL into the file
@@ -121,6 +120,12 @@ def client(app):
 @pytest.fixture()
 def factory(app) -> Factory:
     return Factory(app)
+
+
+@pytest.fixture()
+def shelf(factory) -> dict:
+    """Factory.shelf(): a shelf in a site holding bolts and nuts, what the count tests count."""
+    return factory.shelf()
 
 
 @pytest.fixture()

@@ -3,37 +3,26 @@ ledger stays append-only (its triggers survive)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers.database import BACKEND, throwaway_database
+from tests.helpers.database import MIGRATIONS, app_on, blank_database
 
-MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 pytestmark = pytest.mark.core
 
 
 @pytest.fixture()
 def empty_database(tmp_path, database_url):
-    if BACKEND == "sqlite":
-        yield f"sqlite:///{tmp_path / 'purchasing.db'}"
-        return
-    with throwaway_database("inventory_migrate_po", database_url) as url:
+    with blank_database("inventory_migrate_po", tmp_path, database_url) as url:
         yield url
 
 
 def test_purchasing_migration_upgrades_downgrades_and_keeps_the_ledger_append_only(tmp_path, empty_database):
     from flask_migrate import downgrade, upgrade
 
-    from app import create_app
-    from app.config import TestingConfig, database_url
     from app.extensions import db
 
-    settings = TestingConfig()
-    settings.SQLALCHEMY_DATABASE_URI = database_url(empty_database)
-    app = create_app(settings)
-    app.instance_path = str(tmp_path)
+    app = app_on(empty_database, tmp_path)
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         tables = set(sa.inspect(db.engine).get_table_names())

@@ -3,38 +3,27 @@ on SQLite and on PostgreSQL; the tree rules hold on migrated data."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers.database import BACKEND, throwaway_database
+from tests.helpers.database import MIGRATIONS, app_on, blank_database
 
-MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 pytestmark = pytest.mark.core
 
 
 @pytest.fixture()
 def old_database(tmp_path, database_url):
     """An empty database of the backend under test (PostgreSQL: a throwaway one)."""
-    if BACKEND == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    with throwaway_database("inventory_migrate", database_url) as url:
+    with blank_database("inventory_migrate", tmp_path, database_url) as url:
         yield url
 
 
 def test_flat_locations_become_roots_and_quantities_keep_their_meaning(tmp_path, old_database):
     from flask_migrate import upgrade
 
-    from app import create_app
-    from app.config import TestingConfig, database_url
     from app.extensions import db
 
-    settings = TestingConfig()
-    settings.SQLALCHEMY_DATABASE_URI = database_url(old_database)
-    old = create_app(settings)
-    old.instance_path = str(tmp_path)
+    old = app_on(old_database, tmp_path)
     now = "2026-01-01 00:00:00"
     with old.app_context():
         upgrade(directory=MIGRATIONS, revision="0004")

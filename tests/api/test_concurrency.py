@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 import requests
 import sqlalchemy as sa
 
 from tests.helpers.api import db_scalar
+from tests.helpers.concurrency import Post, post_together
 from tests.helpers.database import BACKEND
 
 pytestmark = pytest.mark.skipif(BACKEND == "sqlite", reason="row locking needs PostgreSQL; SQLite serialises writers")
 
-WORKERS = 16
 
-
-def _run_concurrently(calls):
-    """Run each call (a function of a requests.Session) from its own thread and session."""
-    local = threading.local()
-    sessions = []
-
-    def session():
-        if not hasattr(local, "session"):
-            local.session = requests.Session()
-            sessions.append(local.session)
-        return local.session
-
-    try:
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            return list(pool.map(lambda call: call(session()), calls))
-    finally:
-        for s in sessions:
-            s.close()
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def _ledger(app, item_id, action=None):
@@ -57,10 +38,9 @@ def _levels(app, item_id):
 
 def test_fifty_concurrent_withdrawals_of_one_from_ten_never_oversell(app, factory, live_server):
     item = factory.item(quantity=10)
-    headers = {"Authorization": f"Bearer {factory.token(factory.user('staff'))}"}
-    url = f"{live_server}/api/v1/items/{item.id}/withdraw"
+    token = factory.token(factory.user("staff"))
 
-    responses = _run_concurrently([lambda s: s.post(url, json={"quantity": 1}, headers=headers, timeout=60)] * 50)
+    responses = post_together(live_server, [Post(f"/api/v1/items/{item.id}/withdraw", {"quantity": 1}, token)] * 50)
 
     statuses = [r.status_code for r in responses]
     assert statuses.count(200) == 10, statuses
@@ -71,26 +51,22 @@ def test_fifty_concurrent_withdrawals_of_one_from_ten_never_oversell(app, factor
     assert _levels(app, item.id) == (0, 0)
     assert _ledger(app, item.id, "withdraw") == (10, -10)
     assert _ledger(app, item.id)[1] == 0  # the create (+10) and ten withdrawals (-1) sum to the level
-    final = requests.get(f"{live_server}/api/v1/items/{item.id}", headers=headers, timeout=30).json()
+    final = requests.get(f"{live_server}/api/v1/items/{item.id}", headers=_bearer(token), timeout=30).json()
     assert final["quantity"] == 0 and final["is_low_stock"] is False
 
 
 def test_concurrent_restocks_and_withdrawals_keep_level_equal_to_ledger(app, factory, live_server):
     a, b = factory.location(), factory.location()
     item = factory.item(quantity=5, location=a)
-    headers = {"Authorization": f"Bearer {factory.token(factory.user('staff'))}"}
-    base = f"{live_server}/api/v1/items/{item.id}"
-    calls = []
-    for n in range(36):
-        if n % 3 == 0:
-            calls.append(lambda s: s.post(f"{base}/restock", json={"quantity": 2}, headers=headers, timeout=60))
-        elif n % 3 == 1:
-            calls.append(lambda s: s.post(f"{base}/withdraw", json={"quantity": 3}, headers=headers, timeout=60))
-        else:
-            body = {"from_location_id": a.id, "to_location_id": b.id, "quantity": 1}
-            calls.append(lambda s, body=body: s.post(f"{base}/transfer", json=body, headers=headers, timeout=60))
+    token = factory.token(factory.user("staff"))
+    base = f"/api/v1/items/{item.id}"
+    moves = [
+        Post(f"{base}/restock", {"quantity": 2}, token),
+        Post(f"{base}/withdraw", {"quantity": 3}, token),
+        Post(f"{base}/transfer", {"from_location_id": a.id, "to_location_id": b.id, "quantity": 1}, token),
+    ]
 
-    responses = _run_concurrently(calls)
+    responses = post_together(live_server, moves * 12)
 
     assert {r.status_code for r in responses} <= {200, 409}, [
         r.text for r in responses if r.status_code not in (200, 409)
@@ -105,10 +81,10 @@ def test_concurrent_restocks_and_withdrawals_keep_level_equal_to_ledger(app, fac
 
 def test_concurrent_duplicates_with_one_idempotency_key_move_stock_once(app, factory, live_server):
     item = factory.item(quantity=10)
-    headers = {"Authorization": f"Bearer {factory.token(factory.user('staff'))}", "Idempotency-Key": "pick-123"}
-    url = f"{live_server}/api/v1/items/{item.id}/withdraw"
+    token, key = factory.token(factory.user("staff")), {"Idempotency-Key": "pick-123"}
+    path = f"/api/v1/items/{item.id}/withdraw"
 
-    responses = _run_concurrently([lambda s: s.post(url, json={"quantity": 2}, headers=headers, timeout=60)] * 12)
+    responses = post_together(live_server, [Post(path, {"quantity": 2}, token, headers=key)] * 12)
 
     statuses = [r.status_code for r in responses]
     # Twins that arrive while the first is still running may be told to retry (409); none moves stock.
@@ -117,5 +93,5 @@ def test_concurrent_duplicates_with_one_idempotency_key_move_stock_once(app, fac
     assert all(r.json()["quantity"] == 8 for r in responses if r.status_code == 200)
     assert _ledger(app, item.id, "withdraw") == (1, -2)
     assert _levels(app, item.id) == (8, 8)
-    retry = requests.post(url, json={"quantity": 2}, headers=headers, timeout=30)
+    retry = requests.post(live_server + path, json={"quantity": 2}, headers={**_bearer(token), **key}, timeout=30)
     assert retry.status_code == 200 and retry.headers["Idempotent-Replayed"] == "true" and retry.json()["quantity"] == 8

@@ -4,29 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.api import error_of
+from tests.helpers.api import all_keys, error_of
 
 pytestmark = pytest.mark.core
 
 HIDDEN = {"expected", "variance", "variance_value", "total_variance_value", "variance_line_count"}
-
-
-def _keys(value) -> set:
-    if isinstance(value, dict):
-        return set(value) | set().union(*(_keys(v) for v in value.values()))
-    if isinstance(value, list):
-        return set().union(*(_keys(v) for v in value)) if value else set()
-    return set()
-
-
-@pytest.fixture()
-def shelf(factory):
-    site = factory.location("Store", is_structural=True)
-    shelf = factory.location("Shelf 1", parent_id=site.id)
-    category = factory.category()
-    bolts = factory.item(quantity=10, location=shelf, category_id=category.id)
-    nuts = factory.item(quantity=4, location=shelf)
-    return {"site": site, "shelf": shelf, "bolts": bolts, "nuts": nuts, "category": category}
 
 
 def _open(api, shelf, **extra):
@@ -45,7 +27,7 @@ def test_open_count_answers_201_with_its_lines(api, shelf):
     assert {k: count[k] for k in ("state", "blind", "location_name")} == {
         "state": "open",
         "blind": False,
-        "location_name": "Store",
+        "location_name": "Site",
     }
     lines = {line["item_id"]: line for line in count["lines"]}
     assert set(lines) == {shelf["bolts"].id, shelf["nuts"].id}
@@ -76,9 +58,9 @@ def test_blind_count_never_shows_staff_the_expected_quantities_by_any_route(api,
     ]
     for response in answers:
         assert response.status_code == 200, response.get_json()
-        assert not HIDDEN & _keys(response.get_json()), response.get_json()
+        assert not HIDDEN & all_keys(response.get_json()), response.get_json()
     duplicate = _count(api, count["id"], shelf["bolts"], shelf, 7)  # a refusal says nothing of them either
-    assert not HIDDEN & _keys(duplicate.get_json())
+    assert not HIDDEN & all_keys(duplicate.get_json())
     managed = api.get(f"/api/v1/counts/{count['id']}").get_json()
     assert {line["item_id"]: line["variance"] for line in managed["lines"]}[shelf["bolts"].id] == -3
     assert managed["total_variance_value"] == -7.5  # 3 x 2.50

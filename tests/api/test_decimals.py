@@ -4,14 +4,13 @@ concurrency guarantee with fractions (PostgreSQL)."""
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-import requests
 import sqlalchemy as sa
 
 from tests.helpers.api import db_scalar, error_of
+from tests.helpers.concurrency import Post, post_together
 from tests.helpers.database import BACKEND
 
 
@@ -110,15 +109,11 @@ def test_low_stock_alert_with_decimal_threshold(api, factory):
 @pytest.mark.skipif(BACKEND == "sqlite", reason="row locking needs PostgreSQL; SQLite serialises writers")
 def test_fifty_concurrent_withdrawals_of_a_quarter_from_two_and_a_half(app, factory, live_server):
     item = factory.item(quantity=Decimal("2.5"), decimals=2, unit="kg")
-    headers = {"Authorization": f"Bearer {factory.token(factory.user('staff'))}"}
-    url = f"{live_server}/api/v1/items/{item.id}/withdraw"
+    quarter = Post(
+        f"/api/v1/items/{item.id}/withdraw", token=factory.token(factory.user("staff")), data='{"quantity": 0.25}'
+    )
 
-    def call(_):
-        with requests.Session() as session:
-            return session.post(url, data='{"quantity": 0.25}', headers={**headers, "Content-Type": "application/json"})
-
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        statuses = [r.status_code for r in pool.map(call, range(50))]
+    statuses = [r.status_code for r in post_together(live_server, [quarter] * 50)]
 
     assert statuses.count(200) == 10, statuses
     assert statuses.count(409) == 40, statuses

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from tests.helpers.api import db_scalar, error_of, multipart_csv
+from tests.helpers.concurrency import failures, race
 
 pytestmark = pytest.mark.core
 
@@ -335,9 +336,6 @@ def test_a_sku_in_another_letter_case_updates_the_existing_item(api, app, factor
 def test_a_redelivered_run_beside_the_first_applies_each_row_once(api, app, factory, store):
     """acks_late: a long import outlives the broker's visibility timeout and a second worker starts
     the same run while the first is still going. Both apply batches; no row may be applied twice."""
-    import threading
-
-    from app.extensions import db
     from app.services.imports import runs as imports
 
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
@@ -349,26 +347,10 @@ def test_a_redelivered_run_beside_the_first_applies_each_row_once(api, app, fact
     app.config["IMPORT_BATCH_SIZE"] = 5
     try:
         assert api.post(f"/api/v1/imports/{body['id']}/run", {"on_error": "stop"}).status_code == 202
-        barrier, failures = threading.Barrier(2), []
-
-        def one_run() -> None:
-            with app.app_context():
-                barrier.wait()
-                try:
-                    imports.run(body["id"])
-                except Exception as exc:  # a crash is a failure of the test, not a hang
-                    failures.append(exc)
-                finally:
-                    db.session.remove()
-
-        runs = [threading.Thread(target=one_run) for _ in range(2)]
-        for thread in runs:
-            thread.start()
-        for thread in runs:
-            thread.join(timeout=120)
+        runs = race([lambda: imports.run(body["id"])] * 2, app=app)
     finally:
         app.config["IMPORT_BATCH_SIZE"] = 500
-    assert failures == []
+    assert failures(runs) == []
     result = api.get(f"/api/v1/imports/{body['id']}").get_json()
     assert result["state"] == "done", result
     assert result["processed_rows"] == 120

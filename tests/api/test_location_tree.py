@@ -3,12 +3,11 @@ locations, archive refusals, subtree filters and totals."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 import sqlalchemy as sa
 
 from tests.helpers.api import error_of
+from tests.helpers.concurrency import Post, post_together
 from tests.helpers.database import BACKEND
 from tests.helpers.queries import counted_queries
 
@@ -174,16 +173,14 @@ def test_concurrent_crossed_moves_cannot_make_a_cycle(app, factory, live_server)
     import requests
 
     a, b = factory.location("A"), factory.location("B")
-    headers = {"Authorization": f"Bearer {factory.token(factory.user('manager'))}"}
+    token = factory.token(factory.user("manager"))
+    headers = {"Authorization": f"Bearer {token}"}
 
-    def move(pair):
-        child, parent = pair
-        url = f"{live_server}/api/v1/locations/{child.id}"
-        return requests.patch(url, json={"parent_id": parent.id}, headers=headers, timeout=60).status_code
+    def move(child, parent) -> Post:
+        return Post(f"/api/v1/locations/{child.id}", {"parent_id": parent.id}, token, method="PATCH")
 
     for _ in range(5):
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            statuses = sorted(pool.map(move, [(a, b), (b, a)]))
+        statuses = sorted(r.status_code for r in post_together(live_server, [move(a, b), move(b, a)]))
         assert statuses == [200, 422], statuses
         with app.app_context():
             from app.extensions import db

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-import requests as http
 
 from tests.helpers import purchasing as buy
 from tests.helpers.api import error_of
+from tests.helpers.concurrency import Post, post_together
 
 pytestmark = pytest.mark.core
 on_postgres = pytest.mark.skipif(os.environ.get("TEST_DB") == "sqlite", reason="row locks need PostgreSQL")
@@ -294,24 +293,6 @@ def test_bad_orders_are_refused_with_clear_errors(api, factory, world):
     assert [o["id"] for o in listed["items"]] == [sent["id"]]
 
 
-def _receive_together(base_url: str, path: str, bodies: list[dict], tokens: list[str]) -> list[http.Response]:
-    barrier = threading.Barrier(len(bodies))
-    answers: list = [None] * len(bodies)
-
-    def run(index: int) -> None:
-        with http.Session() as session:
-            session.headers["Authorization"] = f"Bearer {tokens[index]}"
-            barrier.wait()
-            answers[index] = session.post(base_url + path, json=bodies[index], timeout=60)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(bodies))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    return answers
-
-
 @on_postgres
 def test_people_receiving_the_same_line_at_once_never_exceed_the_order(api, factory, live_server, world_bin, app):
     supplier = _supplier(api)
@@ -344,7 +325,8 @@ def test_people_receiving_the_same_line_at_once_never_exceed_the_order(api, fact
         }
         for i in range(6)
     ]
-    answers = _receive_together(live_server, f"{ORDERS}/{order['id']}/receive", bodies, tokens)
+    path = f"{ORDERS}/{order['id']}/receive"
+    answers = post_together(live_server, [Post(path, body, token) for body, token in zip(bodies, tokens, strict=True)])
 
     codes = sorted(a.status_code for a in answers)
     assert codes == [200, 200, 200, 409, 409, 409], [a.text[:200] for a in answers]

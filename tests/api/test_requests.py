@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-import requests as http
 
 from tests.helpers.api import error_of
+from tests.helpers.concurrency import Post, post_together
 
 pytestmark = pytest.mark.core
 on_postgres = pytest.mark.skipif(os.environ.get("TEST_DB") == "sqlite", reason="row locks need PostgreSQL")
@@ -179,25 +178,6 @@ def test_cart_errors_name_fields_and_unknown_ids_are_404(api, factory):
     assert api.get(CART, role="staff").get_json()["line_count"] == 0
 
 
-def _approve_together(base_url: str, calls: list[tuple[str, str]]) -> list[http.Response]:
-    """POST each (path, token) from its own thread and HTTP client, released together."""
-    barrier = threading.Barrier(len(calls))
-    answers: list = [None] * len(calls)
-
-    def run(index: int, path: str, token: str) -> None:
-        with http.Session() as session:
-            session.headers["Authorization"] = f"Bearer {token}"
-            barrier.wait()
-            answers[index] = session.post(base_url + path, json={}, timeout=30)
-
-    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return answers
-
-
 @on_postgres
 def test_two_managers_approving_competing_requests_over_http_at_once(api, factory, live_server):
     scarce = factory.item(quantity=6)
@@ -205,9 +185,12 @@ def test_two_managers_approving_competing_requests_over_http_at_once(api, factor
     second = _submitted(api, factory, "admin", [(scarce.id, 5)])
     tokens = [factory.token(factory.user("manager")) for _ in range(2)]
 
-    answers = _approve_together(
+    answers = post_together(
         live_server,
-        [(f"/api/v1/requests/{first}/approve", tokens[0]), (f"/api/v1/requests/{second}/approve", tokens[1])],
+        [
+            Post(f"/api/v1/requests/{first}/approve", {}, tokens[0]),
+            Post(f"/api/v1/requests/{second}/approve", {}, tokens[1]),
+        ],
     )
 
     assert sorted(a.status_code for a in answers) == [200, 409]
@@ -228,7 +211,7 @@ def test_same_request_approved_twice_over_http_at_once_moves_stock_once(api, fac
     request_id = _submitted(api, factory, "staff", [(item.id, 3)])
     tokens = [factory.token(factory.user("manager")) for _ in range(2)]
 
-    answers = _approve_together(live_server, [(f"/api/v1/requests/{request_id}/approve", t) for t in tokens])
+    answers = post_together(live_server, [Post(f"/api/v1/requests/{request_id}/approve", {}, t) for t in tokens])
 
     assert sorted(a.status_code for a in answers) == [200, 409]
     assert next(a for a in answers if a.status_code == 409).json()["error"]["code"] == "invalid_state"

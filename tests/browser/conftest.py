@@ -34,3 +34,16 @@ def page(chromium, live_server):
     yield page
     context.close()
     assert violations == [], "the page broke its Content-Security-Policy"
+
+
+@pytest.fixture()
+def tools(factory) -> dict:
+    """A Main Warehouse holding two items of the Tools category: 10 claw hammers, 4 rubber mallets."""
+    main = factory.location("Main Warehouse")
+    category = factory.category("Tools")
+    return {
+        "main": main,
+        "category": category,
+        "hammer": factory.item(name="Claw Hammer", category_id=category.id, location=main, quantity=10),
+        "mallet": factory.item(name="Rubber Mallet", category_id=category.id, location=main, quantity=4),
+    }

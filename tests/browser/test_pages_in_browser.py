@@ -9,14 +9,12 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture()
-def shelf(factory):
-    main = factory.location("Main Warehouse")
-    tools, paint = factory.category("Tools"), factory.category("Paint")
+def tools(tools, factory):
+    """The shared tools, and 6 paint rollers of another category in the same warehouse."""
+    paint = factory.category("Paint")
     return {
-        "hammer": factory.item(name="Claw Hammer", category_id=tools.id, location=main, quantity=10),
-        "mallet": factory.item(name="Rubber Mallet", category_id=tools.id, location=main, quantity=4),
-        "roller": factory.item(name="Paint Roller", category_id=paint.id, location=main, quantity=6),
-        "tools": tools,
+        **tools,
+        "roller": factory.item(name="Paint Roller", category_id=paint.id, location=tools["main"], quantity=6),
     }
 
 
@@ -41,7 +39,7 @@ def test_wrong_password_shows_message(page, factory):
     expect(page.locator("#login-error")).to_have_text("Wrong email or password.")
 
 
-def test_filter_by_search_then_category_shows_only_matching_rows(page, factory, shelf):
+def test_filter_by_search_then_category_shows_only_matching_rows(page, factory, tools):
     log_in(page, factory.user("staff"))
     page.goto("/items")
     expect(rows(page)).to_have_count(3)
@@ -55,26 +53,26 @@ def test_filter_by_search_then_category_shows_only_matching_rows(page, factory, 
     page.get_by_label("Category").select_option(label="Tools")
     expect(rows(page)).to_have_count(2)
     expect(page.locator("#inventory-results")).not_to_contain_text("Paint Roller")
-    assert f"category={shelf['tools'].id}" in page.url
+    assert f"category={tools['category'].id}" in page.url
     page.reload()  # the filtered view is bookmarkable
     expect(rows(page)).to_have_count(2)
-    expect(page.get_by_label("Category")).to_have_value(str(shelf["tools"].id))
+    expect(page.get_by_label("Category")).to_have_value(str(tools["category"].id))
 
 
-def test_restock_from_row_shows_new_quantity(page, factory, shelf):
+def test_restock_from_row_shows_new_quantity(page, factory, tools):
     log_in(page, factory.user("staff"))
     page.goto("/items")
-    row = page.locator(f"#item-row-{shelf['hammer'].id}")
+    row = page.locator(f"#item-row-{tools['hammer'].id}")
     row.get_by_label("Quantity for Claw Hammer").fill("5")
     row.get_by_role("button", name="+ In").click()
-    expect(page.locator(f"#item-row-{shelf['hammer'].id} [data-field=quantity]")).to_have_text("15")
+    expect(page.locator(f"#item-row-{tools['hammer'].id} [data-field=quantity]")).to_have_text("15")
     page.reload()
-    expect(page.locator(f"#item-row-{shelf['hammer'].id} [data-field=quantity]")).to_have_text("15")
+    expect(page.locator(f"#item-row-{tools['hammer'].id} [data-field=quantity]")).to_have_text("15")
 
 
-def test_restock_on_item_page_shows_new_quantity(page, factory, shelf):
+def test_restock_on_item_page_shows_new_quantity(page, factory, tools):
     log_in(page, factory.user("staff"))
-    page.goto(f"/items/{shelf['roller'].id}")
+    page.goto(f"/items/{tools['roller'].id}")
     form = page.locator("#restock-form")
     form.get_by_label("Quantity").fill("4")
     form.get_by_role("button", name="Restock").click()
@@ -82,16 +80,16 @@ def test_restock_on_item_page_shows_new_quantity(page, factory, shelf):
     expect(page.locator("main [data-field=quantity]")).to_have_text("10")
 
 
-def test_withdrawal_larger_than_stock_shows_error_and_changes_nothing(page, factory, shelf):
+def test_withdrawal_larger_than_stock_shows_error_and_changes_nothing(page, factory, tools):
     log_in(page, factory.user("staff"))
     page.goto("/items")
-    row = page.locator(f"#item-row-{shelf['mallet'].id}")
+    row = page.locator(f"#item-row-{tools['mallet'].id}")
     row.get_by_label("Quantity for Rubber Mallet").fill("9")
     row.get_by_role("button", name="− Out").click()
-    row = page.locator(f"#item-row-{shelf['mallet'].id}")
+    row = page.locator(f"#item-row-{tools['mallet'].id}")
     expect(row.locator(".field-error")).to_contain_text("Only 4")
     expect(row.locator("[data-field=quantity]")).to_have_text("4")
-    page.goto(f"/items/{shelf['mallet'].id}")
+    page.goto(f"/items/{tools['mallet'].id}")
     form = page.locator("#withdraw-form")
     form.get_by_label("Quantity").fill("9")
     form.get_by_role("button", name="Withdraw").click()
@@ -99,7 +97,7 @@ def test_withdrawal_larger_than_stock_shows_error_and_changes_nothing(page, fact
     expect(page.locator("main [data-field=quantity]")).to_have_text("4")
 
 
-def test_staff_sees_no_manager_actions(page, factory, shelf):
+def test_staff_sees_no_manager_actions(page, factory, tools):
     log_in(page, factory.user("staff"))
     nav = page.get_by_role("navigation", name="Main navigation")
     expect(nav.get_by_role("link", name="Inventory")).to_be_visible()
@@ -107,7 +105,7 @@ def test_staff_sees_no_manager_actions(page, factory, shelf):
         expect(nav.get_by_role("link", name=label)).to_have_count(0)
     page.goto("/items")
     expect(page.get_by_role("link", name="+ New item")).to_have_count(0)
-    page.goto(f"/items/{shelf['hammer'].id}")
+    page.goto(f"/items/{tools['hammer'].id}")
     expect(page.get_by_role("button", name="Restock")).to_be_visible()
     expect(page.get_by_role("button", name="Delete…")).to_have_count(0)
     expect(page.get_by_role("link", name="Delete…")).to_have_count(0)
@@ -120,5 +118,5 @@ def test_staff_sees_no_manager_actions(page, factory, shelf):
     page.get_by_label("Unit").fill("box")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Changes saved.")).to_be_visible()
-    page.goto(f"/items/{shelf['hammer'].id}/delete")
+    page.goto(f"/items/{tools['hammer'].id}/delete")
     expect(page.get_by_role("heading", level=1)).to_have_text("You can't do that here")

@@ -14,26 +14,15 @@ from tests.browser.launch import log_in
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture()
-def shelf(factory):
-    main = factory.location("Main Warehouse")
-    tools = factory.category("Tools")
-    return {
-        "hammer": factory.item(name="Claw Hammer", category_id=tools.id, location=main, quantity=10),
-        "mallet": factory.item(name="Rubber Mallet", category_id=tools.id, location=main, quantity=4),
-        "tools": tools,
-    }
-
-
 def box(locator):
     return locator.bounding_box()
 
 
-def test_inventory_on_a_phone_is_cards_with_in_out_and_cart_in_reach(page, factory, shelf):
+def test_inventory_on_a_phone_is_cards_with_in_out_and_cart_in_reach(page, factory, tools):
     page.set_viewport_size(SIZES["phone"])
     log_in(page, factory.user("staff"))
     page.goto("/items")
-    card = page.locator(f"#item-row-{shelf['hammer'].id}")
+    card = page.locator(f"#item-row-{tools['hammer'].id}")
     expect(card).to_be_visible()
     card_box = box(card)
     assert card_box["width"] > SIZES["phone"]["width"] * 0.85, "one card fills the phone's width"
@@ -50,32 +39,32 @@ def test_inventory_on_a_phone_is_cards_with_in_out_and_cart_in_reach(page, facto
     expect(card.locator("[data-label=SKU]")).to_be_visible()
     card.get_by_label("Quantity for Claw Hammer").fill("3")
     card.get_by_role("button", name="− Out").click()
-    expect(page.locator(f"#item-row-{shelf['hammer'].id} [data-field=quantity]")).to_have_text("7")
+    expect(page.locator(f"#item-row-{tools['hammer'].id} [data-field=quantity]")).to_have_text("7")
     card.get_by_label("Quantity for Claw Hammer").fill("99")
     card.get_by_role("button", name="− Out").click()  # more than there is: the card says so
     expect(card.locator(".field-error")).to_contain_text("Only 7")
     expect(card.get_by_label("Quantity for Claw Hammer")).to_have_attribute("aria-invalid", "true")
     assert audit(page, "phone") == []
-    page.locator(f"#item-row-{shelf['mallet'].id}").get_by_role("button", name="Add to cart").click()
+    page.locator(f"#item-row-{tools['mallet'].id}").get_by_role("button", name="Add to cart").click()
     expect(page.locator(".flash-success")).to_contain_text("Rubber Mallet")
     # The column headings are still there to sort by, as a row of buttons.
     page.get_by_role("link", name="Qty").click()
     expect(page.locator("th[aria-sort]")).to_contain_text("Qty")
 
 
-def test_inventory_on_a_tablet_shows_two_cards_side_by_side(page, factory, shelf):
+def test_inventory_on_a_tablet_shows_two_cards_side_by_side(page, factory, tools):
     page.set_viewport_size(SIZES["tablet"])
     log_in(page, factory.user("manager"))
     page.goto("/items")
-    first, second = (box(page.locator(f"#item-row-{shelf[name].id}")) for name in ("hammer", "mallet"))
+    first, second = (box(page.locator(f"#item-row-{tools[name].id}")) for name in ("hammer", "mallet"))
     assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + first["width"] - 1
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES["tablet"]["width"]
 
 
-def test_inventory_table_fits_a_desktop_window_with_its_actions_in_view(page, factory, shelf):
+def test_inventory_table_fits_a_desktop_window_with_its_actions_in_view(page, factory, tools):
     log_in(page, factory.user("staff"))
     page.goto("/items")
-    row = page.locator(f"#item-row-{shelf['hammer'].id}")
+    row = page.locator(f"#item-row-{tools['hammer'].id}")
     expect(row).to_be_visible()
     expect(page.locator(".inventory-wrap")).not_to_have_attribute("data-scroll", re.compile(".*"))
     for name in ("+ In", "− Out", "Add to cart"):
@@ -166,9 +155,9 @@ def _focus_ring(page) -> tuple[str, float]:
     )
 
 
-def test_keyboard_focus_is_always_visible(page, factory, shelf):
+def test_keyboard_focus_is_always_visible(page, factory, tools):
     log_in(page, factory.user("manager"))
-    page.goto(f"/items/{shelf['hammer'].id}")
+    page.goto(f"/items/{tools['hammer'].id}")
     seen = set()
     for _ in range(25):
         page.keyboard.press("Tab")

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from app.errors import InsufficientStock
 from app.extensions import db
 from app.metrics import parse_networks
-from app.models import User
 from app.services import stock
 from app.services.uow import unit_of_work
 from tests.deploy.conftest import CONTRACT_METRICS
 from tests.deploy.promtext import LOOPBACK, parse, scrape, total, value
+from tests.helpers.factories import as_actor
 
 
 @pytest.fixture()
@@ -24,10 +24,6 @@ def fresh(app, monkeypatch):
     """No scrape cache, so each scrape reads the database."""
     monkeypatch.setitem(app.config, "METRICS_CACHE_SECONDS", 0)
     return app
-
-
-def _actor(user):
-    return db.session.get(User, user.id)
 
 
 def test_metrics_export_every_contract_family(fresh, client):
@@ -53,7 +49,7 @@ def test_inventory_gauges_reflect_items_by_category(fresh, client, factory):
     with factory.app.app_context():
         from app.services import items
 
-        items.delete_item(gone.id, actor=_actor(manager))
+        items.delete_item(gone.id, actor=as_actor(manager))
 
     metrics = scrape(client)
     assert value(metrics, "inventory_active_items") == 5
@@ -70,7 +66,7 @@ def test_inventory_gauges_reflect_items_by_category(fresh, client, factory):
 
 def test_movements_counted_by_action_and_alerts_reported(fresh, client, factory, ctx):
     item = factory.item(quantity=12, low_stock_threshold=10)
-    user = _actor(factory.user("staff"))
+    user = factory.actor("staff")
     before = scrape(client)
     stock.restock(item.id, 3, actor=user)
     stock.withdraw(item.id, 2, actor=user)
@@ -91,7 +87,7 @@ def test_movements_counted_by_action_and_alerts_reported(fresh, client, factory,
 
 def test_rolled_back_movement_is_not_counted(fresh, client, factory, ctx):
     item = factory.item(quantity=5)
-    user = _actor(factory.user("staff"))
+    user = factory.actor("staff")
     before = value(scrape(client), "inventory_stock_movements_total", action="withdraw")
     with pytest.raises(RuntimeError), unit_of_work():
         stock.apply_lines([(item.id, item.location_id, None, 2)], "withdraw", actor=user)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.deploy.promtext import parse, value
-from tests.helpers.http import call, free_port
+from tests.helpers.http import call, free_port, serving
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,31 +37,9 @@ def gunicorn_two_workers(app, database_url, tmp_path):
         sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-w", "2", "-b", f"127.0.0.1:{port}",
         "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "wsgi:app",
     ]  # fmt: skip
-    with open(tmp_path / "gunicorn.log", "wb") as log:
-        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):  # start-up wait, not an assertion on time
-            if server.poll() is not None:
-                break
-            try:
-                if call(base + "/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        else:
-            pytest.fail("gunicorn did not answer /health")
-        if server.poll() is not None:
-            pytest.fail("gunicorn exited: " + (tmp_path / "gunicorn.log").read_text()[-2000:])
+    with serving(command, cwd=REPO, env=env, log=tmp_path / "gunicorn.log", ready_url=base + "/health"):
         yield base, access_log
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def _pids_by_path(access_log: Path, path_pattern: str) -> dict[str, int]:

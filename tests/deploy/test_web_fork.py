@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.http import call, free_port
+from tests.helpers.http import call, free_port, serving
 
 REPO = Path(__file__).resolve().parents[2]
 ADMIN = ("root@example.com", "root-password-1")
@@ -37,27 +35,9 @@ def preloaded_gunicorn(app, database_url, tmp_path):
         sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--preload", "-w", "2",
         "-b", f"127.0.0.1:{port}", "wsgi:app",
     ]  # fmt: skip
-    with open(tmp_path / "gunicorn.log", "wb") as log:
-        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):  # start-up wait, not an assertion on time
-            if server.poll() is not None:
-                pytest.fail("gunicorn exited: " + (tmp_path / "gunicorn.log").read_text()[-2000:])
-            try:
-                if call(base + "/health/live")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
+    with serving(command, cwd=REPO, env=env, log=tmp_path / "gunicorn.log", ready_url=base + "/health/live"):
         yield base, tmp_path / "gunicorn.log"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def test_preloaded_workers_never_share_a_database_connection(preloaded_gunicorn):

@@ -54,6 +54,15 @@ def error_of(response) -> dict:
     return body["error"]
 
 
+def all_keys(value) -> set:
+    """Every key of every object inside a JSON value (what a hidden field must be absent from)."""
+    if isinstance(value, dict):
+        return set(value) | set().union(*(all_keys(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(all_keys(v) for v in value)) if value else set()
+    return set()
+
+
 def db_scalar(app, statement):
     from app.extensions import db
 

@@ -1,4 +1,5 @@
-"""Which database the suite runs on, and an admin connection to the PostgreSQL server."""
+"""Which database the suite runs on, an admin connection to the PostgreSQL server, and the
+empty databases (with an app on each) that the migration tests start from."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg2
 
@@ -13,6 +15,7 @@ PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
 PG_USER = os.environ.get("TEST_PG_USER", "postgres")
 BACKEND = os.environ.get("TEST_DB", "postgresql")
+MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 
 
 def pg_admin():
@@ -48,3 +51,26 @@ def throwaway_database(prefix: str, beside_url: str) -> Iterator[str]:
         yield beside_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
         drop_database(name)
+
+
+@contextmanager
+def blank_database(prefix: str, tmp_path: Path, beside_url: str) -> Iterator[str]:
+    """The URL of an empty database of the backend under test: a file under `tmp_path` on
+    SQLite, a throwaway database beside `beside_url` on PostgreSQL."""
+    if BACKEND == "sqlite":
+        yield f"sqlite:///{tmp_path / f'{prefix}.db'}"
+        return
+    with throwaway_database(prefix, beside_url) as url:
+        yield url
+
+
+def app_on(url: str, instance_path: Path):
+    """The testing app on a database of its own (not the suite's), e.g. one a migration test fills."""
+    from app import create_app
+    from app.config import TestingConfig, database_url
+
+    settings = TestingConfig()
+    settings.SQLALCHEMY_DATABASE_URI = database_url(url)
+    app = create_app(settings)
+    app.instance_path = str(instance_path)
+    return app

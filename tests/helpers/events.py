@@ -9,11 +9,13 @@ from app import events
 
 
 @contextmanager
-def collecting(app) -> Iterator[list[tuple[str, dict]]]:
+def collecting(app, prefix: str = "") -> Iterator[list[tuple[str, dict]]]:
+    """The (name, payload) of each event delivered while inside whose name starts with `prefix`."""
     seen: list[tuple[str, dict]] = []
 
     def collect(name: str, payload: dict) -> None:
-        seen.append((name, payload))
+        if name.startswith(prefix):
+            seen.append((name, payload))
 
     events.subscribe(app, collect)
     try:

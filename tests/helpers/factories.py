@@ -37,6 +37,11 @@ class Factory:
             db.session.expunge(user)
             return user
 
+    def actor(self, role: str = "staff", **fields: Any):
+        """A new user loaded into the current session, to pass as a service's `actor` (needs an
+        app context: the ctx fixture)."""
+        return as_actor(self.user(role, **fields))
+
     def token(self, user) -> str:
         from app.auth import issue_tokens
         from app.extensions import db
@@ -81,6 +86,25 @@ class Factory:
         }
         with self.app.app_context():
             return _detach(items.create_item(data, actor=db.session.get(User, actor.id)))
+
+    def shelf(self) -> dict[str, Any]:
+        """A counting shelf: "Site / Shelf A" (the site structural), with 10 hex bolts (BOLT-1, in
+        a category) and 4 wing nuts (NUT-1) on it."""
+        site = self.location("Site", is_structural=True)
+        shelf = self.location("Shelf A", parent_id=site.id)
+        category = self.category()
+        bolts = self.item(quantity=10, location=shelf, name="Hex bolt", sku="BOLT-1", category_id=category.id)
+        nuts = self.item(quantity=4, location=shelf, name="Wing nut", sku="NUT-1")
+        return {"site": site, "shelf": shelf, "category": category, "bolts": bolts, "nuts": nuts}
+
+
+def as_actor(user):
+    """A factory's (detached) user loaded into the current session: what services take as `actor`.
+    Needs an app context (the ctx fixture, or a call race() runs with the app)."""
+    from app.extensions import db
+    from app.models import User
+
+    return db.session.get(User, user.id)
 
 
 def _detach(obj):

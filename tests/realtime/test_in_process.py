@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers.factories import as_actor
+
 
 def _login_cookie(client, user) -> None:
     with client.session_transaction() as session:  # what Flask-Login stores after a login
@@ -43,7 +45,6 @@ def test_session_cookie_refused_when_not_an_active_user(app, client, factory, wh
 
 def test_committed_movement_reaches_a_client_of_the_same_process_without_redis(app, client, factory):
     from app.extensions import db
-    from app.models import User
     from app.realtime import broadcast
     from app.services import stock
 
@@ -54,7 +55,7 @@ def test_committed_movement_reaches_a_client_of_the_same_process_without_redis(a
     live.get_received()  # drop anything from before
 
     with app.app_context():
-        stock.restock(item.id, 3, actor=db.session.get(User, staff.id))
+        stock.restock(item.id, 3, actor=as_actor(staff))
         db.session.remove()
     # The commit only queues the event; the process's sender thread emits it just after.
     assert broadcast.flush(timeout=10)
@@ -82,7 +83,6 @@ def test_deactivating_or_changing_role_closes_the_users_live_connections(app, cl
     """The connection was allowed for who the user was; after the change it is closed, and a
     deactivated user's reconnect is refused. Other users' connections stay open."""
     from app.extensions import db
-    from app.models import User
     from app.services import users
 
     admin = factory.user("admin")
@@ -95,7 +95,7 @@ def test_deactivating_or_changing_role_closes_the_users_live_connections(app, cl
     assert theirs.is_connected() and bystander.is_connected()
 
     with app.app_context():
-        users.update_user(staff.id, dict(change), actor=db.session.get(User, admin.id))
+        users.update_user(staff.id, dict(change), actor=as_actor(admin))
         db.session.remove()
 
     assert not theirs.is_connected()
@@ -129,7 +129,6 @@ def test_sweep_closes_connections_whose_user_changed_in_another_process(app, cli
 
 def test_count_updated_reaches_staff_counting_without_system_quantities(app, client, factory):
     from app.extensions import db
-    from app.models import User
     from app.realtime import broadcast
     from app.services.counts import counting as counts
 
@@ -140,12 +139,10 @@ def test_count_updated_reaches_staff_counting_without_system_quantities(app, cli
     _login_cookie(client, staff)
     live = _connect(app, client)
     with app.app_context():
-        count_id = counts.open_count(location_id=shelf.id, actor=db.session.get(User, manager.id), blind=True).id
+        count_id = counts.open_count(location_id=shelf.id, actor=as_actor(manager), blind=True).id
         assert broadcast.flush(timeout=10)
         live.get_received()  # from here on: what counting sends
-        counts.record_line(
-            count_id, item_id=item.id, location_id=shelf.id, counted=7, actor=db.session.get(User, staff.id)
-        )
+        counts.record_line(count_id, item_id=item.id, location_id=shelf.id, counted=7, actor=as_actor(staff))
         db.session.remove()
     assert broadcast.flush(timeout=10)
     received = [(m["name"], m["args"][0]) for m in live.get_received()]

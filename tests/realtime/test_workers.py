@@ -11,13 +11,13 @@ import os
 import subprocess
 import sys
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
 import sqlalchemy as sa
 
+from tests.helpers.concurrency import Post, post_together
 from tests.realtime.servers import (
     REDIS_URL,
     ROOT,
@@ -98,15 +98,12 @@ def test_concurrent_withdrawals_over_the_default_workers_never_oversell(cluster,
     """cluster.a runs gunicorn.conf.py's default worker count (one per core here, with Redis)."""
     assert len(worker_pids(cluster.a)) == _default_workers(cluster.env)
     item = factory.item(quantity=10)
-    headers = bearer(factory.token(factory.user("staff")))
-    url = f"{cluster.a.url}/api/v1/items/{item.id}/withdraw"
+    token = factory.token(factory.user("staff"))
+    headers = bearer(token)
+    withdraw = Post(f"/api/v1/items/{item.id}/withdraw", {"quantity": 1}, token)
 
-    def withdraw(_n: int) -> requests.Response:
-        with requests.Session() as session:  # a connection each: the kernel spreads them over the workers
-            return session.post(url, json={"quantity": 1}, headers=headers, timeout=60)
-
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        statuses = [r.status_code for r in pool.map(withdraw, range(60))]
+    # A connection each: the kernel spreads them over the workers.
+    statuses = [r.status_code for r in post_together(cluster.a.url, [withdraw] * 60)]
 
     assert statuses.count(200) == 10, statuses
     assert statuses.count(409) == 50, statuses

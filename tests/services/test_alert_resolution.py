@@ -5,15 +5,11 @@ import sqlalchemy as sa
 
 from app.errors import InsufficientStock
 from app.extensions import db
-from app.models import Alert, InventoryLog, User
+from app.models import Alert, InventoryLog
 from app.services import dashboard, items, stock
 from tests.helpers.events import collecting
 
 pytestmark = pytest.mark.core
-
-
-def _actor(user):
-    return db.session.get(User, user.id)
 
 
 def _alerts(item_id):
@@ -22,11 +18,11 @@ def _alerts(item_id):
 
 def test_restock_to_the_threshold_resolves_the_alert_naming_who_and_which_movement(factory, ctx, app):
     item = factory.item(quantity=12, low_stock_threshold=10)
-    staff = _actor(factory.user("staff"))
+    staff = factory.actor("staff")
     stock.withdraw(item.id, 5, actor=staff)
     (alert,) = _alerts(item.id)
     assert alert.resolved_at is None
-    manager = _actor(factory.user("manager"))
+    manager = factory.actor("manager")
     with collecting(app) as seen:
         movement = stock.restock(item.id, 3, actor=manager)
     db.session.expire_all()
@@ -41,14 +37,14 @@ def test_restock_to_the_threshold_resolves_the_alert_naming_who_and_which_moveme
 
 def test_restock_still_below_threshold_keeps_the_alert_open(factory, ctx):
     item = factory.item(quantity=2, low_stock_threshold=10)
-    stock.restock(item.id, 7, actor=_actor(factory.user("staff")))
+    stock.restock(item.id, 7, actor=factory.actor("staff"))
     (alert,) = _alerts(item.id)
     assert alert.resolved_at is None
 
 
 def test_going_low_again_after_a_resolution_raises_a_new_alert(factory, ctx):
     item = factory.item(quantity=2, low_stock_threshold=5)
-    staff = _actor(factory.user("staff"))
+    staff = factory.actor("staff")
     stock.restock(item.id, 10, actor=staff)
     stock.withdraw(item.id, 9, actor=staff)
     first, second = _alerts(item.id)
@@ -58,14 +54,14 @@ def test_going_low_again_after_a_resolution_raises_a_new_alert(factory, ctx):
 def test_refused_movement_resolves_nothing(factory, ctx):
     item = factory.item(quantity=2, low_stock_threshold=5)
     with pytest.raises(InsufficientStock):
-        stock.withdraw(item.id, 50, actor=_actor(factory.user("staff")))
+        stock.withdraw(item.id, 50, actor=factory.actor("staff"))
     (alert,) = _alerts(item.id)
     assert alert.resolved_at is None
 
 
 def test_lowering_the_threshold_resolves_and_raising_it_alerts(factory, ctx):
     item = factory.item(quantity=4, low_stock_threshold=5)
-    manager = _actor(factory.user("manager"))
+    manager = factory.actor("manager")
     items.update_item(item.id, {"low_stock_threshold": 3}, actor=manager, expected_version=1, partial=True)
     (alert,) = _alerts(item.id)
     assert alert.resolved_at is not None and alert.resolved_by_id == manager.id
@@ -80,14 +76,14 @@ def test_lowering_the_threshold_resolves_and_raising_it_alerts(factory, ctx):
 
 def test_deleting_a_low_item_resolves_its_alert(factory, ctx):
     item = factory.item(quantity=1, low_stock_threshold=5)
-    items.delete_item(item.id, actor=_actor(factory.user("manager")))
+    items.delete_item(item.id, actor=factory.actor("manager"))
     (alert,) = _alerts(item.id)
     assert alert.resolved_reason == "Item deleted"
 
 
 def test_dashboard_low_stock_count_equals_open_alerts_through_every_kind_of_change(factory, ctx):
-    staff = _actor(factory.user("staff"))
-    manager = _actor(factory.user("manager"))
+    staff = factory.actor("staff")
+    manager = factory.actor("manager")
     a = factory.item(quantity=12, low_stock_threshold=10)
     b = factory.item(quantity=1, low_stock_threshold=3)  # created low
     c = factory.item(quantity=50, low_stock_threshold=5)

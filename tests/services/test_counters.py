@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import functools
 from decimal import Decimal
 
 import pytest
@@ -10,9 +10,11 @@ import sqlalchemy as sa
 
 from app.errors import InsufficientStock
 from app.extensions import db
-from app.models import Category, CategoryStat, Item, User
+from app.models import Category, CategoryStat, Item
 from app.services import counters, dashboard, items, stock
 from app.services.uow import unit_of_work
+from tests.helpers.concurrency import failures, race
+from tests.helpers.factories import as_actor
 
 pytestmark = pytest.mark.core
 
@@ -38,10 +40,6 @@ def _counted() -> dict[int, tuple[int, int, Decimal, int]]:
     }
 
 
-def _actor(user) -> User:
-    return db.session.get(User, user.id)
-
-
 def test_counters_follow_create_movements_edits_and_delete(factory, ctx):
     cat_a, cat_b = factory.category(), factory.category()
     manager = factory.user("manager")
@@ -51,7 +49,7 @@ def test_counters_follow_create_movements_edits_and_delete(factory, ctx):
     assert _counted() == _scan()
     assert _counted()[cat_a.id][3] == 1  # b is low
 
-    actor = _actor(manager)
+    actor = as_actor(manager)
     stock.withdraw(a.id, 6, actor=actor)  # a becomes low
     stock.restock(b.id, 10, actor=actor)  # b no longer low
     assert _counted() == _scan()
@@ -78,13 +76,13 @@ def test_counters_unchanged_when_a_movement_is_refused(factory, ctx):
     item = factory.item(quantity=3, price=Decimal("2.00"))
     before = _counted()
     with pytest.raises(InsufficientStock):
-        stock.withdraw(item.id, 5, actor=_actor(factory.user("staff")))
+        stock.withdraw(item.id, 5, actor=factory.actor("staff"))
     assert _counted() == before == _scan()
 
 
 def test_counters_drop_changes_of_a_rolled_back_savepoint(factory, ctx):
     item = factory.item(quantity=4, price=Decimal("2.50"))
-    actor = _actor(factory.user("manager"))
+    actor = factory.actor("manager")
     with unit_of_work():  # one transaction: the services below join it
         savepoint = db.session.begin_nested()
         stock.restock(item.id, 396, actor=actor)  # noted inside the savepoint
@@ -141,25 +139,13 @@ def test_counters_exact_after_concurrent_withdrawals_on_many_items(app, factory)
     cat = factory.category()
     staff = factory.user("staff")
     made = [factory.item(quantity=40, category_id=cat.id, low_stock_threshold=20) for _ in range(6)]
-    errors: list[BaseException] = []
 
     def worker(offset: int) -> None:
-        with app.app_context():
-            try:
-                actor = db.session.get(User, staff.id)
-                for i in range(12):
-                    stock.withdraw(made[(offset + i) % len(made)].id, 1, actor=actor)
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
+        actor = as_actor(staff)
+        for i in range(12):
+            stock.withdraw(made[(offset + i) % len(made)].id, 1, actor=actor)
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert failures(race([functools.partial(worker, n) for n in range(6)], app=app)) == []
     with app.app_context():
         assert _counted() == _scan()
         assert _counted()[cat.id][1] == 6 * 40 - 6 * 12

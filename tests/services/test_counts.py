@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
-from app import events
 from app.errors import AlreadyCounted, Conflict, InsufficientStock, InvalidState, ValidationFailed
 from app.extensions import db
 from app.models import InventoryLog, Item, Location, StockCount, StockLevel, User
@@ -19,13 +17,13 @@ from app.services import items, stock
 from app.services.counts import counting as counts
 from app.services.counts import schedule as count_schedule
 from app.services.counts import views as count_views
+from tests.helpers.api import all_keys
+from tests.helpers.concurrency import race
+from tests.helpers.events import collecting
+from tests.helpers.factories import as_actor
 
 pytestmark = pytest.mark.core
 on_postgres = pytest.mark.skipif(os.environ.get("TEST_DB") == "sqlite", reason="row locks need PostgreSQL")
-
-
-def _user(user) -> User:
-    return db.session.get(User, user.id)
 
 
 def _level(item_id: int, location_id: int):
@@ -60,32 +58,20 @@ def _ledger_matches_levels(item_id: int) -> None:
 
 
 @pytest.fixture()
-def shelf(factory):
-    """A shelf inside a site: 10 bolts and 4 nuts on it, 3 washers elsewhere in the site."""
-    site = factory.location("Site", is_structural=True)
-    shelf = factory.location("Shelf A", parent_id=site.id)
-    other = factory.location("Shelf B", parent_id=site.id)
-    bolts = factory.item(quantity=10, location=shelf)
-    nuts = factory.item(quantity=4, location=shelf)
-    washers = factory.item(quantity=3, location=other)
-    return {"site": site, "shelf": shelf, "other": other, "bolts": bolts, "nuts": nuts, "washers": washers}
+def shelf(shelf, factory):
+    """The shared shelf (10 bolts, 4 nuts), and 3 washers on another shelf of the same site."""
+    other = factory.location("Shelf B", parent_id=shelf["site"].id)
+    return {**shelf, "other": other, "washers": factory.item(quantity=3, location=other)}
 
 
 @pytest.fixture()
 def published(app):
-    seen: list[tuple[str, dict]] = []
-
-    def collect(name: str, payload: dict) -> None:
-        if name == "count_updated":
-            seen.append((name, payload))
-
-    events.subscribe(app, collect)
-    yield seen
-    app.extensions["event_subscribers"].remove(collect)
+    with collecting(app, "count_updated") as seen:
+        yield seen
 
 
 def test_count_lists_every_item_with_stock_in_the_subtree(factory, ctx, shelf):
-    manager = _user(factory.user("manager"))
+    manager = factory.actor("manager")
     count = counts.open_count(location_id=shelf["site"].id, actor=manager)
     assert count.state == "open"
     assert sorted((line.item_id, line.location_id, line.expected) for line in count.lines) == sorted(
@@ -98,13 +84,13 @@ def test_count_lists_every_item_with_stock_in_the_subtree(factory, ctx, shelf):
 
 
 def test_count_narrowed_to_items_lists_only_those(factory, ctx, shelf):
-    manager = _user(factory.user("manager"))
+    manager = factory.actor("manager")
     count = counts.open_count(location_id=shelf["shelf"].id, item_ids=[shelf["nuts"].id], actor=manager)
     assert [line.item_id for line in count.lines] == [shelf["nuts"].id]
 
 
 def test_overlapping_active_counts_are_refused(factory, ctx, shelf):
-    manager = _user(factory.user("manager"))
+    manager = factory.actor("manager")
     first = counts.open_count(location_id=shelf["shelf"].id, actor=manager)
     with pytest.raises(Conflict) as refused:
         counts.open_count(location_id=shelf["site"].id, actor=manager)
@@ -114,7 +100,7 @@ def test_overlapping_active_counts_are_refused(factory, ctx, shelf):
 
 
 def test_variance_is_applied_as_a_difference_so_movements_after_counting_are_kept(factory, ctx, shelf, published):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     bolts, nuts, place = shelf["bolts"], shelf["nuts"], shelf["shelf"]
     count = counts.open_count(location_id=place.id, actor=manager)
     counts.record_line(count.id, item_id=bolts.id, location_id=place.id, counted=8, actor=staff)  # 2 missing
@@ -136,7 +122,7 @@ def test_variance_is_applied_as_a_difference_so_movements_after_counting_are_kep
 
 
 def test_second_entry_needs_add_or_replace(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     bolts, place = shelf["bolts"], shelf["shelf"]
     count = counts.open_count(location_id=place.id, actor=manager)
     counts.record_line(count.id, item_id=bolts.id, location_id=place.id, counted=6, actor=staff)
@@ -152,7 +138,7 @@ def test_second_entry_needs_add_or_replace(factory, ctx, shelf):
 
 
 def test_unexpected_item_becomes_a_new_line(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     count = counts.open_count(location_id=shelf["shelf"].id, actor=manager)
     line = counts.record_line(
         count.id, item_id=shelf["washers"].id, location_id=shelf["shelf"].id, counted=2, actor=staff
@@ -175,7 +161,7 @@ def test_unexpected_item_becomes_a_new_line(factory, ctx, shelf):
     ],
 )
 def test_bad_counts_are_refused_naming_the_field(factory, ctx, shelf, change, error, field):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     count = counts.open_count(location_id=shelf["site"].id, actor=manager)
     args = {"item_id": shelf["bolts"].id, "location_id": shelf["shelf"].id, "counted": 5}
     if change.get("location") == "other_site":
@@ -194,7 +180,7 @@ def test_bad_counts_are_refused_naming_the_field(factory, ctx, shelf, change, er
 
 
 def test_counting_into_a_count_that_is_not_open_is_refused(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     count = counts.open_count(location_id=shelf["shelf"].id, actor=manager)
     counts.submit(count.id, actor=staff)
     with pytest.raises(InvalidState):
@@ -202,7 +188,7 @@ def test_counting_into_a_count_that_is_not_open_is_refused(factory, ctx, shelf):
 
 
 def test_approving_twice_is_refused_and_changes_nothing(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     count = counts.open_count(location_id=shelf["shelf"].id, actor=manager)
     counts.record_line(count.id, item_id=shelf["bolts"].id, location_id=shelf["shelf"].id, counted=7, actor=staff)
     counts.submit(count.id, actor=staff)
@@ -214,7 +200,7 @@ def test_approving_twice_is_refused_and_changes_nothing(factory, ctx, shelf):
 
 
 def test_not_counted_means_zero_only_when_asked(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     place = shelf["shelf"]
     kept = counts.open_count(location_id=place.id, actor=manager)
     counts.record_line(kept.id, item_id=shelf["bolts"].id, location_id=place.id, counted=10, actor=staff)
@@ -231,7 +217,7 @@ def test_not_counted_means_zero_only_when_asked(factory, ctx, shelf):
 
 
 def test_approval_refuses_a_negative_level_naming_the_line(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     bolts, place = shelf["bolts"], shelf["shelf"]
     count = counts.open_count(location_id=place.id, actor=manager)
     line = counts.record_line(count.id, item_id=bolts.id, location_id=place.id, counted=2, actor=staff)  # -8
@@ -247,7 +233,7 @@ def test_approval_refuses_a_negative_level_naming_the_line(factory, ctx, shelf):
 
 
 def test_recount_sends_lines_back_and_reopens(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     place = shelf["shelf"]
     count = counts.open_count(location_id=place.id, actor=manager)
     line = counts.record_line(count.id, item_id=shelf["bolts"].id, location_id=place.id, counted=1, actor=staff)
@@ -264,28 +250,20 @@ def test_recount_sends_lines_back_and_reopens(factory, ctx, shelf):
 
 
 def test_blind_count_hides_expected_from_staff_only(factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     count = counts.open_count(location_id=shelf["shelf"].id, actor=manager, blind=True)
     counts.record_line(count.id, item_id=shelf["bolts"].id, location_id=shelf["shelf"].id, counted=8, actor=staff)
     count = counts.get_count(count.id)
     for view in (count_views.describe(count, staff), count_views.describe(count, staff, with_lines=False)):
-        assert not {"expected", "variance", "variance_value", "total_variance_value"} & _keys(view)
+        assert not {"expected", "variance", "variance_value", "total_variance_value"} & all_keys(view)
     managed = count_views.describe(count, manager)
     assert {line["variance"] for line in managed["lines"]} >= {-2}
-
-
-def _keys(value) -> set:
-    if isinstance(value, dict):
-        return set(value) | set().union(*(_keys(v) for v in value.values()))
-    if isinstance(value, list):
-        return set().union(*(_keys(v) for v in value)) if value else set()
-    return set()
 
 
 def test_schedule_opens_due_counts_once(factory, ctx, shelf, app):
     from tasks.counts import open_due_counts
 
-    manager = _user(factory.user("manager"))
+    manager = factory.actor("manager")
     due = db.session.get(Location, shelf["shelf"].id)
     due.count_frequency_days = 14
     due.last_counted_at = utcnow() - timedelta(days=15)
@@ -300,7 +278,7 @@ def test_schedule_opens_due_counts_once(factory, ctx, shelf, app):
     assert open_due_counts.apply().get() == []  # idempotent: never two open counts of one location
     count = db.session.get(StockCount, opened[0])
     assert (count.location_id, count.scheduled, count.state) == (shelf["shelf"].id, True, "open")
-    staff = _user(factory.user("staff"))
+    staff = factory.actor("staff")
     counts.record_line(count.id, item_id=shelf["bolts"].id, location_id=shelf["shelf"].id, counted=10, actor=staff)
     counts.submit(count.id, actor=staff)
     counts.approve(count.id, actor=manager)
@@ -310,45 +288,22 @@ def test_schedule_opens_due_counts_once(factory, ctx, shelf, app):
     assert [(r["location"], r["lines"], r["exact"], r["accuracy"]) for r in report] == [("Site / Shelf A", 1, 1, 100.0)]
 
 
-def _race(app, calls: list) -> list:
-    """Run each call in its own thread and database session, all released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index: int, call) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = call()
-            except Exception as exc:  # the outcome is what the test checks
-                results[index] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @on_postgres
 def test_two_people_counting_one_line_at_once_one_wins_the_other_is_asked(app, factory, ctx, shelf):
-    manager = _user(factory.user("manager"))
+    manager = factory.actor("manager")
     counters = [factory.user("staff"), factory.user("staff")]
     count_id = counts.open_count(location_id=shelf["shelf"].id, actor=manager).id
     bolts, place = shelf["bolts"].id, shelf["shelf"].id
     db.session.remove()
 
-    def counter(user, qty):
+    def counter(user, qty, **mode):
         return lambda: (
             counts.record_line(
-                count_id, item_id=bolts, location_id=place, counted=qty, actor=db.session.get(User, user.id)
+                count_id, item_id=bolts, location_id=place, counted=qty, actor=as_actor(user), **mode
             ).counted
         )
 
-    results = _race(app, [counter(counters[0], 6), counter(counters[1], 7)])
+    results = race([counter(counters[0], 6), counter(counters[1], 7)], app=app)
     outcomes = sorted(type(r).__name__ if isinstance(r, Exception) else "counted" for r in results)
     assert outcomes == ["AlreadyCounted", "counted"]
     winner = next(r for r in results if not isinstance(r, Exception))
@@ -356,31 +311,7 @@ def test_two_people_counting_one_line_at_once_one_wins_the_other_is_asked(app, f
     assert line.counted == winner
 
     # Both adding at once: both entries count.
-    results = _race(
-        app,
-        [
-            lambda: (
-                counts.record_line(
-                    count_id,
-                    item_id=bolts,
-                    location_id=place,
-                    counted=1,
-                    mode="add",
-                    actor=db.session.get(User, counters[0].id),
-                ).counted
-            ),
-            lambda: (
-                counts.record_line(
-                    count_id,
-                    item_id=bolts,
-                    location_id=place,
-                    counted=2,
-                    mode="add",
-                    actor=db.session.get(User, counters[1].id),
-                ).counted
-            ),
-        ],
-    )
+    race([counter(counters[0], 1, mode="add"), counter(counters[1], 2, mode="add")], app=app)
     db.session.expire_all()
     line = next(line for line in counts.get_count(count_id).lines if line.item_id == bolts)
     assert line.counted == winner + 3
@@ -388,9 +319,9 @@ def test_two_people_counting_one_line_at_once_one_wins_the_other_is_asked(app, f
 
 @on_postgres
 def test_approval_racing_withdrawals_loses_no_update(app, factory, ctx, shelf):
-    staff, manager = _user(factory.user("staff")), factory.user("manager")
+    staff, manager = factory.actor("staff"), factory.user("manager")
     bolts, place = shelf["bolts"].id, shelf["shelf"].id
-    count_id = counts.open_count(location_id=place, actor=_user(manager)).id
+    count_id = counts.open_count(location_id=place, actor=as_actor(manager)).id
     counts.record_line(count_id, item_id=bolts, location_id=place, counted=9, actor=staff)  # -1
     counts.record_line(count_id, item_id=shelf["nuts"].id, location_id=place, counted=6, actor=staff)  # +2
     counts.submit(count_id, actor=staff)
@@ -400,9 +331,9 @@ def test_approval_racing_withdrawals_loses_no_update(app, factory, ctx, shelf):
     def withdraw(item_id):
         return lambda: stock.withdraw(item_id, 1, actor=db.session.get(User, staff_id), location_id=place).action
 
-    calls = [lambda: counts.approve(count_id, actor=db.session.get(User, manager.id)).state]
+    calls = [lambda: counts.approve(count_id, actor=as_actor(manager)).state]
     calls += [withdraw(bolts), withdraw(shelf["nuts"].id)] * 3
-    results = _race(app, calls)
+    results = race(calls, app=app)
     assert results[0] == "approved", results
     assert all(r == "withdraw" for r in results[1:]), results
     db.session.expire_all()

@@ -9,14 +9,10 @@ import sqlalchemy as sa
 
 from app.errors import DuplicateValue, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import InventoryLog, Item, StockLevel, User
+from app.models import InventoryLog, Item, StockLevel
 from app.services import barcodes, items, locations
 
 pytestmark = pytest.mark.core
-
-
-def _manager(factory) -> User:
-    return db.session.get(User, factory.user("manager").id)
 
 
 def _data(location_id: int, **extra) -> dict:
@@ -25,7 +21,7 @@ def _data(location_id: int, **extra) -> dict:
 
 def test_create_item_places_initial_stock_at_home_with_a_ledger_row(factory, ctx):
     home = factory.location()
-    item = items.create_item(_data(home.id, quantity=12), actor=_manager(factory))
+    item = items.create_item(_data(home.id, quantity=12), actor=factory.actor("manager"))
     assert db.session.get(Item, item.id).quantity == 12
     level = db.session.scalar(sa.select(StockLevel).where(StockLevel.item_id == item.id))
     assert (level.location_id, level.quantity) == (home.id, 12)
@@ -36,14 +32,14 @@ def test_create_item_refused_for_an_archived_home_location(factory, ctx):
     home = factory.location()
     locations.delete_location(home.id)
     with pytest.raises(ValidationFailed) as refused:
-        items.create_item(_data(home.id), actor=_manager(factory))
+        items.create_item(_data(home.id), actor=factory.actor("manager"))
     assert "location_id" in refused.value.fields
     assert db.session.scalar(sa.select(sa.func.count(Item.id))) == 0
 
 
 def test_duplicate_sku_is_refused_and_nothing_is_written(factory, ctx):
     home = factory.location()
-    manager = _manager(factory)
+    manager = factory.actor("manager")
     items.create_item(_data(home.id, quantity=1), actor=manager)
     with pytest.raises(DuplicateValue):
         items.create_item(_data(home.id, quantity=5, name="Another"), actor=manager)
@@ -53,7 +49,7 @@ def test_duplicate_sku_is_refused_and_nothing_is_written(factory, ctx):
 
 def test_deleted_item_is_gone_from_reads_but_its_history_stays(factory, ctx):
     item = factory.item(quantity=3)
-    items.delete_item(item.id, actor=_manager(factory))
+    items.delete_item(item.id, actor=factory.actor("manager"))
     with pytest.raises(NotFound):
         items.get_item(item.id)
     assert items.item_history(item.id, page=1, per_page=10).total >= 2  # created, deleted
@@ -61,7 +57,7 @@ def test_deleted_item_is_gone_from_reads_but_its_history_stays(factory, ctx):
 
 def test_create_items_gives_each_new_item_its_codes_and_refuses_a_code_in_use(factory, ctx):
     home = factory.location()
-    manager = _manager(factory)
+    manager = factory.actor("manager")
     factory.item(sku="HAS-1", location=home, barcodes=["TAKEN-1"])
     made = items.create_items(
         [_data(home.id, sku="B-1", barcodes=["4006381333931", "X-1"]), _data(home.id, sku="B-2")], actor=manager

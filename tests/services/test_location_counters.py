@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.errors import InsufficientStock
 from app.extensions import db
-from app.models import Item, Location, StockLevel, User
+from app.models import Item, Location, StockLevel
 from app.models.location import subtree_upper
 from app.services import item_list, items, location_counters, locations, stock
 
@@ -65,7 +65,7 @@ def shelves(factory):
 
 def test_figures_follow_movements_transfers_and_bins_of_one_shelf(factory, ctx, shelves):
     s = shelves
-    manager = db.session.get(User, factory.user("manager").id)
+    manager = factory.actor("manager")
     one = factory.item(quantity=5, location=db.session.get(Location, s["a"]), actor=manager)
     factory.item(quantity=0, location=db.session.get(Location, s["c"]), actor=manager)  # homed, no stock
     everything = [s[n] for n in ("site", "aisle", "shelf1", "shelf2", "a", "b", "c", "store", "d")]
@@ -83,7 +83,7 @@ def test_figures_follow_movements_transfers_and_bins_of_one_shelf(factory, ctx, 
 
 
 def test_figures_unchanged_by_a_refused_movement(factory, ctx, shelves):
-    manager = db.session.get(User, factory.user("manager").id)
+    manager = factory.actor("manager")
     item = factory.item(quantity=2, location=db.session.get(Location, shelves["a"]), actor=manager)
     before = location_counters.subtree(shelves["site"])
     with pytest.raises(InsufficientStock):
@@ -93,7 +93,7 @@ def test_figures_unchanged_by_a_refused_movement(factory, ctx, shelves):
 
 def test_figures_follow_a_new_home_a_deleted_item_and_an_import_batch(factory, ctx, shelves):
     s = shelves
-    manager = db.session.get(User, factory.user("manager").id)
+    manager = factory.actor("manager")
     item = factory.item(quantity=4, location=db.session.get(Location, s["a"]), actor=manager)
     fresh = db.session.get(Item, item.id)
     items.update_item(item.id, {"location_id": s["d"]}, actor=manager, expected_version=fresh.version, partial=True)
@@ -122,7 +122,7 @@ def test_figures_follow_a_new_home_a_deleted_item_and_an_import_batch(factory, c
 
 def test_moving_a_shelf_moves_its_figures(factory, ctx, shelves):
     s = shelves
-    manager = db.session.get(User, factory.user("manager").id)
+    manager = factory.actor("manager")
     factory.item(quantity=6, location=db.session.get(Location, s["a"]), actor=manager)
     shared = factory.item(quantity=1, location=db.session.get(Location, s["c"]), actor=manager)
     stock.restock(shared.id, 2, actor=manager, location_id=s["b"])  # in both shelves of the aisle
@@ -135,7 +135,7 @@ def test_moving_a_shelf_moves_its_figures(factory, ctx, shelves):
 @pytest.mark.parametrize("sort_by", ["name", "sku", "quantity"])
 def test_location_filter_gives_the_same_page_and_total_by_either_plan(factory, ctx, shelves, monkeypatch, sort_by):
     s = shelves
-    manager = db.session.get(User, factory.user("manager").id)
+    manager = factory.actor("manager")
     for n in range(12):
         bin_ = s["a"] if n % 3 == 0 else s["c"] if n % 3 == 1 else s["d"]
         made = factory.item(quantity=n, location=db.session.get(Location, bin_), actor=manager, name=f"Part {n:02d}")

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Alert, Backup, User
+from app.models import Alert, Backup
 from app.models.base import utcnow
 from app.services import notifications, pending_email
 from app.services.requests import carts
@@ -29,8 +29,8 @@ def _owed_alert(app, client, factory) -> int:
 
 def test_unsent_alert_rejection_and_backup_failure_are_owed_until_sent(app, client, factory, ctx):
     alert_id = _owed_alert(app, client, factory)
-    author = db.session.get(User, factory.user("staff", email="clerk@example.com").id)
-    manager = db.session.get(User, factory.user("manager", email="chief@example.com").id)
+    author = factory.actor("staff", email="clerk@example.com")
+    manager = factory.actor("manager", email="chief@example.com")
     carts.add_line(author, factory.item(quantity=5).id, 2)
     req = requests.submit(author, kind="pick")
     requests.reject(req.id, actor=manager, reason="Out of season")

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Item, OutboxEmail, PurchaseOrderLine, User
+from app.models import Item, OutboxEmail, PurchaseOrderLine
 from app.models.purchasing import OPEN_STATES, PurchaseOrder
 from app.services import pending_email
 from app.services.purchasing import order_email, order_pdf
@@ -60,7 +60,7 @@ def test_drafts_are_never_emailed(app, factory, ctx):
 def test_on_order_always_equals_what_remains_on_open_orders(app, factory, ctx):
     order_id, (first, second) = _sent_order(app, factory, lines=((None, 10), (None, Decimal(4))))
     bin_id = factory.location("Bin 1").id
-    actor = db.session.get(User, factory.user("staff").id)
+    actor = factory.actor("staff")
     lines = buy.line_ids(app, order_id)
     purchasing.receive(order_id, [{"line_id": lines[0], "quantity": 3, "location_id": bin_id}], actor=actor)
 
@@ -81,7 +81,7 @@ def test_on_order_always_equals_what_remains_on_open_orders(app, factory, ctx):
 
     consistent()
     assert (db.session.get(Item, first).on_order, db.session.get(Item, second).on_order) == (7, 4)
-    manager = db.session.get(User, factory.user("manager").id)
+    manager = factory.actor("manager")
     purchasing.cancel(order_id, actor=manager)
     consistent()
     assert db.session.get(Item, first).on_order == 0
@@ -104,7 +104,7 @@ def test_valuation_report_gains_stock_on_order_and_spend_adds_up_per_supplier(ap
 
     order_id, (item_id,) = _sent_order(app, factory, lines=((None, 10),))  # 10 at 2.00 each
     bin_id = factory.location("Bin 7").id
-    actor = db.session.get(User, factory.user("staff").id)
+    actor = factory.actor("staff")
     purchasing.receive(
         order_id, [{"line_id": buy.line_ids(app, order_id)[0], "quantity": 4, "location_id": bin_id}], actor=actor
     )

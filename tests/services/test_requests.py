@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 import sqlalchemy as sa
 
-from app import events
 from app.errors import Conflict, InsufficientStock, InvalidState, PermissionDenied, ValidationFailed
 from app.extensions import db
-from app.models import Alert, InventoryLog, Item, StockLevel, StockRequest, User
+from app.models import Alert, InventoryLog, Item, StockLevel, StockRequest
 from app.services.requests import carts
 from app.services.requests import workflow as requests
+from tests.helpers.concurrency import race
+from tests.helpers.events import collecting
+from tests.helpers.factories import as_actor
 
 pytestmark = pytest.mark.core
 on_postgres = pytest.mark.skipif(os.environ.get("TEST_DB") == "sqlite", reason="row locks need PostgreSQL")
-
-
-def _user(user) -> User:
-    return db.session.get(User, user.id)
 
 
 def _level(item_id: int, location_id: int) -> int:
@@ -41,22 +38,15 @@ def _request_logs(request_id: int) -> list[InventoryLog]:
 @pytest.fixture()
 def published(app):
     """Request events delivered to subscribers (only ever after a commit)."""
-    seen: list[tuple[str, dict]] = []
-
-    def collect(name: str, payload: dict) -> None:
-        if name.startswith("request_"):
-            seen.append((name, payload))
-
-    events.subscribe(app, collect)
-    yield seen
-    app.extensions["event_subscribers"].remove(collect)
+    with collecting(app, "request_") as seen:
+        yield seen
 
 
 def test_pick_request_full_life_moves_stock_once_with_request_id_on_each_ledger_row(factory, ctx, published):
     home = factory.location("Main")
     bolts = factory.item(quantity=10, location=home)
     nuts = factory.item(quantity=5, location=home)
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
 
     carts.add_line(staff, bolts.id, 4)
     carts.add_line(staff, nuts.id, 5, home.id)
@@ -95,7 +85,7 @@ def test_pick_request_full_life_moves_stock_once_with_request_id_on_each_ledger_
 def test_transfer_request_full_life_moves_units_to_destination(factory, ctx):
     a, b = factory.location("A"), factory.location("B")
     item = factory.item(quantity=8, location=a)
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     carts.add_line(staff, item.id, 3, a.id)
     req = requests.submit(staff, kind="transfer", destination_location_id=b.id)
 
@@ -116,7 +106,7 @@ def test_approval_refused_when_short_names_every_short_line_and_moves_nothing(fa
     plenty = factory.item(quantity=50, location=home)
     few = factory.item(quantity=2, location=home)
     none = factory.item(quantity=0, location=home)
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     for item, qty in ((plenty, 5), (few, 3), (none, 1)):
         carts.add_line(staff, item.id, qty)
     req = requests.submit(staff, kind="pick")
@@ -138,7 +128,7 @@ def test_approval_refused_when_short_names_every_short_line_and_moves_nothing(fa
 
 def test_rejected_request_moves_nothing_and_keeps_its_reason(factory, ctx, published):
     item = factory.item(quantity=5)
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     carts.add_line(staff, item.id, 2)
     req = requests.submit(staff, kind="pick")
 
@@ -158,8 +148,8 @@ def test_rejected_request_moves_nothing_and_keeps_its_reason(factory, ctx, publi
 
 def test_cancel_allowed_to_author_only_while_submitted_and_moves_nothing(factory, ctx):
     item = factory.item(quantity=5)
-    author, other = _user(factory.user("staff")), _user(factory.user("staff"))
-    manager = _user(factory.user("manager"))
+    author, other = factory.actor("staff"), factory.actor("staff")
+    manager = factory.actor("manager")
     carts.add_line(author, item.id, 2)
     req = requests.submit(author, kind="pick")
 
@@ -178,7 +168,7 @@ def test_cancel_allowed_to_author_only_while_submitted_and_moves_nothing(factory
 
 def test_approving_twice_in_a_row_moves_stock_once(factory, ctx):
     item = factory.item(quantity=10)
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     carts.add_line(staff, item.id, 4)
     req = requests.submit(staff, kind="pick")
     requests.approve(req.id, actor=manager)
@@ -192,7 +182,7 @@ def test_approving_twice_in_a_row_moves_stock_once(factory, ctx):
 def test_cart_keeps_over_stock_lines_flagged_and_merges_same_item_and_location(factory, ctx):
     a, b = factory.location("A"), factory.location("B")
     item = factory.item(quantity=3, location=a)
-    staff = _user(factory.user("staff"))
+    staff = factory.actor("staff")
     first = carts.add_line(staff, item.id, 2)
     again = carts.add_line(staff, item.id, 2, a.id)
     elsewhere = carts.add_line(staff, item.id, 1, b.id)
@@ -209,7 +199,7 @@ def test_cart_keeps_over_stock_lines_flagged_and_merges_same_item_and_location(f
 
 def test_cart_line_refused_for_unknown_item_or_location(factory, ctx):
     item = factory.item(quantity=3)
-    staff = _user(factory.user("staff"))
+    staff = factory.actor("staff")
     with pytest.raises(ValidationFailed) as bad_item:
         carts.add_line(staff, 99999, 1)
     assert "item_id" in bad_item.value.fields
@@ -221,7 +211,7 @@ def test_cart_line_refused_for_unknown_item_or_location(factory, ctx):
 def test_submit_refused_for_empty_cart_or_bad_transfer_destination(factory, ctx):
     a = factory.location("A")
     item = factory.item(quantity=3, location=a)
-    staff = _user(factory.user("staff"))
+    staff = factory.actor("staff")
     with pytest.raises(Conflict):
         requests.submit(staff, kind="pick")
     carts.add_line(staff, item.id, 1)
@@ -236,34 +226,11 @@ def test_submit_refused_for_empty_cart_or_bad_transfer_destination(factory, ctx)
 
 def test_approval_raises_low_stock_alert_as_any_movement(factory, ctx):
     item = factory.item(quantity=10, low_stock_threshold=5)
-    staff, manager = _user(factory.user("staff")), _user(factory.user("manager"))
+    staff, manager = factory.actor("staff"), factory.actor("manager")
     carts.add_line(staff, item.id, 7)
     requests.approve(requests.submit(staff, kind="pick").id, actor=manager)
     alerts = db.session.scalars(sa.select(Alert).where(Alert.item_id == item.id)).all()
     assert [(alert.quantity, alert.threshold) for alert in alerts] == [(3, 5)]
-
-
-def _race(app, calls: list) -> list:
-    """Run each call in its own thread and database session, all released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index: int, call) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = call()
-            except Exception as exc:  # the outcome is what the test checks
-                results[index] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _outcome(result) -> str:
@@ -275,7 +242,7 @@ def test_two_managers_approving_competing_requests_at_once_one_applies_fully_oth
     home = factory.location("Main")
     scarce = factory.item(quantity=5, location=home)
     spare = factory.item(quantity=100, location=home)
-    first, second = _user(factory.user("staff")), _user(factory.user("staff"))
+    first, second = factory.actor("staff"), factory.actor("staff")
     managers = [factory.user("manager"), factory.user("manager")]
     ids = []
     for author in (first, second):
@@ -285,9 +252,9 @@ def test_two_managers_approving_competing_requests_at_once_one_applies_fully_oth
     db.session.remove()
 
     def approver(request_id: int, manager):
-        return lambda: requests.approve(request_id, actor=db.session.get(User, manager.id)).state
+        return lambda: requests.approve(request_id, actor=as_actor(manager)).state
 
-    results = _race(app, [approver(ids[0], managers[0]), approver(ids[1], managers[1])])
+    results = race([approver(ids[0], managers[0]), approver(ids[1], managers[1])], app=app)
 
     assert sorted(_outcome(r) for r in results) == ["InsufficientStock", "approved"]
     winner = ids[results.index("approved")]
@@ -302,16 +269,16 @@ def test_two_managers_approving_competing_requests_at_once_one_applies_fully_oth
 @on_postgres
 def test_same_request_approved_by_two_managers_at_once_moves_stock_once(app, factory, ctx):
     item = factory.item(quantity=10)
-    staff = _user(factory.user("staff"))
+    staff = factory.actor("staff")
     managers = [factory.user("manager"), factory.user("manager")]
     carts.add_line(staff, item.id, 6)
     request_id = requests.submit(staff, kind="pick").id
     db.session.remove()
 
     def approver(manager):
-        return lambda: requests.approve(request_id, actor=db.session.get(User, manager.id)).state
+        return lambda: requests.approve(request_id, actor=as_actor(manager)).state
 
-    results = _race(app, [approver(managers[0]), approver(managers[1])])
+    results = race([approver(managers[0]), approver(managers[1])], app=app)
 
     assert sorted(_outcome(r) for r in results) == ["InvalidState", "approved"]
     assert db.session.get(Item, item.id).quantity == 4

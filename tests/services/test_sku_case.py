@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.errors import DuplicateValue
 from app.extensions import db
-from app.models import Item, User
+from app.models import Item
 from app.services import items
 
 pytestmark = pytest.mark.core
@@ -16,16 +16,12 @@ pytestmark = pytest.mark.core
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 
 
-def _actor(user):
-    return db.session.get(User, user.id)
-
-
 def test_create_refuses_a_sku_that_differs_only_in_case(factory, ctx):
     existing = factory.item(sku="Bolt-M8")
     with pytest.raises(DuplicateValue) as err:
         items.create_item(
             {"sku": "BOLT-m8", "name": "Other", "location_id": existing.location_id},
-            actor=_actor(factory.user("manager")),
+            actor=factory.actor("manager"),
         )
     assert err.value.fields == {"sku": ["Another item already uses this SKU (letter case does not matter)."]}
     assert db.session.scalar(sa.select(sa.func.count(Item.id))) == 1
@@ -34,7 +30,7 @@ def test_create_refuses_a_sku_that_differs_only_in_case(factory, ctx):
 def test_renaming_to_another_items_sku_in_other_case_is_refused_but_recasing_ones_own_is_fine(factory, ctx):
     factory.item(sku="nut-1")
     mine = factory.item(sku="washer-1")
-    manager = _actor(factory.user("manager"))
+    manager = factory.actor("manager")
     with pytest.raises(DuplicateValue):
         items.update_item(mine.id, {"sku": "NUT-1"}, actor=manager, expected_version=1, partial=True)
     renamed = items.update_item(mine.id, {"sku": "WASHER-1"}, actor=manager, expected_version=1, partial=True)
@@ -43,7 +39,7 @@ def test_renaming_to_another_items_sku_in_other_case_is_refused_but_recasing_one
 
 def test_a_deleted_items_sku_may_be_reused_in_any_case(factory, ctx):
     old = factory.item(sku="lamp-1")
-    manager = _actor(factory.user("manager"))
+    manager = factory.actor("manager")
     items.delete_item(old.id, actor=manager)
     again = items.create_item({"sku": "LAMP-1", "name": "New lamp", "location_id": old.location_id}, actor=manager)
     assert again.sku == "LAMP-1"

@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 
 from app.errors import AuthenticationRequired, DuplicateValue, PermissionDenied, ValidationFailed
-from app.extensions import db
-from app.models import User
 from app.services import users
 
 pytestmark = pytest.mark.core
-
-
-def _load(user) -> User:
-    return db.session.get(User, user.id)
 
 
 def test_email_is_unique_whatever_the_case(factory, ctx):
@@ -29,7 +23,7 @@ def test_short_password_is_refused_on_its_field(ctx):
 
 
 def test_manager_may_not_create_or_change_an_admin(factory, ctx):
-    manager = _load(factory.user("manager"))
+    manager = factory.actor("manager")
     admin = factory.user("admin")
     with pytest.raises(PermissionDenied):
         users.create_user(
@@ -41,14 +35,14 @@ def test_manager_may_not_create_or_change_an_admin(factory, ctx):
 
 
 def test_nobody_deactivates_themselves(factory, ctx):
-    admin = _load(factory.user("admin"))
+    admin = factory.actor("admin")
     with pytest.raises(PermissionDenied):
         users.update_user(admin.id, {"is_active": False}, actor=admin)
     assert users.get_user(admin.id).is_active
 
 
 def test_deactivated_user_can_no_longer_log_in(factory, ctx):
-    manager = _load(factory.user("manager"))
+    manager = factory.actor("manager")
     staff = factory.user("staff", email="leaver@example.com")
     assert users.authenticate("leaver@example.com", "password123").id == staff.id
     users.update_user(staff.id, {"is_active": False}, actor=manager)

@@ -9,15 +9,6 @@ import pytest
 pytestmark = pytest.mark.core
 
 
-@pytest.fixture()
-def shelf(factory):
-    site = factory.location("Depot", is_structural=True)
-    shelf = factory.location("Rack 1", parent_id=site.id)
-    bolts = factory.item(quantity=10, location=shelf, name="Hex bolt", sku="BOLT-1")
-    nuts = factory.item(quantity=4, location=shelf, name="Wing nut", sku="NUT-1")
-    return {"site": site, "shelf": shelf, "bolts": bolts, "nuts": nuts}
-
-
 def _open(manager, shelf, **extra):
     response = manager.post("/counts", {"location_id": shelf["site"].id, **extra})
     assert response.status_code == 302, response.text
@@ -115,14 +106,14 @@ def test_dashboard_reports_and_locations_show_cycle_counting(as_role, shelf):
     manager, staff = as_role("manager"), as_role("staff")
     edited = manager.post(
         f"/locations/{shelf['shelf'].id}/edit",
-        {"name": "Rack 1", "parent_id": shelf["site"].id, "count_frequency_days": "7"},
+        {"name": "Shelf A", "parent_id": shelf["site"].id, "count_frequency_days": "7"},
     )
     assert edited.status_code == 302
     assert (
         "Enter a number of days from 1"
         in manager.post(
             f"/locations/{shelf['shelf'].id}/edit",
-            {"name": "Rack 1", "parent_id": shelf["site"].id, "count_frequency_days": "0"},
+            {"name": "Shelf A", "parent_id": shelf["site"].id, "count_frequency_days": "0"},
         ).text
     )
     dashboard = staff.get("/dashboard").text

@@ -7,6 +7,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from tests.helpers.factories import as_actor
+
 pytestmark = pytest.mark.core
 
 
@@ -50,12 +52,12 @@ def test_add_to_cart_form_renders_for_an_item_with_its_locations(app, factory):
     from flask_login import login_user
 
     from app.extensions import db
-    from app.models import Item, User
+    from app.models import Item
 
     item = factory.item(quantity=4)
     user = factory.user("staff")
     with app.test_request_context(f"/items/{item.id}"):
-        login_user(db.session.get(User, user.id))
+        login_user(as_actor(user))
         html = render_template(
             "carts/_add_to_cart.html",
             item=db.session.get(Item, item.id),
@@ -160,12 +162,10 @@ def test_approve_is_not_offered_while_lines_are_short_and_the_page_says_why(app,
     queue = manager.get("/requests").text
     assert f'action="/requests/{request_id}/approve"' not in queue
     assert "Cannot approve while lines are short." in queue
-    from app.extensions import db
-    from app.models import User
     from app.services import stock
 
     with app.app_context():
-        stock.restock(scarce.id, 5, actor=db.session.get(User, manager.user.id))
+        stock.restock(scarce.id, 5, actor=as_actor(manager.user))
     assert "Approve and move stock" in manager.get(f"/requests/{request_id}").text
 
 
