@@ -139,13 +139,18 @@ def paths_of(location_ids: set[int | None] | list[int | None]) -> dict[int, str]
     return dict(db.session.execute(sa.select(Location.id, Location.path).where(Location.id.in_(wanted))).all())
 
 
-def matching_paths(query: str, limit: int = 50, *, holding_stock: bool = False) -> list[tuple[int, str]]:
+def matching_paths(
+    query: str, limit: int = 50, *, holding_stock: bool = False, within: Location | None = None
+) -> list[tuple[int, str]]:
     """Live locations whose path holds every word of `query`, by path (at most `limit`); with
-    `holding_stock`, only those that can hold stock (not structural)."""
+    `holding_stock`, only those that can hold stock (not structural); with `within`, only that
+    location and what is inside it."""
     words = [w for w in query.split() if w][:8]
     conditions = [Location.deleted_at.is_(None)] + [Location.path.ilike(_contains(w), escape="\\") for w in words]
     if holding_stock:
         conditions.append(sa.not_(Location.is_structural))
+    if within is not None:
+        conditions += [Location.path_key >= within.path_key, Location.path_key < subtree_upper(within.path_key)]
     query_ = sa.select(Location.id, Location.path).where(*conditions).order_by(Location.path).limit(limit)
     return [(loc_id, path) for loc_id, path in db.session.execute(query_).all()]
 

@@ -104,9 +104,10 @@ class LocationField(Field):
     def __init__(self, label: str | None = None, validators=None, *, holding_stock: bool = True, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.holding_stock = holding_stock
+        self.within: int | None = None  # a page may narrow the choices to one location's subtree
 
     def source(self) -> str:
-        return url_for("locations.options", stock=1 if self.holding_stock else None)
+        return url_for("locations.options", stock=1 if self.holding_stock else None, within=self.within)
 
     def chosen_label(self) -> str:
         from app.services.locations import paths_of

@@ -39,16 +39,21 @@ def test_tree_view_folds_and_shows_subtree_counts(page, factory, tree):
     expect(page.locator("#subtree-totals")).to_contain_text("2.5")
 
 
-def test_path_selector_finds_a_bin_by_any_part_and_moves_a_decimal_quantity(page, factory, tree):
+def test_path_picker_finds_a_bin_by_any_part_and_moves_a_decimal_quantity(page, factory, tree):
     log_in(page, factory.user("staff"))
     page.goto(f"/items/{tree['cable'].id}")
-    to = page.locator("#transfer-to_location_id")
-    options = to.locator("option")
-    expect(options.filter(has_text="Main Warehouse / Aisle A / Shelf 04 / Bin B2")).to_have_count(1)
-    expect(options.filter(has_text="Aisle A / Shelf 03")).to_have_count(2)  # structural ones are not offered
-    search = page.locator("#transfer-to_location_id").locator("xpath=preceding-sibling::input[@type='search']")
-    search.fill("shelf 04 b2")
-    expect(to).to_have_value(str(tree["other_b2"].id))
+    to = page.get_by_role("combobox", name="To")
+    to.fill("shelf 04 b2")
+    options = page.locator("#transfer-to_location_id-list [role=option]")
+    expect(options).to_have_count(1)
+    expect(options.first).to_have_text("Main Warehouse / Aisle A / Shelf 04 / Bin B2")
+    to.fill("aisle a / shelf 03")
+    expect(options).to_have_count(2)  # the two bins; structural ones are not offered
+    to.fill("shelf 04 b2")
+    expect(options).to_have_count(1)
+    to.press("ArrowDown")
+    to.press("Enter")
+    expect(page.locator('input[name="transfer-to_location_id"]')).to_have_value(str(tree["other_b2"].id))
     page.locator("#transfer-quantity").fill("0.75")
     page.get_by_role("button", name="Transfer").click()
     expect(page.locator(".flash, [role=status], .alert").first).to_be_visible()

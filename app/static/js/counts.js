@@ -19,17 +19,13 @@
 
   function say(text) { if (hint) hint.textContent = text; }
 
-  function chooseLocation(found) {
-    var select = $("location_id");
-    if (!select) return;
-    if (!select.querySelector('option[value="' + found.id + '"]')) {
-      say(found.location.path + " is not part of this count (or holds no stock).");
-      return;
-    }
-    var search = root.querySelector(".path-search");
-    if (search) { search.value = ""; search.dispatchEvent(new Event("input", { bubbles: true })); }
-    select.value = String(found.id);
-    say("Counting at " + found.location.path + ". Scan an item.");
+  function chooseLocation(found, code) {
+    var box = $("location_id"); // the location picker's box (picker.js) offers only the count's places
+    if (!box) return;
+    box.dispatchEvent(new CustomEvent("picker:code", { detail: { code: code, done: function (chosen) {
+      say(chosen ? "Counting at " + found.location.path + ". Scan an item."
+        : found.location.path + " is not part of this count (or holds no stock).");
+    } } }));
   }
 
   function chooseItem(code, found) {
@@ -46,7 +42,7 @@
     window.inventoryScan = function (code) {
       window.inventoryWedge.resolve(code).then(function (answer) {
         if (!answer.ok) { say("Unknown code: " + code); return; }
-        if (answer.body.type === "location") chooseLocation(answer.body);
+        if (answer.body.type === "location") chooseLocation(answer.body, code);
         else chooseItem(code, answer.body);
       });
     };

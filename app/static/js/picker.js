@@ -121,11 +121,12 @@
       });
     }
 
-    function byCode(code) {
+    function byCode(code, done) {
       fetchChoices("code=" + encodeURIComponent(code)).then(function (rows) {
         if (rows === null) return;
         if (rows.length === 1) choose(rows[0]);
         else show([], "No " + (box.dataset.kind || "location") + " has the code " + code + " here");
+        if (done) done(rows.length === 1);
       });
     }
 
@@ -162,6 +163,10 @@
       } else if (event.key === "Escape") {
         close();
       }
+    });
+    // A page that read a code itself (the counting page's scanner) asks the box to choose it.
+    input.addEventListener("picker:code", function (event) {
+      byCode(event.detail.code, event.detail.done);
     });
     // A keyboard-wedge scan into the box (wedge.js) names the choice.
     input.addEventListener("inventory:scanned", function (event) {

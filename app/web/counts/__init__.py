@@ -171,32 +171,23 @@ def cancel(count_id: int):
 
 def _open_form() -> OpenCountForm:
     form = OpenCountForm()
-    form.location_id.choices = [("", "Choose…")] + list(locations.location_paths().items())
     form.category_id.choices = [("", "Any category"), *catalog.category_names().items()]
     return form
 
 
 def _line_form(count) -> LineForm:
     form = LineForm()
-    form.location_id.choices = _places(count)
+    form.location_id.within = count.location_id  # the picker offers the places the count covers
     return form
-
-
-def _places(count) -> list[tuple[int | str, str]]:
-    """The locations a count covers that hold stock, by path."""
-    covered = count_lookups.subtree_ids(count)
-    inside = [
-        (loc_id, path) for loc_id, path in locations.location_paths(holding_stock=True).items() if loc_id in covered
-    ]
-    return [("", "Choose…"), *inside]
 
 
 def _detail(count_id: int, form: LineForm, status: int = 200, duplicate: AlreadyCounted | None = None):
     actor = current_actor()
     count = counts.get_count(count_id)
-    form.location_id.choices = _places(count)
-    if form.location_id.data is None and len(form.location_id.choices) == 2:
-        form.location_id.data = form.location_id.choices[1][0]  # one place to count: chosen already
+    form.location_id.within = count.location_id
+    if form.location_id.data is None:
+        places = locations.matching_paths("", limit=2, holding_stock=True, within=count.location)
+        form.location_id.data = places[0][0] if len(places) == 1 else None  # one place to count: chosen already
     view = count_views.describe(count, actor)
     return (
         render_template(

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.limits import LOOKUP_LENGTH, SKU_LIST_LENGTH
-from app.web.forms import amount_field, optional_int
+from app.web.forms import LocationField, amount_field, optional_int
 
 
 class OpenCountForm(FlaskForm):
-    location_id = SelectField(
-        "Location (with everything inside it)",
-        coerce=optional_int,
-        validate_choice=False,
-        validators=[DataRequired("Choose a location.")],
+    location_id = LocationField(
+        "Location (with everything inside it)", holding_stock=False, validators=[InputRequired("Choose a location.")]
     )
     category_id = SelectField("Only this category", coerce=optional_int, validate_choice=False, validators=[Optional()])
     skus = StringField("Only these items (SKUs, comma separated)", validators=[Optional(), Length(max=SKU_LIST_LENGTH)])
@@ -27,9 +24,7 @@ class LineForm(FlaskForm):
         "Item (scan, or type its SKU or code)",
         validators=[DataRequired("Scan or type an item."), Length(max=LOOKUP_LENGTH)],
     )
-    location_id = SelectField(
-        "Location", coerce=optional_int, validate_choice=False, validators=[DataRequired("Choose where you counted.")]
-    )
+    location_id = LocationField("Location", validators=[InputRequired("Choose where you counted.")])
     counted = amount_field("Quantity found")
     mode = HiddenField()
 

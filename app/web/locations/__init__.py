@@ -33,8 +33,7 @@ def _index(form: LocationForm, status: int = 200):
 @require(Permission.CATALOG_READ)
 def index():
     form = LocationForm(formdata=None)
-    form.set_parents()
-    form.parent_id.data = request.args.get("parent", "")
+    form.parent_id.data = request.args.get("parent", type=int)
     return _index(form)
 
 
@@ -42,7 +41,6 @@ def index():
 @require(Permission.CATALOG_WRITE)
 def create_view():
     form = LocationForm()
-    form.set_parents()
     if form.validate():
         created = attempt(lambda: service.create_location(form.values()), form)
         if created.ok:
@@ -57,15 +55,16 @@ def options():
     """The bounded picker's choices (JSON, at most 50): live locations whose path holds every word
     of `q`; with `code`, the one location a scanned code names; `stock=1` leaves out structural ones."""
     holding_stock = request.args.get("stock") == "1"
+    within = service.get_location(request.args.get("within", type=int)) if request.args.get("within") else None
     code = (request.args.get("code") or "")[:SEARCH_LENGTH].strip()
     if code:
-        return jsonify(_scanned(code, holding_stock))
+        return jsonify(_scanned(code, holding_stock, within))
     query = (request.args.get("q") or "")[:SEARCH_LENGTH]
-    found = service.matching_paths(query, holding_stock=holding_stock)
+    found = service.matching_paths(query, holding_stock=holding_stock, within=within)
     return jsonify([{"id": loc_id, "path": path} for loc_id, path in found])
 
 
-def _scanned(code: str, holding_stock: bool) -> list[dict]:
+def _scanned(code: str, holding_stock: bool, within=None) -> list[dict]:
     """[the location a scanned or typed code names] (our link or short code, or an exact path), or []."""
     from app.errors import DomainError
     from app.services.scanning import codes
@@ -112,9 +111,8 @@ def detail(obj_id: int):
 def edit(obj_id: int):
     location = service.get_location(obj_id)
     form = LocationForm(obj=location) if request.method == "GET" else LocationForm()
-    form.set_parents(exclude_id=obj_id)
     if request.method == "GET":
-        form.parent_id.data = str(location.parent_id or "")
+        form.parent_id.data = location.parent_id
     if form.validate_on_submit() and attempt(lambda: service.update_location(obj_id, form.values()), form).ok:
         flash("Location saved.", "success")
         return redirect(url_for("locations.detail", obj_id=obj_id))

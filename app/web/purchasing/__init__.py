@@ -10,7 +10,6 @@ from app.auth import current_actor
 from app.models import OrderState
 from app.permissions import Permission, can, require
 from app.services import items
-from app.services.locations import location_paths
 from app.services.purchasing import orders as purchasing
 from app.services.purchasing import receiving as purchasing_scan
 from app.services.purchasing import reorder, suppliers
@@ -242,7 +241,6 @@ def order(order_id: int, forms: dict | None = None, status: int = 200):
             receive_form=receive_form,
             receiving=list(zip(receive_form.receipts, receivable, strict=True)),
             form=EmptyForm(),
-            bins=location_paths(holding_stock=True),
             may_edit=can(actor, Permission.PURCHASING_MANAGE) and found.state == OrderState.DRAFT,
             may_manage=can(actor, Permission.PURCHASING_MANAGE),
             may_receive=can(actor, Permission.PURCHASING_RECEIVE)

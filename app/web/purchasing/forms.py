@@ -36,7 +36,7 @@ from app.limits import (
     SUPPLIER_NAME_LENGTH,
     SUPPLIER_SKU_LENGTH,
 )
-from app.web.forms import amount_field, optional_int, quantity_field
+from app.web.forms import LocationField, amount_field, optional_int, quantity_field
 
 
 def price_field(label: str = "Unit price", required: bool = False) -> DecimalField:
@@ -158,7 +158,7 @@ class ReceiptLineForm(Form):
 
     line_id = IntegerField(widget=HiddenInput())
     quantity = ReceivedQuantityField(validators=[_above_zero])
-    location_id = IntegerField(validators=[Optional()])  # empty: the item's home
+    location_id = LocationField("Into bin")  # empty: the item's home
 
     @property
     def typed(self) -> bool:
