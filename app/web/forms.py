@@ -59,36 +59,69 @@ def checked(form: FlaskForm) -> bool:
     return False
 
 
+def picker_markup(
+    *, field_id: str, name: str, value: object, chosen: str, label: str, source: str, kind: str = "location", **attrs
+) -> Markup:
+    """The bounded picker's markup (app/static/js/picker.js): a combobox text box showing the chosen
+    name, the chosen id in a hidden input under the field's name, and a listbox that the script
+    fills with at most 50 choices fetched from `source` as the person types."""
+    attrs.pop("data-searchable", None)
+    attrs.pop("data_searchable", None)
+    list_id = f"{field_id}-list"
+    box = {
+        "type": "text",
+        "id": field_id,
+        "role": "combobox",
+        "aria-autocomplete": "list",
+        "aria-expanded": "false",
+        "aria-controls": list_id,
+        "autocomplete": "off",
+        "autocapitalize": "off",
+        "spellcheck": "false",
+        "data-scan": kind,
+        "placeholder": f"Type or scan a {kind}…",
+        "value": chosen,
+        **{k.replace("_", "-"): v for k, v in attrs.items()},
+    }
+    return Markup(
+        f'<div class="picker" data-picker data-kind="{escape(kind)}" data-source="{escape(source)}">'
+        f"<input {html_params(**box)}>"
+        f'<input type="hidden" name="{escape(name)}" value="{escape("" if value is None else value)}">'
+        f'<ul role="listbox" id="{escape(list_id)}" class="picker-list" hidden aria-label="{escape(label)}"></ul>'
+        '<small class="picker-status" data-picker-status aria-live="polite"></small></div>'
+    )
+
+
+def location_picker(
+    name: str, field_id: str, value: int | None, label: str, *, holding_stock: bool = True, **attrs
+) -> Markup:
+    """A location picker outside a WTForms form (a Jinja global: the cart's rows)."""
+    from app.services.locations import paths_of
+
+    return picker_markup(
+        field_id=field_id,
+        name=name,
+        value=value,
+        chosen=paths_of([value]).get(value, "") if value is not None else "",
+        label=label,
+        source=url_for("locations.options", stock=1 if holding_stock else None),
+        **attrs,
+    )
+
+
 class _PickerWidget:
-    """The bounded picker's markup (app/static/js/picker.js): a combobox text box showing the
-    chosen path, the chosen id in a hidden input under the field's name, and a listbox that the
-    script fills with at most 50 choices fetched from `source` as the person types."""
+    """A LocationField drawn as the bounded picker."""
 
     def __call__(self, field: Field, **attrs: object) -> Markup:
-        attrs.pop("data-searchable", None)
-        attrs.pop("data_searchable", None)
-        list_id = f"{field.id}-list"
-        box = {
-            "type": "text",
-            "id": field.id,
-            "role": "combobox",
-            "aria-autocomplete": "list",
-            "aria-expanded": "false",
-            "aria-controls": list_id,
-            "autocomplete": "off",
-            "autocapitalize": "off",
-            "spellcheck": "false",
-            "data-scan": field.kind,
-            "placeholder": field.placeholder,
-            "value": field.chosen_label(),
-            **{k.replace("_", "-"): v for k, v in attrs.items()},
-        }
-        return Markup(
-            f'<div class="picker" data-picker data-kind="{field.kind}" data-source="{escape(field.source())}">'
-            f"<input {html_params(**box)}>"
-            f'<input type="hidden" name="{escape(field.name)}" value="{escape(field._value())}">'
-            f'<ul role="listbox" id="{list_id}" class="picker-list" hidden aria-label="{escape(field.label.text)}"></ul>'
-            '<small class="picker-status" data-picker-status aria-live="polite"></small></div>'
+        return picker_markup(
+            field_id=field.id,
+            name=field.name,
+            value=field._value(),
+            chosen=field.chosen_label(),
+            label=field.label.text,
+            source=field.source(),
+            kind=field.kind,
+            **attrs,
         )
 
 
@@ -99,7 +132,6 @@ class LocationField(Field):
 
     widget = _PickerWidget()
     kind = "location"
-    placeholder = "Type or scan a location…"
 
     def __init__(self, label: str | None = None, validators=None, *, holding_stock: bool = True, **kwargs):
         super().__init__(label, validators, **kwargs)

@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from app.auth import current_actor
 from app.permissions import Permission, require
-from app.services.locations import location_paths
 from app.services.quantities import show
 from app.services.requests import carts
 from app.services.requests import workflow as requests
@@ -18,14 +17,9 @@ bp = Blueprint("carts", __name__, url_prefix="/cart")
 
 
 def _render(submit_form: SubmitForm | None = None, status: int = 200):
-    locations = location_paths(holding_stock=True)
     submit_form = submit_form or SubmitForm()
-    submit_form.destination_location_id.choices = [("", "— Choose —")] + list(locations.items())
     cart = carts.get_cart(current_actor())
-    return (
-        render_template("carts/index.html", cart=cart, locations=locations, submit_form=submit_form, form=EmptyForm()),
-        status,
-    )
+    return render_template("carts/index.html", cart=cart, submit_form=submit_form, form=EmptyForm()), status
 
 
 @bp.get("")
@@ -95,7 +89,6 @@ def clear():
 @require(Permission.REQUESTS_SUBMIT)
 def submit():
     form = SubmitForm()
-    form.destination_location_id.choices = [("", "— Choose —")] + list(location_paths(holding_stock=True).items())
     if not form.validate():
         return _render(form, 422)
     submitted = attempt(

@@ -7,7 +7,7 @@ from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.limits import REQUEST_NOTE_LENGTH
-from app.web.forms import EmptyForm, optional_int, quantity_field
+from app.web.forms import EmptyForm, LocationField, optional_int, quantity_field
 
 __all__ = ["AddToCartForm", "EmptyForm", "LineForm", "SubmitForm"]
 
@@ -21,11 +21,11 @@ class AddToCartForm(FlaskForm):
 
 class LineForm(FlaskForm):
     quantity = quantity_field()
-    location_id = SelectField("From", coerce=optional_int, validate_choice=False)
+    location_id = LocationField("From")
 
 
 class SubmitForm(FlaskForm):
     kind = SelectField("Kind", choices=[("pick", "Pick (stock leaves)"), ("transfer", "Transfer to a location")])
-    destination_location_id = SelectField("Destination", coerce=optional_int, validate_choice=False)
+    destination_location_id = LocationField("Destination")
     needed_by = DateField("Needed by", validators=[Optional()])
     note = TextAreaField("Note", validators=[Optional(), Length(max=REQUEST_NOTE_LENGTH)])
