@@ -22,11 +22,10 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from app.errors import ValidationFailed
-from app.limits import MAX_JSON_DEPTH, MAX_OFFSET
+from app.limits import MAX_JSON_DEPTH, MAX_OFFSET, OFFSET_MESSAGE
 
 NUL_MESSAGE = "Must not contain a NUL character."
 SURROGATE_MESSAGE = "Must be valid Unicode text (it holds a lone UTF-16 surrogate)."
-OFFSET_MESSAGE = "The time-zone offset must be between -15:59 and +15:59."
 _BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 _BIND_SUFFIX = re.compile(r"_\d+$")  # SQLAlchemy names a WHERE clause's parameter email_1, name_2 ...
 

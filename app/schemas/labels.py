@@ -10,7 +10,9 @@ from app.services.scanning.labels import DEFAULT_LAYOUT, LAYOUTS
 
 
 class IdList(fields.List):
-    """Ids in a query string: comma-separated (`ids=1,2,3`), repeated (`ids=1&ids=2`), or both."""
+    """Ids in a query string: comma-separated (`ids=1,2,3`), repeated (`ids=1&ids=2`), or both.
+
+    Given, it names at least one id: `ids=` or `ids=,,,` is a mistake, not "every item"."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(fields.String(), metadata={"description": "Comma-separated ids."}, **kwargs)
@@ -26,6 +28,8 @@ class IdList(fields.List):
                 if not part.isdigit() or not 1 <= int(part) <= MAX_ID:
                     raise ValidationError(f"{part!r} is not an id.")
                 ids.append(int(part))
+        if not ids:
+            raise ValidationError("Name at least one id (ids=1,2,3).")
         if len(ids) > MAX_LABELS:
             raise ValidationError(f"At most {MAX_LABELS:,} ids.")
         return ids
