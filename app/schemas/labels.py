@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
 
-from app.limits import MAX_COPIES, MAX_ID, MAX_LABELS, MAX_QUANTITY, SEARCH_LENGTH
+from app.limits import MAX_COPIES, MAX_ID, MAX_LABELS, SEARCH_LENGTH
 from app.schemas.common import Count, QueryId, QuerySchema
 from app.services.scanning.labels import DEFAULT_LAYOUT, LAYOUTS
 
@@ -38,7 +38,15 @@ class IdList(fields.List):
 class _LabelOptions(QuerySchema):
     ids = IdList()
     layout = fields.String(load_default=DEFAULT_LAYOUT, validate=validate.OneOf(sorted(LAYOUTS)))
-    skip = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_QUANTITY))
+    skip = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0, max=max(layout.per_page for layout in LAYOUTS.values()) - 1),
+        metadata={
+            "description": "Places left blank on the first sheet: fewer than the layout's own (per layout: "
+            + ", ".join(f"{name} {layout.per_page}" for name, layout in sorted(LAYOUTS.items()))
+            + "); 409/422 beyond."
+        },
+    )
     copies = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_COPIES))
 
 
