@@ -44,7 +44,7 @@ class _LabelOptions(QuerySchema):
         metadata={
             "description": "Places left blank on the first sheet: fewer than the layout's own (per layout: "
             + ", ".join(f"{name} {layout.per_page}" for name, layout in sorted(LAYOUTS.items()))
-            + "); 409/422 beyond."
+            + "); 422 beyond."
         },
     )
     copies = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_COPIES))
