@@ -251,12 +251,17 @@ def register_performance(app: Flask) -> None:
 
 
 def register_proxy_fix(app: Flask) -> None:
-    """Trust TRUSTED_PROXY_HOPS proxies' X-Forwarded-For/-Proto: the client address of limits, logs, /metrics."""
+    """Trust TRUSTED_PROXY_HOPS proxies' X-Forwarded-For/-Proto: the client address of limits, logs, /metrics.
+    With none, every forwarded header is dropped before any layer (flask-talisman's HSTS included) reads it."""
     hops = app.config.get("TRUSTED_PROXY_HOPS") or 0
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    else:
+        from app.input_guard import ignore_forwarded
+
+        app.wsgi_app = ignore_forwarded(app.wsgi_app)
 
 
 def register_edge(app: Flask) -> None:

@@ -19,14 +19,20 @@ from typing import Any
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.exceptions import NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge, RequestHeaderFieldsTooLarge, RequestURITooLarge
 
 from app.errors import ValidationFailed
-from app.limits import MAX_JSON_DEPTH, MAX_OFFSET
+from app.limits import (
+    MAX_HEADER_FIELD,
+    MAX_HEADER_FIELDS,
+    MAX_JSON_DEPTH,
+    MAX_OFFSET,
+    MAX_REQUEST_LINE,
+    OFFSET_MESSAGE,
+)
 
 NUL_MESSAGE = "Must not contain a NUL character."
 SURROGATE_MESSAGE = "Must be valid Unicode text (it holds a lone UTF-16 surrogate)."
-OFFSET_MESSAGE = "The time-zone offset must be between -15:59 and +15:59."
 _BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 _BIND_SUFFIX = re.compile(r"_\d+$")  # SQLAlchemy names a WHERE clause's parameter email_1, name_2 ...
 
@@ -71,8 +77,22 @@ def _top_level(path: str) -> str:
     return path.split(".", 1)[0]
 
 
+def check_size() -> None:
+    """Raises RequestURITooLarge (414) or RequestHeaderFieldsTooLarge (431) at gunicorn's default
+    limits: answered here rather than by gunicorn, the refusal carries the security headers."""
+    target = request.environ.get("RAW_URI") or request.full_path
+    if len(request.method) + len(target) + len(" HTTP/1.1") + 1 > MAX_REQUEST_LINE:
+        raise RequestURITooLarge(f"The request line is longer than the {MAX_REQUEST_LINE} bytes allowed.")
+    headers = list(request.headers.items())
+    if len(headers) > MAX_HEADER_FIELDS:
+        raise RequestHeaderFieldsTooLarge(f"More than the {MAX_HEADER_FIELDS} header fields allowed.")
+    if any(len(name) + len(value) + 2 > MAX_HEADER_FIELD for name, value in headers):
+        raise RequestHeaderFieldsTooLarge(f"A header field is longer than the {MAX_HEADER_FIELD} bytes allowed.")
+
+
 def check_request() -> None:
     """Raises ValidationFailed (422) naming the parameter or body field, NotFound for a NUL in the path."""
+    check_size()
     if "\x00" in request.path:
         raise NotFound()
     for name, value in request.args.items(multi=True):
@@ -110,6 +130,31 @@ def _check_parameters(_conn, _cursor, _statement, parameters, context, executema
             if message:
                 field = _BIND_SUFFIX.sub("", str(name))
                 raise ValidationFailed(f"{field} is not acceptable: {message}", fields={field: [message]})
+
+
+# What a proxy says about the original request. With no trusted proxy (TRUSTED_PROXY_HOPS=0) any
+# client could send them, and flask-talisman reads X-Forwarded-Proto itself (HSTS): dropped.
+FORWARDED_HEADERS = (
+    "HTTP_FORWARDED",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PREFIX",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_PROTOCOL",
+    "HTTP_X_FORWARDED_SSL",
+)
+
+
+def ignore_forwarded(wsgi_app):
+    """WSGI middleware: the request as its sender made it, without any forwarded header."""
+
+    def without_forwarded(environ, start_response):
+        for name in FORWARDED_HEADERS:
+            environ.pop(name, None)
+        return wsgi_app(environ, start_response)
+
+    return without_forwarded
 
 
 def too_large(exc: RequestEntityTooLarge):

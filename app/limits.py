@@ -65,7 +65,17 @@ XLSX_RATIO_FROM = 10 * 1024 * 1024  # ... once it is this large (small members c
 
 # Any request
 MAX_JSON_DEPTH = 32  # our deepest body (a request with lines) is 3 levels
+# gunicorn's own defaults, now answered by the app (app/input_guard.py) so the refusal carries
+# the security headers; gunicorn.conf.py lets through twice these and refuses beyond them itself.
+MAX_REQUEST_LINE = 4094  # bytes of "GET /path?query HTTP/1.1": 414
+MAX_HEADER_FIELD = 8190  # bytes of one "Name: value" header line: 431
+MAX_HEADER_FIELDS = 100  # header lines in one request: 431
 MAX_OFFSET = timedelta(hours=15, minutes=59)  # PostgreSQL: "time zone displacement out of range"
+# An offset as a clock shows it, within MAX_OFFSET: the parsers read +00:60 as +01:00 and +16:00 as given.
+OFFSET_PATTERN = r"(Z|z|[+-](0[0-9]|1[0-5]):?[0-5][0-9])"
+OFFSET_MESSAGE = "The time-zone offset must be a time from -15:59 to +15:59 (minutes 00 to 59)."
+# What the OpenAPI document promises of a date-time parameter (the server reads a little more).
+DATE_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?" + OFFSET_PATTERN + "$"
 NO_NUL_PATTERN = r"^[^\x00]*$"  # what the OpenAPI document promises of every string without its own pattern
 REQUEST_ID_PATTERN = r"^[A-Za-z0-9._\-]{1,64}$"  # an X-Request-ID we echo; any other gets a fresh one
 

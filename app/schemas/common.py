@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
@@ -13,11 +14,12 @@ from app.limits import (
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUANTITY,
+    OFFSET_MESSAGE,
     QUANTITY_MESSAGE,
     QUANTITY_OR_ZERO_MESSAGE,
 )
 from app.models.base import normalise
-from app.services.quantities import places
+from app.services.quantities import DIGITS_MESSAGE, places, read_decimal
 
 
 class Text(fields.String):
@@ -41,6 +43,7 @@ class Amount(fields.Field):
 
     default_error_messages = {  # noqa: RUF012 - marshmallow's own convention
         "invalid": "Not a valid number.",
+        "digits": DIGITS_MESSAGE,
         "places": f"At most {MAX_DECIMALS} decimal places.",
     }
     max_places = MAX_DECIMALS
@@ -52,8 +55,10 @@ class Amount(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
         if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
             raise self.make_error("invalid")
+        if isinstance(value, str) and not value.isascii():
+            raise self.make_error("digits")
         try:
-            number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+            number = read_decimal(value) if isinstance(value, str) else Decimal(value)
         except InvalidOperation:
             raise self.make_error("invalid") from None
         if not number.is_finite():
@@ -64,6 +69,17 @@ class Amount(fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):  # type: ignore[override]
         return normalise(value)
+
+
+class Money(fields.Decimal):
+    """A price as fields.Decimal reads it, but written with the digits 0-9 only."""
+
+    default_error_messages = {"digits": DIGITS_MESSAGE}  # noqa: RUF012
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
+        if isinstance(value, str) and not value.isascii():
+            raise self.make_error("digits")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def Quantity(**kwargs) -> Amount:  # noqa: N802 - reads like a field class
@@ -151,6 +167,18 @@ class ErrorSchema(Schema):
     error = fields.Nested(ErrorDetailSchema, required=True)
 
 
+# A date-time's trailing offset: after the time of day, a sign, hours and maybe minutes.
+_OFFSET_AT_END = re.compile(r"[T ]\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?[+-](?P<hours>\d{2}):?(?P<minutes>\d{2})?\s*$")
+
+
+def check_offset(text: str) -> None:
+    """Raises ValidationError for an offset no clock shows (+00:60, which the parsers read as
+    +01:00) or one beyond ±15:59 (PostgreSQL's limit)."""
+    found = _OFFSET_AT_END.search(text)
+    if found and (int(found["hours"]) > 15 or int(found["minutes"] or 0) > 59):
+        raise ValidationError(OFFSET_MESSAGE)
+
+
 class Timestamp(fields.AwareDateTime):
     """A date-time with its offset, within what PostgreSQL stores (±15:59)."""
 
@@ -159,8 +187,8 @@ class Timestamp(fields.AwareDateTime):
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
-        from app.input_guard import OFFSET_MESSAGE
-
+        if isinstance(value, str):
+            check_offset(value)
         when = super()._deserialize(value, attr, data, **kwargs)
         if when.utcoffset() is not None and abs(when.utcoffset()) > MAX_OFFSET:
             raise ValidationError(OFFSET_MESSAGE)

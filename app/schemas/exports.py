@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 
 from marshmallow import ValidationError, fields, validate
 
-from app.schemas.common import QueryId, QuerySchema
+from app.schemas.common import QueryId, QuerySchema, check_offset
 from app.schemas.item import ItemQuerySchema
 from app.services.exports import FORMATS
 
@@ -27,6 +27,7 @@ class When(fields.Field):
             return datetime.combine(day, time.max if self.end else time.min, tzinfo=UTC)
         except ValueError:
             pass
+        check_offset(text)
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError as exc:

@@ -20,7 +20,7 @@ from app.limits import (
     UNIT_LENGTH,
 )
 from app.models.base import normalise
-from app.schemas.common import Amount, BodySchema, Count, Id, PageQuerySchema, Quantity, QueryId, Text, page_of
+from app.schemas.common import Amount, BodySchema, Count, Id, Money, PageQuerySchema, Quantity, QueryId, Text, page_of
 from app.schemas.log import LogSchema
 from app.services.item_list import SORT_COLUMNS
 
@@ -45,7 +45,7 @@ class _ItemFields(BodySchema):
     category_id = Id(allow_none=True)
     location_id = Id()
     unit = Text(validate=validate.Length(min=1, max=UNIT_LENGTH))
-    price = fields.Decimal(**_money)
+    price = Money(**_money)
     low_stock_threshold = Count()
     decimals = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_DECIMALS))
     reorder_point = Count(
@@ -66,7 +66,7 @@ class ItemCreateSchema(_ItemFields):
     name = Text(required=True, validate=validate.Length(min=1, max=ITEM_NAME_LENGTH))
     location_id = Id(required=True)
     unit = Text(load_default="pcs", validate=validate.Length(min=1, max=UNIT_LENGTH))
-    price = fields.Decimal(load_default=0, **{**_money, "metadata": {**_money["metadata"], "default": 0}})
+    price = Money(load_default=0, **{**_money, "metadata": {**_money["metadata"], "default": 0}})
     low_stock_threshold = Count(load_default=0)
     decimals = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=MAX_DECIMALS))
     quantity = Count(load_default=0)

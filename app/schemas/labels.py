@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
 
-from app.limits import MAX_COPIES, MAX_ID, MAX_LABELS, MAX_QUANTITY, SEARCH_LENGTH
+from app.limits import MAX_COPIES, MAX_ID, MAX_LABELS, SEARCH_LENGTH
 from app.schemas.common import Count, QueryId, QuerySchema
 from app.services.scanning.labels import DEFAULT_LAYOUT, LAYOUTS
 
 
 class IdList(fields.List):
-    """Ids in a query string: comma-separated (`ids=1,2,3`), repeated (`ids=1&ids=2`), or both."""
+    """Ids in a query string: comma-separated (`ids=1,2,3`), repeated (`ids=1&ids=2`), or both.
+
+    Given, it names at least one id: `ids=` or `ids=,,,` is a mistake, not "every item"."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(fields.String(), metadata={"description": "Comma-separated ids."}, **kwargs)
@@ -26,6 +28,8 @@ class IdList(fields.List):
                 if not part.isdigit() or not 1 <= int(part) <= MAX_ID:
                     raise ValidationError(f"{part!r} is not an id.")
                 ids.append(int(part))
+        if not ids:
+            raise ValidationError("Name at least one id (ids=1,2,3).")
         if len(ids) > MAX_LABELS:
             raise ValidationError(f"At most {MAX_LABELS:,} ids.")
         return ids
@@ -34,7 +38,15 @@ class IdList(fields.List):
 class _LabelOptions(QuerySchema):
     ids = IdList()
     layout = fields.String(load_default=DEFAULT_LAYOUT, validate=validate.OneOf(sorted(LAYOUTS)))
-    skip = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_QUANTITY))
+    skip = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0, max=max(layout.per_page for layout in LAYOUTS.values()) - 1),
+        metadata={
+            "description": "Places left blank on the first sheet: fewer than the layout's own (per layout: "
+            + ", ".join(f"{name} {layout.per_page}" for name, layout in sorted(LAYOUTS.items()))
+            + "); 422 beyond."
+        },
+    )
     copies = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_COPIES))
 
 

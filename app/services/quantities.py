@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from app.errors import ValidationFailed
 from app.limits import MAX_DECIMALS
 
-__all__ = ["MAX_DECIMALS", "check_places", "places", "show"]
+__all__ = ["DIGITS_MESSAGE", "MAX_DECIMALS", "check_places", "places", "read_decimal", "show"]
+
+DIGITS_MESSAGE = "Write the number with the digits 0-9."
+
+
+def read_decimal(text: str) -> Decimal:
+    """The number written in `text` with ASCII digits (surrounding spaces allowed). Raises
+    InvalidOperation otherwise: Decimal() itself reads every script's digits ("\u0663" is 3),
+    which nobody typing a quantity means and no spreadsheet writes."""
+    text = text.strip()
+    if not text.isascii():
+        raise InvalidOperation(DIGITS_MESSAGE)
+    return Decimal(text)
 
 
 def places(quantity: Decimal | int) -> int:

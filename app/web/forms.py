@@ -16,7 +16,17 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 from wtforms.widgets import html_params
 
 from app.limits import MAX_DECIMALS, MAX_ID, MAX_QUANTITY, QUANTITY_MESSAGE, QUANTITY_OR_ZERO_MESSAGE
-from app.services.quantities import places
+from app.services.quantities import DIGITS_MESSAGE, places
+
+
+class NumberField(DecimalField):
+    """A DecimalField that reads the digits 0-9 only: Decimal() would take "\u0663" for 3."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0] and not valuelist[0].isascii():
+            self.data = None
+            raise ValueError(DIGITS_MESSAGE)
+        super().process_formdata(valuelist)
 
 
 def optional_int(value: object) -> int | None:
@@ -26,7 +36,7 @@ def optional_int(value: object) -> int | None:
 
 def amount_field(
     label: str, *, positive: bool = False, required: str | None = "Enter a quantity.", **kw
-) -> DecimalField:
+) -> NumberField:
     """A quantity typed on a page: read exactly (Decimal, never float), 0 (or above 0 when
     `positive`) to MAX_QUANTITY, at most MAX_DECIMALS places here; the item's own decimal
     places are checked by the services (app/services/quantities.py) and shown next to the field."""
@@ -34,7 +44,7 @@ def amount_field(
     if positive:
         low = NumberRange(min=Decimal("0.001"), max=MAX_QUANTITY, message=QUANTITY_MESSAGE)
     first = InputRequired(required) if required else Optional()
-    return DecimalField(label, places=None, validators=[first, low, _at_most_max_places], **kw)
+    return NumberField(label, places=None, validators=[first, low, _at_most_max_places], **kw)
 
 
 def _at_most_max_places(form, field) -> None:
@@ -42,7 +52,7 @@ def _at_most_max_places(form, field) -> None:
         raise ValidationError(f"Use at most {MAX_DECIMALS} decimal places.")
 
 
-def quantity_field(label: str = "Quantity") -> DecimalField:
+def quantity_field(label: str = "Quantity") -> NumberField:
     """A quantity to move or ask for: above 0, at most MAX_QUANTITY and MAX_DECIMALS places."""
     return amount_field(label, positive=True)
 

@@ -79,3 +79,18 @@ def test_csv_wider_than_the_limit_is_a_422_naming_the_column(api, app, factory):
     finally:
         app.config["IMPORT_MAX_COLUMNS"] = 200
     assert narrow.status_code == 422 and "F" in error_of(narrow)["message"]
+
+
+def test_a_small_xlsx_holding_more_cells_than_the_inline_bound_is_dry_run_by_a_worker(api, app, factory):
+    factory.location("Store")
+    rows = [["SKU", "Name", "Location", "Note"]] + [
+        [f"X-{n}", f"Row {n}", "Store", "same text " * 8] for n in range(600)
+    ]
+    content = _xlsx(rows)
+    unpacked = sum(m.file_size for m in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    app.config["IMPORT_INLINE_BYTES"] = (len(content) + unpacked) // 2  # the file fits, its cells do not
+    try:
+        body = upload(api, content, "packed.xlsx").get_json()
+    finally:
+        app.config["IMPORT_INLINE_BYTES"] = 2 * 1024 * 1024
+    assert body["state"] == "validating", body  # queued for tasks.imports.validate_import

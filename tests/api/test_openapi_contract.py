@@ -68,3 +68,12 @@ def test_real_error_bodies_match_the_documented_error_schema(spec, api, factory)
         jsonschema.validate(response.get_json(), schema)
     # flask-smorest's own shape ({"code", "status", "errors"}) is gone from the document.
     assert "errors" not in spec["components"]["schemas"]["Error"]["properties"]
+
+
+def test_label_skip_is_bounded_by_the_largest_layout_not_the_quantity_limit(spec):
+    from app.services.scanning.labels import LAYOUTS
+
+    parameters = spec["paths"]["/api/v1/labels/items.pdf"]["get"]["parameters"]
+    skip = next(p for p in parameters if p["name"] == "skip")
+    assert skip["schema"]["maximum"] == max(layout.per_page for layout in LAYOUTS.values()) - 1
+    assert "per layout" in skip.get("description", "")

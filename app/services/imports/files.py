@@ -1,7 +1,7 @@
 """Reading real-world spreadsheets: CSV in the encodings and delimiters people have, XLSX streamed.
 
 CSV: UTF-8 with or without a BOM, UTF-16 (BOM, or the zero bytes of an ASCII-heavy file),
-else Windows-1252; comma, semicolon or tab, detected from the header line.
+else Windows-1252 (a file neither decodes mixes encodings: refused naming the rows); comma, semicolon or tab, detected from the header line.
 XLSX: openpyxl in read-only mode (rows streamed in constant memory; defusedxml guards the
 XML), after the archive's declared sizes are checked: a zip bomb is refused before any
 byte of it is inflated.
@@ -179,14 +179,35 @@ def encoding_of(content: bytes) -> str:
     utf16 = _utf16(content)
     if utf16:
         return utf16
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    not_utf8 = _first_undecodable(content, "utf-8")
+    if not_utf8 is None:
+        return "utf-8"
+    not_cp1252 = _first_undecodable(content, "cp1252")
+    if not_cp1252 is None:
+        return "cp1252"
+    # Rows pasted together from files saved differently: neither reading gives every row.
+    utf8_row, cp1252_row = (content.count(b"\n", 0, at) + 1 for at in (not_utf8, not_cp1252))
+    raise ValidationFailed(
+        f"The file mixes text encodings: row {utf8_row} (byte {not_utf8 + 1}) is not UTF-8, and row "
+        f"{cp1252_row} (byte {not_cp1252 + 1}) is not Windows-1252 either. Save it again as a UTF-8 CSV.",
+        fields={"file": [f"Mixed text encodings (row {utf8_row} is not UTF-8); save the file as a UTF-8 CSV."]},
+    )
+
+
+def _first_undecodable(content: bytes, encoding: str) -> int | None:
+    """The offset of the first byte `encoding` cannot decode, or None."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    step = 1 << 20
+    for start in range(0, len(content), step):  # checked in slices: nothing decoded is kept
+        try:
+            decoder.decode(content[start : start + step])
+        except UnicodeDecodeError as exc:
+            return start + exc.start
     try:
-        for start in range(0, len(content), 1 << 20):  # checked in slices: nothing decoded is kept
-            decoder.decode(content[start : start + (1 << 20)])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+        return len(content) - 1
+    return None
 
 
 def _utf16(content: bytes) -> str | None:
@@ -226,6 +247,18 @@ def check_archive(content: bytes, filename: str = "file") -> None:
             )
         if "xl/workbook.xml" not in {m.filename for m in members}:
             raise _not_a_spreadsheet(filename)
+
+
+def unpacked_size(content: bytes, fmt: str) -> int:
+    """The bytes a reader goes through: a CSV's own, an XLSX's once inflated (XML compresses
+    tenfold and more, so 2 MB of XLSX can be 40 MB of cells to read)."""
+    if fmt != "xlsx":
+        return len(content)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(m.file_size for m in archive.infolist())
+    except zipfile.BadZipFile:
+        return len(content)
 
 
 def _open_workbook(content: bytes):

@@ -22,7 +22,7 @@ from app.models import Item, StockLevel, User
 from app.models.location import SEPARATOR
 from app.services import barcodes, items, stock
 from app.services.imports.catalogue import Catalogue, prepare
-from app.services.quantities import MAX_DECIMALS, places, show
+from app.services.quantities import MAX_DECIMALS, places, read_decimal, show
 
 # field -> label; the mapping's values are these field names.
 FIELDS = {
@@ -145,7 +145,7 @@ def _sku(text: str) -> str:
 
 def _decimal(text: str, *, money: bool = False) -> Decimal:
     try:
-        number = Decimal(text.replace(" ", "").replace("\u00a0", ""))
+        number = read_decimal(text.replace(" ", "").replace("\u00a0", ""))
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():

@@ -136,7 +136,9 @@ def begin_validation(import_id: int) -> Import:
         record = _lock(import_id)
         before, record.state = record.state, ImportState.VALIDATING
         record.message = None
-        inline = record.size <= current_app.config["IMPORT_INLINE_BYTES"]
+        bound = current_app.config["IMPORT_INLINE_BYTES"]
+        # Bounded by what is read, not what was sent: a small XLSX can hold a worker's worth of cells.
+        inline = record.size <= bound and import_files.unpacked_size(record.content, record.file_format) <= bound
     if inline:
         return validate(import_id)
     _enqueue_or_restore(VALIDATE_IMPORT, import_id, ImportState.VALIDATING, before)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.limits import (
@@ -19,7 +19,7 @@ from app.limits import (
 )
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS
 from app.services.items import EDITABLE_FIELDS, REORDER_FIELDS
-from app.web.forms import EmptyForm, LocationField, amount_field, optional_int, quantity_field
+from app.web.forms import EmptyForm, LocationField, NumberField, amount_field, optional_int, quantity_field
 
 
 class BasicItemForm(FlaskForm):
@@ -56,7 +56,7 @@ class ItemForm(BasicItemForm):
     )
     name = StringField("Name", validators=[DataRequired(), Length(max=ITEM_NAME_LENGTH)])
     category_id = SelectField("Category", coerce=optional_int, validate_choice=True)
-    price = DecimalField(
+    price = NumberField(
         "Unit price",
         places=2,
         default=0,

@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
     FieldList,
     Form,
@@ -36,14 +35,13 @@ from app.limits import (
     SUPPLIER_NAME_LENGTH,
     SUPPLIER_SKU_LENGTH,
 )
-from app.web.forms import LocationField, amount_field, optional_int, quantity_field
+from app.services.quantities import read_decimal
+from app.web.forms import LocationField, NumberField, amount_field, optional_int, quantity_field
 
 
-def price_field(label: str = "Unit price", required: bool = False) -> DecimalField:
+def price_field(label: str = "Unit price", required: bool = False) -> NumberField:
     first = DataRequired("Enter a price.") if required else Optional()
-    return DecimalField(
-        label, places=None, validators=[first, NumberRange(min=0, max=MAX_PRICE, message=PRICE_MESSAGE)]
-    )
+    return NumberField(label, places=None, validators=[first, NumberRange(min=0, max=MAX_PRICE, message=PRICE_MESSAGE)])
 
 
 class SupplierForm(FlaskForm):
@@ -134,7 +132,7 @@ class ScanReceiptForm(FlaskForm):
     quantity = quantity_field()
 
 
-class ReceivedQuantityField(DecimalField):
+class ReceivedQuantityField(NumberField):
     """What arrived on one line, as typed; empty is None (the line is skipped) and text that is
     no number is named in the error, as the table's one message lists every line's problem."""
 
@@ -143,7 +141,7 @@ class ReceivedQuantityField(DecimalField):
         self.data = None
         if raw:
             try:
-                self.data = Decimal(raw)
+                self.data = read_decimal(raw)
             except ArithmeticError:
                 raise ValueError(f"{raw!r} is not a quantity.") from None
 
