@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from app.auth import current_actor
 from app.permissions import Permission, require
 from app.services import alerts
-from app.services.locations import location_paths
+from app.services.locations import paths_of
 from app.services.logs import labels_for
 from app.web.common import attempt, int_arg, page_links
 from app.web.forms import EmptyForm
@@ -41,7 +41,7 @@ def index():
         show=show,
         links=page_links(page),
         labels=labels_for(refs),
-        locations=location_paths(),
+        locations=paths_of({a.location_id for a in page.items}),  # this page's places only
         form=EmptyForm(),
     )
 
