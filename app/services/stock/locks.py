@@ -14,10 +14,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.errors import NotFound
 from app.extensions import db
 from app.models import Item, Location, StockLevel
 from app.services.locations import check_holds_stock, require_live_location
+from app.services.lookup import not_found
 from app.services.stock.reads import stock_entry
 from app.services.uow import locked, take_write_lock
 
@@ -37,7 +37,7 @@ def lock_item(item_id: int) -> Item:
     take_write_lock(Item.__table__, item_id)
     item = db.session.execute(_LOCK_ITEM, {"item_id": item_id}).scalar_one_or_none()
     if item is None:
-        raise NotFound(f"Item {item_id} not found.")
+        raise not_found("Item", item_id)
     return item
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.errors import NotFound
 from app.extensions import db
 from app.models import Item, Location, StockLevel
+from app.services.lookup import not_found
 
 _STOCK_BY_LOCATION = (
     sa.select(StockLevel.location_id, Location.path, StockLevel.quantity)
@@ -42,7 +42,7 @@ def item_with_stock(item_id: int) -> tuple[Item, list[dict[str, Any]]]:
     Raises NotFound."""
     rows = db.session.execute(_ITEM_WITH_STOCK, {"item_id": item_id}).all()
     if not rows:
-        raise NotFound(f"Item {item_id} not found.")
+        raise not_found("Item", item_id)
     stock = [stock_entry(loc_id, name, qty) for _item, loc_id, name, qty in rows if loc_id is not None]
     return rows[0][0], stock
 
