@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.extensions import db
 from app.models import CategoryStat, Item
 from app.models.base import normalise
-from app.services import location_counters
+from app.services import location_counters, uow
 
 STRIPES = 16
 UNCATEGORISED = 0
@@ -172,8 +172,7 @@ def _pend(session: Session, noted: dict) -> None:
     """Keep the deltas until the outermost commit writes them, tagged with the (nested)
     transaction that made them so that a rolled-back savepoint drops its own."""
     if noted:
-        transaction = session.get_nested_transaction() or session.get_transaction()
-        session.info.setdefault(_PENDING, []).append((transaction, noted))
+        uow.tag(session, _PENDING, noted)
 
 
 def _add(deltas: dict, contribution: tuple | None, sign: int) -> None:
@@ -293,21 +292,11 @@ def _upsert(dialect: str) -> Any:
 
 def _forget(session: Session, previous: SessionTransaction) -> None:
     """after_soft_rollback: drop what the rolled-back transaction (and savepoints inside it) noted."""
-    if previous.parent is None:
-        session.info.pop(_PENDING, None)
-        return
-    session.info[_PENDING] = [entry for entry in session.info.get(_PENDING, []) if not _inside(entry[0], previous)]
-
-
-def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
-    while transaction is not None and transaction is not outer:
-        transaction = transaction.parent
-    return transaction is not None
+    uow.drop_rolled_back(session, _PENDING, previous)
 
 
 def _end(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_PENDING, None)
+    uow.forget_at_end(session, _PENDING, transaction)
 
 
 _listening = False

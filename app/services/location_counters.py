@@ -58,23 +58,17 @@ def placed_share(location_id: int) -> tuple[int, int]:
 
 def every_subtree() -> dict[int, tuple[int, int, Decimal | int]]:
     """location id -> (items with stock, items placed, units), for locations that hold or held anything."""
-    rows = db.session.execute(
-        sa.select(
-            LocationStat.location_id,
-            sa.func.sum(LocationStat.items),
-            sa.func.sum(LocationStat.placed),
-            sa.func.sum(LocationStat.units),
-        ).group_by(LocationStat.location_id)
-    ).all()
-    return {loc_id: (int(i), int(p), normalise(Decimal(u))) for loc_id, i, p, u in rows}
+    return _figures()
 
 
 def subtrees(location_ids: Iterable[int]) -> dict[int, tuple[int, int, Decimal | int]]:
     """subtree() of several locations in one statement (a page of the tree, a location's children);
     a location that never held anything is absent."""
     ids = sorted(set(location_ids))
-    if not ids:
-        return {}
+    return _figures(LocationStat.location_id.in_(ids)) if ids else {}
+
+
+def _figures(*where: sa.ColumnElement[bool]) -> dict[int, tuple[int, int, Decimal | int]]:
     rows = db.session.execute(
         sa.select(
             LocationStat.location_id,
@@ -82,7 +76,7 @@ def subtrees(location_ids: Iterable[int]) -> dict[int, tuple[int, int, Decimal |
             sa.func.sum(LocationStat.placed),
             sa.func.sum(LocationStat.units),
         )
-        .where(LocationStat.location_id.in_(ids))
+        .where(*where)
         .group_by(LocationStat.location_id)
     ).all()
     return {loc_id: (int(i), int(p), normalise(Decimal(u))) for loc_id, i, p, u in rows}

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask import g, has_app_context
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.extensions import db
 
@@ -84,3 +84,37 @@ def take_write_lock(table: sa.Table, row_id: int) -> None:
 def request_id() -> str | None:
     # g lives on the app context: a task (an import) tags its ledger rows the same way a request does.
     return g.get("request_id") if has_app_context() else None
+
+
+# Notes kept on the session until its transaction ends, each tagged with the (nested) transaction
+# that made it, so that a rolled-back savepoint drops its own: the counters' pending deltas and
+# the stock core's objects written by SQL use them.
+
+
+def tag(session: Session, key: str, value: object) -> None:
+    """Keep `value` in session.info[key], tagged with the innermost open transaction."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(key, []).append((transaction, value))
+
+
+def drop_rolled_back(session: Session, key: str, previous: SessionTransaction) -> list:
+    """after_soft_rollback: remove what `previous` (and savepoints inside it) tagged; return it."""
+    if previous.parent is None:
+        return [value for _t, value in session.info.pop(key, [])]
+    kept, dropped = [], []
+    for transaction, value in session.info.get(key, []):
+        (dropped if _inside(transaction, previous) else kept).append((transaction, value))
+    session.info[key] = kept
+    return [value for _t, value in dropped]
+
+
+def forget_at_end(session: Session, key: str, transaction: SessionTransaction) -> None:
+    """after_transaction_end: the outermost transaction's end forgets every note."""
+    if transaction.parent is None:
+        session.info.pop(key, None)
+
+
+def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None and transaction is not outer:
+        transaction = transaction.parent
+    return transaction is not None

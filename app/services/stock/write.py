@@ -23,7 +23,7 @@ from app.input_guard import problem_with
 from app.limits import MAX_QUANTITY
 from app.models import Alert, InventoryLog, Item, LogAction, StockLevel, User
 from app.models.base import utcnow
-from app.services import counters, low_stock
+from app.services import counters, low_stock, uow
 from app.services.stock.ledger import ledger_row, record, stock_changed_payload
 
 
@@ -198,37 +198,22 @@ def _as_committed(item: Item, total: Any, levels: list[tuple[StockLevel, Any]], 
         set_committed_value(level, "updated_at", now)
     set_committed_value(item, "quantity", total)
     set_committed_value(item, "updated_at", now)
-    session = db.session()
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_WRITTEN, []).append((transaction, [item, *(level for level, _q in levels)]))
+    uow.tag(db.session(), _WRITTEN, [item, *(level for level, _q in levels)])
 
 
 def _expire_rolled_back(session: Session, previous: SessionTransaction) -> None:
     """after_soft_rollback: expire what a rolled-back savepoint's movements wrote (a whole rollback
     expires everything itself)."""
-    if previous.parent is None:
-        session.info.pop(_WRITTEN, None)
-        return
-    kept = []
-    for transaction, objects in session.info.get(_WRITTEN, []):
-        if not _inside(transaction, previous):
-            kept.append((transaction, objects))
-            continue
-        for obj in objects:
-            if obj in session:
-                session.expire(obj)
-    session.info[_WRITTEN] = kept
-
-
-def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
-    while transaction is not None and transaction is not outer:
-        transaction = transaction.parent
-    return transaction is not None
+    dropped = uow.drop_rolled_back(session, _WRITTEN, previous)
+    if previous.parent is not None:
+        for objects in dropped:
+            for obj in objects:
+                if obj in session:
+                    session.expire(obj)
 
 
 def _end(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_WRITTEN, None)
+    uow.forget_at_end(session, _WRITTEN, transaction)
 
 
 def init_app(_app: Any = None) -> None:
