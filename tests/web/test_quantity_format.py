@@ -29,7 +29,9 @@ def offending() -> list[str]:
         text = path.read_text(encoding="utf-8")
         for match in EXPRESSION.finditer(text):
             expression = match.group(1)
-            if not QUANTITY.search(expression) or re.search(r"form\.|field\(|\|\s*money", expression):
+            # a form field's markup, id or name (row.quantity.id) is not a quantity being shown
+            field_part = re.search(r"form\.|field\(|\|\s*money|\.(id|name|label|errors)\s*$", expression.strip())
+            if not QUANTITY.search(expression) or field_part:
                 continue
             if "|qty" not in expression.replace(" ", "") or OTHER_WAYS.search(expression):
                 line = text.count("\n", 0, match.start()) + 1
