@@ -51,3 +51,12 @@ def watch_csp(context) -> list[str]:
 
     context.on("console", on_console)
     return violations
+
+
+def wedge(page, code: str) -> None:
+    """A USB scanner: the code's characters a few milliseconds apart, then Enter, nothing focused
+    (once the page's scripts run: keys typed while a page is still loading reach no script)."""
+    page.wait_for_load_state("load")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")

@@ -8,20 +8,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.launch import log_in, watch_csp
+from tests.browser.launch import log_in, watch_csp, wedge
 
 pytestmark = pytest.mark.browser
 
 TABLET = {"width": 820, "height": 1180}
-
-
-def wedge(page, code: str) -> None:
-    """A USB scanner: the code's characters a few milliseconds apart, then Enter, nothing focused
-    (once the page's scripts run: keys typed while a page is still loading reach no script)."""
-    page.wait_for_load_state("load")
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.keyboard.type(code)
-    page.keyboard.press("Enter")
 
 
 @pytest.fixture()

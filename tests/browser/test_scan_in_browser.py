@@ -11,7 +11,7 @@ import pytest
 import segno
 from playwright.sync_api import expect
 
-from tests.browser.launch import CHROMIUM, CHROMIUM_ARGS, log_in, watch_csp
+from tests.browser.launch import CHROMIUM, CHROMIUM_ARGS, log_in, watch_csp, wedge
 
 pytestmark = pytest.mark.browser
 
@@ -68,15 +68,6 @@ def test_a_qr_code_in_front_of_the_camera_opens_its_item(camera_page, factory):
     page.get_by_role("button", name="Start camera").click()
     page.wait_for_url(f"**/items/{item.id}", timeout=30_000)
     expect(page.locator("h1")).to_contain_text("Camera Widget")
-
-
-def wedge(page, code: str) -> None:
-    """A USB scanner: the code's characters a few milliseconds apart, then Enter, nothing focused
-    (once the page's scripts run: keys typed while a page is still loading reach no script)."""
-    page.wait_for_load_state("load")
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.keyboard.type(code)
-    page.keyboard.press("Enter")
 
 
 @pytest.fixture()

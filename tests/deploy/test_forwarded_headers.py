@@ -5,17 +5,16 @@ header too large carry the security headers like every other answer."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import secrets
 import shlex
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.http import call, free_port
+from tests.helpers.http import free_port, serving
 
 REPO = Path(__file__).resolve().parents[2]
 ADMIN = ("root@example.com", "root-password-1")
@@ -24,57 +23,42 @@ HTTPS = {"X-Forwarded-Proto": "https"}
 
 @pytest.fixture()
 def web(app, database_url, tmp_path):
-    """start(hops) -> the base address of the Procfile's web process in production mode."""
+    """start(hops) -> the address of the Procfile's web process in production mode."""
     if not database_url.startswith("postgresql"):
         pytest.skip("the production web process runs on PostgreSQL")
-    servers: list[subprocess.Popen] = []
     line = next(x for x in (REPO / "Procfile").read_text().splitlines() if x.startswith("web:"))
+    with contextlib.ExitStack() as running:
 
-    def start(hops: int) -> tuple[str, int]:
-        port = free_port()
-        env = {
-            k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "TEST_DATABASE_URL", "FORWARDED_ALLOW_IPS"}
-        }
-        env.update(
-            APP_ENV="production",
-            SECRET_KEY=secrets.token_urlsafe(48),
-            JWT_SECRET=secrets.token_urlsafe(48),
-            DATABASE_URL=database_url,
-            DEFAULT_ADMIN_EMAIL=ADMIN[0],
-            DEFAULT_ADMIN_PASSWORD=ADMIN[1],
-            HOST="127.0.0.1",
-            PORT=str(port),
-            WEB_CONCURRENCY="1",
-            WEB_THREADS="4",
-            WEB_ACCESS_LOG="0",
-            TRUSTED_PROXY_HOPS=str(hops),
-            CELERY_BROKER_DIR=str(tmp_path),
-            BACKUP_DIR=str(tmp_path),
-            PATH=f"{REPO / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
-        )
-        log_path = tmp_path / f"web-{hops}.log"
-        with open(log_path, "wb") as log:
-            server = subprocess.Popen(shlex.split(line[4:]), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-        servers.append(server)
-        for _ in range(150):  # start-up wait, not an assertion on time
-            if server.poll() is not None:
-                pytest.fail("the web process exited: " + log_path.read_text()[-2000:])
-            try:
-                if call(f"http://127.0.0.1:{port}/health/live")[0] == 200:
-                    return "127.0.0.1", port
-            except OSError:
-                pass
-            time.sleep(0.2)
-        pytest.fail("the web process did not answer: " + log_path.read_text()[-2000:])
+        def start(hops: int) -> tuple[str, int]:
+            port = free_port()
+            env = {
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"REDIS_URL", "TEST_DATABASE_URL", "FORWARDED_ALLOW_IPS"}
+            }
+            env.update(
+                APP_ENV="production",
+                SECRET_KEY=secrets.token_urlsafe(48),
+                JWT_SECRET=secrets.token_urlsafe(48),
+                DATABASE_URL=database_url,
+                DEFAULT_ADMIN_EMAIL=ADMIN[0],
+                DEFAULT_ADMIN_PASSWORD=ADMIN[1],
+                HOST="127.0.0.1",
+                PORT=str(port),
+                WEB_CONCURRENCY="1",
+                WEB_THREADS="4",
+                WEB_ACCESS_LOG="0",
+                TRUSTED_PROXY_HOPS=str(hops),
+                CELERY_BROKER_DIR=str(tmp_path),
+                BACKUP_DIR=str(tmp_path),
+                PATH=f"{REPO / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
+            )
+            ready = f"http://127.0.0.1:{port}/health/live"
+            log = tmp_path / f"web-{hops}.log"
+            running.enter_context(serving(shlex.split(line[4:]), cwd=REPO, env=env, log=log, ready_url=ready))
+            return "127.0.0.1", port
 
-    yield start
-    for server in servers:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        yield start
 
 
 def fetch(address, method: str, path: str, headers: dict | None = None, body: str | None = None):

@@ -85,6 +85,8 @@
     }
 
     function choose(choice) {
+      clearTimeout(timer); // a look-up still waiting to run or to answer must not reopen the list
+      asked++;
       hidden.value = String(choice.id);
       input.value = choice.label;
       box.classList.remove("picker-unchosen");
@@ -122,6 +124,7 @@
     }
 
     function byCode(code, done) {
+      clearTimeout(timer); // the typing's own look-up would otherwise answer after, and win
       fetchChoices("code=" + encodeURIComponent(code)).then(function (rows) {
         if (rows === null) return;
         if (rows.length === 1) choose(rows[0]);
