@@ -51,9 +51,22 @@ class TotalsSchema(BodySchema):
     units = Amount(metadata={"description": "Units of them in the subtree."})
 
 
+# Named classes rather than LocationSchema(exclude=...) / (only=...): each is its own
+# component in the OpenAPI document, under its own name.
+class LocationChildSchema(LocationSchema):
+    class Meta(LocationSchema.Meta):
+        exclude = ("item_count",)
+
+
+class LocationCrumbSchema(BodySchema):
+    id = fields.Integer()
+    name = fields.String()
+    path = fields.String()
+
+
 class LocationDetailSchema(LocationSchema):
-    children = fields.List(fields.Nested(LocationSchema(exclude=("item_count",))))
-    ancestors = fields.List(fields.Nested(LocationSchema(only=("id", "name", "path"))))
+    children = fields.List(fields.Nested(LocationChildSchema))
+    ancestors = fields.List(fields.Nested(LocationCrumbSchema))
     totals = fields.Nested(TotalsSchema)
 
 

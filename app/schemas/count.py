@@ -48,6 +48,9 @@ class ApproveSchema(BodySchema):
 class CountQuerySchema(PageQuerySchema):
     state = fields.String(validate=validate.OneOf([s.value for s in CountState]))
     location_id = QueryId()
+    covering = QueryId(
+        metadata={"description": "Counts of this location or a place above it (whose subtree holds it)."}
+    )
 
 
 class CountLineSchema(BodySchema):

@@ -66,6 +66,21 @@ def test_blind_count_never_shows_staff_the_expected_quantities_by_any_route(api,
     assert managed["total_variance_value"] == -7.5  # 3 x 2.50
 
 
+def test_counts_covering_a_location_are_those_of_it_or_a_place_above_it(api, shelf, factory):
+    count = _open(api, shelf)
+    other = factory.location("Elsewhere")
+
+    def covering(location_id):
+        answer = api.get(f"/api/v1/counts?state=open&covering={location_id}", role="staff")
+        assert answer.status_code == 200, answer.get_json()
+        return [c["id"] for c in answer.get_json()["items"]]
+
+    assert covering(shelf["shelf"].id) == [count["id"]]  # the shelf is inside the counted store
+    assert covering(shelf["site"].id) == [count["id"]]
+    assert covering(other.id) == []
+    assert covering(999_999) == []
+
+
 def test_open_count_shows_staff_expected_quantities(api, shelf):
     count = _open(api, shelf)
     seen = api.get(f"/api/v1/counts/{count['id']}", role="staff").get_json()

@@ -98,3 +98,42 @@ def test_staff_count_a_shelf_by_scanning_on_a_tablet_and_a_manager_approves(tabl
     assert _levels(app, bolt.id) == {shelf.id: 9.0}
     assert _levels(app, nut.id) == {shelf.id: 6.0}
     assert _levels(app, washer.id)[shelf.id] == 2.0
+
+
+def _changed(page, actor_email: str, count_id: int, at: str | None = None) -> None:
+    """A count_updated event as live.js hands it to the page (the Socket.IO payload); now, unless `at`."""
+    page.evaluate(
+        "([id, email, at]) => document.dispatchEvent(new CustomEvent('live:count_updated', {detail: {count_id: id,"
+        " state: 'approved', actor_email: email, timestamp: at || new Date().toISOString()}}))",
+        [count_id, actor_email, at],
+    )
+
+
+def test_the_review_ignores_the_managers_own_approval_and_shows_anothers_change(tablet, factory, app):
+    from app.extensions import db
+    from app.models import User
+    from app.services.counts import counting
+
+    shelf = factory.location("Shelf D1")
+    bolt = factory.item(name="Hex bolt", quantity=10, location=shelf)
+    manager, staff = factory.user("manager"), factory.user("staff")
+    with app.app_context():
+        count_id = counting.open_count(location_id=shelf.id, actor=db.session.get(User, manager.id)).id
+        counting.record_line(
+            count_id, item_id=bolt.id, location_id=shelf.id, counted=9, actor=db.session.get(User, staff.id)
+        )
+        counting.submit(count_id, actor=db.session.get(User, staff.id))
+        db.session.remove()
+
+    boss = tablet()
+    log_in(boss, manager)
+    boss.goto(f"/counts/{count_id}/review")
+    boss.get_by_role("button", name="Approve and adjust stock").click()
+    expect(boss.locator(".flash-success")).to_contain_text("approved")
+    notice = boss.locator("#count-changed")
+    _changed(boss, manager.email, count_id)  # the approval's own event, arriving after the redirect
+    _changed(boss, staff.email, count_id, at="2000-01-01T00:00:00+00:00")  # older than the page: shown in it
+    expect(notice).to_be_hidden()
+    _changed(boss, staff.email, count_id)  # someone else, after the page opened
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("This count changed since the page opened")

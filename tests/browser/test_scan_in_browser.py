@@ -176,6 +176,32 @@ def test_a_manager_counts_a_shelf_by_scanning_each_unit(page, factory, app, shel
     assert _stock(app, nut.id) == {shelf.id: 1.0}
 
 
+def test_count_mode_warns_at_the_location_scan_when_no_count_is_open_there(page, factory, app, shelves):
+    from app.extensions import db
+    from app.models import User
+    from app.services.counts import counting
+
+    shelf, bench, bolt, _nut, _flour = shelves
+    log_in(page, factory.user("staff"))
+    page.goto("/scan")
+    page.get_by_text("Count", exact=True).click()
+    wedge(page, f"L{shelf.id}")  # the first scan: nothing counted yet, and already told
+    warning = page.locator("#scan-count-status")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("No count is open at Shelf S1")
+    expect(warning).to_contain_text("ask a manager to open one")
+
+    manager = factory.user("manager")
+    with app.app_context():
+        count_id = counting.open_count(location_id=bench.id, actor=db.session.get(User, manager.id)).id
+        db.session.remove()
+    wedge(page, f"L{bench.id}")  # a location with an open count: said so, the warning gone
+    expect(warning).to_contain_text(f"Counting into count #{count_id}")
+    expect(warning).not_to_contain_text("No count is open")
+    wedge(page, f"I{bolt.id}")
+    expect(page.locator("#scan-last")).to_contain_text("+1")
+
+
 def test_an_unknown_code_says_so_and_a_manager_attaches_it_to_an_item(page, factory, app, shelves):
     _shelf, _bench, bolt, _nut, _flour = shelves
     log_in(page, factory.user("manager"))

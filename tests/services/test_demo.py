@@ -41,3 +41,19 @@ def test_demo_has_pending_requests_for_the_queue_and_a_history_of_decided_ones(s
 def test_demo_alerts_agree_with_its_low_stock_count(seeded):
     summary = dashboard.summary()
     assert summary["low_stock_items"] == summary["open_alerts"]
+
+
+def test_demo_purchasing_pages_have_suppliers_offers_suggestions_and_orders(seeded):
+    from app.models import Supplier, SupplierOffer
+    from app.services.purchasing import orders, reorder
+
+    assert len(db.session.scalars(sa.select(Supplier)).all()) >= 3
+    offered = db.session.scalars(sa.select(SupplierOffer.item_id).where(SupplierOffer.preferred.is_(True))).all()
+    assert len(offered) >= 10
+    with_policy = db.session.scalars(sa.select(Item).where(Item.max_stock.is_not(None))).all()
+    assert len(with_policy) >= 10
+    suggested = [line for group in reorder.suggestions() for line in group.lines]
+    assert suggested, "the Reorder suggestions page lists something to buy"
+    states = {order.state for order in orders.list_orders(per_page=50).items}
+    assert {"sent", "received"} <= states
+    assert "suppliers" in seeded[0] and "purchase orders" in seeded[0]

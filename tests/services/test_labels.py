@@ -67,3 +67,47 @@ def test_an_item_label_price_has_its_currency_sign(factory, ctx):
     item = factory.item(price=Decimal("1234.5"), name="Priced")
     [label] = item_labels([item.id], with_price=True)
     assert label.price == format_money(Decimal("1234.5")) and label.price[0] not in "0123456789"
+
+
+BIN_03 = "Walk Site / Zone A / Shelf 03 / Bin B2"
+BIN_04 = "Walk Site / Zone A / Shelf 04 / Bin B2"
+LONG = (
+    " / ".join(
+        ["Walk Site", "Building North East", "Zone Alpha Receiving", "Cold Room 2", "Aisle 17 Frozen Goods", "Rack 3"]
+    )
+    + " / Shelf 12 / Bin Z9"
+)
+
+
+def _pdf_words(pdf: bytes) -> list[tuple[str, float, float]]:
+    """(word, xMin, xMax) of every word pdftotext finds, in points."""
+    import re
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        html = subprocess.run(["pdftotext", "-bbox", handle.name, "-"], check=True, capture_output=True, text=True)
+    pattern = r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+    return [(text, float(x0), float(x1)) for x0, x1, text in re.findall(pattern, html.stdout)]
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_location_labels_print_the_part_of_the_path_that_tells_bins_apart(app, name):
+    assert len(LONG) >= 120
+    layout = LAYOUTS[name]
+    texts = {}
+    with app.app_context():
+        for path in (BIN_03, BIN_04, LONG):
+            code = f"https://stock.example/s/L{len(texts) + 1}"
+            pdf = render([Label(code, path.rsplit(" / ", 1)[1], path)], layout=name)
+            words = _pdf_words(pdf)
+            texts[path] = " ".join(word for word, _x0, _x1 in words)
+            x, _y = layout.origin(0)
+            # Every glyph inside its label: nothing drawn past the edge and cut off by the die.
+            assert all(x <= x0 and x1 <= x + layout.width + 0.5 for _w, x0, x1 in words), (name, path, words)
+            assert [f.text for f in read_pdf_codes(pdf, DPI.get(name, 150))] == [code]
+    assert len(set(texts.values())) == 3, (name, texts)
+    assert "Shelf 03 / Bin B2" in texts[BIN_03] and "Shelf 04 / Bin B2" in texts[BIN_04], (name, texts)
+    assert "Shelf 12 / Bin Z9" in texts[LONG], (name, texts)

@@ -19,13 +19,23 @@ from app.services.pagination import Page, paginate
 ACTIVE = (CountState.OPEN.value, CountState.SUBMITTED.value)
 
 
-def list_counts(*, state: str | None = None, location_id: int | None = None, page: int = 1, per_page: int = 20) -> Page:
-    """Counts, newest first."""
+def list_counts(
+    *,
+    state: str | None = None,
+    location_id: int | None = None,
+    covering: int | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page:
+    """Counts, newest first; `covering` keeps those of the location or a place above it (the
+    counts whose subtree holds it)."""
     conditions = []
     if state:
         conditions.append(StockCount.state == state)
     if location_id:
         conditions.append(StockCount.location_id == location_id)
+    if covering:
+        conditions.append(StockCount.location_id.in_(_ancestor_ids(covering)))
     return paginate(
         sa.select(StockCount)
         .options(
@@ -65,10 +75,9 @@ def item_ids_for_skus(text: str) -> list[int]:
 
 def open_count_covering(location_id: int) -> StockCount | None:
     """The open count whose subtree holds `location_id` (the nearest one), if any."""
-    place = locations.live_location(location_id)
-    if place is None:
+    ancestors = _ancestor_ids(location_id)
+    if not ancestors:
         return None
-    ancestors = [int(part) for part in place.path_key.strip("/").split("/")]
     found = db.session.execute(
         sa.select(StockCount)
         .join(Location, Location.id == StockCount.location_id)
@@ -76,6 +85,14 @@ def open_count_covering(location_id: int) -> StockCount | None:
         .order_by(Location.depth.desc(), StockCount.id.desc())
     ).scalars()
     return next(iter(found), None)
+
+
+def _ancestor_ids(location_id: int) -> list[int]:
+    """The live location's id and those of every place above it; none for an unknown one."""
+    place = locations.live_location(location_id)
+    if place is None:
+        return []
+    return [int(part) for part in place.path_key.strip("/").split("/")]
 
 
 def overlapping_count(location: Location) -> StockCount | None:

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Item, Role
 from app.models.base import clock_at
 from app.services import catalog, items, locations, stock, users
+from app.services.demo.purchasing import seed_purchasing
 from app.services.requests import carts
 from app.services.requests import workflow as requests
 
@@ -221,10 +222,12 @@ def seed(*, item_count: int = 300, days: int = 42, random_seed: int = 7) -> list
                 except InsufficientStock:
                     continue
     decided, pending = _requests(rng, people, created, start + timedelta(days=days))
+    supplier_count, policies, purchase_orders = seed_purchasing(rng, manager, created, start + timedelta(days=days))
     return [
         f"Seeded {len(people)} users, {len(placed)} locations, {len(categories)} categories, "
         f"{len(created)} items, {movements} movements over {days} days, "
-        f"{decided} decided and {pending} pending stock requests.",
+        f"{decided} decided and {pending} pending stock requests, {supplier_count} suppliers, "
+        f"{policies} items with a reorder policy and an offer, {purchase_orders} purchase orders.",
         f"Demo logins (password {DEMO_PASSWORD!r}): " + ", ".join(email for email, _n, _r in DEMO_USERS),
     ]
 

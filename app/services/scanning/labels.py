@@ -29,6 +29,10 @@ from app.services.item_list import item_filters
 from app.services.scanning.codes import item_link, location_link
 
 MASK = 2  # vertical stripes of modules: see make_qr
+SEPARATOR = " / "  # between the levels of a location path
+MIN_FONT = 4.5  # points: the smallest text a label prints
+MAX_PATH_LINES = 3  # a longer path is shortened from the left
+LEADING = 1.15  # line height, as a multiple of the font size
 QUIET_ZONE = 2  # modules of white around a QR code (the spec's 4 is mostly given by the label's margin)
 
 
@@ -182,20 +186,90 @@ def _draw_label(canvas: Canvas, label: Label, qr: segno.QRCode, x: float, y: flo
     else:
         text_x, text_w, top = x + qx + side + pad, w - side - 3 * pad, y + h - pad
         size = max(4.5, min(11.0, h / 4.2))
-    title = simpleSplit(label.title, "Helvetica-Bold", size, text_w) or [""]
-    if len(title) > 2:  # two lines of name at most; the rest is cut with an ellipsis
-        title = [title[0], title[1] + " " + " ".join(title[2:])]
-    lines = [("Helvetica-Bold", size, line) for line in title]
-    lines.append(("Helvetica", size * 0.85, label.detail))
-    if label.price:
-        lines.append(("Helvetica-Bold", size * 0.85, label.price))
+    room = top - (y + pad * 0.5)
+    # A smaller font before a lost line: the path's last levels are what tells two bins apart.
+    while True:
+        lines = _text_lines(label, size, text_w, room)
+        if lines is not None or size <= MIN_FONT:
+            break
+        size = max(MIN_FONT, size * 0.9)
     baseline = top
-    for font, font_size, text in lines:
-        baseline -= font_size * 1.15
+    for font, font_size, text in lines or _text_lines(label, size, text_w, None):
+        baseline -= font_size * LEADING
         if baseline < y + pad * 0.5:
             break
         canvas.setFont(font, font_size)
         canvas.drawString(text_x, baseline, _fit(text, font, font_size, text_w))
+
+
+def _text_lines(label: Label, size: float, width: float, room: float | None) -> list[tuple[str, float, str]] | None:
+    """(font, size, text) of each line, or None when they need more than `room` points of height."""
+    small = size * 0.85
+    below = small * LEADING if label.price else 0.0
+    title_lines = 2
+    detail_lines = 2
+    if room is not None:
+        detail_lines = max(1, min(MAX_PATH_LINES, int((room - size * LEADING - below) // (small * LEADING))))
+    detail = path_lines(label.detail, "Helvetica", small, width, detail_lines)
+    if room is not None:
+        left = room - len(detail) * small * LEADING - below
+        title_lines = min(2, int(left // (size * LEADING)))
+        if title_lines < 1 or len(detail) > detail_lines:
+            return None
+    title = simpleSplit(label.title, "Helvetica-Bold", size, width) or [""]
+    if len(title) > title_lines:  # the rest of the name is cut with an ellipsis on its last line
+        title = [*title[: title_lines - 1], " ".join(title[title_lines - 1 :])]
+    lines = [("Helvetica-Bold", size, line) for line in title]
+    lines += [("Helvetica", small, line) for line in detail]
+    if label.price:
+        lines.append(("Helvetica-Bold", small, label.price))
+    return lines
+
+
+def path_lines(path: str, font: str, size: float, width: float, max_lines: int = 2) -> list[str]:
+    """A location path on at most `max_lines` lines, broken after a " / ".
+
+    When the whole path does not fit it is shortened from the left a level at a time
+    ("… / Shelf 04 / Bin B2"); the last two levels are always printed whole, on more lines
+    than asked if they must be (the caller then tries a smaller font).
+    """
+    levels = path.split(SEPARATOR)
+    lines: list[str] = []
+    for start in range(max(1, len(levels) - 1)):
+        shown = levels[start:] if start == 0 else ["…", *levels[start:]]
+        lines = _wrap_levels(shown, font, size, width)
+        if len(lines) <= max_lines:
+            break
+    return lines
+
+
+def _wrap_levels(levels: list[str], font: str, size: float, width: float) -> list[str]:
+    # Each level but the last carries its " /", so a line that ends in a slash says the path goes on.
+    tokens = [level + SEPARATOR.rstrip() for level in levels[:-1]] + levels[-1:]
+    lines: list[str] = []
+    current = ""
+    for token in tokens:
+        joined = f"{current} {token}" if current else token
+        if stringWidth(joined, font, size) <= width:
+            current = joined
+            continue
+        if current:
+            lines.append(current)
+        pieces = [piece for word in token.split(" ") for piece in _split_word(word, font, size, width)]
+        pieces = simpleSplit(" ".join(pieces), font, size, width) or [token]  # a level wider than a line
+        lines += pieces[:-1]
+        current = pieces[-1]
+    return [*lines, current] if current else lines
+
+
+def _split_word(word: str, font: str, size: float, width: float) -> list[str]:
+    """A word wider than a line in pieces that fit (whole characters: nothing drawn past the edge)."""
+    pieces = [""]
+    for char in word:
+        if pieces[-1] and stringWidth(pieces[-1] + char, font, size) > width:
+            pieces.append("")
+        pieces[-1] += char
+    return pieces
 
 
 def _draw_qr(canvas: Canvas, qr: segno.QRCode, x: float, y: float, side: float) -> None:

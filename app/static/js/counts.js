@@ -6,10 +6,18 @@
 (function () {
   "use strict";
   // The review page: say so when the count changes under the manager (no reload: ticks would be lost).
+  // Not for the manager's own change (the approval's event can arrive after its redirect has
+  // rendered the result), nor for one from before the page was rendered: the page shows both.
   var changed = document.getElementById("count-changed");
   if (changed) {
+    var me = document.body.getAttribute("data-user-email");
+    var renderedAt = Date.parse(changed.dataset.renderedAt);
     document.addEventListener("live:count_updated", function (event) {
-      if (String(event.detail.count_id) === changed.dataset.countId) changed.hidden = false;
+      var detail = event.detail || {};
+      if (String(detail.count_id) !== changed.dataset.countId) return;
+      if (me && detail.actor_email === me) return;
+      if (Date.parse(detail.timestamp) <= renderedAt) return;
+      changed.hidden = false;
     });
   }
   var root = document.getElementById("count-page");

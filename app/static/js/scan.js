@@ -116,8 +116,40 @@
       state.at = location;
       var lead = { restock: "Restock at ", withdraw: "Withdraw from ", count: "Counting at " }[state.mode];
       say("scan-last", lead + label + ".", "ok");
+      if (state.mode === "count") checkOpenCount(location);
     }
     changed();
+  }
+
+  // Count mode: is a count open over this location? Asked at the location's scan, so staff
+  // learn before counting a whole shelf, not at Submit.
+  function checkOpenCount(location) {
+    var status = $("scan-count-status");
+    if (!status) return;
+    status.hidden = true;
+    fetch("/api/v1/counts?state=open&per_page=1&covering=" + encodeURIComponent(location.id), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    }).then(function (response) {
+      return response.json().then(function (body) { return { status: response.status, body: body }; });
+    }).then(function (answer) {
+      if (!state.at || state.at.id !== location.id || state.mode !== "count") return; // a later scan won
+      var open = answer.status === 200 && answer.body.items && answer.body.items[0];
+      if (open) {
+        say("scan-count-status", "Counting into count #" + open.id + " of " + open.location_name + ".", "ok");
+      } else if (answer.status !== 200) {
+        say("scan-count-status", "Could not check for an open count here.", "error");
+      } else if (root.dataset.canAdjust === "true") {
+        say("scan-count-status", "No count is open at " + location.path + ": submitting sets the stock to what you count.", "error");
+      } else {
+        say("scan-count-status", "No count is open at " + location.path + ": ask a manager to open one before you count.", "error");
+        beep(false);
+      }
+      status.hidden = false;
+    }, function () {
+      say("scan-count-status", "Could not reach the server to check for an open count.", "error");
+      status.hidden = false;
+    });
   }
 
   function addItem(item) {

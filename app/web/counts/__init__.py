@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from app.auth import current_actor
 from app.errors import AlreadyCounted
 from app.models import CountState
+from app.models.base import utcnow
 from app.permissions import Permission, can, require
 from app.services import catalog, locations
 from app.services.counts import counting as counts
@@ -136,6 +137,7 @@ def review(count_id: int):
         groups=count_views.review_order(view),
         approve_form=ApproveForm(),
         form=EmptyForm(),
+        rendered_at=utcnow().isoformat(),  # count_updated events up to now are already in the page
     )
 
 

@@ -41,6 +41,7 @@ def index():
         can_move=can(user, Permission.STOCK_MOVE),
         can_attach=can(user, Permission.ITEMS_EDIT),
         can_count=can(user, Permission.COUNTS_COUNT),  # into an open count; managers also directly
+        can_adjust=can(user, Permission.STOCK_ADJUST),
     )
 
 
