@@ -30,8 +30,8 @@ from app.services.scanning.codes import item_link, location_link
 
 MASK = 2  # vertical stripes of modules: see make_qr
 SEPARATOR = " / "  # between the levels of a location path
-MIN_FONT = 4.5  # points: the smallest text a label prints
-MAX_PATH_LINES = 3  # a longer path is shortened from the left
+SMALLEST_FONT = 4.5  # points: the smallest text a label prints
+PATH_LINES = 3  # at most, on a label: a longer path is shortened from the left (a layout rule, not an input limit)
 LEADING = 1.15  # line height, as a multiple of the font size
 QUIET_ZONE = 2  # modules of white around a QR code (the spec's 4 is mostly given by the label's margin)
 
@@ -190,9 +190,9 @@ def _draw_label(canvas: Canvas, label: Label, qr: segno.QRCode, x: float, y: flo
     # A smaller font before a lost line: the path's last levels are what tells two bins apart.
     while True:
         lines = _text_lines(label, size, text_w, room)
-        if lines is not None or size <= MIN_FONT:
+        if lines is not None or size <= SMALLEST_FONT:
             break
-        size = max(MIN_FONT, size * 0.9)
+        size = max(SMALLEST_FONT, size * 0.9)
     baseline = top
     for font, font_size, text in lines or _text_lines(label, size, text_w, None):
         baseline -= font_size * LEADING
@@ -209,7 +209,7 @@ def _text_lines(label: Label, size: float, width: float, room: float | None) -> 
     title_lines = 2
     detail_lines = 2
     if room is not None:
-        detail_lines = max(1, min(MAX_PATH_LINES, int((room - size * LEADING - below) // (small * LEADING))))
+        detail_lines = max(1, min(PATH_LINES, int((room - size * LEADING - below) // (small * LEADING))))
     detail = path_lines(label.detail, "Helvetica", small, width, detail_lines)
     if room is not None:
         left = room - len(detail) * small * LEADING - below
