@@ -12,6 +12,24 @@ MAX_QUANTITY = 1_000_000_000  # units of one item at one place, in one movement 
 MAX_DECIMALS = 3  # decimal places a quantity may take; each item allows 0..MAX_DECIMALS (Item.decimals)
 MAX_PRICE = MAX_QUANTITY
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: every id column, URL converter and scanned code
+
+
+def _up_to(high: int) -> str:
+    """A regular expression for the whole numbers 1..high written in digits 0-9 (leading zeros allowed)."""
+    digits = str(high)
+    shorter = [rf"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    same = [
+        digits[:i]
+        + f"[{'1' if i == 0 else '0'}-{int(d) - 1}]"
+        + (f"[0-9]{{{len(digits) - i - 1}}}" if i < len(digits) - 1 else "")
+        for i, d in enumerate(digits)
+        if int(d) > (1 if i == 0 else 0)
+    ]
+    return "0*(" + "|".join([*shorter, *same, digits]) + ")"
+
+
+# An id in a query string as the server reads it (1..MAX_ID): what the OpenAPI document promises.
+ID_TEXT_PATTERN = _up_to(MAX_ID)
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
 MAX_COUNT_FREQUENCY_DAYS = 3660  # cycle counting: a location counted at least every ten years
@@ -71,12 +89,19 @@ MAX_REQUEST_LINE = 4094  # bytes of "GET /path?query HTTP/1.1": 414
 MAX_HEADER_FIELD = 8190  # bytes of one "Name: value" header line: 431
 MAX_HEADER_FIELDS = 100  # header lines in one request: 431
 MAX_OFFSET = timedelta(hours=15, minutes=59)  # PostgreSQL: "time zone displacement out of range"
-# An offset as a clock shows it, within MAX_OFFSET: the parsers read +00:60 as +01:00 and +16:00 as given.
-OFFSET_PATTERN = r"(Z|z|[+-](0[0-9]|1[0-5]):?[0-5][0-9])"
+# An offset as a clock shows it, within MAX_OFFSET: the parsers read +00:60 as +01:00 and +16:00 as
+# given; a lowercase z is refused.
+OFFSET_PATTERN = r"(Z|[+-](0[0-9]|1[0-5]):?[0-5][0-9])"
 OFFSET_MESSAGE = "The time-zone offset must be a time from -15:59 to +15:59 (minutes 00 to 59)."
-# What the OpenAPI document promises of a date-time parameter (the server reads a little more).
-DATE_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?" + OFFSET_PATTERN + "$"
+# What the OpenAPI document promises of a date or a date-time parameter (the server reads a
+# little more: Python's ISO forms, a time without seconds). Months, days, hours, minutes and
+# seconds in range, as RFC 3339 writes them, so a generated example is a real moment; the
+# format (date, date-time) leaves out the 30th of February.
+_DAY = r"[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+DATE_PATTERN = "^" + _DAY + "$"
+DATE_TIME_PATTERN = "^" + _DAY + r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?" + OFFSET_PATTERN + "$"
 NO_NUL_PATTERN = r"^[^\x00]*$"  # what the OpenAPI document promises of every string without its own pattern
+NOT_BLANK_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"  # a required text: something besides whitespace, no NUL
 REQUEST_ID_PATTERN = r"^[A-Za-z0-9._\-]{1,64}$"  # an X-Request-ID we echo; any other gets a fresh one
 
 EMAIL_LENGTH = 254  # users.email, suppliers.email: String(254), the longest address RFC 5321 allows

@@ -22,10 +22,12 @@ def init_api(app: Flask) -> None:
             },
         },
     )
-    from app.api.openapi import ErrorResponses, no_nul_pattern
+    from app.api.openapi import ErrorResponses, closed_mapping, length_in_branches, no_nul_pattern
     from app.schemas.common import Amount, ErrorSchema
 
     api.ERROR_SCHEMA = ErrorSchema  # the documented error body is the one app.errors answers
     api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     api.ma_plugin.converter.add_attribute_function(no_nul_pattern)
+    api.ma_plugin.converter.add_attribute_function(closed_mapping)
+    api.ma_plugin.converter.add_attribute_function(length_in_branches)
     api.ma_plugin.map_to_openapi_type(Amount, "number", None)  # quantities: bounds as numbers, not x-minimum

@@ -19,7 +19,15 @@ from app.services import exports
 
 bp = Blueprint("api_exports", __name__, url_prefix="/api/v1", description="CSV and XLSX exports, streamed.")
 
-FILE_DOC = {"responses": {"200": {"description": "The file (CSV or XLSX), streamed."}}}
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+FILE_DOC = {
+    "responses": {
+        "200": {
+            "description": "The file (CSV or XLSX, as `format` asks), streamed.",
+            "content": {exports.MIME[fmt].split(";")[0]: _FILE for fmt in exports.FORMATS},
+        }
+    }
+}
 
 
 @bp.get("/items/export")

@@ -30,7 +30,11 @@ UPLOAD_DOC = {
                         "create_categories": {"type": "boolean"},
                         "create_locations": {"type": "boolean"},
                     },
-                }
+                },
+                # What the file may be; the service reads the bytes, not this label (docs/api-rules.md).
+                "encoding": {
+                    "file": {"contentType": ", ".join(exports.MIME[fmt].split(";")[0] for fmt in exports.FORMATS)}
+                },
             }
         }
     }
@@ -99,7 +103,14 @@ def put_mapping(body: dict, import_id: int):
 
 @bp.get("/<int:import_id>/errors.csv")
 @require(Permission.DATA_IMPORT)
-@bp.doc(responses={"200": {"description": "Every row with an error, its row number and why (CSV)."}})
+@bp.doc(
+    responses={
+        "200": {
+            "description": "Every row with an error, its row number and why (CSV).",
+            "content": {exports.MIME["csv"].split(";")[0]: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+)
 def errors_csv(import_id: int):
     """Every row with an error, as read, with why: fix it and upload again."""
     header, rows = imports.error_rows(import_id)

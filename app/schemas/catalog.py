@@ -8,6 +8,7 @@ from app.limits import (
     ADDRESS_LENGTH,
     CATALOG_NAME_LENGTH,
     DESCRIPTION_LENGTH,
+    ID_TEXT_PATTERN,
     MAX_COUNT_FREQUENCY_DAYS,
     MAX_ID,
     SEARCH_LENGTH,
@@ -98,7 +99,13 @@ class ParentId(fields.Field):
 
 
 class LocationQuerySchema(QuerySchema):
-    parent_id = ParentId(metadata={"description": "Children of this location; `null` for the roots."})
+    parent_id = ParentId(
+        metadata={
+            "description": "Children of this location; `null` for the roots.",
+            "type": "string",
+            "pattern": f"^(null|none|{ID_TEXT_PATTERN})?$",
+        }
+    )
     search = fields.String(
         validate=validate.Length(max=SEARCH_LENGTH), metadata={"description": "Any part of the path."}
     )

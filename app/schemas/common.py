@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from app.limits import (
+    DATE_TIME_PATTERN,
     MAX_DECIMALS,
     MAX_ID,
     MAX_OFFSET,
@@ -184,6 +185,7 @@ class Timestamp(fields.AwareDateTime):
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("default_timezone", None)
+        kwargs["metadata"] = {"pattern": DATE_TIME_PATTERN, **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 
 from marshmallow import ValidationError, fields, validate
 
+from app.limits import DATE_PATTERN, DATE_TIME_PATTERN
 from app.schemas.common import QueryId, QuerySchema, check_offset
 from app.schemas.item import ItemQuerySchema
 from app.services.exports import FORMATS
@@ -17,6 +18,9 @@ class When(fields.Field):
     """A day (2026-03-01) or an ISO date-time; a day given as `to` means its end."""
 
     def __init__(self, *, end: bool = False, **kwargs) -> None:
+        day = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+        moment = {"type": "string", "format": "date-time", "pattern": DATE_TIME_PATTERN}
+        kwargs["metadata"] = {"anyOf": [day, moment], **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
         self.end = end
 

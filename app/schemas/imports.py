@@ -11,6 +11,8 @@ from app.schemas.common import BodySchema, Flag
 from app.services.imports import runs as imports
 from app.services.imports.rows import FIELDS
 
+OPTIONS = ("create_categories", "create_locations")
+
 
 class ImportSchema(Schema):
     id = fields.Integer()
@@ -54,7 +56,9 @@ class MappingSchema(BodySchema):
         metadata={"description": "{column header: field}; a null or absent header is ignored."},
     )
     options = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(["create_categories", "create_locations"])), values=Flag()
+        keys=fields.String(validate=validate.OneOf(list(OPTIONS))),
+        values=Flag(),
+        metadata={"properties": {name: {"type": "boolean"} for name in OPTIONS}, "additionalProperties": False},
     )
 
 

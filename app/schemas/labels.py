@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
 
-from app.limits import MAX_COPIES, MAX_ID, MAX_LABELS, SEARCH_LENGTH
+from app.limits import ID_TEXT_PATTERN, MAX_COPIES, MAX_ID, MAX_LABELS, SEARCH_LENGTH
 from app.schemas.common import Count, QueryId, QuerySchema
 from app.services.scanning.labels import DEFAULT_LAYOUT, LAYOUTS
 
@@ -15,7 +15,10 @@ class IdList(fields.List):
     Given, it names at least one id: `ids=` or `ids=,,,` is a mistake, not "every item"."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(fields.String(), metadata={"description": "Comma-separated ids."}, **kwargs)
+        # Each value: ids separated by commas, spaces and empty places around them ignored.
+        one = rf"^(\s*,)*\s*{ID_TEXT_PATTERN}\s*(,\s*({ID_TEXT_PATTERN}\s*)?)*$"
+        metadata = {"description": "Comma-separated ids (at least one).", "minItems": 1}
+        super().__init__(fields.String(metadata={"pattern": one}), metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[override]
         texts = value if isinstance(value, list) else [value]

@@ -57,7 +57,18 @@ _email_validators = [validate.Length(max=EMAIL_LENGTH)]  # the address itself: s
 class SupplierCreateSchema(BodySchema):
     name = Text(required=True, validate=validate.Length(min=1, max=SUPPLIER_NAME_LENGTH))
     contact = Text(allow_none=True, validate=validate.Length(max=CONTACT_LENGTH))
-    email = Text(allow_none=True, validate=_email_validators)
+    email = Text(
+        allow_none=True,
+        validate=_email_validators,
+        # The suppliers service's rule: blank means none, anything else is an address (marshmallow's Email).
+        metadata={
+            "anyOf": [
+                {"type": "string", "format": "email", "maxLength": EMAIL_LENGTH},
+                {"type": "string", "pattern": r"^\s*$"},
+            ],
+            "x-length-in-branches": True,
+        },
+    )
     phone = Text(allow_none=True, validate=validate.Length(max=PHONE_LENGTH))
     lead_time_days = fields.Integer(
         strict=True, load_default=0, validate=validate.Range(min=0, max=MAX_LEAD_TIME_DAYS, error=LEAD_TIME_MESSAGE)
@@ -131,6 +142,7 @@ class OrderCreateSchema(BodySchema):
 
 
 class OrderPatchSchema(BodySchema):
+    OPENAPI = {"minProperties": 1}  # noqa: RUF012 - app/api/openapi.py adds it to the document
     supplier_id = Id()
     expected_date = fields.Date(allow_none=True)
     note = fields.String(allow_none=True, validate=validate.Length(max=NOTES_LENGTH))

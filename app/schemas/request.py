@@ -18,6 +18,7 @@ class CartLineCreateSchema(BodySchema):
 
 
 class CartLinePatchSchema(BodySchema):
+    OPENAPI = {"minProperties": 1}  # noqa: RUF012 - app/api/openapi.py adds it to the document
     quantity = Quantity()
     location_id = Id()
 
@@ -37,7 +38,11 @@ class SubmitSchema(BodySchema):
 
 
 class RejectSchema(BodySchema):
-    reason = Text(required=True, validate=validate.Length(min=1, max=REQUEST_NOTE_LENGTH))
+    reason = Text(
+        required=True,
+        validate=validate.Length(min=1, max=REQUEST_NOTE_LENGTH),
+        metadata={"minLength": 1},  # and app/api/openapi.py: NOT_BLANK_PATTERN
+    )
 
 
 class CancelSchema(BodySchema):
