@@ -122,6 +122,18 @@ class BodySchema(Schema):
         unknown = RAISE
 
 
+class ItemAtPlaceSchema(BodySchema):
+    """The fields of a line about one item at one location (a cart or request line, a count line)."""
+
+    id = fields.Integer()
+    item_id = fields.Integer()
+    sku = fields.String()
+    name = fields.String()
+    unit = fields.String()
+    location_id = fields.Integer()
+    location_name = fields.String()
+
+
 class QuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE

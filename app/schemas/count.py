@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 
 from app.limits import MAX_COUNT_ITEMS, MAX_RECOUNT_LINES
 from app.models import CountState
-from app.schemas.common import Amount, BodySchema, Count, Flag, Id, PageQuerySchema, QueryId, page_of
+from app.schemas.common import Amount, BodySchema, Count, Flag, Id, ItemAtPlaceSchema, PageQuerySchema, QueryId, page_of
 from app.services.counts.counting import MODES
 
 
@@ -53,14 +53,7 @@ class CountQuerySchema(PageQuerySchema):
     )
 
 
-class CountLineSchema(BodySchema):
-    id = fields.Integer()
-    item_id = fields.Integer()
-    sku = fields.String()
-    name = fields.String()
-    unit = fields.String()
-    location_id = fields.Integer()
-    location_name = fields.String()
+class CountLineSchema(ItemAtPlaceSchema):
     expected = Amount(
         metadata={
             "description": "The system quantity when the line was counted (now, until then). Not in blind counts for staff."

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from app.limits import REQUEST_NOTE_LENGTH
 from app.models import RequestKind, RequestState
-from app.schemas.common import Amount, BodySchema, Id, PageQuerySchema, Quantity, Text, page_of
+from app.schemas.common import Amount, BodySchema, Id, ItemAtPlaceSchema, PageQuerySchema, Quantity, Text, page_of
 
 _note = {"allow_none": True, "validate": validate.Length(max=REQUEST_NOTE_LENGTH)}
 
@@ -56,14 +56,7 @@ class RequestQuerySchema(PageQuerySchema):
     order = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))
 
 
-class LineSchema(BodySchema):
-    id = fields.Integer()
-    item_id = fields.Integer()
-    sku = fields.String()
-    name = fields.String()
-    unit = fields.String()
-    location_id = fields.Integer()
-    location_name = fields.String()
+class LineSchema(ItemAtPlaceSchema):
     quantity = Amount()
     available = Amount(metadata={"description": "Units at the source location right now."})
     short = fields.Boolean(metadata={"description": "More is asked than is available (or the item is deleted)."})

@@ -95,20 +95,23 @@ def submit(
             )
         batch = Batch(mode, location_id=location_id, from_location_id=from_location_id)
         batch.to_location_id = to_location_id
-        for movement, (item_id, qty) in zip(movements, wanted.items(), strict=True):
-            item = movement.item
-            batch.lines.append(
-                {
-                    "item_id": item_id,
-                    "sku": item.sku,
-                    "name": item.name,
-                    "unit": item.unit,
-                    "quantity": normalise(qty),
-                    "item_quantity": normalise(item.quantity),
-                    "location_ids": [entry.location_id for entry in movement.logs],
-                }
-            )
+        for movement, qty in zip(movements, wanted.values(), strict=True):
+            places = [entry.location_id for entry in movement.logs]
+            batch.lines.append(_line(movement.item, qty, places, item_quantity=normalise(movement.item.quantity)))
         return batch
+
+
+def _line(item: Item, quantity: Decimal, location_ids: list[int], **extra: object) -> dict:
+    """One line of a batch's answer."""
+    return {
+        "item_id": item.id,
+        "sku": item.sku,
+        "name": item.name,
+        "unit": item.unit,
+        "quantity": normalise(quantity),
+        **extra,
+        "location_ids": location_ids,
+    }
 
 
 def _into_count(
@@ -123,18 +126,7 @@ def _into_count(
                 count_id, item_id=item_id, location_id=location_id, counted=normalise(qty), actor=actor, mode=count_mode
             )
             item = db.session.get(Item, item_id)
-            batch.lines.append(
-                {
-                    "item_id": item_id,
-                    "sku": item.sku,
-                    "name": item.name,
-                    "unit": item.unit,
-                    "quantity": normalise(qty),
-                    "counted": line.counted,
-                    "item_quantity": None,
-                    "location_ids": [location_id],
-                }
-            )
+            batch.lines.append(_line(item, qty, [location_id], counted=line.counted, item_quantity=None))
     return batch
 
 
