@@ -22,6 +22,12 @@ class Page:
         return math.ceil(self.total / self.per_page) if self.total else 0
 
 
+def page_of(rows: list, *, page: int, per_page: int) -> Page:
+    """One page of a list already small enough to hold (a grouped report's rows)."""
+    start = (page - 1) * per_page
+    return Page(items=rows[start : start + per_page], total=len(rows), page=page, per_page=per_page)
+
+
 def paginate(query: sa.Select, count_query: sa.Select, *, page: int, per_page: int) -> Page:
     total = db.session.execute(count_query).scalar_one()
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).scalars().all()
