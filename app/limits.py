@@ -121,3 +121,5 @@ MAX_LEAD_TIME_DAYS = 3650
 MAX_ORDER_LINES = 500
 UNIT_PRICE_PLACES = 4  # a supplier's price per unit may carry fractions of a cent
 LEAD_TIME_MESSAGE = range_message(0, MAX_LEAD_TIME_DAYS, "a lead time in days")
+# A list cursor (base64 of a sort value and an id): a name or SKU is at most a few hundred bytes.
+CURSOR_LENGTH = 1024

@@ -10,6 +10,11 @@ Shape (N = items): a location tree of 10,022 locations (2 structural sites, 10 a
 home location (plus an empty second level for every fifth item), 5 ledger rows per item
 whose deltas add up to the level (create, restock, three withdrawals), and a few
 thousand alerts. Items 1..100 are the "hot set" for the movement scenario.
+
+For the page budget (bench/pages.py): 200 suppliers, 20,000 purchase orders of 3 lines each
+(mostly received, some sent and late, some drafts), 5,000 counts of one bin each (lines for
+the items homed there), 1,000 stock requests of 2 lines, one stored report and one import.
+These add no ledger rows: stock levels and the ledger stay as above.
 """
 
 from __future__ import annotations
@@ -80,6 +85,7 @@ def _tree_sql() -> list[str]:
 
 CATEGORIES = 200
 HOT_ITEMS = 100
+SUPPLIERS, ORDERS, LINES_PER_ORDER, COUNTS, REQUESTS = 200, 20_000, 3, 5_000, 1_000
 LOG_ROWS_PER_ITEM = 5
 TABLES = ("items", "stock_levels", "inventory_logs", "alerts")
 
@@ -291,18 +297,109 @@ def load(conn, items: int, password_hash: str) -> dict[str, float]:
         cur.execute(definition)
     conn.commit()
     timings["indexes"] = round(time.perf_counter() - start, 2)
+    step("purchasing", *_purchasing_sql(items))
+    step("counts_requests_reports", *_counts_requests_sql(items))
     step("counters", "DELETE FROM category_stats", *_rebuild_sql())
     conn.autocommit = True
     start = time.perf_counter()
     cur.execute(
         "VACUUM (ANALYZE) "
-        + ", ".join((*TABLES, "category_stats", "location_stats", "users", "locations", "categories"))
+        + ", ".join((*TABLES, *PAGE_TABLES, "category_stats", "location_stats", "users", "locations", "categories"))
     )
     timings["vacuum_analyze"] = round(time.perf_counter() - start, 2)
     conn.autocommit = False
     cur.execute("SELECT count(*) FROM inventory_logs")
     assert cur.fetchone()[0] == logs
     return timings
+
+
+PAGE_TABLES = (
+    "suppliers",
+    "purchase_orders",
+    "purchase_order_lines",
+    "stock_counts",
+    "stock_count_lines",
+    "stock_requests",
+    "stock_request_lines",
+)
+
+
+def _purchasing_sql(items: int) -> list[str]:
+    """Suppliers and orders: of every 20 orders, 15 received, 2 sent (one of them late), 1
+    partially received, 1 cancelled, 1 draft; lines on pseudo-random items."""
+    state = """CASE g % 20 WHEN 15 THEN 'sent' WHEN 16 THEN 'sent' WHEN 17 THEN 'partially_received'
+                            WHEN 18 THEN 'cancelled' WHEN 19 THEN 'draft' ELSE 'received' END"""
+    return [
+        f"""INSERT INTO suppliers (id, name, contact, email, lead_time_days, created_at, updated_at)
+            SELECT g, 'Supplier ' || lpad(g::text, 3, '0'), 'Contact ' || g, 'orders' || g || '@supplier.example',
+                   1 + g % 21, now(), now()
+            FROM generate_series(1, {SUPPLIERS}) g""",
+        f"SELECT setval('suppliers_id_seq', {SUPPLIERS})",
+        f"""INSERT INTO purchase_orders (id, supplier_id, state, expected_date, allow_over_receipt, note, created_by_id,
+                                        sent_at, sent_by_id, sent_to, closed_at, created_at, updated_at)
+            SELECT g, 1 + g % {SUPPLIERS}, {state},
+                   current_date + (CASE WHEN g % 20 = 15 THEN -5 ELSE 10 END) - (({ORDERS} - g) / 60),
+                   false, NULL, 2,
+                   CASE WHEN g % 20 < 18 THEN now() - ({ORDERS} - g) * interval '26 minutes' END,
+                   CASE WHEN g % 20 < 18 THEN 2 END,
+                   CASE WHEN g % 20 < 18 THEN 'orders' || (1 + g % {SUPPLIERS}) || '@supplier.example' END,
+                   CASE WHEN g % 20 < 15 OR g % 20 = 18 THEN now() - ({ORDERS} - g) * interval '25 minutes' END,
+                   now() - ({ORDERS} - g) * interval '26 minutes', now() - ({ORDERS} - g) * interval '25 minutes'
+            FROM generate_series(1, {ORDERS}) g""",
+        f"SELECT setval('purchase_orders_id_seq', {ORDERS})",
+        f"""INSERT INTO purchase_order_lines (order_id, item_id, quantity, unit_price, received)
+            SELECT o.id, 1 + (o.id * 7919 + k * 104729) % {items}, 10 * k, 1.25 * k,
+                   CASE WHEN o.state = 'received' THEN 10 * k WHEN o.state = 'partially_received' AND k = 1 THEN 10
+                        ELSE 0 END
+            FROM purchase_orders o, generate_series(1, {LINES_PER_ORDER}) k""",
+    ]
+
+
+def _counts_requests_sql(items: int) -> list[str]:
+    """Counts of one bin each (of every 10: 8 approved, 1 open, 1 submitted; lines for the items
+    homed in the bin, counted where the count is past open), stock requests by the staff user
+    (submitted, approved or fulfilled), one stored valuation report and one uploaded import."""
+    return [
+        f"""INSERT INTO stock_counts (id, location_id, state, blind, scheduled, zero_uncounted, opened_by_id,
+                                     submitted_by_id, submitted_at, decided_by_id, decided_at, created_at, updated_at)
+            SELECT g, {FIRST_BIN} + (g * 37) % {BINS},
+                   CASE g % 10 WHEN 8 THEN 'open' WHEN 9 THEN 'submitted' ELSE 'approved' END,
+                   false, false, false, 2,
+                   CASE WHEN g % 10 <> 8 THEN 3 END, CASE WHEN g % 10 <> 8 THEN now() - ({COUNTS} - g) * interval '2 hours' END,
+                   CASE WHEN g % 10 < 8 THEN 2 END, CASE WHEN g % 10 < 8 THEN now() - ({COUNTS} - g) * interval '2 hours' END,
+                   now() - ({COUNTS} - g) * interval '2 hours', now() - ({COUNTS} - g) * interval '2 hours'
+            FROM generate_series(1, {COUNTS}) g""",
+        f"SELECT setval('stock_counts_id_seq', {COUNTS})",
+        """INSERT INTO stock_count_lines (count_id, item_id, location_id, expected, counted, counted_by_id, counted_at,
+                                          unexpected, recount)
+           SELECT c.id, i.id, c.location_id, i.quantity,
+                  CASE WHEN c.state <> 'open' THEN i.quantity END, CASE WHEN c.state <> 'open' THEN 3 END,
+                  CASE WHEN c.state <> 'open' THEN c.submitted_at END, false, false
+           FROM stock_counts c JOIN items i ON i.location_id = c.location_id""",
+        f"""INSERT INTO stock_requests (id, kind, state, author_id, destination_location_id, note, created_at, updated_at,
+                                       decided_by_id, decided_at)
+            SELECT g, CASE WHEN g % 2 = 0 THEN 'pick' ELSE 'transfer' END,
+                   CASE g % 4 WHEN 0 THEN 'submitted' WHEN 1 THEN 'submitted' WHEN 2 THEN 'approved' ELSE 'fulfilled' END,
+                   3, CASE WHEN g % 2 = 1 THEN {FIRST_BIN} + g % {BINS} END, 'Bench request ' || g,
+                   now() - ({REQUESTS} - g) * interval '3 hours', now() - ({REQUESTS} - g) * interval '3 hours',
+                   CASE WHEN g % 4 >= 2 THEN 2 END, CASE WHEN g % 4 >= 2 THEN now() - ({REQUESTS} - g) * interval '3 hours' END
+            FROM generate_series(1, {REQUESTS}) g""",
+        f"SELECT setval('stock_requests_id_seq', {REQUESTS})",
+        f"""INSERT INTO stock_request_lines (request_id, item_id, location_id, quantity)
+            SELECT r.id, i.id, i.location_id, 1
+            FROM stock_requests r CROSS JOIN generate_series(1, 2) k
+            JOIN items i ON i.id = {HOT_ITEMS} + 1 + (r.id * 31 + k * 7919) % greatest({items} - {HOT_ITEMS}, 1)""",
+        """INSERT INTO reports (kind, period_start, period_end, filename, content, summary, created_at)
+           VALUES ('valuation', now() - interval '7 days', now(), 'valuation-bench.csv', 'sku,name,value
+', 'Bench report', now())""",
+        """INSERT INTO imports (kind, state, user_id, filename, file_format, size, content, columns, sheets, mapping, options,
+                               on_error, total_rows, processed_rows, applied_through, counts, applied, errors, preview,
+                               created_at, updated_at)
+           VALUES ('items', 'uploaded', 2, 'bench.csv', 'csv', 14, convert_to('sku,name
+A-1,One
+', 'UTF8'),
+                   '["sku", "name"]', '[]', '{}', '{}', 'stop', 1, 0, 0, '{}', '{}', '{}', '[]', now(), now())""",
+    ]
 
 
 def _rebuild_sql() -> tuple[str, str, str]:

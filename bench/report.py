@@ -10,6 +10,9 @@ from pathlib import Path
 
 import psycopg2
 
+from bench.pages import markdown as pages_markdown
+from bench.pages import summary_line
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -78,7 +81,13 @@ def _pg_version(url: str) -> str:
 
 
 def targets(
-    scenarios: dict, raw: dict, checks: dict, rss: dict, scaling: dict | None = None, realtime: dict | None = None
+    scenarios: dict,
+    raw: dict,
+    checks: dict,
+    rss: dict,
+    scaling: dict | None = None,
+    realtime: dict | None = None,
+    pages: dict | None = None,
 ) -> list[dict]:
     def fig(name: str, kind: str, key: str):
         return scenarios.get(name, {}).get(kind, {}).get(key)
@@ -123,6 +132,13 @@ def targets(
             rows[-1]["note"] = (
                 f"this machine's ceiling: {ceiling}x (every core busy, PostgreSQL and load generator included)"
             )
+    if pages:
+        target(
+            f"page budget: every page <= {pages['max_bytes'] // 1024} KB and p95 <= {pages['max_p95_ms']:.0f} ms",
+            pages["summary"]["missed"],
+            0,
+            unit=f"of {pages['summary']['measured']} (page, role) pairs missed",
+        )
     if realtime:
         for name, r in realtime["results"].items():
             if name != "alone":
@@ -142,6 +158,7 @@ def assemble(
     page_exists: bool,
     scaling: dict | None = None,
     realtime: dict | None = None,
+    pages: dict | None = None,
 ) -> dict:
     scenarios = {s.name: {"notes": s.notes, **s.results} for s in plan}
     return {
@@ -163,7 +180,8 @@ def assemble(
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "scaling": scaling,
         "realtime": realtime,
-        "targets": targets(scenarios, raw, checks, rss, scaling, realtime),
+        "pages": pages,
+        "targets": targets(scenarios, raw, checks, rss, scaling, realtime, pages),
     }
 
 
@@ -214,6 +232,13 @@ def print_table(result: dict) -> None:
     for label, r in live_runs(result):
         fr = r["from_response_ms"]
         print(f"live, {label:<18} lost {r['lost']}  p50 {fr['p50']} ms  p99 {fr['p99']} ms  max {fr['max']} ms")
+    if result.get("pages"):
+        print("\n" + summary_line(result["pages"]))
+        for row in result["pages"]["rows"]:
+            if not row["met"]:
+                print(
+                    f"  missed: {row['url']} as {row['role']}: {row['status']}, {row['bytes'] / 1024:.1f} KB, p95 {row['p95_ms']} ms"
+                )
     print(f"\nChecks: {result['checks']}")
     print(f"RSS (MB): {result['rss_mb']}")
     print("\nTargets:")
@@ -255,6 +280,8 @@ def markdown(result: dict) -> str:
                 f"| {label} | {r['lost']} | {fr['p50']} | {fr['p99']} | {fr['max']} | {fq['p50']} | "
                 f"{r.get('b_cpu_ms_per_event', '')} |"
             )
+    if result.get("pages"):
+        lines += ["", summary_line(result["pages"]) + ".", "", *pages_markdown(result["pages"])]
     lines += ["", "| target | measured | verdict |", "|---|---:|---|"]
     for t in result["targets"]:
         verdict = {True: "met", False: "**missed**", None: "n/a"}[t["met"]]

@@ -4,7 +4,8 @@ Environment: BENCH_ITEMS (1000000), BENCH_DURATION (seconds per run, 8), BENCH_D
 (inventory_bench), BENCH_PG_HOST/BENCH_PG_PORT/BENCH_PG_USER (127.0.0.1/5432/postgres),
 BENCH_REUSE=1 (keep an already loaded database of the same size), BENCH_ONLY=name,name
 (scenarios, and the phases `scaling` and `realtime`), BENCH_REALTIME_EVENTS (1000) and
-BENCH_REALTIME_CLIENTS (500), BENCH_REDIS_URL (redis://127.0.0.1:6379/0, for those phases).
+BENCH_REALTIME_CLIENTS (500), BENCH_REDIS_URL (redis://127.0.0.1:6379/0, for those phases),
+BENCH_PAGE_REPEATS (20 requests per page and role in the phase `pages`, the page budget).
 Load is generated on loopback only (the server binds 127.0.0.1).
 """
 
@@ -22,7 +23,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import load_data, realtime_latency, report, scaling, scenarios, sql_timing  # noqa: E402
+from bench import load_data, pages, realtime_latency, report, scaling, scenarios, sql_timing  # noqa: E402
 from bench.server import (  # noqa: E402
     HOST,
     MOVEMENT_SCENARIOS,
@@ -55,11 +56,12 @@ def settings() -> dict:
         "only": [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s],
         "realtime_events": int(os.environ.get("BENCH_REALTIME_EVENTS", "1000")),
         "realtime_clients": int(os.environ.get("BENCH_REALTIME_CLIENTS", "500")),
+        "page_repeats": int(os.environ.get("BENCH_PAGE_REPEATS", "20")),
     }
 
 
 def wanted(cfg: dict, phase: str) -> bool:
-    """The scaling and realtime phases run unless BENCH_ONLY names others only."""
+    """The pages, scaling and realtime phases run unless BENCH_ONLY names others only."""
     return not cfg["only"] or phase in cfg["only"]
 
 
@@ -105,6 +107,7 @@ def main() -> int:
     env = server_env(cfg, port, workdir)
     server = start_server(env, os.path.join(workdir, "web.log"))
     base = f"http://{HOST}:{port}"
+    extra = {}
     try:
         token, cookie = login(base)
         rss_start = worker_rss_mb(server.pid)
@@ -132,10 +135,14 @@ def main() -> int:
                     print(f"  {scenario.name:<20} {kind:<9} {report.brief(scenario.results[kind])}", flush=True)
         rss = worker_rss_mb(server.pid)
         rss["at_start"] = rss_start
+        if wanted(cfg, "pages"):
+            print("Page budget: every page of the page-role table, as each role that may open it:", flush=True)
+            extra["pages"] = pages.measure(base, cfg["items"], cfg["page_repeats"])
+            # Not the RSS target's figure (taken above, after the scenarios): what rendering every page adds.
+            rss["after_pages"] = worker_rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    extra = {}
     if wanted(cfg, "scaling"):
         print("Movements with 1 worker and with the default workers (one per core), Redis on:", flush=True)
         extra["scaling"] = scaling.run(cfg, full_plan, headers, workdir)

@@ -127,22 +127,25 @@ def _session_cookie(response: requests.Response) -> str | None:
     return "session=" + raw.split("session=", 1)[1].split(";", 1)[0] if "session=" in raw else None
 
 
+def page_cookie(base: str, email: str) -> str | None:
+    """A page session cookie for `email` (signed in through the login form), or None."""
+    form = requests.get(f"{base}/login", timeout=30)
+    if form.status_code != 200 or 'name="csrf_token"' not in form.text:
+        return None
+    csrf = form.text.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    answer = requests.post(
+        f"{base}/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf},
+        headers={"Cookie": _session_cookie(form) or ""},
+        allow_redirects=False,
+        timeout=30,
+    )
+    return _session_cookie(answer) if answer.status_code in (302, 303) else None
+
+
 def login(base: str) -> tuple[str, str | None]:
     """An API access token and a page session cookie for the bench manager."""
     credentials = {"email": "manager@bench.example", "password": PASSWORD}
     token = requests.post(f"{base}/api/v1/auth/login", json=credentials, timeout=30)
     token.raise_for_status()
-    form = requests.get(f"{base}/login", timeout=30)
-    cookie = None
-    if form.status_code == 200 and 'name="csrf_token"' in form.text:
-        csrf = form.text.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
-        answer = requests.post(
-            f"{base}/login",
-            data={**credentials, "csrf_token": csrf},
-            headers={"Cookie": _session_cookie(form) or ""},
-            allow_redirects=False,
-            timeout=30,
-        )
-        if answer.status_code in (302, 303):
-            cookie = _session_cookie(answer)
-    return token.json()["access_token"], cookie
+    return token.json()["access_token"], page_cookie(base, credentials["email"])

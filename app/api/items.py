@@ -14,10 +14,10 @@ from app.schemas.item import (
     AdjustSchema,
     ItemCreateSchema,
     ItemDetailSchema,
+    ItemListQuerySchema,
     ItemPageSchema,
     ItemPatchSchema,
     ItemPutSchema,
-    ItemQuerySchema,
     ItemView,
     MovementSchema,
     RestockSchema,
@@ -49,7 +49,7 @@ IDEMPOTENCY_DOC = {
 
 @bp.get("")
 @require(Permission.ITEMS_READ)
-@bp.arguments(ItemQuerySchema, location="query")
+@bp.arguments(ItemListQuerySchema, location="query")
 @bp.response(200, ItemPageSchema)
 def list_items(query: dict):
     """Search, filter, sort and page through active items."""

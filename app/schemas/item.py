@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import fields, validate
 
 from app.limits import (
+    CURSOR_LENGTH,
     DESCRIPTION_LENGTH,
     ITEM_NAME_LENGTH,
     MAX_DECIMALS,
@@ -97,6 +98,19 @@ class ItemQuerySchema(PageQuerySchema):
     order = fields.String(load_default="asc", validate=validate.OneOf(["asc", "desc"]))
 
 
+class ItemListQuerySchema(ItemQuerySchema):
+    """The list's query: its filters and sort (shared with the exports), and a cursor."""
+
+    cursor = fields.String(
+        validate=validate.Length(min=1, max=CURSOR_LENGTH),
+        metadata={
+            "description": "A previous answer's `next_cursor`, with the same filters and sort: the page after it, "
+            "found by keyset (as fast at page 100 as at page 1). Replaces `page`. Not offered for the "
+            "`category` and `location` sorts."
+        },
+    )
+
+
 class ItemSchema(BodySchema):
     id = fields.Integer()
     sku = fields.String()
@@ -135,7 +149,13 @@ class MovementSchema(ItemDetailSchema):
     alert_id = fields.Integer(allow_none=True, metadata={"description": "The low-stock alert raised, if any."})
 
 
-ItemPageSchema = page_of(ItemSchema, "ItemPageSchema")
+class ItemPageSchema(page_of(ItemSchema, "ItemPageBase")):
+    next_cursor = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Send it back as `cursor` for the next page; null on the last page (or sorts without one)."
+        },
+    )
 
 
 def dump_item(item: Any) -> dict[str, Any]:
@@ -218,6 +238,7 @@ def dump_item_page(page: Any) -> dict[str, Any]:
         "page": page.page,
         "per_page": page.per_page,
         "pages": page.pages,
+        "next_cursor": page.next_cursor,
     }
 
 

@@ -11,22 +11,33 @@ from app.extensions import db
 from app.models import Category, CategoryStat, Item, StockCount
 from app.services import counters
 from app.services.lookup import get_or_404
+from app.services.pagination import Page
 from app.services.uow import unit_of_work
 
 
 def list_categories() -> list[tuple[Category, int]]:
     """Every category with its number of active items (from the maintained counters)."""
+    return [(category, int(count)) for category, count in db.session.execute(_with_counts()).all()]
+
+
+def page_categories(*, page: int = 1, per_page: int = 50) -> Page:
+    """One page of list_categories()'s rows, by name (the Categories page: there may be thousands)."""
+    total = db.session.execute(sa.select(sa.func.count(Category.id))).scalar_one()
+    rows = db.session.execute(_with_counts().limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=[(category, int(count)) for category, count in rows], total=total, page=page, per_page=per_page)
+
+
+def _with_counts() -> sa.Select:
     counts = (
         sa.select(CategoryStat.category_key, sa.func.sum(CategoryStat.item_count).label("n"))
         .group_by(CategoryStat.category_key)
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         sa.select(Category, sa.func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.category_key == Category.id)
-        .order_by(Category.name)
-    ).all()
-    return [(category, int(count)) for category, count in rows]
+        .order_by(Category.name, Category.id)
+    )
 
 
 def category_names() -> dict[int, str]:

@@ -3,17 +3,20 @@ the totals the maintained figures answer. Reads only."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute
 
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Category, Item, Location, StockLevel
 from app.models.base import normalise
 from app.models.location import subtree_upper
 from app.services import counters, location_counters, locations
-from app.services.pagination import Page, paginate_rows
+from app.services.pagination import Page, decode_cursor, encode_cursor, paginate_rows
 
 SORT_COLUMNS = {
     "name": Item.name,
@@ -114,11 +117,27 @@ def _subtree(filters: dict[str, Any]) -> tuple[Location, int, bool] | None:
     return location, placed, walk
 
 
-def list_items(*, page: int = 1, per_page: int = 20, sort_by: str = "name", order: str = "asc", **filters: Any) -> Page:
-    """One page of active items matching the filters, with the exact total count."""
+# Sorts on a plain column of items can be paged by keyset (a cursor); the category and location
+# sorts are subqueries (and may be NULL): offset pages only.
+KEYSET_SORTS = frozenset(name for name, column in SORT_COLUMNS.items() if isinstance(column, InstrumentedAttribute))
+
+
+def list_items(
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    sort_by: str = "name",
+    order: str = "asc",
+    cursor: str | None = None,
+    **filters: Any,
+) -> Page:
+    """One page of active items matching the filters, with the exact total count; from a
+    `cursor` (a previous answer's next_cursor, with the same filters and sort) instead of a page
+    number, the page after it. The Page's next_cursor leads on. Raises ValidationFailed (cursor)."""
+    after, page = _position(cursor, sort_by, order, page) if cursor else (None, page)
     subtree = _subtree(filters)
     conditions = item_filters(**filters, walk_sort_index=subtree is not None and subtree[2])
-    return paginate_rows(
+    found = paginate_rows(
         Item,
         conditions,
         SORT_COLUMNS[sort_by],
@@ -126,7 +145,43 @@ def list_items(*, page: int = 1, per_page: int = 20, sort_by: str = "name", orde
         total=_total(conditions, filters, subtree[1] if subtree else None),
         page=page,
         per_page=per_page,
+        after=after,
     )
+    if found.next_key is not None and sort_by in KEYSET_SORTS:
+        value = found.next_key[0]
+        found.next_cursor = encode_cursor(
+            {
+                "sort": sort_by,
+                "order": order,
+                "page": page + 1,
+                "value": value.isoformat() if isinstance(value, datetime) else str(value),
+                "id": found.next_key[1],
+            }
+        )
+    return found
+
+
+def _position(cursor: str, sort_by: str, order: str, page: int) -> tuple[tuple, int]:
+    """((sort value, id) to start after, the page number it leads to) from a cursor made by
+    list_items for this sort. Raises ValidationFailed."""
+    try:
+        position = decode_cursor(cursor)
+        if (position.get("sort"), position.get("order")) != (sort_by, order) or sort_by not in KEYSET_SORTS:
+            raise ValueError("another sort")
+        column = SORT_COLUMNS[sort_by]
+        raw, item_id, number = position["value"], position["id"], position["page"]
+        if not (isinstance(raw, str) and type(item_id) is int and type(number) is int and number >= 2):
+            raise ValueError("malformed")
+        kind = getattr(column.type, "impl", column.type).python_type  # Quantity decorates NUMERIC
+        value = datetime.fromisoformat(raw) if kind is datetime else kind(raw)
+        if kind is Decimal and not value.is_finite():
+            raise ValueError("not a number")
+    except (ValueError, KeyError, ArithmeticError, TypeError) as exc:
+        raise ValidationFailed(
+            "That cursor is not one this list gave for this sort: start again from page 1.",
+            fields={"cursor": ["Not a cursor of this list."]},
+        ) from exc
+    return (value, item_id), number
 
 
 def quantities_at(item_ids: list[int], location_id: int, *, cascade: bool = True) -> dict[int, Decimal | int]:

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import Location
 from app.services import location_counters
 from app.services.locations import INLINE_CHOICES, Totals, get_location, matching_paths
+from app.services.pagination import Page
 
 SEARCH_RESULTS = 50
 
@@ -59,6 +60,19 @@ def tree() -> list[TreeNode]:
 def level(parent_id: int | None) -> list[TreeNode]:
     """The live children of a location (the sites for None), by name, each with its subtree figures
     and whether it has children of its own; their children are not loaded. Raises NotFound."""
+    return _level_nodes(_level_query(parent_id))
+
+
+def level_page(parent_id: int, *, page: int = 1, per_page: int = 50) -> Page:
+    """One page of a location's live children (level()'s rows), for its page: a shelf may hold
+    thousands of bins. Raises NotFound."""
+    query = _level_query(parent_id)
+    total = db.session.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    nodes = _level_nodes(query.limit(per_page).offset((page - 1) * per_page))
+    return Page(items=nodes, total=total, page=page, per_page=per_page)
+
+
+def _level_query(parent_id: int | None) -> sa.Select:
     if parent_id is not None:
         get_location(parent_id)
     parent = Location.parent_id.is_(None) if parent_id is None else Location.parent_id == parent_id
@@ -66,9 +80,15 @@ def level(parent_id: int | None) -> list[TreeNode]:
     has_children = (
         sa.select(child.id).where(child.parent_id == Location.id, child.deleted_at.is_(None)).exists().label("inside")
     )
-    rows = db.session.execute(
-        sa.select(Location, has_children).where(parent, Location.deleted_at.is_(None)).order_by(Location.name)
-    ).all()
+    return (
+        sa.select(Location, has_children)
+        .where(parent, Location.deleted_at.is_(None))
+        .order_by(Location.name, Location.id)
+    )
+
+
+def _level_nodes(query: sa.Select) -> list[TreeNode]:
+    rows = db.session.execute(query).all()
     figures = location_counters.subtrees(loc.id for loc, _inside in rows)
     return [_node(loc, figures, has_children=inside) for loc, inside in rows]
 

@@ -42,6 +42,14 @@ class ValuationSection:
 SECTIONS: dict[str, ValuationSection] = {}
 
 
+def calendar_month(column: sa.ColumnElement) -> sa.ColumnElement[str]:
+    """A timestamp's calendar month in UTC as "2026-11", in the database's own words (for the
+    reports grouped by month in SQL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM")
+    return sa.func.strftime("%Y-%m", column)  # SQLite keeps UTC
+
+
 def add_valuation_section(name: str, rows: Callable[[], list[SectionRow]], summary: str) -> None:
     """Register a section of the weekly valuation (its CSV rows are named `name`)."""
     SECTIONS[name] = ValuationSection(rows, summary)

@@ -3,7 +3,6 @@ due, what the dashboard shows as due and overdue, and the record-accuracy report
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -17,6 +16,8 @@ from app.models import CountState, Location, StockCount, StockCountLine
 from app.models.base import utcnow
 from app.services.counts import counting as counts
 from app.services.counts import lookups as count_lookups
+from app.services.pagination import Page
+from app.services.reports import calendar_month
 
 DUE_SOON_DAYS = 7
 ACCURACY_MONTHS = 12
@@ -82,46 +83,51 @@ def open_due_counts(now: datetime | None = None) -> list[int]:
     return opened
 
 
-def accuracy(months: int = ACCURACY_MONTHS, now: datetime | None = None) -> list[dict[str, Any]]:
+def accuracy(
+    months: int = ACCURACY_MONTHS, now: datetime | None = None, *, page: int = 1, per_page: int | None = None
+) -> list[dict[str, Any]] | Page:
     """Per counted location and month of approval: lines counted, the share counted without
-    variance (record accuracy) and the variance value (net, and absolute), newest month first."""
+    variance (record accuracy) and the variance value (net, and absolute), newest month first,
+    then by location. Grouped in the database (one row per location and month, whatever the
+    number of lines); with `per_page`, one Page of those rows instead of the list of all."""
     since = (now or utcnow()) - timedelta(days=31 * months)
-    rows = db.session.execute(
+    month = calendar_month(StockCount.decided_at).label("month")
+    counted = StockCountLine.counted.is_not(None)
+    exact = sa.and_(counted, sa.or_(StockCountLine.applied_delta.is_(None), StockCountLine.applied_delta == 0))
+    grouped = (
         sa.select(
+            month,
             Location.path,
-            StockCount.decided_at,
-            StockCountLine.counted,
-            StockCountLine.applied_delta,
-            StockCountLine.variance_value,
+            sa.func.sum(sa.case((counted, 1), else_=0)).label("lines"),
+            sa.func.sum(sa.case((exact, 1), else_=0)).label("exact"),
+            sa.func.coalesce(sa.func.sum(StockCountLine.variance_value), 0).label("value"),
+            sa.func.coalesce(sa.func.sum(sa.func.abs(StockCountLine.variance_value)), 0).label("absolute"),
         )
         .join(StockCount, StockCount.id == StockCountLine.count_id)
         .join(Location, Location.id == StockCount.location_id)
         .where(StockCount.state == CountState.APPROVED.value, StockCount.decided_at >= since)
-    ).all()
-    groups: dict[tuple[str, str], dict[str, Any]] = defaultdict(
-        lambda: {"lines": 0, "exact": 0, "value": Decimal(0), "absolute": Decimal(0)}
+        .group_by(month, Location.id, Location.path)
+        .order_by(month.desc(), Location.path, Location.id)
     )
-    for path, decided_at, counted, delta, value in rows:
-        group = groups[(_aware(decided_at).strftime("%Y-%m"), path)]
-        group["value"] += Decimal(value or 0)
-        group["absolute"] += abs(Decimal(value or 0))
-        if counted is not None:
-            group["lines"] += 1
-            group["exact"] += 1 if not delta else 0
-    out = [
-        {
-            "month": month,
-            "location": path,
-            "lines": g["lines"],
-            "exact": g["exact"],
-            "accuracy": round(100 * g["exact"] / g["lines"], 1) if g["lines"] else None,
-            "variance_value": g["value"],
-            "absolute_value": g["absolute"],
-        }
-        for (month, path), g in groups.items()
-    ]
-    out.sort(key=lambda r: r["location"])
-    return sorted(out, key=lambda r: r["month"], reverse=True)  # stable: locations stay in order
+    if per_page is None:
+        return [_accuracy_row(row) for row in db.session.execute(grouped)]
+    total = db.session.execute(sa.select(sa.func.count()).select_from(grouped.order_by(None).subquery())).scalar_one()
+    rows = db.session.execute(grouped.limit(per_page).offset((page - 1) * per_page))
+    return Page(items=[_accuracy_row(row) for row in rows], total=total, page=page, per_page=per_page)
+
+
+def _accuracy_row(row: sa.Row) -> dict[str, Any]:
+    lines, exact = int(row.lines or 0), int(row.exact or 0)
+    return {
+        "month": row.month,
+        "location": row.path,
+        "lines": lines,
+        "exact": exact,
+        "accuracy": round(100 * exact / lines, 1) if lines else None,
+        # str(): SQLite's sums of NUMERIC come back as floats
+        "variance_value": Decimal(str(row.value)),
+        "absolute_value": Decimal(str(row.absolute)),
+    }
 
 
 def _aware(moment: datetime | None) -> datetime | None:

@@ -58,18 +58,11 @@ def late_count() -> int:
     return db.session.execute(sa.select(sa.func.count()).select_from(PurchaseOrder).where(_late())).scalar_one()
 
 
-def _month(column: sa.ColumnElement) -> sa.ColumnElement[str]:
-    """A timestamp's calendar month in UTC as "2026-11", in the database's own words."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM")
-    return sa.func.strftime("%Y-%m", column)  # SQLite keeps UTC
-
-
 def spend_by_supplier_month(months: int = 12) -> list[Spend]:
     """What was received per supplier and calendar month (UTC), at the order lines' prices, newest
     month first (suppliers by name within a month); the `months` most recent months that had any.
     Grouped in the database: one row per month and supplier, whatever the number of receipts."""
-    month = _month(InventoryLog.created_at)
+    month = reports.calendar_month(InventoryLog.created_at)
     rows = db.session.execute(
         sa.select(month, Supplier.name, sa.func.sum(InventoryLog.delta * PurchaseOrderLine.unit_price))
         .join(PurchaseOrderLine, PurchaseOrderLine.id == InventoryLog.purchase_order_line_id)

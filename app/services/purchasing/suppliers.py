@@ -13,6 +13,7 @@ from app.errors import DuplicateValue, InUse, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Item, PurchaseOrder, Supplier, SupplierOffer
 from app.services.lookup import get_or_404, lock_or_404
+from app.services.pagination import Page, paginate
 from app.services.quantities import check_places
 from app.services.stock import lock_item
 from app.services.uow import locked, unit_of_work
@@ -22,10 +23,21 @@ OFFER_FIELDS = ("supplier_sku", "pack_size", "unit_price", "min_order_quantity",
 
 
 def list_suppliers(search: str | None = None) -> list[Supplier]:
-    query = sa.select(Supplier).order_by(sa.func.lower(Supplier.name))
+    return list(db.session.execute(_suppliers(search)).scalars())
+
+
+def page_suppliers(search: str | None = None, *, page: int = 1, per_page: int = 50) -> Page:
+    """One page of the suppliers whose name holds `search`, by name."""
+    query = _suppliers(search)
+    count = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    return paginate(query, count, page=page, per_page=per_page)
+
+
+def _suppliers(search: str | None) -> sa.Select:
+    query = sa.select(Supplier).order_by(sa.func.lower(Supplier.name), Supplier.id)
     if search:
         query = query.where(Supplier.name.ilike(f"%{search}%"))
-    return list(db.session.execute(query).scalars())
+    return query
 
 
 def get_supplier(supplier_id: int) -> Supplier:

@@ -7,15 +7,24 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from app.permissions import Permission, require
 from app.services import catalog
 from app.web.categories.forms import CategoryForm
-from app.web.common import attempt
+from app.web.common import attempt, int_arg, page_links
 from app.web.forms import EmptyForm
 
 bp = Blueprint("categories", __name__, url_prefix="/categories")
+PER_PAGE = 50
 
 
 def _index(form: CategoryForm, status: int = 200):
+    page = catalog.page_categories(page=int_arg("page", 1, minimum=1), per_page=PER_PAGE)
     return (
-        render_template("categories/index.html", rows=catalog.list_categories(), form=form, delete_form=EmptyForm()),
+        render_template(
+            "categories/index.html",
+            rows=page.items,
+            page=page,
+            links=page_links(page),
+            form=form,
+            delete_form=EmptyForm(),
+        ),
         status,
     )
 

@@ -9,11 +9,12 @@ from app.limits import SEARCH_LENGTH
 from app.permissions import Permission, require
 from app.services import item_list, location_tree
 from app.services import locations as service
-from app.web.common import attempt
+from app.web.common import attempt, int_arg, page_links
 from app.web.forms import EmptyForm
 from app.web.locations.forms import LocationForm
 
 bp = Blueprint("locations", __name__, url_prefix="/locations")
+CHILDREN_PER_PAGE = 50
 
 
 def _index(form: LocationForm, status: int = 200):
@@ -93,7 +94,8 @@ def children_view(obj_id: int):
 @require(Permission.CATALOG_READ)
 def detail(obj_id: int):
     location = service.get_location(obj_id)
-    children = [(node.location, node.totals) for node in location_tree.level(obj_id)]
+    inside = location_tree.level_page(obj_id, page=int_arg("page", 1, minimum=1), per_page=CHILDREN_PER_PAGE)
+    children = [(node.location, node.totals) for node in inside.items]
     page = item_list.list_items(location_id=obj_id, per_page=50, sort_by="name")
     return render_template(
         "locations/detail.html",
@@ -101,6 +103,8 @@ def detail(obj_id: int):
         ancestors=service.ancestors(location),
         totals=service.subtree_totals(location),
         children=children,
+        inside=inside,
+        links=page_links(inside),
         page=page,
         delete_form=EmptyForm(),
     )

@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from app.auth import current_actor
+from app.limits import SEARCH_LENGTH
 from app.models import OrderState
 from app.permissions import Permission, can, require
 from app.services import items
@@ -29,6 +30,7 @@ from app.web.purchasing.forms import (
 )
 
 bp = Blueprint("purchasing", __name__, url_prefix="/purchasing")
+PER_PAGE = 50
 
 
 # Suppliers
@@ -37,10 +39,15 @@ bp = Blueprint("purchasing", __name__, url_prefix="/purchasing")
 @bp.get("/suppliers")
 @require(Permission.PURCHASING_READ)
 def suppliers_index(form: SupplierForm | None = None, status: int = 200):
+    search = (request.args.get("search") or "").strip()[:SEARCH_LENGTH]
+    page = suppliers.page_suppliers(search or None, page=int_arg("page", 1, minimum=1), per_page=PER_PAGE)
     return (
         render_template(
             "purchasing/suppliers.html",
-            suppliers=suppliers.list_suppliers(request.args.get("search") or None),
+            suppliers=page.items,
+            page=page,
+            links=page_links(page),
+            search=search,
             form=form or SupplierForm(formdata=None),
         ),
         status,

@@ -9,27 +9,37 @@ from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services import notifications, reports
 from app.services.counts import schedule as count_schedule
+from app.services.pagination import page_of
 from app.services.purchasing import reports as purchase_reports
 from app.services.spreadsheets import neutralise_csv
+from app.web.common import int_arg, page_links
 from app.web.forms import EmptyForm
 
 bp = Blueprint("reports", __name__)
+PER_PAGE = 50
 
 
 @bp.get("/reports")
 @require(Permission.ALERTS_READ)
 def index():
+    # Both tables grow with the sites (a row per location, or supplier, and month): paged apart.
+    accuracy = count_schedule.accuracy(page=int_arg("page", 1, minimum=1), per_page=PER_PAGE)
+    spend = page_of(
+        purchase_reports.spend_by_supplier_month(), page=int_arg("spend_page", 1, minimum=1), per_page=PER_PAGE
+    )
     return render_template(
         "reports/index.html",
         reports=reports.list_reports(),
         undelivered=notifications.undelivered_alerts(),
-        accuracy=count_schedule.accuracy(),
+        accuracy=accuracy,
+        accuracy_links=page_links(accuracy),
         form=EmptyForm(),
         started=request.args.get("started") == "1",
         open_orders=purchase_reports.open_orders(),
         late_count=purchase_reports.late_count(),
         today=utcnow().date(),
-        spend=purchase_reports.spend_by_supplier_month(),
+        spend=spend,
+        spend_links=page_links(spend),
     )
 
 
