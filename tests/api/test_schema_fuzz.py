@@ -53,6 +53,7 @@ RULES = {
     "PATCH /api/v1/items/{item_id}/suppliers/{supplier_id}": "pack size and minimum within the item's decimals",
     "PATCH /api/v1/purchase-orders/{order_id}": "the supplier and each line's item exist; item's decimals",
     "PUT /api/v1/imports/{import_id}/mapping": "each header is a column of the file; a field mapped once; SKU mapped",
+    "GET /api/v1/items": "a cursor this list gave (next_cursor) for the same sort and order",
     "GET /api/v1/labels/items.pdf": "skip below the chosen layout's labels per sheet",
     "GET /api/v1/labels/locations.pdf": "skip below the chosen layout's labels per sheet",
 }

@@ -70,12 +70,10 @@ def item(web) -> int:
 
 
 def withdraw_form(page: str, quantity: int) -> dict[str, str]:
-    """The item page's withdraw form, at the location it preselects."""
-    select = re.search(r'<select[^>]*name="withdraw-location_id".*?</select>', page, re.S)
-    assert select, "the item page has no withdraw form"
-    location = re.search(r'<option[^>]*selected[^>]*value="(\d+)"|<option value="(\d+)" selected', select.group(0))
-    assert location, select.group(0)
-    return {"withdraw-quantity": str(quantity), "withdraw-location_id": location.group(1) or location.group(2)}
+    """The item page's withdraw form, at the location its picker has chosen (the item's home)."""
+    chosen = re.search(r'<input type="hidden" name="withdraw-location_id" value="(\d+)">', page)
+    assert chosen, "the item page has no withdraw form with a chosen location"
+    return {"withdraw-quantity": str(quantity), "withdraw-location_id": chosen.group(1)}
 
 
 @pytest.fixture(scope="module")

@@ -53,16 +53,18 @@ def test_a_stalled_import_is_resumed_by_the_sweep_with_every_row_once(app, clien
     left = api.get(f"/api/v1/imports/{body['id']}").get_json()
     assert left["state"] == "running" and left["applied"]["created"] == 2
 
+    # .run(): the task's body in this test's app (calling the task pushes the app its Celery
+    # instance was made with, another test's app when the suite runs whole).
     sent: list[tuple] = []
     monkeypatch.setattr(jobs, "enqueue", lambda name, *args: sent.append((name, *args)))
     with app.app_context():
-        assert sweep_stalled_imports() == []  # progress is recent: a live run is left alone
+        assert sweep_stalled_imports.run() == []  # progress is recent: a live run is left alone
         db.session.execute(sa.text("UPDATE imports SET updated_at = updated_at - interval '10 minutes'")) if (
             db.engine.dialect.name == "postgresql"
         ) else db.session.execute(sa.text("UPDATE imports SET updated_at = datetime(updated_at, '-10 minutes')"))
         db.session.commit()
-        assert sweep_stalled_imports() == [body["id"]]
-        assert sweep_stalled_imports() == []  # marked as swept: not handed out twice in a row
+        assert sweep_stalled_imports.run() == [body["id"]]
+        assert sweep_stalled_imports.run() == []  # marked as swept: not handed out twice in a row
         db.session.remove()
     assert sent == [(runs.RUN_IMPORT, body["id"])]
     run_now(app, body["id"])  # what the worker does with the task the sweep sent
