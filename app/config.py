@@ -141,6 +141,8 @@ class Config:
         # A running import with no committed batch for this long is resumed by the beat's sweep.
         self.IMPORT_STALL_SECONDS = _int("IMPORT_STALL_SECONDS", 120)
         self.IMPORT_SWEEP_SCHEDULE = _env("IMPORT_SWEEP_SCHEDULE", "* * * * *")
+        # Counts again the location figures a move left queued, when the move's own job was lost.
+        self.LOCATION_RECOUNT_SCHEDULE = _env("LOCATION_RECOUNT_SCHEDULE", "*/5 * * * *")
 
         # Celery pipeline (tasks/, docs/jobs.md). Schedules are crontab lines ("m h dom mon dow"),
         # or a plain number of seconds (handy for tests and demos).

@@ -38,6 +38,7 @@ OPEN_DUE_COUNTS = "tasks.counts.open_due_counts"
 SWEEP_STALLED_IMPORTS = "tasks.imports.sweep_stalled_imports"
 VALIDATE_IMPORT = "tasks.imports.validate_import"
 RUN_IMPORT = "tasks.imports.run_import"
+RECOUNT_LOCATIONS = "tasks.locations.recount_locations"
 
 
 def enqueue(task_name: str, *args: Any) -> None:
@@ -68,6 +69,8 @@ def on_event(name: str, payload: dict[str, Any]) -> None:
         enqueue(SEND_REQUEST_DECIDED, {key: payload.get(key) for key in fields})
     elif name == "purchase_order_updated" and payload.get("action") == "sent":
         enqueue(SEND_PURCHASE_ORDER, payload["purchase_order_id"])
+    elif name == "location_figures_stale":
+        enqueue(RECOUNT_LOCATIONS)
 
 
 def schedule(spec: str) -> crontab | timedelta:
@@ -96,6 +99,8 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict]:
         "cycle-counts": {"task": OPEN_DUE_COUNTS, "schedule": schedule(config["CYCLE_COUNT_SCHEDULE"])},
         # Imports whose worker died mid-run (app/services/imports/stalled.py).
         "import-sweep": {"task": SWEEP_STALLED_IMPORTS, "schedule": schedule(config["IMPORT_SWEEP_SCHEDULE"])},
+        # Location figures a move left to count again, if its job was lost (app/services/location_recount.py).
+        "location-recount": {"task": RECOUNT_LOCATIONS, "schedule": schedule(config["LOCATION_RECOUNT_SCHEDULE"])},
     }
 
 

@@ -138,6 +138,7 @@ COUNTED_WRITERS = {
     "app.services.stock.locks",  # a missing level is created under the item's lock
     "app.services.counters",
     "app.services.location_counters",
+    "app.services.location_recount",  # counts again, from the stock, the figures above a moved subtree
     # Lets deleted items go of a category being deleted: deleted items are in no figure.
     "app.services.catalog",
     "app.services.items",  # creates, edits and deletes items, noting each change (counters.note_items)

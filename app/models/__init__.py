@@ -26,7 +26,7 @@ from app.models.request import (
     StockRequestLine,
 )
 from app.models.spreadsheet_import import Import, ImportState
-from app.models.stats import CategoryStat, LocationStat
+from app.models.stats import CategoryStat, LocationRecount, LocationStat
 from app.models.stock import InventoryLog, LogAction, StockLevel
 from app.models.user import Role, User
 
@@ -38,6 +38,7 @@ __all__ = [
     "CountState",
     "Category",
     "CategoryStat",
+    "LocationRecount",
     "LocationStat",
     "IdempotencyRecord",
     "ItemBarcode",

@@ -41,3 +41,16 @@ class LocationStat(db.Model):
     items: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
     placed: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
     units: Mapped[Decimal] = mapped_column(sa.Numeric(24, 3), nullable=False, default=0)
+
+
+class LocationRecount(db.Model):
+    """A location whose figures (location_stats) must be counted again: the locations above a
+    moved subtree, queued by the move and cleared by app/services/location_recount.py.
+
+    `version` grows each time the location is queued again, so a recount that started before
+    a second move does not clear the second move's request."""
+
+    __tablename__ = "location_recounts"
+
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"), primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=1)

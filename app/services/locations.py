@@ -13,12 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app import events
 from app.errors import DuplicateValue, InUse, ValidationFailed
 from app.extensions import db
 from app.models import Item, Location, StockLevel
 from app.models.base import utcnow
 from app.models.location import SEPARATOR, subtree_upper
-from app.services import location_counters
+from app.services import location_counters, location_recount
 from app.services.lookup import lock_or_404, not_found
 from app.services.uow import take_write_lock, unit_of_work
 
@@ -207,6 +208,8 @@ def update_location(location_id: int, data: dict[str, Any]) -> Location:
     """
     with unit_of_work():
         _lock_tree()
+        if "parent_id" in data and data["parent_id"] != get_location(location_id).parent_id:
+            _hold_stock_still()  # before any row lock of ours: a movement may wait on one of them
         location = _lock(location_id)
         parent_id = data.get("parent_id", location.parent_id)
         name = data.get("name", location.name)
@@ -228,8 +231,6 @@ def update_location(location_id: int, data: dict[str, Any]) -> Location:
                 )
         moved = parent_id != location.parent_id or name != location.name
         reparented = parent_id != location.parent_id
-        if reparented:
-            _hold_stock_still()
         old_key = location.path_key
         for key in FIELDS:
             if key in data:
@@ -241,15 +242,20 @@ def update_location(location_id: int, data: dict[str, Any]) -> Location:
             above = set(location_counters.ancestor_ids(old_key)) | set(
                 location_counters.ancestor_ids(location.path_key)
             )
-            location_counters.recompute(above - {location.id})
+            stale = location_recount.queue(above - {location.id})
+            events.publish("location_figures_stale", {"location_ids": stale})
     return location
 
 
 def _hold_stock_still() -> None:
-    """A move changes which locations count a subtree's stock: movements wait until it commits
-    (and the ones already running finish first), so the recomputed figures miss none of them."""
+    """A move changes the path every movement below it reads to note its figures' change: the
+    movements already running (each holds its item's row) finish first, and new ones wait until
+    the move commits, so none notes a change along the old path after it. EXCLUSIVE mode, as
+    SHARE mode would let through a movement that locked its rows (and read the path) but had not
+    written yet. Held only while the paths are rewritten: the figures are counted again after the
+    commit (app/services/location_recount.py)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("LOCK TABLE items, stock_levels IN SHARE MODE"))
+        db.session.execute(sa.text("LOCK TABLE items, stock_levels IN EXCLUSIVE MODE"))
 
 
 def delete_location(location_id: int) -> None:
