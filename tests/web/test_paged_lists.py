@@ -92,3 +92,52 @@ def test_reports_accuracy_table_is_grouped_and_paged(app, factory, as_role):
     assert 'aria-label="Accuracy pages"' in first and "52 total" in first
     second = manager.get("/reports?page=2").text.split('id="accuracy-table"', 1)[1].split("</table>", 1)[0]
     assert "Counted site / Bin 050" in second and "Counted site / Bin 051" in second and "Bin 049" not in second
+
+
+def test_the_requests_page_reads_its_lines_in_a_few_statements_whatever_the_number_of_requests(app, factory, as_role):
+    """The list used to describe each request's lines on its own (three statements a request)."""
+    from app.models import User
+    from app.services.requests import carts
+    from app.services.requests import workflow as requests
+    from tests.helpers.queries import counted_queries
+
+    manager_client = as_role("manager")
+    with app.app_context():
+        manager = factory.actor("manager")
+        short = factory.item(quantity=1, actor=manager, name="Scarce part")
+        plenty = factory.item(quantity=50, actor=manager, name="Common part")
+
+        def submit(count: int) -> None:
+            author = db.session.get(User, manager.id)
+            for _ in range(count):
+                carts.add_line(author, plenty.id, 1)
+                carts.add_line(author, short.id, 3)  # more than the one unit there: "Short"
+                requests.submit(author, kind="pick")
+
+        submit(2)
+        with counted_queries(app) as few:
+            manager_client.get("/requests")
+        submit(10)
+        with counted_queries(app) as many:
+            more = manager_client.get("/requests").text
+    assert more.count('<span class="badge badge-warn">Short</span>') == 12
+    assert len(_rows(more, "request")) == 12
+    assert len(many) == len(few)
+
+
+def test_purchase_orders_next_page_starts_after_the_last_order_shown(app, factory, as_role):
+    from tests.helpers.purchasing import order
+
+    manager = factory.user("manager")
+    item = factory.item(quantity=1, name="Ordered part")
+    made = supplier(app, n="Keyset")
+    ids = [order(app, made.id, [(item.id, 1)], actor_id=manager.id) for _ in range(30)]
+    staff = as_role("staff")
+    first = staff.get("/purchasing/orders").text
+    assert _rows(first, "order") == [str(i) for i in sorted(ids, reverse=True)[:25]]
+    following = re.search(r'<a href="([^"]+)"[^>]*rel="next"', first).group(1).replace("&amp;", "&")
+    assert f"after={sorted(ids, reverse=True)[24]}" in following
+    second = staff.get(following).text
+    assert _rows(second, "order") == [str(i) for i in sorted(ids, reverse=True)[25:]]
+    assert _rows(staff.get("/purchasing/orders?page=2").text, "order") == _rows(second, "order")  # offset agrees
+    assert "30 total" in second

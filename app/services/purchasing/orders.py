@@ -25,7 +25,7 @@ from app.models.base import utcnow
 from app.models.purchasing import OPEN_STATES
 from app.services import stock
 from app.services.lookup import get_or_404, lock_or_404
-from app.services.pagination import Page, paginate
+from app.services.pagination import Page
 from app.services.purchasing import reorder, suppliers
 from app.services.quantities import check_places, show
 from app.services.uow import locked, unit_of_work
@@ -33,22 +33,34 @@ from app.services.uow import locked, unit_of_work
 DRAFT_ONLY_FIELDS = ("supplier_id", "expected_date", "note", "lines")
 
 
-def list_orders(*, state: str | None = None, supplier_id: int | None = None, page: int = 1, per_page: int = 20) -> Page:
-    """Orders newest first, filtered by state and supplier."""
+def list_orders(
+    *,
+    state: str | None = None,
+    supplier_id: int | None = None,
+    page: int = 1,
+    per_page: int = 20,
+    after: int | None = None,
+) -> Page:
+    """Orders newest first, filtered by state and supplier; `after` (the page before's last id, its
+    next_key) starts below that id by the primary key instead of skipping rows (a deep page)."""
     conditions = []
     if state:
         conditions.append(PurchaseOrder.state == state)
     if supplier_id:
         conditions.append(PurchaseOrder.supplier_id == supplier_id)
-    return paginate(
+    total = db.session.execute(sa.select(sa.func.count(PurchaseOrder.id)).where(*conditions)).scalar_one()
+    query = (
         sa.select(PurchaseOrder)
         .options(selectinload(PurchaseOrder.supplier))
         .where(*conditions)
-        .order_by(PurchaseOrder.id.desc()),
-        sa.select(sa.func.count(PurchaseOrder.id)).where(*conditions),
-        page=page,
-        per_page=per_page,
+        .order_by(PurchaseOrder.id.desc())
+        .limit(per_page)
     )
+    query = query.where(PurchaseOrder.id < after) if after else query.offset((page - 1) * per_page)
+    found = Page(items=list(db.session.execute(query).scalars()), total=total, page=page, per_page=per_page)
+    if len(found.items) == per_page and page * per_page < total:
+        found.next_key = (found.items[-1].id,)
+    return found
 
 
 def get_order(order_id: int) -> PurchaseOrder:

@@ -172,6 +172,13 @@ def describe(req: StockRequest) -> RequestView:
     return RequestView(request=req, lines=carts.describe_lines(req.lines))
 
 
+def describe_all(reqs: list[StockRequest]) -> list[RequestView]:
+    """describe() of a page of requests, their lines described together (three statements for the
+    page, not three per request)."""
+    described = iter(carts.describe_lines([line for req in reqs for line in req.lines]))
+    return [RequestView(request=req, lines=[next(described) for _line in req.lines]) for req in reqs]
+
+
 def list_requests(
     viewer: User,
     *,

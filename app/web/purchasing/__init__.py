@@ -194,9 +194,16 @@ def orders():
     if state not in {s.value for s in OrderState}:
         state = None
     supplier_id = int_arg("supplier_id", None, minimum=1)
-    page = purchasing.list_orders(state=state, supplier_id=supplier_id, page=int_arg("page", 1, minimum=1), per_page=25)
+    page = purchasing.list_orders(
+        state=state,
+        supplier_id=supplier_id,
+        page=int_arg("page", 1, minimum=1),
+        per_page=25,
+        after=int_arg("after", None, minimum=1),
+    )
+    every_supplier = suppliers.list_suppliers()
     form = NewOrderForm(formdata=None)
-    form.supplier_id.choices = [("", "Choose…")] + [(s.id, s.name) for s in suppliers.list_suppliers()]
+    form.supplier_id.choices = [("", "Choose…")] + [(s.id, s.name) for s in every_supplier]
     return render_template(
         "purchasing/orders.html",
         page=page,
@@ -204,7 +211,7 @@ def orders():
         state=state,
         supplier_id=supplier_id,
         states=[s.value for s in OrderState],
-        suppliers=suppliers.list_suppliers(),
+        suppliers=every_supplier,
         form=form,
         is_late=purchasing.is_late,
     )

@@ -39,7 +39,7 @@ def index():
         page=int_arg("page", 1, minimum=1),
         per_page=25,
     )
-    described = [requests.describe(r) for r in page.items]
+    described = requests.describe_all(page.items)
     return render_template(
         "requests/index.html",
         page=page,
