@@ -41,6 +41,10 @@ class LocationStat(db.Model):
     items: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
     placed: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
     units: Mapped[Decimal] = mapped_column(sa.Numeric(24, 3), nullable=False, default=0)
+    # The value of those units (at the items' prices), and distinct items with stock there whose
+    # total is below their threshold: the site-narrowed dashboard's figures.
+    value: Mapped[Decimal] = mapped_column(sa.Numeric(38, 5), nullable=False, default=Decimal("0"))
+    low: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
 
 
 class LocationRecount(db.Model):

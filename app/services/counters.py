@@ -36,6 +36,8 @@ from app.services import location_counters, uow
 STRIPES = 16
 UNCATEGORISED = 0
 _TRACKED = ("quantity", "price", "low_stock_threshold", "category_id", "is_deleted")
+# What the location figures count of an item besides its levels, in items_changed's order.
+_PLACED = ("is_deleted", "location_id", "price", "low_stock_threshold")
 _PENDING = "pending_counter_deltas"
 CATEGORY, LOCATION = "category_stats", "location_stats"  # the tables, in the order their rows are written
 Delta = list  # [item_count, total_units, total_value, low_stock_count]
@@ -126,7 +128,7 @@ def note_items(changes: list[tuple[dict[str, Any] | None, Item]]) -> None:
     snapshot() before the change, or None for a new item; the item now)."""
     session = db.session()
     deltas: dict[tuple[int, int], Delta] = defaultdict(lambda: [0, 0, Decimal(0), 0])
-    moved: dict[int, tuple[bool, int | None] | None] = {}  # where the location figures change
+    moved: dict[int, tuple] = {}  # items whose location figures change: (deleted, home, price, threshold) before
     new: list[Item] = []
     for before, item in changes:
         now = snapshot(item)
@@ -134,22 +136,22 @@ def note_items(changes: list[tuple[dict[str, Any] | None, Item]]) -> None:
         _add(deltas, _contribution(now), 1)
         if before is None:
             new.append(item)
-        elif (before["is_deleted"], before["location_id"]) != (now["is_deleted"], now["location_id"]):
-            moved[item.id] = (before["is_deleted"], before["location_id"])
+        elif any(before[name] != now[name] for name in _PLACED):
+            moved[item.id] = tuple(before[name] for name in _PLACED)
     noted = {(CATEGORY, k): d for k, d in deltas.items() if any(d)}
     places = location_counters.new_items(session, new) if new else {}
     if moved:
         for key, delta in location_counters.items_changed(session, moved).items():
-            total = places.setdefault(key, [0, 0, Decimal(0)])
+            total = places.setdefault(key, [0] * location_counters.WIDTH)
             for i, value in enumerate(delta):
                 total[i] += value
     noted.update({(LOCATION, k): d for k, d in places.items() if any(d)})
     _pend(session, noted)
 
 
-def note_new_stock(levels: list[tuple[int, int, Any]]) -> None:
-    """Note the location figures of new items' first stock written without ORM objects
-    ((item id, location id, quantity) each; the items themselves were flushed as ORM rows)."""
+def note_new_stock(levels: list[tuple[int, int, Any, Any, Any]]) -> None:
+    """Note the location figures of new items' first stock written without ORM objects ((item id,
+    location id, quantity, price, threshold) each; the items themselves were flushed as ORM rows)."""
     session = db.session()
     _pend(session, {(LOCATION, k): d for k, d in location_counters.new_stock(session, levels).items() if any(d)})
 
@@ -164,7 +166,8 @@ def note_movement(item: Item, quantity_before: Any, levels: list[tuple[int, int,
     _add(deltas, _contribution({**now, "quantity": quantity_before}), -1)
     _add(deltas, _contribution(now), 1)
     noted = {(CATEGORY, k): d for k, d in deltas.items() if any(d)}
-    noted.update({(LOCATION, k): d for k, d in location_counters.levels_changed(session, levels).items() if any(d)})
+    changed = location_counters.levels_changed(session, levels, item, quantity_before)
+    noted.update({(LOCATION, k): d for k, d in changed.items() if any(d)})
     _pend(session, noted)
 
 
@@ -209,7 +212,7 @@ def _write(session: Session) -> None:
         if table == CATEGORY and any(d)
     ]
     places = [
-        {"location_id": k[0], "stripe": k[1], "items": d[0], "placed": d[1], "units": d[2]}
+        {"location_id": k[0], "stripe": k[1], "items": d[0], "placed": d[1], "units": d[2], "value": d[3], "low": d[4]}
         for (table, k), d in sorted(merged.items())
         if table == LOCATION and any(d)
     ]
@@ -223,7 +226,8 @@ def _write(session: Session) -> None:
 
 
 _CATEGORY_COLUMNS = ("category_key", "stripe", "item_count", "total_units", "total_value", "low_stock_count")
-_PLACE_COLUMNS = ("location_id", "stripe", "items", "placed", "units")
+_PLACE_COLUMNS = ("location_id", "stripe", "items", "placed", "units", "value", "low")
+_CAST = {"units": "numeric", "value": "numeric"}
 _BOTH: dict[tuple[int, int], str] = {}
 
 
@@ -243,9 +247,7 @@ def _both_statement(categories: int, places: int) -> str:
             "(" + ", ".join(f"%(c{i}_{name})s" for name in _CATEGORY_COLUMNS) + ")" for i in range(categories)
         )
         place_rows = ", ".join(
-            "("
-            + ", ".join(f"%(p{i}_{name})s::{'numeric' if name == 'units' else 'bigint'}" for name in _PLACE_COLUMNS)
-            + ")"
+            "(" + ", ".join(f"%(p{i}_{name})s::{_CAST.get(name, 'bigint')}" for name in _PLACE_COLUMNS) + ")"
             for i in range(places)
         )
         _BOTH[(categories, places)] = f"""
@@ -264,7 +266,9 @@ WHERE (SELECT count(*) FROM category_rows) >= 0
 ON CONFLICT (location_id, stripe) DO UPDATE SET
     items = location_stats.items + excluded.items,
     placed = location_stats.placed + excluded.placed,
-    units = location_stats.units + excluded.units
+    units = location_stats.units + excluded.units,
+    value = location_stats.value + excluded.value,
+    low = location_stats.low + excluded.low
 """
     return _BOTH[(categories, places)]
 

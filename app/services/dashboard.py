@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Alert, Category, Item, Location, StockLevel
 from app.models.base import normalise
-from app.services import counters, locations
+from app.services import counters, location_counters, locations
 
 
 def summary(site_id: int | None = None) -> dict[str, Any]:
@@ -43,38 +43,32 @@ def summary(site_id: int | None = None) -> dict[str, Any]:
 
 
 def _site_summary(site: Location) -> dict[str, Any]:
+    """Items, units, value and low-stock items from the site's maintained figures (16 rows,
+    app/services/location_counters.py); the alerts from the open ones (a few), each checked for
+    stock in the site; the units per unit word still sum the site's levels."""
+    items, units, value, low = location_counters.site_figures(site.id)
     here = sa.and_(
         locations.in_subtree(StockLevel.location_id, site), StockLevel.quantity > 0, sa.not_(Item.is_deleted)
     )
-    items, units, value = db.session.execute(
-        sa.select(
-            sa.func.count(sa.distinct(StockLevel.item_id)),
-            sa.func.coalesce(sa.func.sum(StockLevel.quantity), 0),
-            sa.func.coalesce(sa.func.sum(StockLevel.quantity * Item.price), 0),
-        )
-        .join(Item, Item.id == StockLevel.item_id)
-        .where(here)
-    ).one()
-    low = db.session.execute(
-        sa.select(sa.func.count(sa.distinct(StockLevel.item_id)))
-        .join(Item, Item.id == StockLevel.item_id)
-        .where(here, Item.quantity < Item.low_stock_threshold)
-    ).scalar_one()
     # The open alerts of the items counted here: one per low item, so they agree with `low`.
-    stocked_here = sa.select(StockLevel.item_id).join(Item, Item.id == StockLevel.item_id).where(here)
+    stocked_here = (
+        sa.select(StockLevel.id)
+        .join(Item, Item.id == StockLevel.item_id)
+        .where(here, StockLevel.item_id == Alert.item_id)
+    ).exists()
     open_count, unacknowledged = db.session.execute(
         sa.select(
             sa.func.count(Alert.id),
             sa.func.count(Alert.id).filter(Alert.acknowledged_at.is_(None)),
-        ).where(Alert.resolved_at.is_(None), Alert.item_id.in_(stocked_here))
+        ).where(Alert.resolved_at.is_(None), stocked_here)
     ).one()
     return {
-        "total_items": int(items),
-        "total_units": normalise(Decimal(units)),
+        "total_items": items,
+        "total_units": units,
         "units_by_unit": _units_by_unit(
             sa.select(Item.unit, sa.func.sum(StockLevel.quantity)).join(Item, Item.id == StockLevel.item_id).where(here)
         ),
-        "low_stock_items": int(low),
+        "low_stock_items": low,
         "open_alerts": open_count,
         "unacknowledged_alerts": unacknowledged,
         "total_value": float(Decimal(value).quantize(Decimal("0.01"))),

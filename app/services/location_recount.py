@@ -34,14 +34,15 @@ from app.services.uow import unit_of_work
 _ONE_STRIPE = sa.text(
     f"""
 SELECT count(DISTINCT CASE WHEN p.quantity > 0 THEN p.item_id END), count(DISTINCT p.item_id),
-       COALESCE(sum(p.quantity), 0)
+       COALESCE(sum(p.quantity), 0), COALESCE(sum(p.quantity * p.price), 0),
+       count(DISTINCT CASE WHEN p.quantity > 0 AND p.low THEN p.item_id END)
 FROM (
-    SELECT sl.item_id, sl.quantity FROM stock_levels sl
+    SELECT sl.item_id, sl.quantity, i.price, i.quantity < i.low_stock_threshold AS low FROM stock_levels sl
     JOIN items i ON i.id = sl.item_id JOIN locations l ON l.id = sl.location_id
     WHERE NOT i.is_deleted AND sl.quantity > 0 AND sl.item_id % {STRIPES} = :stripe
       AND l.path_key >= :low AND l.path_key < :high
     UNION ALL
-    SELECT i.id, 0 FROM items i JOIN locations l ON l.id = i.location_id
+    SELECT i.id, 0, i.price, false FROM items i JOIN locations l ON l.id = i.location_id
     WHERE NOT i.is_deleted AND i.id % {STRIPES} = :stripe AND l.path_key >= :low AND l.path_key < :high
 ) p
 """
@@ -93,18 +94,18 @@ def recount(location_id: int, stripes: Iterable[int] = range(STRIPES)) -> None:
     for stripe in stripes:
         with unit_of_work():
             _lock_row(location_id, stripe)
-            items, placed, units = db.session.execute(_ONE_STRIPE, {"stripe": stripe, "low": key, "high": high}).one()
+            counted = db.session.execute(_ONE_STRIPE, {"stripe": stripe, "low": key, "high": high}).one()
             db.session.execute(
                 sa.update(LocationStat)
                 .where(LocationStat.location_id == location_id, LocationStat.stripe == stripe)
-                .values(items=items, placed=placed, units=units)
+                .values(dict(zip(("items", "placed", "units", "value", "low"), counted, strict=True)))
             )
 
 
 def _lock_row(location_id: int, stripe: int) -> None:
     """Create the figures row if missing and lock it: movements of this stripe here wait from now."""
     table = LocationStat.__table__
-    insert = _insert()(table).values(location_id=location_id, stripe=stripe, items=0, placed=0, units=0)
+    insert = _insert()(table).values(location_id=location_id, stripe=stripe, items=0, placed=0, units=0, value=0, low=0)
     db.session.execute(insert.on_conflict_do_nothing(index_elements=[table.c.location_id, table.c.stripe]))
     db.session.execute(
         sa.select(LocationStat.location_id)

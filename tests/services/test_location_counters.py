@@ -154,3 +154,86 @@ def test_location_filter_gives_the_same_page_and_total_by_either_plan(factory, c
         {i.id for i in db.session.scalars(sa.select(Item)) if i.location_id in (s["a"], s["b"])}
         | {lvl.item_id for lvl in db.session.scalars(sa.select(StockLevel)) if lvl.location_id == s["b"]}
     )
+
+
+def _site_counted_slowly(location_id: int) -> tuple[int, Decimal, Decimal, int]:
+    """(items with stock, units, value, low-stock items with stock) of a subtree, from the rows."""
+    db.session.expire_all()
+    top = db.session.get(Location, location_id)
+    inside = {
+        loc.id
+        for loc in db.session.scalars(
+            sa.select(Location).where(
+                Location.path_key >= top.path_key, Location.path_key < subtree_upper(top.path_key)
+            )
+        )
+    }
+    with_stock, low, units, value = set(), set(), Decimal(0), Decimal(0)
+    for item in db.session.scalars(sa.select(Item).where(sa.not_(Item.is_deleted))):
+        for level in db.session.scalars(sa.select(StockLevel).where(StockLevel.item_id == item.id)):
+            if level.location_id in inside and level.quantity > 0:
+                with_stock.add(item.id)
+                units += level.quantity
+                value += level.quantity * item.price
+                if item.quantity < item.low_stock_threshold:
+                    low.add(item.id)
+    return len(with_stock), units, value, len(low)
+
+
+def _site_agrees(*location_ids: int) -> None:
+    for location_id in location_ids:
+        db.session.expire_all()
+        items_, units, value, low = location_counters.site_figures(location_id)
+        assert (items_, Decimal(units), Decimal(value), low) == _site_counted_slowly(location_id), location_id
+
+
+def test_value_and_low_stock_figures_follow_movements_prices_thresholds_deletions_and_imports(factory, ctx, shelves):
+    s = shelves
+    manager = factory.actor("manager")
+    everything = [s[n] for n in ("site", "aisle", "shelf1", "shelf2", "a", "b", "c", "store", "d")]
+    bolt = factory.item(
+        quantity=10,
+        location=db.session.get(Location, s["a"]),
+        actor=manager,
+        price=Decimal("2.50"),
+        low_stock_threshold=5,
+    )
+    nut = factory.item(
+        quantity=3,
+        location=db.session.get(Location, s["d"]),
+        actor=manager,
+        price=Decimal("0.10"),
+        low_stock_threshold=4,
+    )
+    _site_agrees(*everything)
+    assert location_counters.site_figures(s["store"])[3] == 1  # the nut is low
+
+    stock.withdraw(bolt.id, 6, actor=manager)  # 4 left: below its threshold of 5
+    stock.transfer(bolt.id, s["a"], s["d"], 1, actor=manager)  # in both sites now, still low
+    stock.restock(nut.id, 5, actor=manager, location_id=s["c"])  # 8: no longer low
+    _site_agrees(*everything)
+    assert location_counters.site_figures(s["site"])[3] == 1 and location_counters.site_figures(s["store"])[3] == 1
+
+    fresh = db.session.get(Item, bolt.id)
+    items.update_item(
+        bolt.id,
+        {"price": Decimal("4.00"), "low_stock_threshold": 2},
+        actor=manager,
+        expected_version=fresh.version,
+        partial=True,
+    )
+    _site_agrees(*everything)
+    assert location_counters.site_figures(s["store"])[3] == 0  # 4 is not below 2
+    stock.restock(bolt.id, 1, actor=manager, location_id=s["b"])  # a new level, the full work-out
+    items.create_items(
+        [
+            {"sku": "BATCH-1", "name": "Batch 1", "location_id": s["c"], "unit": "pcs", "quantity": Decimal(2)},
+            {"sku": "BATCH-2", "name": "Batch 2", "location_id": s["d"], "unit": "pcs", "quantity": Decimal(9)},
+        ],
+        actor=manager,
+    )
+    items.delete_item(nut.id, actor=manager)
+    _site_agrees(*everything)
+    locations.update_location(s["shelf2"], {"parent_id": s["store"]})
+    location_recount.recount_pending()
+    _site_agrees(*everything)

@@ -132,7 +132,9 @@ def place_initial_many(created: list[Item], *, actor: User | None) -> None:
             for i in created
         ],
     )
-    counters.note_new_stock([(i.id, i.location_id, i.quantity) for i in created if i.quantity > 0])
+    counters.note_new_stock(
+        [(i.id, i.location_id, i.quantity, i.price, i.low_stock_threshold) for i in created if i.quantity > 0]
+    )
 
 
 # --- The SQL: built once; their compiled forms are cached like any statement's.
