@@ -55,7 +55,12 @@ def urls(items: int) -> list[tuple[str, str, tuple]]:
     }
     extra = {  # the lists' heavy variants, on the same row's roles
         "/items": ["/items?location=1", "/items?page=100", "/items?q=bolt", "/items?sort=quantity&page=1000"],
-        "/purchasing/orders": ["/purchasing/orders?page=200"],
+        # Page 200 by offset, and by key (the Next link's after=: the last id of page 199).
+        "/purchasing/orders": [
+            "/purchasing/orders?page=200",
+            f"/purchasing/orders?page=200&after={load_data.ORDERS - 199 * 25 + 1}",
+        ],
+        "/requests": ["/requests?view=all&page=40"],
         "/counts": ["/counts?page=50"],
     }
     rows = []

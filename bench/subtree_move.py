@@ -23,10 +23,11 @@ import sqlalchemy as sa
 DB = os.environ.get("BENCH_DB", "inventory_bench")
 AISLE = int(os.environ.get("BENCH_AISLE", "3"))
 
-_DIFFERENT = """
-SELECT count(*) FROM (SELECT location_id, sum(items) i, sum(placed) p, sum(units) u FROM location_stats GROUP BY 1) m
-FULL JOIN (SELECT location_id, sum(items) i, sum(placed) p, sum(units) u FROM fresh GROUP BY 1) f USING (location_id)
-WHERE (coalesce(m.i, 0), coalesce(m.p, 0), coalesce(m.u, 0)) IS DISTINCT FROM (coalesce(f.i, 0), coalesce(f.p, 0), coalesce(f.u, 0))
+_SUMS = "SELECT location_id, sum(items) i, sum(placed) p, sum(units) u, sum(value) v, sum(low) w FROM {} GROUP BY 1"
+_DIFFERENT = f"""
+SELECT count(*) FROM ({_SUMS.format("location_stats")}) m FULL JOIN ({_SUMS.format("fresh")}) f USING (location_id)
+WHERE (coalesce(m.i, 0), coalesce(m.p, 0), coalesce(m.u, 0), coalesce(m.v, 0), coalesce(m.w, 0))
+      IS DISTINCT FROM (coalesce(f.i, 0), coalesce(f.p, 0), coalesce(f.u, 0), coalesce(f.v, 0), coalesce(f.w, 0))
 """
 
 
