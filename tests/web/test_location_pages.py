@@ -123,7 +123,8 @@ def test_a_big_tree_lists_sites_and_aisles_in_the_list_filter_and_finds_the_rest
     chosen = client.get(f"/items?location={tree['b2'].id}").text.split('id="location"')[1].split("</select>")[0]
     assert f'<option value="{tree["b2"].id}" selected>Main Warehouse / Aisle A / Shelf 03 / Bin B2</option>' in chosen
     found = client.get("/locations/options?q=shelf b2").get_json()
-    assert found == [{"id": tree["b2"].id, "path": "Main Warehouse / Aisle A / Shelf 03 / Bin B2"}]
+    b2_path = "Main Warehouse / Aisle A / Shelf 03 / Bin B2"
+    assert found == [{"id": tree["b2"].id, "path": b2_path, "label": b2_path}]
     assert client.get("/locations/options?q=%25_").get_json() == []  # LIKE wildcards are plain text
 
 

@@ -62,7 +62,7 @@ def options():
         return jsonify(_scanned(code, holding_stock, within))
     query = (request.args.get("q") or "")[:SEARCH_LENGTH]
     found = service.matching_paths(query, holding_stock=holding_stock, within=within)
-    return jsonify([{"id": loc_id, "path": path} for loc_id, path in found])
+    return jsonify([{"id": loc_id, "path": path, "label": path} for loc_id, path in found])
 
 
 def _scanned(code: str, holding_stock: bool, within=None) -> list[dict]:
@@ -76,11 +76,11 @@ def _scanned(code: str, holding_stock: bool, within=None) -> list[dict]:
         exact = [
             (i, p) for i, p in service.matching_paths(code, holding_stock=holding_stock) if p.lower() == code.lower()
         ]
-        return [{"id": i, "path": p} for i, p in exact]
+        return [{"id": i, "path": p, "label": p} for i, p in exact]
     location = service.live_location(found.id) if found.type == "location" else None
     if location is None or (holding_stock and location.is_structural):
         return []
-    return [{"id": location.id, "path": location.path}]
+    return [{"id": location.id, "path": location.path, "label": location.path}]
 
 
 @bp.get("/<int:obj_id>/children")

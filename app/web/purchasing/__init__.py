@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from app.auth import current_actor
 from app.limits import SEARCH_LENGTH
@@ -16,6 +16,8 @@ from app.services.purchasing import receiving as purchasing_scan
 from app.services.purchasing import reorder, suppliers
 from app.web.common import attempt, int_arg, page_links
 from app.web.forms import EmptyForm, checked
+from app.web.purchasing import options  # noqa: F401  (its route attaches to bp)
+from app.web.purchasing.blueprint import bp
 from app.web.purchasing.forms import (
     AddLineForm,
     NewOrderForm,
@@ -29,7 +31,6 @@ from app.web.purchasing.forms import (
     SupplierForm,
 )
 
-bp = Blueprint("purchasing", __name__, url_prefix="/purchasing")
 PER_PAGE = 50
 
 
