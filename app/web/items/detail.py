@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, url_for
 
 from app.auth import current_actor
 from app.permissions import Permission, can, require
-from app.services import items, stock
+from app.services import choices, items, stock
 from app.services.catalog import category_names
 from app.services.locations import paths_of
 from app.web.common import attempt, int_arg, page_links
@@ -76,10 +76,9 @@ def _purchasing(item) -> dict:
     forms = None
     if can(actor, Permission.PURCHASING_MANAGE):
         offer = OfferForm(formdata=None, prefix="offer")
-        offered = {o.supplier_id for o in suppliers.list_offers(item.id)}
-        offer.supplier_id.choices = [(s.id, s.name) for s in suppliers.list_suppliers() if s.id not in offered]
         policy = PolicyForm(formdata=None, obj=item, prefix="policy")
-        forms = {"offer": offer, "policy": policy, "confirm": EmptyForm()}
+        any_supplier = bool(choices.supplier_choices("", limit=1))  # the picker finds them; never all in the page
+        forms = {"offer": offer, "policy": policy, "confirm": EmptyForm(), "any_supplier": any_supplier}
     return {"offers": suppliers.list_offers(item.id), "purchasing_forms": forms}
 
 

@@ -132,7 +132,6 @@ def item_policy(item_id: int):
 def add_offer(item_id: int):
     items.get_item(item_id)
     form = OfferForm(prefix="offer")
-    form.supplier_id.choices = [(s.id, s.name) for s in suppliers.list_suppliers()]
     if form.validate():
         if attempt(lambda: suppliers.add_offer(item_id, form.values())).ok:
             flash("Supplier offer added.", "success")
@@ -190,14 +189,12 @@ def order_suggestions():
 
 @bp.get("/orders")
 @require(Permission.PURCHASING_READ)
-def orders():
+def orders(form: NewOrderForm | None = None, status: int = 200):
     state = request.args.get("state") or None
     if state not in {s.value for s in OrderState}:
         state = None
     supplier_id = int_arg("supplier_id", None, minimum=1)
     page = purchasing.list_orders(state=state, supplier_id=supplier_id, page=int_arg("page", 1, minimum=1), per_page=25)
-    form = NewOrderForm(formdata=None)
-    form.supplier_id.choices = [("", "Choose…")] + [(s.id, s.name) for s in suppliers.list_suppliers()]
     return render_template(
         "purchasing/orders.html",
         page=page,
@@ -205,23 +202,22 @@ def orders():
         state=state,
         supplier_id=supplier_id,
         states=[s.value for s in OrderState],
-        suppliers=suppliers.list_suppliers(),
-        form=form,
+        form=form or NewOrderForm(formdata=None),
         is_late=purchasing.is_late,
-    )
+    ), status
 
 
 @bp.post("/orders")
 @require(Permission.PURCHASING_MANAGE)
 def create_order():
     form = NewOrderForm()
-    form.supplier_id.choices = [(s.id, s.name) for s in suppliers.list_suppliers()]
     if not form.validate():
-        flash("Choose a supplier for the new order.", "error")
-        return redirect(url_for("purchasing.orders"))
-    outcome = attempt(lambda: purchasing.create_order({"supplier_id": form.supplier_id.data}, actor=current_actor()))
+        return orders(form, 422)
+    outcome = attempt(
+        lambda: purchasing.create_order({"supplier_id": form.supplier_id.data}, actor=current_actor()), form
+    )
     if not outcome.ok:
-        return redirect(url_for("purchasing.orders"))
+        return orders(form, outcome.status)
     flash(f"Draft order #{outcome.value.id} created: add its lines.", "success")
     return redirect(url_for("purchasing.order", order_id=outcome.value.id))
 
@@ -283,8 +279,7 @@ def add_line(order_id: int):
 
     def call():
         price = Decimal(form.unit_price.data) if form.unit_price.data is not None else None
-        item_id = purchasing_scan.item_for(form.item.data)
-        return purchasing.add_line(order_id, item_id, Decimal(form.quantity.data), price, actor=current_actor())
+        return purchasing.add_line(order_id, form.item.data, Decimal(form.quantity.data), price, actor=current_actor())
 
     outcome = attempt(call, form)  # a refusal naming no field of the form (a sent order, say) is flashed
     if not outcome.ok:
