@@ -72,15 +72,23 @@ def test_new_order_and_filter_choose_the_supplier_with_the_picker(app, as_role):
     assert re.search(r"<td>\s*Acme Picker Parts\s*</td>", filtered)
 
 
-def test_item_page_offer_form_uses_the_supplier_picker(app, as_role, factory):
-    buy.supplier(app, name="Offer Picker Co")
+def test_item_page_offer_form_uses_the_supplier_picker_and_shows_refusals_next_to_it(app, as_role, factory):
+    co = buy.supplier(app, name="Offer Picker Co")
     item = factory.item()
-    page = as_role("manager").get(f"/items/{item.id}").text
+    manager = as_role("manager")
+    url = f"/purchasing/items/{item.id}/offers"
+    assert manager.post(url, {"offer-supplier_id": str(co.id), "offer-unit_price": "1"}).status_code == 302
+    again = manager.post(url, {"offer-supplier_id": str(co.id), "offer-unit_price": "2"})
+    assert again.status_code == 409 or again.status_code == 422
+    assert "Already offers this item." in again.text.split('id="offer-supplier_id-error"')[1].split("</small>")[0]
+    unknown = manager.post(url, {"offer-supplier_id": "999999"})
+    assert unknown.status_code == 422 and "That supplier does not exist any more" in unknown.text
+    page = manager.get(f"/items/{item.id}").text
     form = page.split('id="offer-form"')[1].split("</form>")[0]
     assert (
         'data-source="/purchasing/suppliers/options"' in form and "<select" not in form.split("offer-supplier_sku")[0]
     )
-    assert "Offer Picker Co" not in page
+    assert "Offer Picker Co" not in page.split('id="offer-form"')[1]  # listed as an offer, never as a choice
 
 
 def test_a_count_is_narrowed_to_an_item_chosen_with_the_picker(as_role, factory):
@@ -94,3 +102,34 @@ def test_a_count_is_narrowed_to_an_item_chosen_with_the_picker(as_role, factory)
     assert opened.status_code == 302
     page = manager.get(opened.headers["Location"]).text
     assert "Narrow bolt" in page and "Other nut" not in page
+
+
+def test_the_pages_with_pickers_stay_small_with_200_suppliers_2000_items_and_10000_bins(app, as_role, factory):
+    if "sqlite" in app.config["SQLALCHEMY_DATABASE_URI"]:
+        pytest.skip("the big tree is made by PostgreSQL's generate_series")
+    from app.extensions import db
+    from app.models import Item, Supplier
+    from tests.helpers.big_tree import big_tree, bin_id
+
+    big_tree(factory)
+    home = bin_id(app, 1, 1)
+    with app.app_context():
+        db.session.add_all(Supplier(name=f"Bulk Supplier {n:03d}") for n in range(200))
+        db.session.add_all(
+            Item(sku=f"BULK-{n:04d}", name=f"Bulk item {n:04d}", location_id=home, unit="pcs") for n in range(2000)
+        )
+        db.session.commit()
+    manager = as_role("manager")
+    supplier = buy.supplier(app, name="Size Co")
+    made = manager.post("/purchasing/orders", {"supplier_id": str(supplier.id)})
+    order_url = made.headers["Location"]
+    with app.app_context():
+        item = db.session.scalar(db.select(Item.id).where(Item.sku == "BULK-0001"))
+    assert manager.post("/cart/add", {"add-item_id": str(item), "add-quantity": "1"}).status_code == 302
+    sizes = {
+        path: len(manager.get(path).data)
+        for path in ("/cart", "/purchasing/orders", order_url, f"/items/{item}", "/counts", "/locations")
+    }
+    print("Page bytes with 200 suppliers, 2,000 items, 10,000 bins:", sizes)
+    assert all(size < 150_000 for size in sizes.values()), sizes
+    assert all(b"Bulk Supplier 199" not in manager.get(path).data for path in ("/purchasing/orders", f"/items/{item}"))

@@ -130,14 +130,17 @@ def item_policy(item_id: int):
 @bp.post("/items/<int:item_id>/offers")
 @require(Permission.PURCHASING_MANAGE)
 def add_offer(item_id: int):
+    from app.web.items.detail import with_offer_form  # the item's page shows the form's errors
+
     items.get_item(item_id)
     form = OfferForm(prefix="offer")
-    if form.validate():
-        if attempt(lambda: suppliers.add_offer(item_id, form.values())).ok:
-            flash("Supplier offer added.", "success")
-    else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-    return redirect(url_for("items.detail", item_id=item_id) + "#purchasing")
+    if not form.validate():
+        return with_offer_form(item_id, form, 422)
+    outcome = attempt(lambda: suppliers.add_offer(item_id, form.values()), form)
+    if not outcome.ok:
+        return with_offer_form(item_id, form, outcome.status)
+    flash("Supplier offer added.", "success")
+    return redirect(url_for("purchasing.orders", state="draft"))
 
 
 @bp.post("/items/<int:item_id>/offers/<int:supplier_id>/prefer")
