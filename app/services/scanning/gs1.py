@@ -5,7 +5,8 @@ identifier (`]C1`, `]d2`, `]Q3`, `]e0`), variable-length fields ended by a group
 (ASCII 29, or the visible ␝ some keyboard-wedge scanners type), and the bracketed
 human-readable form `(01)09506000134352(17)271231(10)AB-12`. The parsing itself is biip's
 (a maintained implementation of the GS1 General Specifications' AI table); this module only
-turns its answer into plain values and our errors.
+turns its answer into plain values and our errors. Labels of lots print the other way round:
+an element string of 01, 17 and 10, encoded as a GS1 DataMatrix by pystrich.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from datetime import date
 
 import biip
 from biip.gs1_messages import GS1Message
+from pystrich.datamatrix import DataMatrixData, DataMatrixEncoder
+from pystrich.gs1 import GS1Fixed, GS1Variable
 
 from app.errors import ValidationFailed
 from app.services.barcodes import gtin_check_digit
@@ -140,3 +143,17 @@ def element_string(gtin: str, lot: str | None = None, expires_on: date | None = 
             raise ValidationFailed(f"The lot {lot!r} cannot be printed as a GS1 code.", fields={"lot": [problem]})
         parts.append(f"10{lot}")
     return "".join(parts)
+
+
+def datamatrix_modules(text: str, quiet_zone: int = 2) -> list[list[int]]:
+    """The modules (1 dark, 0 light) of a GS1 DataMatrix of an element string, quiet zone included.
+
+    The element string is split into its fields by biip's AI table (which fields end with a
+    separator); pystrich encodes them with the leading FNC1 that makes the symbol GS1.
+    """
+    fields = [
+        (GS1Variable if element.ai.separator_required else GS1Fixed)(element.ai.ai, element.value)
+        for element in GS1Message.parse(text).element_strings
+    ]
+    renderer = DataMatrixEncoder(DataMatrixData.gs1(*fields), quiet_zone=quiet_zone).init_renderer()
+    return [[1 if cell else 0 for cell in row] for row in renderer.matrix]
