@@ -163,7 +163,14 @@ def item_summary(item: Item, path: str | None) -> dict[str, Any]:
         "location_id": item.location_id,
         "location_path": path,
         "link": item_link(item.id),
+        **_tracking(item),
     }
+
+
+def _tracking(item: Item) -> dict[str, Any]:
+    # Lot and serial tracking (issue 27) adds Item.tracking; the Scan page sends lots only for tracked items.
+    tracking = getattr(item, "tracking", None)
+    return {"tracking": tracking} if tracking is not None else {}
 
 
 def location_summary(location: Location) -> dict[str, Any]:
