@@ -81,13 +81,29 @@ def test_plain_scans_have_no_gs1_part(api, factory):
         assert "gs1" not in _scan(api, code).get_json()
 
 
-@pytest.mark.parametrize("code", ["(01)09506000134353(17)271231(10)AB", "0109506000134353", "]d20109506000134350"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "(01)09506000134353(17)271231(10)AB",
+        "0109506000134353",
+        "]d20109506000134350",
+        "09506000134353",  # a plain GTIN-14, EAN-13 or UPC-A with a wrong check digit
+        "9506000134353",
+        "036000291453",
+    ],
+)
 def test_a_gtin_with_a_wrong_check_digit_is_422_invalid_gtin(api, factory, code):
     _item_with_barcode(api, factory, GTIN)
     response = _scan(api, code)
     assert response.status_code == 422
     error = error_of(response)
     assert error["code"] == "invalid_gtin" and "check digit" in error["message"]
+
+
+def test_an_unknown_8_digit_code_stays_unknown(api, factory):
+    factory.item()
+    response = _scan(api, "12345678")  # internal codes of 8 digits are common: not checked as GTIN-8
+    assert response.status_code == 404 and error_of(response)["code"] == "unknown_code"
 
 
 @pytest.mark.parametrize("code", ["(23)123", f"(01){GTIN}(17)2712", f"]C101{GTIN}1", f"]d201{GTIN}17271332"])

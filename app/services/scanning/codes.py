@@ -78,6 +78,13 @@ def resolve(text: str) -> Resolved:
     found = _item_by_gtin(gtin) if gtin is not None else None
     if found is not None:
         return Resolved("item", found[0].id, item_summary(*found))
+    if gtin is None and code.isdigit() and len(code) in gs1.CHECKED_LENGTHS:
+        # A UPC-A, EAN-13 or GTIN-14 with a wrong check digit (no item can carry one): misread or mistyped.
+        right = gs1.expected_check_digit(code)
+        raise gs1.InvalidGtin(
+            f"{code} is not a valid GTIN: the check digit should be {right}.",
+            fields={"code": [f"Wrong check digit (should be {right})."]},
+        )
     raise UnknownCode(f"No item or location has the code {code!r}.", scanned=code)
 
 

@@ -28,6 +28,9 @@ GROUP_SEPARATOR = "\x1d"
 GS1_PREFIXES = ("]C1", "]d2", "]Q3", "]e0", "]J1")
 BRACKETED = re.compile(r"^\(\d{2,4}\)")
 GTIN_LENGTHS = (8, 12, 13, 14)
+# Plain codes of these lengths are GTINs whose check digit is checked (barcodes.py refuses a wrong
+# one on a UPC-A or EAN-13; 8 digits stay free for internal codes).
+CHECKED_LENGTHS = (12, 13, 14)
 # AI 10's characters (the GS1 General Specifications' "character set 82"), at most 20 of them.
 GS1_LOT = re.compile(r"^[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$")
 
@@ -118,6 +121,11 @@ def gtin14(code: str) -> str | None:
         return None
     padded = code.zfill(14)
     return padded if int(padded[-1]) == gtin_check_digit(padded[:-1]) else None
+
+
+def expected_check_digit(code: str) -> int:
+    """The check digit a GTIN's other digits call for."""
+    return gtin_check_digit(code[:-1])
 
 
 def gtin_forms(gtin: str) -> list[str]:
