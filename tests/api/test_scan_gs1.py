@@ -158,3 +158,34 @@ def test_random_and_broken_gs1_strings_never_answer_500(api, factory, code):
 def test_control_characters_and_empty_gs1_strings_are_refused_plainly(api, factory, code):
     response = _scan(api, code)
     assert response.status_code in (404, 422), response.get_data(as_text=True)[:300]
+
+
+def test_a_gs1_scan_costs_two_probes_of_the_barcode_index(api, factory, app):
+    """The exact text, then the GTIN's spellings: both answerable from item_barcodes.code's index."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.services.scanning import codes, gs1
+    from tests.helpers.queries import counted_queries
+
+    item = _item_with_barcode(api, factory, "9506000134352")
+    with counted_queries(app) as statements:
+        assert _scan(api, f"(01){GTIN}(10)AB-12").get_json()["id"] == item.id
+    assert len([s for s in statements if "item_barcodes" in s]) == 2
+    with app.app_context():
+        statement = codes._ITEM_BY_GTIN.params(forms=gs1.gtin_forms(GTIN))
+        sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))  # a tiny table: ask whether the index serves it
+        plan = "\n".join(row[0] for row in db.session.execute(sa.text("EXPLAIN " + sql)))
+        db.session.rollback()
+    assert "ix_item_barcodes_code" in plan, plan
+
+
+def test_an_items_gtin_for_its_lot_labels_is_its_first_barcode_that_is_a_gtin(api, factory, app):
+    from app.services.scanning.codes import item_gtin
+
+    item = factory.item(barcodes=["ACME-1", "12345678", "036000291452", "9506000134352"])
+    plain = factory.item(barcodes=["ACME-2"])
+    with app.app_context():
+        assert item_gtin(item.id) == "00036000291452"  # 12345678 is no GTIN-8 (check digit 0 expected)
+        assert item_gtin(plain.id) is None

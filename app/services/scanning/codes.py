@@ -159,6 +159,12 @@ def _item_by_gtin(gtin: str) -> tuple[Item, str] | None:
     return (found[0], found[1]) if found is not None else None
 
 
+def item_gtin(item_id: int) -> str | None:
+    """The item's GTIN as GTIN-14 (its first barcode that is a valid GTIN-8/12/13/14), for a lot's label."""
+    query = sa.select(ItemBarcode.code).where(ItemBarcode.item_id == item_id).order_by(ItemBarcode.id)
+    return next((gtin for code in db.session.execute(query).scalars() if (gtin := gs1.gtin14(code))), None)
+
+
 def item_summary(item: Item, path: str | None) -> dict[str, Any]:
     return {
         "id": item.id,
