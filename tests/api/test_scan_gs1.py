@@ -35,6 +35,7 @@ def _scan(api, code, role="staff"):
         f"]C101{GTIN}10AB-12{GS}17271231" + "21SN-9",
         f"]Q301{GTIN}21SN-9{GS}10AB-12{GS}17271231",
         f"01{GTIN}1727123110AB-12{GS}21SN-9",
+        f"https://id.gs1.org/01/{GTIN}/10/AB-12/21/SN-9?17=271231",  # a GS1 Digital Link QR
     ],
 )
 def test_a_gs1_scan_finds_the_item_by_its_gtin_and_answers_lot_expiry_and_serial(api, factory, code):

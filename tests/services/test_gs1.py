@@ -47,6 +47,12 @@ GTIN = "09506000134352"
         # A variable-length lot ended by a separator, then a count (30) with leading zeros.
         (f"01{GTIN}10L-7{GS}3000000012", GS1Data(GTIN, "L-7", quantity=12)),
         (f"(01){GTIN}(30)5(10)X", GS1Data(GTIN, "X", quantity=5)),
+        # GS1 Digital Link URIs (a GS1 QR carrying a web address): any host, AIs in the path and query.
+        (
+            f"https://id.gs1.org/01/{GTIN}/10/AB-12/21/S1?17=271231",
+            GS1Data(GTIN, "AB-12", date(2027, 12, 31), "S1"),
+        ),
+        (f"https://brand.example/01/{GTIN}", GS1Data(GTIN)),
         # A logistic unit: SSCC, the GTIN of the contained items (02) and their count (37).
         ("(00)106141411234567897(02)10614141000415(37)40", GS1Data("10614141000415", quantity=40)),
     ],
@@ -62,6 +68,7 @@ def test_gs1_element_strings_give_the_gtin_lot_expiry_serial_and_count(text, exp
         "0109506000134353",
         f"]d20109506000134350{GS}10AB",
         "(02)10614141000416(37)40",
+        "https://id.gs1.org/01/09506000134353/10/AB",
     ],
 )
 def test_a_gtin_with_a_wrong_check_digit_is_invalid_gtin(text):
@@ -89,7 +96,10 @@ def test_an_unknown_or_truncated_ai_in_a_gs1_marked_text_is_invalid_gs1(text):
     assert caught.value.status == 422 and caught.value.code == "invalid_gs1"
 
 
-@pytest.mark.parametrize("text", ["", "NOPE-1", "I12", "1012", "9912345", GTIN, "4006381333931", "012345", "(hello)"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "NOPE-1", "I12", "1012", "9912345", GTIN, "4006381333931", "012345", "(hello)", "https://example.com/s/I12"],
+)
 def test_texts_that_are_not_gs1_element_strings_are_none(text):
     """SKUs and plain barcodes that happen to read as some AI are left to the other look-ups."""
     assert gs1.parse(text) is None

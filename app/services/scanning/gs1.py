@@ -3,7 +3,8 @@
 Accepted forms: GS1-128, GS1 DataMatrix and GS1 QR content with or without the symbology
 identifier (`]C1`, `]d2`, `]Q3`, `]e0`), variable-length fields ended by a group separator
 (ASCII 29, or the visible ␝ some keyboard-wedge scanners type), and the bracketed
-human-readable form `(01)09506000134352(17)271231(10)AB-12`. The parsing itself is biip's
+human-readable form `(01)09506000134352(17)271231(10)AB-12`, and GS1 Digital Link URIs
+(`https://id.gs1.org/01/09506000134352/10/AB-12?17=271231`, the web address a GS1 QR carries). The parsing itself is biip's
 (a maintained implementation of the GS1 General Specifications' AI table); this module only
 turns its answer into plain values and our errors. Labels of lots print the other way round:
 an element string of 01, 17 and 10, encoded as a GS1 DataMatrix by pystrich.
@@ -76,12 +77,13 @@ def parse(text: str) -> GS1Data | None:
     """
     text = (text or "").strip().replace("\u241d", GROUP_SEPARATOR)
     marked = is_marked(text)
-    message, problem = _message(text)
-    if message is None:
+    elements, problem, link = _elements(text)
+    if elements is None:
         if marked:
             raise InvalidGS1(f"This GS1 code cannot be read: {problem}", fields={"code": [problem]})
         return None
-    values = {element.ai.ai: element for element in message.element_strings}
+    marked = marked or link
+    values = {element.ai.ai: element for element in elements}
     product = values.get("01") or values.get("02")  # 02: the items inside a logistic unit (with 37)
     if product is not None and product.gtin is None:
         detail = product.gtin_error or f"{product.value} is not a GTIN."
@@ -99,16 +101,19 @@ def parse(text: str) -> GS1Data | None:
     )
 
 
-def _message(text: str) -> tuple[GS1Message | None, str]:
+def _elements(text: str) -> tuple[list | None, str, bool]:
+    """(the element strings or None, why not, whether it was a GS1 Digital Link URI)."""
     try:
         if BRACKETED.match(text):
-            return GS1Message.parse_hri(text), ""
+            return GS1Message.parse_hri(text).element_strings, "", False
         result = biip.parse(text)
     except biip.ParseError as exc:
-        return None, str(exc)
-    if result.gs1_message is None or not result.gs1_message.element_strings:
-        return None, result.gs1_message_error or "no application identifier."
-    return result.gs1_message, ""
+        return None, str(exc), False
+    if result.gs1_message is not None and result.gs1_message.element_strings:
+        return result.gs1_message.element_strings, "", False
+    if result.gs1_digital_link_uri is not None and result.gs1_digital_link_uri.element_strings:
+        return result.gs1_digital_link_uri.element_strings, "", True  # a GS1 QR of a product's web address
+    return None, result.gs1_message_error or "no application identifier.", False
 
 
 def _text(element) -> str | None:
