@@ -153,3 +153,13 @@ def test_lot_expiry_and_serial_fields_of_a_form_are_filled_from_the_address_and_
     expect(page.locator("#test-lot")).to_have_value("CD-9")
     expect(page.locator("#test-expires_on")).to_have_value("2028-02-29")
     expect(page.locator("#test-serials")).to_have_value("SN-1\nSN-2")
+    # Typed by a scanner into that field: the group separator (Ctrl+]) ends the lot.
+    code = page.locator("#test-code")
+    code.fill("")
+    code.focus()
+    page.keyboard.type(f"01{GTIN}10EF-1")
+    page.keyboard.press("Control+BracketRight")
+    page.keyboard.type("17290131")
+    code.blur()
+    expect(page.locator("#test-lot")).to_have_value("EF-1")
+    expect(page.locator("#test-expires_on")).to_have_value("2029-01-31")

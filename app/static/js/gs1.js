@@ -85,6 +85,21 @@
     }, function () { /* offline: the form still submits the code itself */ });
   });
 
+  // A scanner types a GS1 code's group separator as Ctrl+]: keep it in a text field of such a form,
+  // or the lot would swallow the fields after it (wedge.js keeps it in the bursts it reads itself).
+  document.addEventListener(
+    "keydown",
+    function (event) {
+      var el = event.target;
+      if (event.defaultPrevented || !event.ctrlKey || event.altKey || event.metaKey) return;
+      if (event.key !== "]" && event.code !== "BracketRight") return;
+      if (el.tagName !== "INPUT" || !el.form || !hasGs1Fields(el.form) || typeof el.setRangeText !== "function") return;
+      event.preventDefault();
+      el.setRangeText("\x1d", el.selectionStart, el.selectionEnd, "end");
+    },
+    true
+  );
+
   window.inventoryGs1 = { prefill: prefill, itemUrl: itemUrl, fromAddress: fromAddress };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fromAddress);
   else fromAddress();
