@@ -142,3 +142,19 @@ def test_a_lot_that_ai_10_cannot_carry_is_refused_naming_lot():
         assert "lot" in caught.value.fields
     with pytest.raises(InvalidGtin):
         gs1.element_string("09506000134353", "AB")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("(23)123", "(23) is not a GS1 application identifier."),
+        (f"(01){GTIN}(17)2712", "the Expiration date (YYMMDD) field (AI 17) is cut short or malformed."),
+        (f"]C101{GTIN}{GS}1", "'1' does not start with a GS1 application identifier (cut short?)."),
+        ("(01)09506000134353", "the check digit should be 2, not 3: misread or mistyped."),
+    ],
+)
+def test_refusals_say_in_plain_words_what_is_wrong(text, words):
+    with pytest.raises(ValidationFailed) as caught:
+        gs1.parse(text)
+    assert caught.value.fields == {"code": [words]}
+    assert "pattern" not in caught.value.message and "^" not in caught.value.message

@@ -80,13 +80,14 @@ def parse(text: str) -> GS1Data | None:
     elements, problem, link = _elements(text)
     if elements is None:
         if marked:
+            problem = plain_problem(problem)
             raise InvalidGS1(f"This GS1 code cannot be read: {problem}", fields={"code": [problem]})
         return None
     marked = marked or link
     values = {element.ai.ai: element for element in elements}
     product = values.get("01") or values.get("02")  # 02: the items inside a logistic unit (with 37)
     if product is not None and product.gtin is None:
-        detail = product.gtin_error or f"{product.value} is not a GTIN."
+        detail = plain_problem(product.gtin_error or "")
         raise InvalidGtin(f"The GTIN {product.value} is not valid: {detail}", fields={"code": [detail]})
     if product is None and not marked:
         return None  # digits that happen to read as some AI (an SKU such as "1012") are not a GS1 code
@@ -114,6 +115,30 @@ def _elements(text: str) -> tuple[list | None, str, bool]:
     if result.gs1_digital_link_uri is not None and result.gs1_digital_link_uri.element_strings:
         return result.gs1_digital_link_uri.element_strings, "", True  # a GS1 QR of a product's web address
     return None, result.gs1_message_error or "no application identifier.", False
+
+
+_CHECK_DIGIT = re.compile(r"check digit for '(\d+)': Expected (\d), got (\d)")
+_NO_MATCH = re.compile(r"Failed to match '.*' with GS1 AI \((\d{2,4})\) pattern")
+_UNKNOWN_AI = re.compile(r"Unknown GS1 Application Identifier '(\d+)'")
+_NO_AI = re.compile(r"Failed to get GS1 Application Identifier from '(.*)'", re.DOTALL)
+
+
+def plain_problem(problem: str) -> str:
+    """biip's reason in the words a person at a scanner needs (no patterns, no internals)."""
+    if match := _CHECK_DIGIT.search(problem):
+        return f"the check digit should be {match.group(2)}, not {match.group(3)}: misread or mistyped."
+    if match := _NO_MATCH.search(problem):
+        try:
+            name = biip.gs1_application_identifiers.GS1ApplicationIdentifier.extract(match.group(1)).description
+        except biip.ParseError:
+            name = "value"
+        return f"the {name} field (AI {match.group(1)}) is cut short or malformed."
+    if match := _UNKNOWN_AI.search(problem):
+        return f"({match.group(1)}) is not a GS1 application identifier."
+    if match := _NO_AI.search(problem):
+        rest = match.group(1).replace(GROUP_SEPARATOR, "")[:20]
+        return f"{rest!r} does not start with a GS1 application identifier (cut short?)." if rest else "it is empty."
+    return "it holds no GS1 data."
 
 
 def _text(element) -> str | None:
