@@ -55,6 +55,7 @@ UNIT_LENGTH = 32  # items.unit String(32)
 DESCRIPTION_LENGTH = 5000  # an item's, a category's or a location's description
 ADDRESS_LENGTH = 5000
 SEARCH_LENGTH = 200
+SEARCH_WORDS = 8  # a picker's search matches at most this many typed words
 LOOKUP_LENGTH = 200  # an item (or order line) typed or scanned into a page's form: a SKU, barcode or short code
 LOCATION_PATH_LENGTH = 1000  # a bin typed or scanned into a page's form by its code or path ("Main / Aisle 3 / Bin 7")
 SKU_LIST_LENGTH = 5000  # "only these items" when opening a count on a page: SKUs, comma separated

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.limits import SEARCH_LENGTH
+from app.limits import SEARCH_LENGTH, SEARCH_WORDS
 from app.models import Item, ItemBarcode
 from app.models.purchasing import Supplier
 
 CHOICES = 50
-MAX_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class Choice:
 
 
 def _words(query: str) -> list[str]:
-    return [w for w in (query or "")[:SEARCH_LENGTH].split() if w][:MAX_WORDS]
+    return [w for w in (query or "")[:SEARCH_LENGTH].split() if w][:SEARCH_WORDS]
 
 
 def _contains(text: str) -> str:

@@ -172,3 +172,19 @@ def test_the_locations_tree_of_ten_thousand_bins_opens_a_shelf_100_bins_at_a_tim
     page.locator("#tree-q").fill("shelf 040 bin 250")
     page.get_by_role("button", name="Find").click()
     expect(page.locator("#locations-found li")).to_have_count(1)
+
+
+def test_a_scanned_item_code_is_chosen_in_the_cart_picker_and_typing_after_unchooses(phone, factory, warehouse):
+    page = phone
+    log_in(page, factory.user("staff"))
+    page.goto("/cart")
+    box = page.locator("#add-item_id")
+    box.focus()
+    page.keyboard.type("HB-M8")  # a keyboard-wedge scanner types fast and ends in Enter
+    page.keyboard.press("Enter")
+    expect(box).to_have_value("HB-M8 · Hex Bolt M8")
+    hidden = page.locator('input[type=hidden][name="add-item_id"]')
+    assert hidden.input_value() == str(warehouse["bolt"].id)
+    box.press("End")
+    box.type("x")
+    assert hidden.input_value() == ""  # typing after a choice takes it back

@@ -77,7 +77,8 @@ def test_item_page_offer_form_uses_the_supplier_picker_and_shows_refusals_next_t
     item = factory.item()
     manager = as_role("manager")
     url = f"/purchasing/items/{item.id}/offers"
-    assert manager.post(url, {"offer-supplier_id": str(co.id), "offer-unit_price": "1"}).status_code == 302
+    added = manager.post(url, {"offer-supplier_id": str(co.id), "offer-unit_price": "1"})
+    assert added.status_code == 302 and added.headers["Location"].endswith(f"/items/{item.id}#purchasing")
     again = manager.post(url, {"offer-supplier_id": str(co.id), "offer-unit_price": "2"})
     assert again.status_code == 409 or again.status_code == 422
     assert "Already offers this item." in again.text.split('id="offer-supplier_id-error"')[1].split("</small>")[0]

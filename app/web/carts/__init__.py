@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 
 from app.auth import current_actor
 from app.permissions import Permission, require
@@ -33,8 +33,10 @@ def index():
 @bp.post("/add")
 @require(Permission.CART_USE)
 def add():
-    on_cart = "add-item_id" in request.form  # the cart page's own "Add a line": errors next to its fields
-    form = CartAddForm(prefix="add") if on_cart else AddToCartForm()
+    form = CartAddForm(prefix="add")
+    on_cart = bool(form.item_id.raw_data)  # the cart page's own "Add a line": errors next to its fields
+    if not on_cart:
+        form = AddToCartForm()
     target = url_for("carts.index") if on_cart or not is_safe_next(form.next.data) else form.next.data
     if not form.validate():
         if on_cart:

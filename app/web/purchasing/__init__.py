@@ -140,7 +140,7 @@ def add_offer(item_id: int):
     if not outcome.ok:
         return with_offer_form(item_id, form, outcome.status)
     flash("Supplier offer added.", "success")
-    return redirect(url_for("purchasing.orders", state="draft"))
+    return redirect(url_for("items.detail", item_id=item_id) + "#purchasing")
 
 
 @bp.post("/items/<int:item_id>/offers/<int:supplier_id>/prefer")
