@@ -88,6 +88,7 @@ def test_a_gtin_with_a_wrong_check_digit_is_invalid_gtin(text):
         f"]C101{GTIN}1",  # a lone digit where the next AI should be
         f"]Q301{GTIN}17271332",  # month 13
         f"01{GTIN}{GS}9",
+        f"(01){GTIN}(10)A(10)B",  # one AI, two values
     ],
 )
 def test_an_unknown_or_truncated_ai_in_a_gs1_marked_text_is_invalid_gs1(text):

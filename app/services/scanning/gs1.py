@@ -85,6 +85,10 @@ def parse(text: str) -> GS1Data | None:
         return None
     marked = marked or link
     values = {element.ai.ai: element for element in elements}
+    clash = next((e.ai.ai for e in elements if values[e.ai.ai].value != e.value), None)
+    if clash is not None:  # the General Specifications forbid one AI with two values in a message
+        problem = f"it gives AI {clash} twice with different values."
+        raise InvalidGS1(f"This GS1 code cannot be read: {problem}", fields={"code": [problem]})
     product = values.get("01") or values.get("02")  # 02: the items inside a logistic unit (with 37)
     if product is not None and product.gtin is None:
         detail = plain_problem(product.gtin_error or "")
