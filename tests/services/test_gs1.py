@@ -88,6 +88,7 @@ def test_a_gtin_with_a_wrong_check_digit_is_invalid_gtin(text):
         f"]C101{GTIN}1",  # a lone digit where the next AI should be
         f"]Q301{GTIN}17271332",  # month 13
         f"01{GTIN}{GS}9",
+        f"(01){GTIN}(10)A(10)B",  # one AI, two values
     ],
 )
 def test_an_unknown_or_truncated_ai_in_a_gs1_marked_text_is_invalid_gs1(text):
@@ -151,6 +152,7 @@ def test_a_lot_that_ai_10_cannot_carry_is_refused_naming_lot():
         (f"(01){GTIN}(17)2712", "the Expiration date (YYMMDD) field (AI 17) is cut short or malformed."),
         (f"]C101{GTIN}{GS}1", "'1' does not start with a GS1 application identifier (cut short?)."),
         ("(01)09506000134353", "the check digit should be 2, not 3: misread or mistyped."),
+        (f"(01){GTIN}(17)270230", "the date in AI 17 does not exist."),  # 30 February
     ],
 )
 def test_refusals_say_in_plain_words_what_is_wrong(text, words):

@@ -85,6 +85,10 @@ def parse(text: str) -> GS1Data | None:
         return None
     marked = marked or link
     values = {element.ai.ai: element for element in elements}
+    clash = next((e.ai.ai for e in elements if values[e.ai.ai].value != e.value), None)
+    if clash is not None:  # the General Specifications forbid one AI with two values in a message
+        problem = f"it gives AI {clash} twice with different values."
+        raise InvalidGS1(f"This GS1 code cannot be read: {problem}", fields={"code": [problem]})
     product = values.get("01") or values.get("02")  # 02: the items inside a logistic unit (with 37)
     if product is not None and product.gtin is None:
         detail = plain_problem(product.gtin_error or "")
@@ -119,6 +123,7 @@ def _elements(text: str) -> tuple[list | None, str, bool]:
 
 _CHECK_DIGIT = re.compile(r"check digit for '(\d+)': Expected (\d), got (\d)")
 _NO_MATCH = re.compile(r"Failed to match '.*' with GS1 AI \((\d{2,4})\) pattern")
+_BAD_DATE = re.compile(r"GS1 AI \((\d{2,4})\) date")
 _UNKNOWN_AI = re.compile(r"Unknown GS1 Application Identifier '(\d+)'")
 _NO_AI = re.compile(r"Failed to get GS1 Application Identifier from '(.*)'", re.DOTALL)
 
@@ -133,6 +138,8 @@ def plain_problem(problem: str) -> str:
         except biip.ParseError:
             name = "value"
         return f"the {name} field (AI {match.group(1)}) is cut short or malformed."
+    if match := _BAD_DATE.search(problem):
+        return f"the date in AI {match.group(1)} does not exist."
     if match := _UNKNOWN_AI.search(problem):
         return f"({match.group(1)}) is not a GS1 application identifier."
     if match := _NO_AI.search(problem):

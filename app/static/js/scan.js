@@ -184,9 +184,11 @@
     return parts.join(" · ");
   }
 
-  // What the batch says of a line: the lot and serials only for items tracked that way.
+  // What the batch says of a line: the lot and serials only for items tracked that way, once
+  // scanned batches take them (the page says so: data-batch-lots).
   function batchLine(l) {
     var out = { item_id: l.item.id, quantity: l.quantity };
+    if (root.dataset.batchLots !== "true") return out;
     if (l.item.tracking === "lot" && l.lot) {
       out.lot = l.lot;
       if (l.expires_on) out.expires_on = l.expires_on;
