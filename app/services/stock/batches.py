@@ -8,12 +8,28 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from app.errors import InsufficientStock
-from app.models import LogAction, User
+from app.errors import InsufficientStock, ValidationFailed
+from app.models import Item, LogAction, Tracking, User
 from app.services.quantities import check_places, show
-from app.services.stock.locks import lock_items, lock_levels
+from app.services.stock.locks import lock_items as _lock_all
+from app.services.stock.locks import lock_levels
 from app.services.stock.verbs import check_different_places
 from app.services.stock.write import Movement, apply_movement
+
+
+def lock_items(item_ids) -> dict[int, Item]:
+    """Lock the batch's items (locks.lock_items). Raises ValidationFailed for a lot- or serial-tracked
+    item: a batch does not say which lot or units it moves yet (issue 27); move those one by one."""
+    items = _lock_all(item_ids)
+    tracked = [item for item in items.values() if item.tracking != Tracking.NONE]
+    if tracked:
+        raise ValidationFailed(
+            f"{tracked[0].sku} is tracked by {tracked[0].tracking}: move it on its own, naming the "
+            f"{'lot' if tracked[0].tracking == Tracking.LOT else 'serials'}. Nothing was moved.",
+            fields={"item_id": [f"{tracked[0].sku} is tracked by {tracked[0].tracking}."]},
+            item_id=tracked[0].id,
+        )
+    return items
 
 
 def apply_lines(

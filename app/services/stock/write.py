@@ -36,6 +36,9 @@ class Movement:
     logs: list[InventoryLog] = field(default_factory=list)
     alert: Alert | None = None
     stock: list[dict[str, Any]] = field(default_factory=list)  # the item's levels after it, read under its lock
+    # Lot-tracked items: what each lot gave or took ({lot, lot_id, quantity, expires_on}); serial items: the units.
+    lots: list[dict[str, Any]] | None = None
+    serials: list[str] | None = None
 
 
 Changes = dict[int, tuple[StockLevel, Any]]  # location id -> (its locked level, the change in units)

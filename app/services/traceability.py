@@ -1,0 +1,169 @@
+"""Traceability reads and the lot's own edits (issue 27): an item's lots with their levels, a lot's
+status and expiry (PATCH), a lot's trace (where it came from, every movement, where it is, where it
+went), an item's serials and one unit's history. Stock itself moves only in app/services/stock/."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.errors import NotFound
+from app.extensions import db
+from app.models import InventoryLog, Item, Location, LogAction, Lot, LotLevel, Serial, User
+from app.services import stock
+from app.services.lookup import get_or_404
+from app.services.stock.lots import FEFO_ORDER
+from app.services.uow import unit_of_work
+
+
+def item_lots(item_id: int) -> list[dict[str, Any]]:
+    """An item's lots in FEFO order, each with its total and its levels per place. Raises NotFound."""
+    item = get_or_404(Item, item_id, where=[Item.is_deleted.is_(False)])
+    lots = db.session.scalars(sa.select(Lot).where(Lot.item_id == item.id).order_by(*FEFO_ORDER)).all()
+    levels = _levels_of([lot.id for lot in lots])
+    return [_lot_row(lot, levels.get(lot.id, [])) for lot in lots]
+
+
+def _levels_of(lot_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = {}
+    if not lot_ids:
+        return found
+    rows = db.session.execute(
+        sa.select(LotLevel.lot_id, LotLevel.location_id, Location.path, LotLevel.quantity)
+        .join(Location, Location.id == LotLevel.location_id)
+        .where(LotLevel.lot_id.in_(lot_ids), LotLevel.quantity > 0)
+        .order_by(Location.path)
+    )
+    for lot_id, location_id, path, quantity in rows:
+        found.setdefault(lot_id, []).append({"location_id": location_id, "path": path, "quantity": quantity})
+    return found
+
+
+def _lot_row(lot: Lot, levels: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": lot.id,
+        "item_id": lot.item_id,
+        "code": lot.code,
+        "expires_on": lot.expires_on,
+        "status": lot.status,
+        "created_at": lot.created_at,
+        "quantity": sum((level["quantity"] for level in levels), Decimal(0)),
+        "levels": levels,
+    }
+
+
+def update_lot(lot_id: int, changes: dict[str, Any], *, actor: User) -> dict[str, Any]:
+    """Block or release a lot, or correct its expiry date; the change is a ledger row of the item
+    (action `update`, with the lot). Raises NotFound."""
+    lot = get_or_404(Lot, lot_id)
+    with unit_of_work():
+        item = stock.lock_item(lot.item_id)  # the item's lock serialises the lot with its movements
+        lot = db.session.scalar(sa.select(Lot).where(Lot.id == lot_id).with_for_update())
+        changed = {k: v for k, v in changes.items() if getattr(lot, k) != v}
+        for name, value in changed.items():
+            setattr(lot, name, value)
+        if changed:
+            shown = ", ".join(f"{k}={v}" for k, v in sorted(changed.items()))
+            stock.record(
+                item,
+                LogAction.UPDATE,
+                actor,
+                location_id=None,
+                before=item.quantity,
+                after=item.quantity,
+                note=f"Lot {lot.code}: {shown}",
+                lot_id=lot.id,
+            )
+    return _lot_row(lot, _levels_of([lot.id]).get(lot.id, []))
+
+
+_MOVEMENTS = (
+    sa.select(InventoryLog, User.full_name, Location.path)
+    .outerjoin(User, User.id == InventoryLog.user_id)
+    .outerjoin(Location, Location.id == InventoryLog.location_id)
+    .order_by(InventoryLog.created_at, InventoryLog.id)
+)
+
+
+def _movement(entry: InventoryLog, user: str | None, path: str | None) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "action": entry.action,
+        "at": entry.created_at,
+        "user_id": entry.user_id,
+        "user": user,
+        "location_id": entry.location_id,
+        "path": path,
+        "delta": entry.delta,
+        "quantity_before": entry.quantity_before,
+        "quantity_after": entry.quantity_after,
+        "note": entry.note,
+        "serial": entry.serial,
+        "purchase_order_id": entry.purchase_order_id,
+        "purchase_order_line_id": entry.purchase_order_line_id,
+        "stock_request_id": entry.stock_request_id,
+        "count_id": entry.count_id,
+    }
+
+
+def lot_trace(lot_id: int) -> dict[str, Any]:
+    """Where a lot came from, every ledger row of it (oldest first), where it is and where it went.
+    Raises NotFound."""
+    lot = get_or_404(Lot, lot_id)
+    item = db.session.get(Item, lot.item_id)
+    movements = [_movement(*row) for row in db.session.execute(_MOVEMENTS.where(InventoryLog.lot_id == lot_id))]
+    withdrawn = [
+        {"quantity": -m["delta"], "at": m["at"], "user": m["user"], "note": m["note"]}
+        | ({"request_id": m["stock_request_id"]} if m["stock_request_id"] is not None else {})
+        for m in movements
+        if m["action"] == LogAction.WITHDRAW
+    ]
+    return {
+        "lot": _lot_row(lot, []) | {"quantity": None, "levels": None},
+        "item": {"id": item.id, "sku": item.sku, "name": item.name, "unit": item.unit},
+        "received": [m for m in movements if m["action"] == LogAction.RESTOCK],
+        "movements": movements,
+        "on_hand": _levels_of([lot.id]).get(lot.id, []),
+        "withdrawn": withdrawn,
+    }
+
+
+def item_serials(item_id: int, *, state: str | None = None) -> list[dict[str, Any]]:
+    """An item's units (in one state when given), by serial. Raises NotFound."""
+    item = get_or_404(Item, item_id, where=[Item.is_deleted.is_(False)])
+    query = (
+        sa.select(Serial, Location.path)
+        .outerjoin(Location, Location.id == Serial.location_id)
+        .where(Serial.item_id == item.id)
+        .order_by(Serial.serial)
+    )
+    if state is not None:
+        query = query.where(Serial.state == state)
+    return [_serial_row(unit, path) for unit, path in db.session.execute(query)]
+
+
+def _serial_row(unit: Serial, path: str | None) -> dict[str, Any]:
+    return {
+        "serial": unit.serial,
+        "item_id": unit.item_id,
+        "state": unit.state,
+        "location_id": unit.location_id,
+        "path": path,
+        "updated_at": unit.updated_at,
+    }
+
+
+def serial_history(item_id: int, serial: str) -> dict[str, Any]:
+    """One unit: where it is and every ledger row of it, oldest first. Raises NotFound."""
+    get_or_404(Item, item_id)
+    found = db.session.execute(
+        sa.select(Serial, Location.path)
+        .outerjoin(Location, Location.id == Serial.location_id)
+        .where(Serial.item_id == item_id, Serial.serial == serial)
+    ).one_or_none()
+    if found is None:
+        raise NotFound(f"Item {item_id} has no serial {serial!r}.")
+    rows = db.session.execute(_MOVEMENTS.where(InventoryLog.item_id == item_id, InventoryLog.serial == serial))
+    return _serial_row(*found) | {"movements": [_movement(*row) for row in rows]}

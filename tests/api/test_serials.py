@@ -1,0 +1,96 @@
+"""Serial numbers over HTTP (issue 27): movements name their units, one ledger row per unit, the
+409s of a unit in the wrong place, whole quantities, the list and one unit's history."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers.api import error_of
+
+
+@pytest.fixture()
+def unit_item(factory):
+    return factory.item(tracking="serial", location=factory.location("Cage"))
+
+
+def _post(api, item, verb, body, role="staff"):
+    return api.post(f"/api/v1/items/{item.id}/{verb}", body, role=role)
+
+
+def test_restock_names_the_units_and_writes_one_row_each(api, unit_item):
+    body = _post(api, unit_item, "restock", {"serials": ["SN-1", "SN-2"]}).get_json()
+    assert body["quantity"] == 2 and body["serials"] == ["SN-1", "SN-2"]
+    assert [(m["serial"], m["delta"]) for m in body["movements"]] == [("SN-1", 1), ("SN-2", 1)]
+    listed = api.get(f"/api/v1/items/{unit_item.id}/serials?state=in_stock", role="staff").get_json()
+    assert [(u["serial"], u["state"], u["path"]) for u in listed] == [
+        ("SN-1", "in_stock", "Cage"),
+        ("SN-2", "in_stock", "Cage"),
+    ]
+
+
+def test_restocking_a_serial_in_stock_is_409_naming_it(api, unit_item):
+    _post(api, unit_item, "restock", {"serials": ["SN-1"]})
+    response = _post(api, unit_item, "restock", {"serials": ["SN-3", "SN-1"]})
+    assert response.status_code == 409
+    error = error_of(response)
+    assert error["code"] == "serial_in_stock" and error["serial"] == "SN-1"
+    assert api.get(f"/api/v1/items/{unit_item.id}").get_json()["quantity"] == 1
+
+
+def test_withdrawing_a_unit_not_here_is_409_and_a_withdrawn_one_may_come_back(api, factory, unit_item):
+    _post(api, unit_item, "restock", {"serials": ["SN-1", "SN-2"]})
+    elsewhere = factory.location()
+    response = _post(api, unit_item, "withdraw", {"serials": ["SN-1"], "location_id": elsewhere.id})
+    assert response.status_code == 409 and error_of(response)["code"] == "serial_not_here"
+    assert error_of(response)["serial"] == "SN-1"
+    done = _post(api, unit_item, "withdraw", {"serials": ["SN-1"], "quantity": 1}).get_json()
+    assert done["quantity"] == 1
+    again = _post(api, unit_item, "withdraw", {"serials": ["SN-1"]})
+    assert again.status_code == 409 and error_of(again)["code"] == "serial_not_here"
+    assert _post(api, unit_item, "restock", {"serials": ["SN-1"]}).status_code == 200  # returned
+
+
+def test_transfer_moves_named_units(api, factory, unit_item):
+    other = factory.location("Shelf 2")
+    _post(api, unit_item, "restock", {"serials": ["SN-1", "SN-2"]})
+    body = _post(
+        api,
+        unit_item,
+        "transfer",
+        {"from_location_id": unit_item.location_id, "to_location_id": other.id, "serials": ["SN-2"]},
+    ).get_json()
+    assert {s["location_name"]: s["quantity"] for s in body["stock"]} == {"Cage": 1, "Shelf 2": 1}
+    unit = api.get(f"/api/v1/items/{unit_item.id}/serials/SN-2", role="staff").get_json()
+    assert (unit["state"], unit["path"]) == ("in_stock", "Shelf 2")
+    assert [m["action"] for m in unit["movements"]] == ["restock", "transfer", "transfer"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"serials": ["SN-1", "SN-1"]}, "serials"),
+        ({"serials": ["SN-1"], "quantity": 2}, "quantity"),
+        ({"quantity": 1.5, "serials": ["SN-1"]}, "quantity"),
+        ({"quantity": 1}, "serials"),
+        ({"serials": [""]}, "serials"),
+        ({"serials": ["SN-1"], "lot": "A"}, "lot"),
+    ],
+)
+def test_bad_serial_input_is_422_and_changes_nothing(api, unit_item, body, field):
+    response = _post(api, unit_item, "restock", body)
+    assert response.status_code == 422, response.get_json()
+    assert field in error_of(response)["fields"]
+    assert api.get(f"/api/v1/items/{unit_item.id}/serials").get_json() == []
+
+
+def test_an_unknown_serial_is_404(api, unit_item):
+    assert api.get(f"/api/v1/items/{unit_item.id}/serials/NOPE").status_code == 404
+
+
+def test_a_serial_item_takes_whole_units_only(api, factory):
+    location = factory.location()
+    response = api.post(
+        "/api/v1/items",
+        {"sku": "PHONE-1", "name": "Phone", "location_id": location.id, "tracking": "serial", "decimals": 2},
+    )
+    assert response.status_code == 422 and "decimals" in error_of(response)["fields"]
