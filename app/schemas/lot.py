@@ -26,8 +26,8 @@ class LotSchema(BodySchema):
     expires_on = fields.Date(allow_none=True)
     status = fields.String()
     created_at = fields.DateTime()
-    quantity = Amount(allow_none=True)
-    levels = fields.List(fields.Nested(LotLevelSchema), allow_none=True)
+    quantity = Amount()
+    levels = fields.List(fields.Nested(LotLevelSchema))
 
 
 class TraceMovementSchema(BodySchema):

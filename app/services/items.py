@@ -39,6 +39,7 @@ EDITABLE_FIELDS = (
     "expiry_required",
 )
 REORDER_FIELDS = ("reorder_point", "reorder_quantity", "max_stock")
+TRACKING_FIELDS = ("tracking", "shelf_life_days", "expiry_required")  # the API's for now (issue 27)
 
 
 def get_item(item_id: int) -> Item:

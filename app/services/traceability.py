@@ -120,12 +120,13 @@ def lot_trace(lot_id: int) -> dict[str, Any]:
         for m in movements
         if m["action"] == LogAction.WITHDRAW
     ]
+    on_hand = _levels_of([lot.id]).get(lot.id, [])
     return {
-        "lot": _lot_row(lot, []) | {"quantity": None, "levels": None},
+        "lot": _lot_row(lot, on_hand),
         "item": {"id": item.id, "sku": item.sku, "name": item.name, "unit": item.unit},
         "received": [m for m in movements if m["action"] == LogAction.RESTOCK],
         "movements": movements,
-        "on_hand": _levels_of([lot.id]).get(lot.id, []),
+        "on_hand": on_hand,
         "withdrawn": withdrawn,
     }
 

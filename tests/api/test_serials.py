@@ -94,3 +94,25 @@ def test_a_serial_item_takes_whole_units_only(api, factory):
         {"sku": "PHONE-1", "name": "Phone", "location_id": location.id, "tracking": "serial", "decimals": 2},
     )
     assert response.status_code == 422 and "decimals" in error_of(response)["fields"]
+
+
+def test_a_stock_take_of_units_writes_off_the_missing_and_moves_the_misplaced_here(api, factory, unit_item):
+    other = factory.location("Back room")
+    _post(api, unit_item, "restock", {"serials": ["SN-1", "SN-2"]})
+    _post(api, unit_item, "restock", {"serials": ["SN-9"], "location_id": other.id})
+    body = api.post(
+        f"/api/v1/items/{unit_item.id}/adjust",
+        {"location_id": unit_item.location_id, "serials": ["SN-1", "SN-9"], "note": "Count"},
+    ).get_json()
+    assert sorted(body["serials"]) == ["SN-2", "SN-9"]
+    assert {s["location_name"]: s["quantity"] for s in body["stock"] if s["quantity"]} == {"Cage": 2}
+    units = {u["serial"]: (u["state"], u["path"]) for u in api.get(f"/api/v1/items/{unit_item.id}/serials").get_json()}
+    assert units == {"SN-1": ("in_stock", "Cage"), "SN-2": ("withdrawn", None), "SN-9": ("in_stock", "Cage")}
+
+
+def test_a_stock_take_whose_count_disagrees_with_the_units_is_422(api, unit_item):
+    response = api.post(
+        f"/api/v1/items/{unit_item.id}/adjust",
+        {"location_id": unit_item.location_id, "serials": ["SN-1"], "counted_quantity": 2, "note": "Count"},
+    )
+    assert response.status_code == 422 and "counted_quantity" in error_of(response)["fields"]

@@ -3,8 +3,8 @@ withdrawal or transfer names one or picks FEFO. Each lot moved is one apply_move
 row carrying lot_id), and the lot's level at the place changes with it, so a location's lot levels
 always sum to its stock level (docs/lots.md).
 
-Locks, after the item's row and its levels (locks.py): the item's lot levels at the place, in one
-statement. Lots themselves are created and changed only under their item's row lock, so the item
+Locks, after the item's row and its levels (locks.py): all the item's lot levels, in one statement
+(lot_levels.py). Lots themselves are created and changed only under their item's row lock, so the item
 lock serialises them like it serialises the levels.
 """
 
@@ -18,29 +18,21 @@ import sqlalchemy as sa
 
 from app.errors import InsufficientStock, LotBlocked, LotExpiryMismatch, OnlyExpiredStock, ValidationFailed
 from app.extensions import db
-from app.models import Item, Lot, LotLevel, LotStatus, StockLevel, User
+from app.models import Item, Lot, LotStatus, StockLevel, User
 from app.models.base import utcnow
 from app.services.quantities import show
+from app.services.stock.lot_levels import HeldLot, HeldLots
 from app.services.stock.write import Movement, apply_movement
 
 # FEFO: earliest expiry first, lots without a date last, then the oldest lot.
 FEFO_ORDER = (Lot.expires_on.is_(None), Lot.expires_on, Lot.created_at, Lot.id)
-_LOCK_LOT_LEVELS = (
-    sa.select(LotLevel, Lot)
-    .join(Lot, Lot.id == LotLevel.lot_id)
-    .where(LotLevel.item_id == sa.bindparam("item_id"), LotLevel.location_id == sa.bindparam("location_id"))
-    .order_by(*FEFO_ORDER)
-    .with_for_update(of=LotLevel)
-)
-
-Pick = tuple[Lot, LotLevel, Any]  # a lot, its level at the place, the units taken from it
 
 
 def today() -> date:
     return utcnow().date()
 
 
-def is_expired(lot: Lot, on: date | None = None) -> bool:
+def is_expired(lot: Any, on: date | None = None) -> bool:
     return lot.expires_on is not None and lot.expires_on < (on or today())
 
 
@@ -84,43 +76,27 @@ def receive_lot(item: Item, code: str | None, expires_on: date | None) -> Lot:
     return lot
 
 
-def lock_lot_levels(item: Item, location_id: int) -> list[tuple[LotLevel, Lot]]:
-    """The item's lot levels at a place, locked, in FEFO order."""
-    return [
-        tuple(row) for row in db.session.execute(_LOCK_LOT_LEVELS, {"item_id": item.id, "location_id": location_id})
-    ]
-
-
-def lot_level(held: list[tuple[LotLevel, Lot]], item: Item, lot: Lot, location_id: int) -> LotLevel:
-    """The lot's level among the locked ones, created (at 0) when the place has none of it."""
-    for level, owner in held:
-        if owner.id == lot.id:
-            return level
-    level = LotLevel(lot_id=lot.id, item_id=item.id, location_id=location_id, quantity=0)
-    db.session.add(level)
-    held.append((level, lot))
-    return level
-
-
 def pick(
-    item: Item, location_id: int, quantity: Any, *, code: str | None, allow_expired: bool
-) -> tuple[list[Pick], list[tuple[LotLevel, Lot]]]:
+    item: Item, held: HeldLots, location_id: int, quantity: Any, *, code: str | None, allow_expired: bool
+) -> list[tuple[HeldLot, Any]]:
     """What to take from which lot at a place: the named lot, or FEFO over the available, unexpired
     lots (expired ones too with `allow_expired`). Raises LotBlocked, OnlyExpiredStock,
     InsufficientStock, ValidationFailed (an unknown lot)."""
-    held = lock_lot_levels(item, location_id)
+    here = held.at(location_id)
     if code is not None:
-        lot = find_lot(item, code)
-        _check_usable(item, lot, allow_expired)
-        level = lot_level(held, item, lot, location_id)
+        level = next((r for r in here if r.code == code), None)
+        if level is None:
+            find_lot(item, code)  # an unknown code is a 422; a known one with nothing here is short
+            raise _short(item, quantity, 0, lot=code)
+        _check_usable(item, level, allow_expired)
         if level.quantity < quantity:
             raise _short(item, quantity, level.quantity, lot=code)
-        return [(lot, level, quantity)], held
-    usable = [(lv, lot) for lv, lot in held if lot.status == LotStatus.AVAILABLE and lv.quantity > 0]
-    fresh = [(lv, lot) for lv, lot in usable if not is_expired(lot)]
-    fresh_total = sum((lv.quantity for lv, _lot in fresh), Decimal(0))
+        return [(level, quantity)]
+    usable = [r for r in here if r.status == LotStatus.AVAILABLE and r.quantity > 0]
+    fresh = [r for r in usable if not is_expired(r)]
+    fresh_total = sum((r.quantity for r in fresh), Decimal(0))
     if fresh_total < quantity:
-        all_total = sum((lv.quantity for lv, _lot in usable), Decimal(0))
+        all_total = sum((r.quantity for r in usable), Decimal(0))
         if all_total < quantity:
             raise _short(item, quantity, all_total if allow_expired else fresh_total)
         if not allow_expired:
@@ -133,18 +109,18 @@ def pick(
                 location_id=location_id,
             )
         # In-date lots first; expired ones (earliest first) cover only the shortfall.
-        fresh = fresh + [(lv, lot) for lv, lot in usable if is_expired(lot)]
+        fresh = fresh + [r for r in usable if is_expired(r)]
     picks, left = [], quantity
-    for level, lot in fresh:
+    for level in fresh:
         if left <= 0:
             break
         taken = min(level.quantity, left)
-        picks.append((lot, level, taken))
+        picks.append((level, taken))
         left -= taken
-    return picks, held
+    return picks
 
 
-def _check_usable(item: Item, lot: Lot, allow_expired: bool) -> None:
+def _check_usable(item: Item, lot: HeldLot, allow_expired: bool) -> None:
     if lot.status == LotStatus.BLOCKED:
         raise LotBlocked(
             f"Lot {lot.code} of {item.sku} is blocked: it cannot be picked or withdrawn.",
@@ -168,8 +144,8 @@ def _short(item: Item, requested: Any, available: Any, **extra: Any) -> Insuffic
     )
 
 
-def lot_entry(lot: Lot, quantity: Any) -> dict[str, Any]:
-    """One line of a movement's `lots`."""
+def lot_entry(lot: Any, quantity: Any) -> dict[str, Any]:
+    """One line of a movement's `lots` (`lot`: a Lot or a HeldLot)."""
     return {
         "lot": lot.code,
         "lot_id": lot.id,
@@ -178,28 +154,38 @@ def lot_entry(lot: Lot, quantity: Any) -> dict[str, Any]:
     }
 
 
+# A lot's share of a movement: its level at the source and the signed units there, and its level at
+# the destination with the destination's stock level (a transfer), or None.
+Share = tuple[HeldLot, Any, StockLevel, tuple[HeldLot, StockLevel] | None]
+
+
 def move_lots(
-    item: Item,
-    moves: list[tuple[Lot, Any, tuple[StockLevel, LotLevel], tuple[StockLevel, LotLevel] | None]],
-    action: str,
-    actor: User,
-    note: str | None,
-    **refs: int | None,
+    item: Item, held: HeldLots, shares: list[Share], action: str, actor: User, note: str | None, **refs: Any
 ) -> Movement:
-    """Write each lot's share of a movement: (lot, signed units at the source, (source level, its lot
-    level), (destination level, its lot level) or None). One apply_movement (one ledger row per place)
-    per lot, in one transaction."""
+    """Write each lot's share of a movement: one apply_movement (one ledger row per place) per lot,
+    with the lot levels' new quantities, in one transaction. The answer's stock is built from the
+    locked lot levels."""
     done = Movement(item=item, action=action, lots=[])
-    for lot, delta, (level, lot_lv), to in moves:
+    for lot_level, delta, level, to in shares:
         changes = {level.location_id: (level, delta)}
+        lot_changes = [(lot_level, lot_level.quantity + delta)]
         if to is not None:
-            changes[to[0].location_id] = (to[0], -delta)
-        part = apply_movement(item, changes, action, actor, note, lot_id=lot.id, **refs)
-        lot_lv.quantity = lot_lv.quantity + delta
-        if to is not None:
-            to[1].quantity = to[1].quantity - delta
+            changes[to[1].location_id] = (to[1], -delta)
+            lot_changes.append((to[0], to[0].quantity - delta))
+        part = apply_movement(
+            item,
+            changes,
+            action,
+            actor,
+            note,
+            lot_levels=[(r.level_id, q) for r, q in lot_changes],
+            lot_id=lot_level.id,
+            **refs,
+        )
+        for row, quantity in lot_changes:
+            row.quantity = quantity
         done.logs += part.logs
         done.alert = part.alert or done.alert
-        done.lots.append(lot_entry(lot, abs(delta)))
-    db.session.flush()
+        done.lots.append(lot_entry(lot_level, abs(delta)))
+    done.stock = held.stock()
     return done

@@ -14,6 +14,7 @@ from app.errors import PermissionDenied, ValidationFailed
 from app.models import Item, LogAction, Tracking, User
 from app.permissions import Permission, can
 from app.services.stock.locks import ItemLevels
+from app.services.stock.lot_levels import HeldLots
 from app.services.stock.write import Movement
 
 
@@ -69,9 +70,10 @@ def restock(
     level = held.get(location_id)
     if item.tracking == Tracking.SERIAL:
         return serials.move_units(item, trace.serials, LogAction.RESTOCK, actor, note, None, level, **refs)
+    held_lots = HeldLots.lock(item)
     lot = lots.receive_lot(item, trace.lot, trace.expires_on)
-    lot_level = lots.lot_level(lots.lock_lot_levels(item, location_id), item, lot, location_id)
-    return lots.move_lots(item, [(lot, quantity, (level, lot_level), None)], LogAction.RESTOCK, actor, note, **refs)
+    lot_level = held_lots.of(lot, location_id, level.location_name)
+    return lots.move_lots(item, held_lots, [(lot_level, quantity, level, None)], LogAction.RESTOCK, actor, note, **refs)
 
 
 def take(
@@ -97,18 +99,20 @@ def take(
         return serials.move_units(item, trace.serials, action, actor, note, source, destination, **refs)
     if trace.expires_on is not None:
         raise ValidationFailed("An expiry date is given when receiving.", fields={"expires_on": ["Only on receipt."]})
-    picks, _held = lots.pick(item, from_location_id, quantity, code=trace.lot, allow_expired=trace.allow_expired)
-    there = lots.lock_lot_levels(item, to_location_id) if to_location_id is not None else []
-    moves = [
+    held_lots = HeldLots.lock(item)
+    picks = lots.pick(item, held_lots, from_location_id, quantity, code=trace.lot, allow_expired=trace.allow_expired)
+    shares = [
         (
-            lot,
+            lot_level,
             -taken,
-            (source, lot_level),
-            (destination, lots.lot_level(there, item, lot, to_location_id)) if destination is not None else None,
+            source,
+            (held_lots.of(lot_level, to_location_id, destination.location_name), destination)
+            if destination is not None
+            else None,
         )
-        for lot, lot_level, taken in picks
+        for lot_level, taken in picks
     ]
-    return lots.move_lots(item, moves, action, actor, note, **refs)
+    return lots.move_lots(item, held_lots, shares, action, actor, note, **refs)
 
 
 def adjust(
@@ -120,10 +124,11 @@ def adjust(
         return serials.adjust_units(
             item, level, serials.check_units(item, trace.serials, None) if trace.serials else [], actor, note
         )
+    held_lots = HeldLots.lock(item)
     lot = lots.receive_lot(item, trace.lot, trace.expires_on)
-    lot_level = lots.lot_level(lots.lock_lot_levels(item, location_id), item, lot, location_id)
+    lot_level = held_lots.of(lot, location_id, level.location_name)
     delta = counted - lot_level.quantity
-    return lots.move_lots(item, [(lot, delta, (level, lot_level), None)], LogAction.ADJUST, actor, note)
+    return lots.move_lots(item, held_lots, [(lot_level, delta, level, None)], LogAction.ADJUST, actor, note)
 
 
 def check_count(item: Item, counted: Any, trace: Trace) -> None:

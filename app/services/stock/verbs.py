@@ -149,6 +149,8 @@ def _run(item_id: int, work: Callable[[Item, ItemLevels], Movement]) -> Movement
         item = lock_item(item_id)
         held = ItemLevels.lock(item)
         movement = work(item, held)
-        untracked = item.tracking == Tracking.NONE
-        movement.stock = (held.stock() if untracked else []) or stock_of(item)
+        if item.tracking == Tracking.NONE:
+            movement.stock = held.stock() or stock_of(item)
+        elif item.tracking != Tracking.LOT:  # a lot item's answer is built from its locked lot levels
+            movement.stock = stock_of(item)
         return movement
