@@ -1,5 +1,7 @@
 """/api/v1/lots: a lot's edit (managers) and trace; /api/v1/items/{id}/lots and /serials (issue 27)."""
 
+from flask import jsonify
+
 from app.api.blueprint import Blueprint
 from app.auth import current_actor
 from app.permissions import Permission, require
@@ -41,7 +43,7 @@ def patch_lot(body: dict, lot_id: int):
 @bp.response(200, LotTraceSchema)
 def lot_trace(lot_id: int):
     """A recall's answer: where the lot came from, every movement, where it is, where it went."""
-    return traceability.lot_trace(lot_id)
+    return jsonify(traceability.lot_trace(lot_id))  # JSON-ready (a big trace skips the schema's dump)
 
 
 @items_bp.get("/<int:item_id>/serials")
@@ -58,4 +60,4 @@ def item_serials(query: dict, item_id: int):
 @items_bp.response(200, SerialHistorySchema)
 def serial_history(item_id: int, serial: str):
     """One unit: where it is and its history, oldest first."""
-    return traceability.serial_history(item_id, serial)
+    return jsonify(traceability.serial_history(item_id, serial))

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app.errors import NotFound
 from app.extensions import db
 from app.models import InventoryLog, Item, Location, LogAction, Lot, LotLevel, Serial, User
+from app.models.base import normalise
 from app.services import stock
 from app.services.lookup import get_or_404
 from app.services.stock.lots import FEFO_ORDER
@@ -49,7 +50,7 @@ def _lot_row(lot: Lot, levels: list[dict[str, Any]]) -> dict[str, Any]:
         "expires_on": lot.expires_on,
         "status": lot.status,
         "created_at": lot.created_at,
-        "quantity": sum((level["quantity"] for level in levels), Decimal(0)),
+        "quantity": normalise(sum((level["quantity"] for level in levels), Decimal(0))),
         "levels": levels,
     }
 
@@ -79,52 +80,83 @@ def update_lot(lot_id: int, changes: dict[str, Any], *, actor: User) -> dict[str
     return _lot_row(lot, _levels_of([lot.id]).get(lot.id, []))
 
 
+# A trace reads thousands of ledger rows: plain columns (no ORM objects), turned into JSON-ready
+# dicts here, answered without a schema dump (LotTraceSchema documents the same shape).
+_MOVEMENT_KEYS = (
+    "id",
+    "action",
+    "at",
+    "user_id",
+    "user",
+    "location_id",
+    "path",
+    "delta",
+    "quantity_before",
+    "quantity_after",
+    "note",
+    "serial",
+    "purchase_order_id",
+    "purchase_order_line_id",
+    "stock_request_id",
+    "count_id",
+)
 _MOVEMENTS = (
-    sa.select(InventoryLog, User.full_name, Location.path)
+    sa.select(
+        InventoryLog.id,
+        InventoryLog.action,
+        InventoryLog.created_at,
+        InventoryLog.user_id,
+        User.full_name,
+        InventoryLog.location_id,
+        Location.path,
+        InventoryLog.delta,
+        InventoryLog.quantity_before,
+        InventoryLog.quantity_after,
+        InventoryLog.note,
+        InventoryLog.serial,
+        InventoryLog.purchase_order_id,
+        InventoryLog.purchase_order_line_id,
+        InventoryLog.stock_request_id,
+        InventoryLog.count_id,
+    )
     .outerjoin(User, User.id == InventoryLog.user_id)
     .outerjoin(Location, Location.id == InventoryLog.location_id)
     .order_by(InventoryLog.created_at, InventoryLog.id)
 )
 
 
-def _movement(entry: InventoryLog, user: str | None, path: str | None) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "action": entry.action,
-        "at": entry.created_at,
-        "user_id": entry.user_id,
-        "user": user,
-        "location_id": entry.location_id,
-        "path": path,
-        "delta": entry.delta,
-        "quantity_before": entry.quantity_before,
-        "quantity_after": entry.quantity_after,
-        "note": entry.note,
-        "serial": entry.serial,
-        "purchase_order_id": entry.purchase_order_id,
-        "purchase_order_line_id": entry.purchase_order_line_id,
-        "stock_request_id": entry.stock_request_id,
-        "count_id": entry.count_id,
-    }
+def _movements(*where: Any) -> list[dict[str, Any]]:
+    keys = _MOVEMENT_KEYS
+    return [
+        dict(zip(keys, (row[0], row[1], row[2].isoformat(), *row[3:]), strict=True))
+        for row in db.session.execute(_MOVEMENTS.where(*where))
+    ]
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def lot_trace(lot_id: int) -> dict[str, Any]:
-    """Where a lot came from, every ledger row of it (oldest first), where it is and where it went.
-    Raises NotFound."""
+    """Where a lot came from, every ledger row of it (oldest first), where it is and where it went,
+    JSON-ready. Raises NotFound."""
     lot = get_or_404(Lot, lot_id)
     item = db.session.get(Item, lot.item_id)
-    movements = [_movement(*row) for row in db.session.execute(_MOVEMENTS.where(InventoryLog.lot_id == lot_id))]
+    movements = _movements(InventoryLog.lot_id == lot_id)
+    withdraw, restock = str(LogAction.WITHDRAW), str(LogAction.RESTOCK)
     withdrawn = [
         {"quantity": -m["delta"], "at": m["at"], "user": m["user"], "note": m["note"]}
         | ({"request_id": m["stock_request_id"]} if m["stock_request_id"] is not None else {})
         for m in movements
-        if m["action"] == LogAction.WITHDRAW
+        if m["action"] == withdraw
     ]
     on_hand = _levels_of([lot.id]).get(lot.id, [])
+    row = _lot_row(lot, on_hand)
+    row.update(expires_on=_iso(lot.expires_on), created_at=_iso(lot.created_at))
     return {
-        "lot": _lot_row(lot, on_hand),
+        "lot": row,
         "item": {"id": item.id, "sku": item.sku, "name": item.name, "unit": item.unit},
-        "received": [m for m in movements if m["action"] == LogAction.RESTOCK],
+        "received": [m for m in movements if m["action"] == restock],
         "movements": movements,
         "on_hand": on_hand,
         "withdrawn": withdrawn,
@@ -157,7 +189,7 @@ def _serial_row(unit: Serial, path: str | None) -> dict[str, Any]:
 
 
 def serial_history(item_id: int, serial: str) -> dict[str, Any]:
-    """One unit: where it is and every ledger row of it, oldest first. Raises NotFound."""
+    """One unit: where it is and every ledger row of it, oldest first, JSON-ready. Raises NotFound."""
     get_or_404(Item, item_id)
     found = db.session.execute(
         sa.select(Serial, Location.path)
@@ -166,5 +198,6 @@ def serial_history(item_id: int, serial: str) -> dict[str, Any]:
     ).one_or_none()
     if found is None:
         raise NotFound(f"Item {item_id} has no serial {serial!r}.")
-    rows = db.session.execute(_MOVEMENTS.where(InventoryLog.item_id == item_id, InventoryLog.serial == serial))
-    return _serial_row(*found) | {"movements": [_movement(*row) for row in rows]}
+    movements = _movements(InventoryLog.item_id == item_id, InventoryLog.serial == serial)
+    unit = _serial_row(*found)
+    return unit | {"updated_at": _iso(unit["updated_at"]), "movements": movements}
