@@ -10,7 +10,6 @@ locks and reads the 5 lots and writes one lot level more than the untracked one.
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import time
@@ -68,6 +67,7 @@ def _trace_p95(item_id: int, actor_id: int, movements: int = 10_000, runs: int =
     """p95 of a lot's trace (the service and its JSON) once the lot has `movements` ledger rows."""
     import sqlalchemy as sa
 
+    from app import jsonio
     from app.extensions import db
     from app.models import InventoryLog, Lot
     from app.models.base import utcnow
@@ -92,7 +92,7 @@ def _trace_p95(item_id: int, actor_id: int, movements: int = 10_000, runs: int =
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        json.dumps(traceability.lot_trace(lot_id), default=str)
+        jsonio.dumps(traceability.lot_trace(lot_id), default=str)
         times.append(time.perf_counter() - start)
         db.session.remove()
     return round(sorted(times)[int(runs * 0.95) - 1] * 1000, 1)

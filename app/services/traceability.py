@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app.errors import NotFound
 from app.extensions import db
+from app.jsonio import raw
 from app.models import InventoryLog, Item, Location, LogAction, Lot, LotLevel, Serial, User
 from app.models.base import normalise
 from app.services import stock
@@ -137,11 +138,43 @@ def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
+# PostgreSQL writes a big trace's three lists itself (10,000 rows: a few ms, against hundreds
+# for building and encoding the dicts in Python); the same keys and values as _movements.
+_TRACE_JSON = sa.text(
+    """
+    WITH m AS (
+        SELECT l.id, l.action, l.created_at AS at, l.user_id, u.full_name AS "user", l.location_id, loc.path,
+               trim_scale(l.delta) AS delta, trim_scale(l.quantity_before) AS quantity_before,
+               trim_scale(l.quantity_after) AS quantity_after, l.note, l.serial, l.purchase_order_id,
+               l.purchase_order_line_id, l.stock_request_id, l.count_id
+        FROM inventory_logs l
+        LEFT JOIN users u ON u.id = l.user_id
+        LEFT JOIN locations loc ON loc.id = l.location_id
+        WHERE l.lot_id = :lot_id
+    )
+    SELECT
+        coalesce(json_agg(m ORDER BY m.at, m.id), '[]')::text,
+        coalesce(json_agg(m ORDER BY m.at, m.id) FILTER (WHERE m.action = 'restock'), '[]')::text,
+        coalesce(jsonb_agg(
+            jsonb_build_object('quantity', -m.delta, 'at', m.at, 'user', m."user", 'note', m.note)
+            || CASE WHEN m.stock_request_id IS NULL THEN '{}'::jsonb
+                    ELSE jsonb_build_object('request_id', m.stock_request_id) END
+            ORDER BY m.at, m.id
+        ) FILTER (WHERE m.action = 'withdraw'), '[]')::text
+    FROM m
+    """
+)
+
+
 def lot_trace(lot_id: int) -> dict[str, Any]:
     """Where a lot came from, every ledger row of it (oldest first), where it is and where it went,
-    JSON-ready. Raises NotFound."""
+    JSON-ready (on PostgreSQL the lists arrive as JSON text, see jsonio.raw). Raises NotFound."""
     lot = get_or_404(Lot, lot_id)
     item = db.session.get(Item, lot.item_id)
+    head = _trace_head(lot, item)
+    if db.session.get_bind().dialect.name == "postgresql":
+        movements, received, withdrawn = db.session.execute(_TRACE_JSON, {"lot_id": lot_id}).one()
+        return head | {"received": raw(received), "movements": raw(movements), "withdrawn": raw(withdrawn)}
     movements = _movements(InventoryLog.lot_id == lot_id)
     withdraw, restock = str(LogAction.WITHDRAW), str(LogAction.RESTOCK)
     withdrawn = [
@@ -150,17 +183,19 @@ def lot_trace(lot_id: int) -> dict[str, Any]:
         for m in movements
         if m["action"] == withdraw
     ]
+    return head | {
+        "received": [m for m in movements if m["action"] == restock],
+        "movements": movements,
+        "withdrawn": withdrawn,
+    }
+
+
+def _trace_head(lot: Lot, item: Item) -> dict[str, Any]:
     on_hand = _levels_of([lot.id]).get(lot.id, [])
     row = _lot_row(lot, on_hand)
     row.update(expires_on=_iso(lot.expires_on), created_at=_iso(lot.created_at))
-    return {
-        "lot": row,
-        "item": {"id": item.id, "sku": item.sku, "name": item.name, "unit": item.unit},
-        "received": [m for m in movements if m["action"] == restock],
-        "movements": movements,
-        "on_hand": on_hand,
-        "withdrawn": withdrawn,
-    }
+    item_row = {"id": item.id, "sku": item.sku, "name": item.name, "unit": item.unit}
+    return {"lot": row, "item": item_row, "on_hand": on_hand}
 
 
 def item_serials(item_id: int, *, state: str | None = None) -> list[dict[str, Any]]:
