@@ -116,3 +116,14 @@ def test_a_stock_take_whose_count_disagrees_with_the_units_is_422(api, unit_item
         {"location_id": unit_item.location_id, "serials": ["SN-1"], "counted_quantity": 2, "note": "Count"},
     )
     assert response.status_code == 422 and "counted_quantity" in error_of(response)["fields"]
+
+
+def test_logs_filter_by_serial_and_events_name_the_unit(api, app, unit_item):
+    from tests.helpers.events import collecting
+
+    with collecting(app, "stock_changed") as seen:
+        _post(api, unit_item, "restock", {"serials": ["SN-1", "SN-2"]})
+    assert [payload["serial"] for _name, payload in seen] == ["SN-1", "SN-2"]
+    _post(api, unit_item, "withdraw", {"serials": ["SN-2"]})
+    rows = api.get("/api/v1/logs?serial=SN-2").get_json()["items"]
+    assert [(r["action"], r["serial"], r["delta"]) for r in rows] == [("withdraw", "SN-2", -1), ("restock", "SN-2", 1)]
