@@ -142,7 +142,7 @@ def _iso(value: Any) -> str | None:
 # for building and encoding the dicts in Python); the same keys and values as _movements.
 _TRACE_JSON = sa.text(
     """
-    WITH m AS (
+    WITH m AS MATERIALIZED (
         SELECT l.id, l.action, l.created_at AS at, l.user_id, u.full_name AS "user", l.location_id, loc.path,
                trim_scale(l.delta) AS delta, trim_scale(l.quantity_before) AS quantity_before,
                trim_scale(l.quantity_after) AS quantity_after, l.note, l.serial, l.purchase_order_id,
@@ -151,19 +151,22 @@ _TRACE_JSON = sa.text(
         LEFT JOIN users u ON u.id = l.user_id
         LEFT JOIN locations loc ON loc.id = l.location_id
         WHERE l.lot_id = :lot_id
+        ORDER BY l.created_at, l.id
     )
     SELECT
-        coalesce(json_agg(m ORDER BY m.at, m.id), '[]')::text,
-        coalesce(json_agg(m ORDER BY m.at, m.id) FILTER (WHERE m.action = 'restock'), '[]')::text,
-        coalesce(jsonb_agg(
-            jsonb_build_object('quantity', -m.delta, 'at', m.at, 'user', m."user", 'note', m.note)
-            || CASE WHEN m.stock_request_id IS NULL THEN '{}'::jsonb
-                    ELSE jsonb_build_object('request_id', m.stock_request_id) END
-            ORDER BY m.at, m.id
+        coalesce(json_agg(m), '[]')::text,
+        coalesce(json_agg(m) FILTER (WHERE m.action = 'restock'), '[]')::text,
+        coalesce(json_agg(
+            CASE WHEN m.stock_request_id IS NULL
+                 THEN json_build_object('quantity', -m.delta, 'at', m.at, 'user', m."user", 'note', m.note)
+                 ELSE json_build_object('quantity', -m.delta, 'at', m.at, 'user', m."user", 'note', m.note,
+                                        'request_id', m.stock_request_id) END
         ) FILTER (WHERE m.action = 'withdraw'), '[]')::text
     FROM m
     """
 )
+# The aggregates read the materialized rows in the order they were written (oldest first): one
+# sort for the three lists, or none when the lot's index answers in that order.
 
 
 def lot_trace(lot_id: int) -> dict[str, Any]:

@@ -61,7 +61,7 @@ def upgrade():
     op.create_index("ix_serials_location_id", "serials", ["location_id"])
     op.add_column("inventory_logs", sa.Column("lot_id", sa.Integer(), sa.ForeignKey("lots.id"), nullable=True))
     op.add_column("inventory_logs", sa.Column("serial", sa.String(64), nullable=True))
-    op.create_index("ix_inventory_logs_lot_id", "inventory_logs", ["lot_id"])
+    op.create_index("ix_inventory_logs_lot_created", "inventory_logs", ["lot_id", "created_at", "id"])
     op.create_index(
         "ix_inventory_logs_item_serial",
         "inventory_logs",
@@ -72,7 +72,7 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_inventory_logs_item_serial", table_name="inventory_logs")
-    op.drop_index("ix_inventory_logs_lot_id", table_name="inventory_logs")
+    op.drop_index("ix_inventory_logs_lot_created", table_name="inventory_logs")
     with op.batch_alter_table("inventory_logs") as batch:
         batch.drop_column("serial")
         batch.drop_column("lot_id")
