@@ -8,11 +8,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import app.services.stock.tracked as tracked
 from app.errors import InsufficientStock, ValidationFailed
 from app.models import Item, LogAction, Tracking, User
 from app.services.quantities import check_places, show
+from app.services.stock.locks import ItemLevels, lock_levels
 from app.services.stock.locks import lock_items as _lock_all
-from app.services.stock.locks import lock_levels
+from app.services.stock.tracked import Trace
 from app.services.stock.verbs import check_different_places
 from app.services.stock.write import Movement, apply_movement
 
@@ -87,31 +89,36 @@ def add_lines(
     note: str | None = None,
     purchase_order_id: int | None = None,
     purchase_order_line_ids: list[int] | None = None,
+    traces: list[dict[str, Any]] | None = None,
 ) -> list[Movement]:
     """Restock several lines in the caller's transaction, all or nothing.
 
-    Each line is (item_id, location_id or None for the item's home, quantity). Raises NotFound,
-    ValidationFailed. Ledger rows carry `purchase_order_id` and, per line,
-    `purchase_order_line_ids[i]` when given (a receipt).
+    Each line is (item_id, location_id or None for the item's home, quantity); `traces[i]`, when
+    given, the lot (and expires_on) or serials that arrived on line i (issue 27: a tracked item's
+    line needs them). Raises NotFound, ValidationFailed, LotExpiryMismatch, SerialInStock. Ledger
+    rows carry `purchase_order_id` and, per line, `purchase_order_line_ids[i]` when given (a receipt).
     """
-    items = lock_items(line[0] for line in lines)
-    for item_id, _loc, qty in lines:
-        check_places(items[item_id], qty)
+    items = _lock_all(line[0] for line in lines)
+    traced = [Trace(**t) for t in traces] if traces else [Trace()] * len(lines)
+    for (item_id, _loc, qty), trace in zip(lines, traced, strict=True):
+        if items[item_id].tracking == Tracking.NONE and not trace.given:
+            check_places(items[item_id], qty)
     homes = [(item_id, loc if loc is not None else items[item_id].location_id) for item_id, loc, _q in lines]
     levels = lock_levels(items, homes)
     order_lines = purchase_order_line_ids or [None] * len(lines)
-    return [
-        apply_movement(
-            items[item_id],
-            {loc: (levels[(item_id, loc)], qty)},
-            LogAction.RESTOCK,
-            actor,
-            note,
-            purchase_order_id=purchase_order_id,
-            purchase_order_line_id=order_line_id,
+    movements = []
+    for (item_id, loc), (_i, _l, qty), order_line_id, trace in zip(homes, lines, order_lines, traced, strict=True):
+        item, refs = items[item_id], {"purchase_order_id": purchase_order_id, "purchase_order_line_id": order_line_id}
+        if item.tracking != Tracking.NONE or trace.given:
+            moved = tracked.quantity_of(item, qty, trace)
+            check_places(item, moved)
+            held = ItemLevels(item, {loc: levels[(item_id, loc)]}, in_path_order=False)
+            movements.append(tracked.restock(item, held, loc, moved, actor, note, trace, **refs))
+            continue
+        movements.append(
+            apply_movement(item, {loc: (levels[(item_id, loc)], qty)}, LogAction.RESTOCK, actor, note, **refs)
         )
-        for (item_id, loc), (_i, _l, qty), order_line_id in zip(homes, lines, order_lines, strict=True)
-    ]
+    return movements
 
 
 def count_lines(
