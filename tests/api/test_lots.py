@@ -261,18 +261,48 @@ def test_untracked_answers_keep_their_shape(api, factory):
     assert set(body["stock"][0]) == {"location_id", "location_name", "quantity"}
 
 
-def test_a_batch_refuses_a_tracked_item_and_moves_nothing(api, factory, lot_item):
-    _restock(api, lot_item, "A", 3, _day(3))
-    other = factory.location()
-    response = api.post(
+def test_a_scan_batch_moves_a_lot_item_by_fefo_and_refuses_a_serial_item(api, app, factory, lot_item):
+    _restock(api, lot_item, "LATE", 3, _day(30))
+    _restock(api, lot_item, "SOON", 1, _day(3))
+    other = factory.location("Bench")
+    batch = {"mode": "move", "from_location_id": lot_item.location_id, "to_location_id": other.id}
+    moved = api.post(
+        "/api/v1/scan/batches", {**batch, "lines": [{"item_id": lot_item.id, "quantity": 2}]}, role="staff"
+    )
+    assert moved.status_code in (200, 201), moved.get_json()
+    lots = {
+        (s["location_name"], s["lot"]): s["quantity"]
+        for s in api.get(f"/api/v1/items/{lot_item.id}").get_json()["stock"]
+    }
+    assert lots == {("Cold room", "LATE"): 2, ("Bench", "SOON"): 1, ("Bench", "LATE"): 1}
+    _sums_agree(app, lot_item.id)
+    units = factory.item(tracking="serial", location=factory.location())
+    api.post(f"/api/v1/items/{units.id}/restock", {"serials": ["S-1"]})
+    refused = api.post(
         "/api/v1/scan/batches",
-        {
-            "mode": "move",
-            "from_location_id": lot_item.location_id,
-            "to_location_id": other.id,
-            "lines": [{"item_id": lot_item.id, "quantity": 1}],
-        },
+        {**batch, "from_location_id": units.location_id, "lines": [{"item_id": units.id, "quantity": 1}]},
         role="staff",
     )
-    assert response.status_code == 422, response.get_json()
-    assert api.get(f"/api/v1/items/{lot_item.id}").get_json()["quantity"] == 3
+    assert refused.status_code == 422, refused.get_json()
+    assert api.get(f"/api/v1/items/{units.id}").get_json()["quantity"] == 1
+
+
+def test_approving_a_request_for_a_lot_item_picks_fefo_and_the_trace_names_the_request(api, app, factory, lot_item):
+    from app.extensions import db
+    from app.models import User
+    from app.services.requests import carts
+    from app.services.requests import workflow as requests
+
+    _restock(api, lot_item, "LATE", 3, _day(30))
+    soon = _restock(api, lot_item, "SOON", 1, _day(3)).get_json()["lots"][0]["lot_id"]
+    manager = factory.user("manager")
+    with app.test_request_context():
+        actor = db.session.get(User, manager.id)
+        carts.add_line(actor, lot_item.id, 2)
+        request_id = requests.submit(actor, kind="pick").id
+        requests.approve(request_id, actor=actor)
+        db.session.remove()
+    assert api.get(f"/api/v1/items/{lot_item.id}").get_json()["quantity"] == 2
+    withdrawn = api.get(f"/api/v1/lots/{soon}/trace").get_json()["withdrawn"]
+    assert [(w["quantity"], w["request_id"]) for w in withdrawn] == [(1, request_id)]
+    _sums_agree(app, lot_item.id)

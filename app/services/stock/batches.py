@@ -19,11 +19,11 @@ from app.services.stock.verbs import check_different_places
 from app.services.stock.write import Movement, apply_movement
 
 
-def lock_items(item_ids) -> dict[int, Item]:
-    """Lock the batch's items (locks.lock_items). Raises ValidationFailed for a lot- or serial-tracked
-    item: a batch does not say which lot or units it moves yet (issue 27); move those one by one."""
+def lock_items(item_ids, allowed: tuple[str, ...] = (Tracking.NONE,)) -> dict[int, Item]:
+    """Lock the batch's items (locks.lock_items). Raises ValidationFailed for an item whose tracking
+    is not `allowed`: a batch line does not name lots or units yet (issue 27); move those one by one."""
     items = _lock_all(item_ids)
-    tracked = [item for item in items.values() if item.tracking != Tracking.NONE]
+    tracked = [item for item in items.values() if item.tracking not in allowed]
     if tracked:
         raise ValidationFailed(
             f"{tracked[0].sku} is tracked by {tracked[0].tracking}: move it on its own, naming the "
@@ -51,7 +51,7 @@ def apply_lines(
     for _item_id, src, dst, _qty in lines:
         if dst is not None:
             check_different_places(src, dst)  # else the destination's +qty would replace the source's -qty
-    items = lock_items(line[0] for line in lines)
+    items = lock_items((line[0] for line in lines), allowed=(Tracking.NONE, Tracking.LOT))  # lots: FEFO
     needed: dict[tuple[int, int], Any] = {}
     for item_id, src, _dst, qty in lines:
         check_places(items[item_id], qty)
@@ -74,10 +74,18 @@ def apply_lines(
         )
     movements = []
     for item_id, src, dst, qty in lines:
+        kind = action if dst is None else LogAction.TRANSFER
+        if items[item_id].tracking == Tracking.LOT:
+            places = {loc: levels[(item_id, loc)] for loc in (src, dst) if loc is not None}
+            held = ItemLevels(items[item_id], places, in_path_order=False)
+            moved = tracked.take(
+                items[item_id], held, src, dst, qty, actor, note, Trace(), kind, stock_request_id=stock_request_id
+            )
+            movements.append(moved)
+            continue
         changes = {src: (levels[(item_id, src)], -qty)}
         if dst is not None:
             changes[dst] = (levels[(item_id, dst)], qty)
-        kind = action if dst is None else LogAction.TRANSFER
         movements.append(apply_movement(items[item_id], changes, kind, actor, note, stock_request_id=stock_request_id))
     return movements
 
