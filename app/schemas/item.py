@@ -342,10 +342,11 @@ class _Traced(BodySchema):
         metadata={"description": "Serial-tracked items: the units; the quantity is their count and may be left out."},
     )
 
-    @validates_schema(skip_on_field_errors=False)
-    def _quantity_or_serials(self, data: dict, **_kwargs: Any) -> None:
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _quantity_or_serials(self, data: dict, original: Any, **_kwargs: Any) -> None:
+        sent = original if isinstance(original, dict) else {}
         for name in ("quantity", "counted_quantity"):
-            if name in self.fields and name not in data and "serials" not in data:
+            if name in self.fields and name not in sent and "serials" not in sent:
                 raise ValidationError({name: ["Missing data for required field."]})
         units = data.get("serials") or []
         twice = next((s for i, s in enumerate(units) if s in units[:i]), None)

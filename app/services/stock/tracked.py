@@ -67,6 +67,8 @@ def restock(
     trace: Trace,
     **refs: Any,
 ) -> Movement:
+    """A receipt of a tracked item: into its lot (created on first sight) or as its named units.
+    Raises ValidationFailed, LotExpiryMismatch, SerialInStock."""
     level = held.get(location_id)
     if item.tracking == Tracking.SERIAL:
         return serials.move_units(item, trace.serials, LogAction.RESTOCK, actor, note, None, level, **refs)
