@@ -124,3 +124,12 @@ UNIT_PRICE_PLACES = 4  # a supplier's price per unit may carry fractions of a ce
 LEAD_TIME_MESSAGE = range_message(0, MAX_LEAD_TIME_DAYS, "a lead time in days")
 # A list cursor (base64 of a sort value and an id): a name or SKU is at most a few hundred bytes.
 CURSOR_LENGTH = 1024
+
+# Traceability (issue 27)
+LOT_CODE_LENGTH = 64  # lots.code String(64)
+SERIAL_LENGTH = 64  # serials.serial String(64)
+# A lot code or serial: 1-64 printable characters (no control characters).
+TRACE_CODE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]+$"
+TRACE_CODE_MESSAGE = "Use printable characters only (no control characters)."
+MAX_SHELF_LIFE_DAYS = 36500
+MAX_SERIALS = 500  # units named in one movement

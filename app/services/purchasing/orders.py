@@ -203,6 +203,7 @@ def receive(order_id: int, lines: list[dict[str, Any]], *, actor: User) -> Purch
                 note=f"Received on purchase order #{order.id}",
                 purchase_order_id=order.id,
                 purchase_order_line_ids=[e["line_id"] for e in lines],
+                traces=[{k: e[k] for k in ("lot", "expires_on", "serials") if k in e} for e in lines],
             )
         except NotFound as exc:  # the item was deleted after the order was sent
             raise Conflict(f"Purchase order #{order.id} cannot be received: {exc.message}") from exc
