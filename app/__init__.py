@@ -31,6 +31,8 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (API, "app.api.users:bp"),
     (API, "app.api.items:bp"),
     (API, "app.api.items:logs_bp"),
+    (API, "app.api.lots:bp"),  # lots and serials (issue 27)
+    (API, "app.api.lots:items_bp"),
     (API, "app.api.catalog:categories"),
     (API, "app.api.catalog:locations"),
     (API, "app.api.logs:bp"),

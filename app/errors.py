@@ -59,6 +59,36 @@ class InsufficientStock(Conflict):
     code = "insufficient_stock"
 
 
+class ItemHasStock(Conflict):
+    """An item's tracking changes only while it holds no stock (issue 27)."""
+
+    code = "item_has_stock"
+
+
+class LotExpiryMismatch(Conflict):
+    code = "lot_expiry_mismatch"
+
+
+class LotBlocked(Conflict):
+    """A blocked (quarantined) lot is never picked or withdrawn."""
+
+    code = "lot_blocked"
+
+
+class OnlyExpiredStock(InsufficientStock):
+    """Only expired lots would cover the quantity (a manager may pass allow_expired)."""
+
+    code = "only_expired_stock"
+
+
+class SerialInStock(Conflict):
+    code = "serial_in_stock"
+
+
+class SerialNotHere(Conflict):
+    code = "serial_not_here"
+
+
 class InvalidState(Conflict):
     """The thing is not in a state that allows this (a request already decided, say)."""
 

@@ -45,3 +45,8 @@ class ExactParser(FlaskParser):
         if not is_json_request(req):
             return core.missing
         return loads(req.get_data(cache=True))
+
+
+def raw(text: str) -> simplejson.RawJSON:
+    """JSON text already encoded (by the database, say), written into an answer as it is."""
+    return simplejson.RawJSON(text)

@@ -55,6 +55,7 @@ UNIT_LENGTH = 32  # items.unit String(32)
 DESCRIPTION_LENGTH = 5000  # an item's, a category's or a location's description
 ADDRESS_LENGTH = 5000
 SEARCH_LENGTH = 200
+SEARCH_WORDS = 8  # a picker's search matches at most this many typed words
 LOOKUP_LENGTH = 200  # an item (or order line) typed or scanned into a page's form: a SKU, barcode or short code
 LOCATION_PATH_LENGTH = 1000  # a bin typed or scanned into a page's form by its code or path ("Main / Aisle 3 / Bin 7")
 SKU_LIST_LENGTH = 5000  # "only these items" when opening a count on a page: SKUs, comma separated
@@ -123,3 +124,12 @@ UNIT_PRICE_PLACES = 4  # a supplier's price per unit may carry fractions of a ce
 LEAD_TIME_MESSAGE = range_message(0, MAX_LEAD_TIME_DAYS, "a lead time in days")
 # A list cursor (base64 of a sort value and an id): a name or SKU is at most a few hundred bytes.
 CURSOR_LENGTH = 1024
+
+# Traceability (issue 27)
+LOT_CODE_LENGTH = 64  # lots.code String(64)
+SERIAL_LENGTH = 64  # serials.serial String(64)
+# A lot code or serial: 1-64 printable characters (no control characters).
+TRACE_CODE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]+$"
+TRACE_CODE_MESSAGE = "Use printable characters only (no control characters)."
+MAX_SHELF_LIFE_DAYS = 36500
+MAX_SERIALS = 500  # units named in one movement

@@ -132,12 +132,7 @@ def transfer(body: dict, item_id: int):
     return _move(
         body,
         lambda actor: stock.transfer(
-            item_id,
-            body["from_location_id"],
-            body["to_location_id"],
-            body["quantity"],
-            actor=actor,
-            note=body.get("note"),
+            item_id, body.pop("from_location_id"), body.pop("to_location_id"), actor=actor, **body
         ),
     )
 
@@ -151,9 +146,7 @@ def adjust(body: dict, item_id: int):
     """Set a location's quantity to what was counted (manager)."""
     return _move(
         body,
-        lambda actor: stock.adjust(
-            item_id, body["location_id"], body["counted_quantity"], actor=actor, note=body["note"]
-        ),
+        lambda actor: stock.adjust(item_id, body.pop("location_id"), _counted(body), actor=actor, **body),
     )
 
 
@@ -166,8 +159,14 @@ def item_logs(query: dict, item_id: int):
     return items.item_history(item_id, **query)
 
 
+def _counted(body: dict):
+    """An adjust's counted quantity: for a serial item, the number of units found when left out."""
+    counted = body.pop("counted_quantity", None)
+    return len(body.get("serials") or []) if counted is None else counted
+
+
 def _detail(item) -> ItemView:
-    return ItemView(item, stock=stock.stock_by_location(item.id), barcodes=barcodes.codes_of(item.id))
+    return ItemView(item, stock=stock.stock_of(item), barcodes=barcodes.codes_of(item.id))
 
 
 def _update(item_id: int, body: dict, *, partial: bool) -> ItemView:
@@ -199,4 +198,4 @@ def _move(body: dict, run: Callable) -> object:
 def _movement_body(movement: Movement) -> dict:
     """The answer (identical to MovementSchema's dump, which documents it; by hand: the busiest write)."""
     alert_id = movement.alert.id if movement.alert else None
-    return dump_movement(movement.item, movement.stock, movement.logs, alert_id)
+    return dump_movement(movement.item, movement.stock, movement.logs, alert_id, movement.lots, movement.serials)

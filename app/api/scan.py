@@ -33,9 +33,15 @@ IDEMPOTENCY_DOC = {
 @bp.arguments(ScanQuerySchema, location="query")
 @bp.response(200, ScanResultSchema)
 def resolve(query: dict):
-    """Resolve our link (…/s/I12), a short code (I12, L7), an SKU or a barcode; 404 `unknown_code`."""
+    """Resolve our link (…/s/I12), a short code (I12, L7), an SKU, a barcode or a GS1 element string.
+
+    404 `unknown_code`; 422 `invalid_gtin` (a GTIN's check digit is wrong) or `invalid_gs1`.
+    """
     found = scan.resolve(query["code"])
-    return {"type": found.type, "id": found.id, found.type: found.summary}
+    answer = {"type": found.type, "id": found.id, found.type: found.summary}
+    if found.gs1 is not None:
+        answer["gs1"] = found.gs1.as_dict()
+    return answer
 
 
 @bp.post("/batches")

@@ -7,6 +7,7 @@ from app.models.catalog import Category, Item
 from app.models.count import CountState, StockCount, StockCountLine
 from app.models.idempotency import IdempotencyRecord
 from app.models.location import Location
+from app.models.lot import Lot, LotLevel, LotStatus, Serial, SerialState, Tracking
 from app.models.outbox import OutboxEmail
 from app.models.purchasing import (
     OrderState,
@@ -47,6 +48,12 @@ __all__ = [
     "InventoryLog",
     "Item",
     "Location",
+    "Lot",
+    "LotLevel",
+    "LotStatus",
+    "Serial",
+    "SerialState",
+    "Tracking",
     "OrderState",
     "OutboxEmail",
     "PurchaseOrder",

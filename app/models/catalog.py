@@ -43,6 +43,11 @@ class Item(TimestampMixin, db.Model):
     # Open quantity on sent, not fully received purchase orders, kept by app.services.purchasing.orders
     # under this row's lock (send, receive, cancel), like `quantity` is kept by the stock service.
     on_order: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=0, server_default="0")
+    # Traceability (issue 27): none, lot or serial; a new lot without an expiry date gets the
+    # received date + shelf_life_days; expiry_required: a new lot must be given its date.
+    tracking: Mapped[str] = mapped_column(sa.String(8), nullable=False, default="none", server_default="none")
+    shelf_life_days: Mapped[int | None] = mapped_column(sa.Integer)
+    expiry_required: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
     is_deleted: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
@@ -56,6 +61,7 @@ class Item(TimestampMixin, db.Model):
         sa.CheckConstraint("price >= 0", name="price_non_negative"),
         sa.CheckConstraint("decimals BETWEEN 0 AND 3", name="decimals_range"),
         sa.CheckConstraint("on_order >= 0", name="on_order_non_negative"),
+        sa.CheckConstraint("tracking IN ('none', 'lot', 'serial')", name="tracking_valid"),
         # Unique regardless of letter case (migration 0006_issue16_sku_ci).
         sa.Index(
             "uq_items_sku_ci_active",

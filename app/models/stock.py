@@ -66,9 +66,15 @@ class InventoryLog(db.Model):
     purchase_order_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("purchase_order_lines.id"), index=True)
     # The stock count whose approval made this adjustment.
     count_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stock_counts.id"), index=True)
+    # The lot (issue 27) or the serial this row moved: one row per lot or per unit.
+    lot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lots.id"))
+    serial: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False, index=True)
 
     __table_args__ = (
+        # A lot's trace reads its rows in this order (no sort for 10,000 movements).
+        sa.Index("ix_inventory_logs_lot_created", "lot_id", "created_at", "id"),
+        sa.Index("ix_inventory_logs_item_serial", "item_id", "serial", postgresql_where=sa.text("serial IS NOT NULL")),
         sa.CheckConstraint(
             "action IN ('create', 'update', 'delete', 'restock', 'withdraw', 'transfer', 'adjust')",
             name="action_valid",

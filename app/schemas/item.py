@@ -4,24 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from app.limits import (
     CURSOR_LENGTH,
     DESCRIPTION_LENGTH,
     ITEM_NAME_LENGTH,
+    LOT_CODE_LENGTH,
     MAX_DECIMALS,
     MAX_PRICE,
+    MAX_SERIALS,
+    MAX_SHELF_LIFE_DAYS,
     MOVEMENT_NOTE_LENGTH,
     PRICE_MESSAGE,
     SEARCH_LENGTH,
+    SERIAL_LENGTH,
     SKU_LENGTH,
     SKU_MESSAGE,
     SKU_PATTERN,
+    TRACE_CODE_MESSAGE,
+    TRACE_CODE_PATTERN,
     UNIT_LENGTH,
 )
 from app.models.base import normalise
-from app.schemas.common import Amount, BodySchema, Count, Id, Money, PageQuerySchema, Quantity, QueryId, Text, page_of
+from app.schemas.common import (
+    Amount,
+    BodySchema,
+    Count,
+    Flag,
+    Id,
+    Money,
+    PageQuerySchema,
+    Quantity,
+    QueryId,
+    Text,
+    page_of,
+)
 from app.schemas.log import LogSchema
 from app.services.item_list import SORT_COLUMNS
 
@@ -60,6 +78,17 @@ class _ItemFields(BodySchema):
         fields.String(),
         metadata={"description": "Manufacturers' barcodes: UPC-A/EAN-13 (check digit verified) or Code 128 text."},
     )
+    tracking = fields.String(
+        validate=validate.OneOf(["none", "lot", "serial"]),
+        metadata={"description": "none, lot or serial (issue 27); changes only while the item holds no stock."},
+    )
+    shelf_life_days = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=MAX_SHELF_LIFE_DAYS),
+        metadata={"description": "A new lot received without an expiry date expires this many days later."},
+    )
+    expiry_required = Flag(metadata={"description": "A new lot must be received with its expiry date."})
 
 
 class ItemCreateSchema(_ItemFields):
@@ -128,6 +157,9 @@ class ItemSchema(BodySchema):
     reorder_quantity = Amount(allow_none=True)
     max_stock = Amount(allow_none=True)
     on_order = Amount(metadata={"description": "Open quantity on sent, not fully received purchase orders."})
+    tracking = fields.String()
+    shelf_life_days = fields.Integer(allow_none=True)
+    expiry_required = fields.Boolean()
     version = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -137,6 +169,16 @@ class StockEntrySchema(BodySchema):
     location_id = fields.Integer()
     location_name = fields.String(metadata={"description": "The location's full path."})
     quantity = Amount()
+    lot_id = fields.Integer(metadata={"description": "Lot-tracked items: one entry per (location, lot)."})
+    lot = fields.String()
+    expires_on = fields.Date(allow_none=True)
+
+
+class LotTakenSchema(BodySchema):
+    lot = fields.String()
+    lot_id = fields.Integer()
+    quantity = Amount()
+    expires_on = fields.String(allow_none=True, metadata={"format": "date"})
 
 
 class ItemDetailSchema(ItemSchema):
@@ -147,6 +189,10 @@ class ItemDetailSchema(ItemSchema):
 class MovementSchema(ItemDetailSchema):
     movements = fields.List(fields.Nested(LogSchema), metadata={"description": "The ledger rows this movement wrote."})
     alert_id = fields.Integer(allow_none=True, metadata={"description": "The low-stock alert raised, if any."})
+    lots = fields.List(
+        fields.Nested(LotTakenSchema), metadata={"description": "Lot-tracked items: what each lot gave or took."}
+    )
+    serials = fields.List(fields.String(), metadata={"description": "Serial-tracked items: the units moved."})
 
 
 class ItemPageSchema(page_of(ItemSchema, "ItemPageBase")):
@@ -181,6 +227,9 @@ def dump_item(item: Any) -> dict[str, Any]:
         "reorder_quantity": normalise(item.reorder_quantity),
         "max_stock": normalise(item.max_stock),
         "on_order": normalise(item.on_order),
+        "tracking": item.tracking,
+        "shelf_life_days": item.shelf_life_days,
+        "expiry_required": item.expiry_required,
         "version": item.version,
         "created_at": None if created is None else created.isoformat(),
         "updated_at": None if updated is None else updated.isoformat(),
@@ -192,20 +241,40 @@ def dump_item_detail(item: Any, stock: list[dict], barcodes: list[str]) -> dict[
     return {**dump_item(item), "stock": _dump_stock(stock), "barcodes": list(barcodes)}
 
 
-def dump_movement(item: Any, stock: list[dict], logs: list[Any], alert_id: int | None) -> dict[str, Any]:
+def dump_movement(
+    item: Any,
+    stock: list[dict],
+    logs: list[Any],
+    alert_id: int | None,
+    lots: list[dict] | None = None,
+    serials: list[str] | None = None,
+) -> dict[str, Any]:
     """MovementSchema().dump(ItemView(item, stock=..., movements=..., alert_id=...)), by hand:
     a movement's answer is on the busiest write path (see dump_item). No barcodes: the view
     of a movement carries none."""
     movements = [dump_log(entry) for entry in logs]
-    return {**dump_item(item), "stock": _dump_stock(stock), "movements": movements, "alert_id": alert_id}
+    body = {**dump_item(item), "stock": _dump_stock(stock), "movements": movements, "alert_id": alert_id}
+    if lots is not None:
+        body["lots"] = [{**entry, "quantity": normalise(entry["quantity"])} for entry in lots]
+    if serials is not None:
+        body["serials"] = list(serials)
+    return body
 
 
 def _dump_stock(stock: list[dict]) -> list[dict[str, Any]]:
     """StockEntrySchema(many=True).dump(stock), by hand."""
     return [
         {"location_id": s["location_id"], "location_name": s["location_name"], "quantity": normalise(s["quantity"])}
+        | _lot_of(s)
         for s in stock
     ]
+
+
+def _lot_of(entry: dict) -> dict[str, Any]:
+    if "lot_id" not in entry:
+        return {}
+    expires = entry["expires_on"]
+    return {"lot_id": entry["lot_id"], "lot": entry["lot"], "expires_on": expires.isoformat() if expires else None}
 
 
 def dump_log(entry: Any) -> dict[str, Any]:
@@ -226,6 +295,8 @@ def dump_log(entry: Any) -> dict[str, Any]:
         "purchase_order_id": entry.purchase_order_id,
         "purchase_order_line_id": entry.purchase_order_line_id,
         "count_id": entry.count_id,
+        "lot_id": entry.lot_id,
+        "serial": entry.serial,
         "created_at": None if created is None else created.isoformat(),
     }
 
@@ -253,24 +324,60 @@ class ItemView:
         return getattr(self._item, name)
 
 
-class RestockSchema(BodySchema):
-    quantity = Quantity(required=True)
+def _trace_code(length: int, **kwargs: Any) -> Text:
+    """A lot code or a serial: 1-64 printable characters."""
+    return Text(
+        validate=[validate.Length(min=1, max=length), validate.Regexp(TRACE_CODE_PATTERN, error=TRACE_CODE_MESSAGE)],
+        **kwargs,
+    )
+
+
+class _Traced(BodySchema):
+    """The lot or units a movement names (issue 27); untracked items refuse them."""
+
+    lot = _trace_code(LOT_CODE_LENGTH, metadata={"description": "Lot-tracked items: the lot's code."})
+    serials = fields.List(
+        _trace_code(SERIAL_LENGTH),
+        validate=validate.Length(min=1, max=MAX_SERIALS),
+        metadata={"description": "Serial-tracked items: the units; the quantity is their count and may be left out."},
+    )
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _quantity_or_serials(self, data: dict, original: Any, **_kwargs: Any) -> None:
+        sent = original if isinstance(original, dict) else {}
+        for name in ("quantity", "counted_quantity"):
+            if name in self.fields and name not in sent and "serials" not in sent:
+                raise ValidationError({name: ["Missing data for required field."]})
+        units = data.get("serials") or []
+        twice = next((s for i, s in enumerate(units) if s in units[:i]), None)
+        if twice is not None:
+            raise ValidationError({"serials": [f"{twice} is given twice."]})
+
+
+class RestockSchema(_Traced):
+    quantity = Quantity(metadata={"description": "Required unless serials are given."})
     location_id = Id(allow_none=True)
     note = fields.String(allow_none=True, validate=validate.Length(max=MOVEMENT_NOTE_LENGTH))
+    expires_on = fields.Date(metadata={"description": "A new lot's expiry date (a known lot's must match)."})
 
 
-class WithdrawSchema(RestockSchema):
-    pass
+class WithdrawSchema(_Traced):
+    quantity = Quantity(metadata={"description": "Required unless serials are given."})
+    location_id = Id(allow_none=True)
+    note = fields.String(allow_none=True, validate=validate.Length(max=MOVEMENT_NOTE_LENGTH))
+    allow_expired = Flag(metadata={"description": "Managers: FEFO may take expired lots."})
 
 
-class TransferSchema(BodySchema):
+class TransferSchema(_Traced):
     from_location_id = Id(required=True)
     to_location_id = Id(required=True)
-    quantity = Quantity(required=True)
+    quantity = Quantity(metadata={"description": "Required unless serials are given."})
     note = fields.String(allow_none=True, validate=validate.Length(max=MOVEMENT_NOTE_LENGTH))
+    allow_expired = Flag(metadata={"description": "Managers: FEFO may take expired lots."})
 
 
-class AdjustSchema(BodySchema):
+class AdjustSchema(_Traced):
     location_id = Id(required=True)
-    counted_quantity = Count(required=True)
+    counted_quantity = Count(metadata={"description": "Required unless serials (the units found) are given."})
     note = Text(required=True, validate=validate.Length(min=1, max=MOVEMENT_NOTE_LENGTH))
+    expires_on = fields.Date(metadata={"description": "A lot found that is new: its expiry date."})

@@ -23,6 +23,8 @@ class LogSchema(BodySchema):
     purchase_order_id = fields.Integer(allow_none=True)
     purchase_order_line_id = fields.Integer(allow_none=True)
     count_id = fields.Integer(allow_none=True, metadata={"description": "The stock count whose approval made it."})
+    lot_id = fields.Integer(allow_none=True, metadata={"description": "The lot this row moved (issue 27)."})
+    serial = fields.String(allow_none=True, metadata={"description": "The unit this row moved (issue 27)."})
     created_at = fields.DateTime()
 
 
@@ -35,3 +37,5 @@ class LogQuerySchema(PageQuerySchema):
     action = fields.String(validate=validate.OneOf([a.value for a in LogAction]))
     since = Timestamp()
     until = Timestamp()
+    lot_id = QueryId()
+    serial = fields.String(validate=validate.Length(min=1, max=64))

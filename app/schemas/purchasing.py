@@ -32,6 +32,7 @@ from app.schemas.common import (
     Text,
     page_of,
 )
+from app.schemas.item import RestockSchema
 
 
 class UnitPrice(Amount):
@@ -173,6 +174,10 @@ class ReceiptLineSchema(BodySchema):
     line_id = Id(required=True)
     quantity = Quantity(required=True)
     location_id = Id(required=True, metadata={"description": "The bin it goes to (a location that holds stock)."})
+    # Tracked items (issue 27): the lot that arrived (and its expiry), or the units' serials.
+    lot = RestockSchema._declared_fields["lot"]
+    expires_on = RestockSchema._declared_fields["expires_on"]
+    serials = RestockSchema._declared_fields["serials"]
 
 
 class ReceiveSchema(BodySchema):

@@ -19,6 +19,12 @@ class ScanResultSchema(BodySchema):
     id = fields.Integer()
     item = fields.Dict(metadata={"description": "When type is item: id, sku, name, unit, decimals, quantity..."})
     location = fields.Dict(metadata={"description": "When type is location: id, name, path, is_structural, link."})
+    gs1 = fields.Dict(
+        metadata={
+            "description": "When a GS1 element string was scanned: gtin (GTIN-14), lot, expires_on, serial, "
+            "quantity (AI 01, 10, 17, 21, 30/37; null where absent)."
+        }
+    )
 
 
 class ScanLineSchema(BodySchema):

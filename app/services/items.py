@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 
 from app import events
-from app.errors import DuplicateValue, PermissionDenied, StaleVersion, ValidationFailed
+from app.errors import DuplicateValue, ItemHasStock, PermissionDenied, StaleVersion, ValidationFailed
 from app.extensions import db
 from app.models import Category, Item, Location, LogAction, StockLevel, User
 from app.models.base import utcnow
@@ -35,8 +35,12 @@ EDITABLE_FIELDS = (
     "reorder_point",
     "reorder_quantity",
     "max_stock",
+    "tracking",
+    "shelf_life_days",
+    "expiry_required",
 )
 REORDER_FIELDS = ("reorder_point", "reorder_quantity", "max_stock")
+TRACKING_FIELDS = ("tracking", "shelf_life_days", "expiry_required")  # the API's for now (issue 27)
 
 
 def get_item(item_id: int) -> Item:
@@ -56,6 +60,7 @@ def create_item(data: dict[str, Any], *, actor: User) -> Item:
         _check_sku_free(data["sku"])
         item = Item(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, quantity=0, version=1)
         item.decimals = data.get("decimals", 0)
+        _check_tracking(item, data.get("tracking", "none"), data.get("decimals", 0), quantity)
         check_places(item, quantity)
         check_places(item, item.low_stock_threshold or 0, "low_stock_threshold")
         for name in REORDER_FIELDS:
@@ -172,6 +177,8 @@ def update_item(
         if "sku" in changes and changes["sku"].lower() != item.sku.lower():
             _check_sku_free(changes["sku"], exclude_id=item.id)
         _check_decimals(item, changes)
+        if "tracking" in changes or "decimals" in changes:
+            _check_tracking(item, changes.get("tracking", item.tracking), changes.get("decimals", item.decimals), 0)
         changed = {}
         if "barcodes" in changes:
             codes = barcodes.normalise_codes(changes.pop("barcodes") or [])
@@ -259,6 +266,27 @@ def _check_references(data: dict[str, Any]) -> None:
         raise ValidationFailed("The request refers to things that do not exist.", fields=errors)
     if data.get("location_id") is not None:
         locations.check_holds_stock(db.session.get(Location, data["location_id"]))
+
+
+def _check_tracking(item: Item, tracking: str, decimals: int, initial: Any) -> None:
+    """Tracking changes only while the item holds nothing; serial items count whole units; a tracked
+    item's first stock arrives with its lot or serials (a restock), not with the item.
+    Raises ItemHasStock, ValidationFailed."""
+    if tracking != "none" and initial:
+        raise ValidationFailed(
+            "A tracked item's first stock is received with its lot or serials (restock it once created).",
+            fields={"quantity": ["Leave it out for a tracked item."]},
+        )
+    if tracking == "serial" and decimals:
+        raise ValidationFailed(
+            "A serial-tracked item is counted in whole units.", fields={"decimals": ["Serial items take 0."]}
+        )
+    if item.id is not None and tracking != item.tracking and item.quantity != 0:
+        raise ItemHasStock(
+            f"{item.sku} holds {item.quantity} {item.unit}: its tracking changes only when it holds none.",
+            fields={"tracking": ["Withdraw or adjust its stock to 0 first."]},
+            quantity=item.quantity,
+        )
 
 
 def _check_decimals(item: Item, changes: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from app.services.locations import INLINE_CHOICES, Totals, get_location, matchin
 from app.services.pagination import Page
 
 SEARCH_RESULTS = 50
+LEVEL_PAGE = 100  # one level of the tree is read and shown this many at a time ("Show more")
 
 
 @dataclass
@@ -63,9 +64,9 @@ def level(parent_id: int | None) -> list[TreeNode]:
     return _level_nodes(_level_query(parent_id))
 
 
-def level_page(parent_id: int, *, page: int = 1, per_page: int = 50) -> Page:
-    """One page of a location's live children (level()'s rows), for its page: a shelf may hold
-    thousands of bins. Raises NotFound."""
+def level_page(parent_id: int | None, *, page: int = 1, per_page: int = LEVEL_PAGE) -> Page:
+    """One page of a location's live children (the sites for None; level()'s rows), for its page
+    and the tree's "Show more": a shelf may hold thousands of bins. Raises NotFound."""
     query = _level_query(parent_id)
     total = db.session.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())).scalar_one()
     nodes = _level_nodes(query.limit(per_page).offset((page - 1) * per_page))

@@ -20,8 +20,14 @@ def list_logs(
     since: datetime | None = None,
     until: datetime | None = None,
     request_id: str | None = None,
+    lot_id: int | None = None,
+    serial: str | None = None,
 ) -> Page:
     conditions = []
+    if lot_id is not None:
+        conditions.append(InventoryLog.lot_id == lot_id)
+    if serial is not None:
+        conditions.append(InventoryLog.serial == serial)
     if request_id is not None:
         conditions.append(InventoryLog.request_id == request_id)
     if item_id is not None:

@@ -12,11 +12,15 @@ def init_templates(app: Flask) -> None:
     from app.services.backups import readable_age, readable_size, stored_where
     from app.services.quantities import show
     from app.web.common import format_when
-    from app.web.forms import location_picker
+    from app.web.forms import location_picker, supplier_picker
     from app.web.nav import visible_nav
 
     app.jinja_env.globals.update(
-        visible_nav=visible_nav, can=can, Permission=Permission, location_picker=location_picker
+        visible_nav=visible_nav,
+        can=can,
+        Permission=Permission,
+        location_picker=location_picker,
+        supplier_picker=supplier_picker,
     )
     app.jinja_env.filters.update(
         money=format_money,

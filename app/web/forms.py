@@ -88,8 +88,10 @@ def picker_markup(
         "autocomplete": "off",
         "autocapitalize": "off",
         "spellcheck": "false",
-        "data-scan": kind,
-        "placeholder": f"Type or scan a {kind}…",
+        **({"data-scan": kind} if kind in ("location", "item") else {}),
+        "placeholder": f"Type or scan {'an' if kind[0] in 'aeiou' else 'a'} {kind}…"
+        if kind in ("location", "item")
+        else f"Type a {kind}'s name…",
         "value": chosen,
         **{k.replace("_", "-"): v for k, v in attrs.items()},
     }
@@ -119,8 +121,24 @@ def location_picker(
     )
 
 
+def supplier_picker(name: str, field_id: str, value: int | None, label: str, **attrs) -> Markup:
+    """A supplier picker outside a WTForms form (a Jinja global: the orders list's filter)."""
+    from app.services.choices import supplier_labels
+
+    return picker_markup(
+        field_id=field_id,
+        name=name,
+        value=value,
+        chosen=supplier_labels([value]).get(value, "") if value is not None else "",
+        label=label,
+        source=url_for("purchasing.supplier_options"),
+        kind="supplier",
+        **attrs,
+    )
+
+
 class _PickerWidget:
-    """A LocationField drawn as the bounded picker."""
+    """An _IdPickerField drawn as the bounded picker."""
 
     def __call__(self, field: Field, **attrs: object) -> Markup:
         return picker_markup(
@@ -135,12 +153,55 @@ class _PickerWidget:
         )
 
 
-class LocationField(Field):
-    """A location chosen with the bounded picker (never a <select> of every bin): the form reads
-    its id; the services check that it exists, is live, holds stock where it must, and put
-    their refusal on this field (app/services/locations.py require_live_location)."""
+class _IdPickerField(Field):
+    """A row chosen with the bounded picker (never a <select> of the whole table): the form reads
+    the chosen row's id from the picker's hidden input, and `refusal` (the server's check that the
+    row exists and is live) puts its message next to this field."""
 
     widget = _PickerWidget()
+    kind = "choice"
+
+    def source(self) -> str:
+        """The picker's choices endpoint (JSON, at most 50)."""
+        raise NotImplementedError
+
+    def labels(self, ids: list[int]) -> dict[int, str]:
+        """id -> what the picker shows for these rows."""
+        raise NotImplementedError
+
+    def refusal(self, chosen_id: int) -> str | None:
+        """Why the chosen id cannot be taken, or None (the default: the services check it)."""
+        return None
+
+    def chosen_label(self) -> str:
+        return self.labels([self.data]).get(self.data, "") if isinstance(self.data, int) else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+            self.data = None
+            raise ValueError(f"Choose {'an' if self.kind[0] in 'aeiou' else 'a'} {self.kind} from the list.")
+        self.data = int(text)
+
+    def pre_validate(self, form) -> None:
+        if isinstance(self.data, int) and (message := self.refusal(self.data)):
+            raise ValidationError(message)
+
+    def process_data(self, value: object) -> None:
+        self.data = value if isinstance(value, int) else None
+
+    def _value(self) -> str:
+        return str(self.data) if isinstance(self.data, int) else ""
+
+
+class LocationField(_IdPickerField):
+    """A location chosen with the bounded picker: the services check that it exists, is live, holds
+    stock where it must, and put their refusal on this field (app/services/locations.py
+    require_live_location)."""
+
     kind = "location"
 
     def __init__(self, label: str | None = None, validators=None, *, holding_stock: bool = True, **kwargs):
@@ -151,23 +212,47 @@ class LocationField(Field):
     def source(self) -> str:
         return url_for("locations.options", stock=1 if self.holding_stock else None, within=self.within)
 
-    def chosen_label(self) -> str:
+    def labels(self, ids: list[int]) -> dict[int, str]:
         from app.services.locations import paths_of
 
-        return paths_of([self.data]).get(self.data, "") if isinstance(self.data, int) else ""
+        return paths_of(ids)
 
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = (valuelist[0] if valuelist else "").strip()
-        if not text:
-            self.data = None
-            return
-        if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
-            self.data = None
-            raise ValueError("Choose a location from the list.")
-        self.data = int(text)
 
-    def process_data(self, value: object) -> None:
-        self.data = value if isinstance(value, int) else None
+class ItemField(_IdPickerField):
+    """An active item chosen with the bounded picker (GET /items/options); a deleted or unknown
+    one is refused next to the field."""
 
-    def _value(self) -> str:
-        return str(self.data) if isinstance(self.data, int) else ""
+    kind = "item"
+
+    def source(self) -> str:
+        return url_for("items.options")
+
+    def labels(self, ids: list[int]) -> dict[int, str]:
+        from app.services.choices import item_labels
+
+        return item_labels(ids)
+
+    def refusal(self, chosen_id: int) -> str | None:
+        from app.services.choices import live_item_id
+
+        return None if live_item_id(chosen_id) else "That item is deleted or does not exist: choose another."
+
+
+class SupplierField(_IdPickerField):
+    """A supplier chosen with the bounded picker (GET /purchasing/suppliers/options); an unknown
+    (deleted) one is refused next to the field."""
+
+    kind = "supplier"
+
+    def source(self) -> str:
+        return url_for("purchasing.supplier_options")
+
+    def labels(self, ids: list[int]) -> dict[int, str]:
+        from app.services.choices import supplier_labels
+
+        return supplier_labels(ids)
+
+    def refusal(self, chosen_id: int) -> str | None:
+        from app.services.choices import live_supplier_id
+
+        return None if live_supplier_id(chosen_id) else "That supplier does not exist any more: choose another."

@@ -1,7 +1,7 @@
 """location_recounts: the locations whose subtree figures a move left to count again
 
 Revision ID: 0014_issue32_location_recounts
-Revises: 0011_issue21_purchasing
+Revises: 0013_issue27_lots_serials
 
 A move of a subtree changes the figures of the locations above its old and its new place.
 They are counted again in the background, one short transaction per location and stripe
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_issue32_location_recounts"
-down_revision = "0011_issue21_purchasing"
+down_revision = "0013_issue27_lots_serials"
 branch_labels = None
 depends_on = None
 

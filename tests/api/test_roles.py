@@ -67,6 +67,12 @@ MATRIX = [
         MANAGER_UP,
     ),
     ("GET", "/api/v1/logs/item/<int:item_id>", None, STAFF_UP),
+    # Traceability (issue 27): the world has a lot (lot_id) and a serial item with one unit.
+    ("GET", "/api/v1/items/<int:item_id>/lots", None, STAFF_UP),
+    ("PATCH", "/api/v1/lots/<int:lot_id>", lambda w: {"status": "blocked"}, MANAGER_UP),
+    ("GET", "/api/v1/lots/<int:lot_id>/trace", None, STAFF_UP),
+    ("GET", "/api/v1/items/<int:item_id>/serials", None, STAFF_UP),
+    ("GET", "/api/v1/items/<int:item_id>/serials/<serial>", None, STAFF_UP),
     ("GET", "/api/v1/categories", None, STAFF_UP),
     ("POST", "/api/v1/categories", lambda w: {"name": "Brand new category"}, MANAGER_UP),
     ("PUT", "/api/v1/categories/<int:category_id>", lambda w: {"name": "Renamed category"}, MANAGER_UP),
@@ -175,6 +181,7 @@ MULTIPART = {("POST", "/api/v1/imports"): lambda w: multipart_csv("SKU,Name\nR-1
 
 # DELETE of a category/location that holds items is a 409; point those rows at empty ones.
 SPARE_IDS = {
+    ("GET", "/api/v1/items/<int:item_id>/serials/<serial>"): {"item_id": "serial_item_id"},
     ("DELETE", "/api/v1/categories/<int:category_id>"): {"category_id": "spare_category_id"},
     ("DELETE", "/api/v1/locations/<int:location_id>"): {"location_id": "spare_location_id"},
     ("POST", "/api/v1/requests/<int:request_id>/fulfil"): {"request_id": "approved_request_id"},
@@ -189,7 +196,7 @@ def _path(method: str, template: str, world) -> str:
     args = world.path_args()
     for name, attr in SPARE_IDS.get((method, template), {}).items():
         args[name] = getattr(world, attr)
-    path = template
+    path = template.replace("<serial>", world.serial)
     for name, value in args.items():
         path = path.replace(f"<int:{name}>", str(value))
     assert "<" not in path, f"no id for {template}"

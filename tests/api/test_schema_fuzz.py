@@ -56,6 +56,7 @@ RULES = {
     "GET /api/v1/items": "a cursor this list gave (next_cursor) for the same sort and order",
     "GET /api/v1/labels/items.pdf": "skip below the chosen layout's labels per sheet",
     "GET /api/v1/labels/locations.pdf": "skip below the chosen layout's labels per sheet",
+    "GET /api/v1/scan": "a GTIN's check digit; a GS1 element string's application identifiers",
 }
 
 CONFIG = """

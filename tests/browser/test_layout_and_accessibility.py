@@ -70,6 +70,8 @@ NOT_PAGES = {
     "/dashboard/figures",
     "/counts/<int:count_id>/lines",  # the lines table the counting page reloads
     "/locations/options",  # JSON: paths matching what was typed in a long location filter
+    "/items/options",  # JSON: the item picker's choices for what was typed
+    "/purchasing/suppliers/options",  # JSON: the supplier picker's choices for what was typed
     "/locations/<int:obj_id>/children",  # one level of a big tree, fetched when a node is opened
     "/reports/<int:report_id>.csv",
     "/s/I<int:item_id>",

@@ -38,6 +38,10 @@ class World:
     count_id: int = 0
     submitted_count_id: int = 0
     count_line_id: int = 0
+    # Traceability (issue 27): a lot of a lot-tracked item; a serial-tracked item with one unit in stock.
+    lot_id: int = 0
+    serial_item_id: int = 0
+    serial: str = ""
 
     def path_args(self) -> dict[str, int]:
         return {
@@ -52,6 +56,7 @@ class World:
             "supplier_id": self.supplier_id,
             "order_id": self.order_id,
             "count_id": self.count_id,
+            "lot_id": self.lot_id,
         }
 
 
@@ -77,7 +82,9 @@ def build_world(app, factory, actor=None) -> World:
         purchasing_ids = _purchasing_world(db.session.get(User, buyer.id), item.id, low.id)
         count_ids = _counts_world(db.session.get(User, actor.id), loc, loc2, item)
         db.session.remove()
+    trace_ids = _trace_world(app, factory, actor, loc)
     return World(
+        **trace_ids,
         **request_ids,
         **purchasing_ids,
         **count_ids,
@@ -94,6 +101,22 @@ def build_world(app, factory, actor=None) -> World:
         user_email=target.email,
         refresh_token=refresh,
     )
+
+
+def _trace_world(app, factory, actor, location) -> dict:
+    """A lot item with lot W-LOT (5 units) and a serial item with unit W-SN-1, both at `location`."""
+    from app.extensions import db
+    from app.models import User
+    from app.services import stock
+
+    lot_item = factory.item(tracking="lot", location=location, actor=actor)
+    serial_item = factory.item(tracking="serial", location=location, actor=actor)
+    with app.test_request_context():
+        user = db.session.get(User, actor.id)
+        lot_id = stock.restock(lot_item.id, 5, actor=user, lot="W-LOT").lots[0]["lot_id"]
+        stock.restock(serial_item.id, actor=user, serials=["W-SN-1"])
+        db.session.remove()
+    return {"lot_id": lot_id, "serial_item_id": serial_item.id, "serial": "W-SN-1"}
 
 
 def _import_world(actor, location) -> int:

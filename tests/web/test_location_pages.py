@@ -123,7 +123,8 @@ def test_a_big_tree_lists_sites_and_aisles_in_the_list_filter_and_finds_the_rest
     chosen = client.get(f"/items?location={tree['b2'].id}").text.split('id="location"')[1].split("</select>")[0]
     assert f'<option value="{tree["b2"].id}" selected>Main Warehouse / Aisle A / Shelf 03 / Bin B2</option>' in chosen
     found = client.get("/locations/options?q=shelf b2").get_json()
-    assert found == [{"id": tree["b2"].id, "path": "Main Warehouse / Aisle A / Shelf 03 / Bin B2"}]
+    b2_path = "Main Warehouse / Aisle A / Shelf 03 / Bin B2"
+    assert found == [{"id": tree["b2"].id, "path": b2_path, "label": b2_path}]
     assert client.get("/locations/options?q=%25_").get_json() == []  # LIKE wildcards are plain text
 
 
@@ -170,3 +171,35 @@ def test_a_location_page_reads_its_childrens_figures_in_one_statement(app, as_ro
     with counted_queries(app) as more:
         page = client.get(f"/locations/{tree['aisle'].id}").text
     assert "Shelf 10" in page and len(more) == len(few)
+
+
+def test_a_ten_thousand_bin_tree_shows_the_sites_and_pages_each_level_100_at_a_time(app, as_role, factory):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Location
+    from tests.helpers.big_tree import big_tree
+
+    big = big_tree(factory, shelves=40, bins_per_shelf=250)  # 10,000 bins, 250 on each shelf
+    with app.app_context():
+        shelf = db.session.scalar(sa.select(Location.id).where(Location.path == "Big Site / Aisle Z / Shelf 007"))
+    client = as_role("staff")
+    index = client.get("/locations")
+    shown = index.text.split('id="locations-tree"')[1].split("</section>")[0]
+    assert "Big Site" in shown and "Aisle Z" not in shown and "<details open>" not in shown
+    aisles = client.get(f"/locations/{big['site'].id}/children")
+    shelves = client.get(f"/locations/{big['aisle'].id}/children")
+    assert shelves.text.count('hx-trigger="toggle once"') == 40 and "Show more" not in shelves.text
+    first = client.get(f"/locations/{shelf}/children")
+    assert first.text.count('class="tree-leaf"') == 100 and "Bin 001" in first.text and "Bin 101" not in first.text
+    more = first.text.split('class="tree-more"')[1]
+    assert "Show more (100 of 250 shown)" in more and f'hx-get="/locations/{shelf}/children?page=2"' in more
+    assert f'href="/locations/{shelf}?page=2#children-heading"' in more  # without script: the shelf's own page 2
+    last = client.get(f"/locations/{shelf}/children?page=3").text
+    assert last.count('class="tree-leaf"') == 50 and "Bin 250" in last and "Show more" not in last
+    assert "Bin 101" in client.get(f"/locations/{shelf}?page=2").text
+    found = client.get("/locations?q=shelf 040 bin 250").text.split('id="locations-found"')[1].split("</ul>")[0]
+    assert found.count("<li") == 1 and "Big Site / Aisle Z / Shelf 040 / Bin 250" in found
+    sizes = {"index": len(index.data), "site": len(aisles.data), "aisle": len(shelves.data), "shelf": len(first.data)}
+    print("Locations page bytes at 10,000 bins:", sizes)
+    assert max(sizes.values()) < 150_000

@@ -43,6 +43,7 @@ PAGE_MATRIX = [
     ("GET", "/dashboard/charts", SIGNED_IN),
     ("GET", "/items", SIGNED_IN),
     ("GET", "/items/<int:item_id>", SIGNED_IN),
+    ("GET", "/items/options", SIGNED_IN),
     ("GET", "/items/new", MANAGER_UP),
     ("POST", "/items/new", MANAGER_UP),
     ("GET", "/items/<int:item_id>/edit", SIGNED_IN),  # staff get the short form
@@ -99,6 +100,7 @@ PAGE_MATRIX = [
     ("POST", "/requests/<int:request_id>/fulfil", SIGNED_IN),
     ("GET", "/purchasing/suppliers", SIGNED_IN),
     ("POST", "/purchasing/suppliers", MANAGER_UP),
+    ("GET", "/purchasing/suppliers/options", SIGNED_IN),
     ("GET", "/purchasing/suppliers/<int:supplier_id>", SIGNED_IN),
     ("POST", "/purchasing/suppliers/<int:supplier_id>", MANAGER_UP),
     ("POST", "/purchasing/suppliers/<int:supplier_id>/delete", MANAGER_UP),

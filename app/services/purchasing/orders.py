@@ -43,11 +43,8 @@ def list_orders(
 ) -> Page:
     """Orders newest first, filtered by state and supplier; `after` (the page before's last id, its
     next_key) starts below that id by the primary key instead of skipping rows (a deep page)."""
-    conditions = []
-    if state:
-        conditions.append(PurchaseOrder.state == state)
-    if supplier_id:
-        conditions.append(PurchaseOrder.supplier_id == supplier_id)
+    conditions = [PurchaseOrder.state == state] if state else []
+    conditions += [PurchaseOrder.supplier_id == supplier_id] if supplier_id else []
     total = db.session.execute(sa.select(sa.func.count(PurchaseOrder.id)).where(*conditions)).scalar_one()
     query = (
         sa.select(PurchaseOrder)
@@ -215,6 +212,7 @@ def receive(order_id: int, lines: list[dict[str, Any]], *, actor: User) -> Purch
                 note=f"Received on purchase order #{order.id}",
                 purchase_order_id=order.id,
                 purchase_order_line_ids=[e["line_id"] for e in lines],
+                traces=[{k: e[k] for k in ("lot", "expires_on", "serials") if k in e} for e in lines],
             )
         except NotFound as exc:  # the item was deleted after the order was sent
             raise Conflict(f"Purchase order #{order.id} cannot be received: {exc.message}") from exc

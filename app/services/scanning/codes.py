@@ -1,7 +1,10 @@
-"""What a scanned text names: an item or a location, by our link, short code, SKU or barcode.
+"""What a scanned text names: an item or a location, by our link, short code, SKU, barcode or GTIN.
 
 Every lookup is one index probe (primary key, item_barcodes.code, lower(sku) among active
-items), so resolving a scan costs the same at a thousand items or a million.
+items), so resolving a scan costs the same at a thousand items or a million. A GTIN (from a
+GS1 element string, or a plain 8/12/13/14-digit code written differently from the stored
+barcode) compares as GTIN-14: its few spellings (leading zeros dropped) are looked up in the
+same item_barcodes.code index, so no normalised column is needed.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from app.extensions import db
 from app.limits import BARCODE_LENGTH, MAX_CODE_LENGTH, MAX_ID
 from app.models import Item, ItemBarcode, Location
 from app.models.base import normalise
+from app.services.scanning import gs1
+from app.services.scanning.gs1 import GS1Data
 
 SHORT_CODE = re.compile(r"^([IL])(\d{1,10})$", re.IGNORECASE)
 LINK_PATH = re.compile(r"^/s/([IL])(\d{1,10})/?$")
@@ -33,6 +38,7 @@ class Resolved:
     type: str  # "item" | "location"
     id: int
     summary: dict[str, Any]
+    gs1: GS1Data | None = None  # what a GS1 element string said besides the GTIN
 
 
 def base_url() -> str:
@@ -49,7 +55,10 @@ def location_link(location_id: int) -> str:
 
 
 def resolve(text: str) -> Resolved:
-    """The item or location a scanned text names. Raises UnknownCode."""
+    """The item or location a scanned text names.
+
+    Raises UnknownCode, and (a GS1 element string) InvalidGtin or InvalidGS1.
+    """
     code = (text or "").strip()
     if not code or len(code) > MAX_CODE_LENGTH:
         raise UnknownCode("Nothing was scanned." if not code else "That code is too long to be one of ours.")
@@ -62,7 +71,31 @@ def resolve(text: str) -> Resolved:
         found = _item_by_text(code)
         if found is not None:
             return Resolved("item", found[0].id, item_summary(*found))
+    data = gs1.parse(code)
+    if data is not None:
+        return _by_gs1(code, data)
+    gtin = gs1.gtin14(code)
+    found = _item_by_gtin(gtin) if gtin is not None else None
+    if found is not None:
+        return Resolved("item", found[0].id, item_summary(*found))
+    if gtin is None and code.isdigit() and len(code) in gs1.CHECKED_LENGTHS:
+        # A UPC-A, EAN-13 or GTIN-14 with a wrong check digit (no item can carry one): misread or mistyped.
+        right = gs1.expected_check_digit(code)
+        raise gs1.InvalidGtin(
+            f"{code} is not a valid GTIN: the check digit should be {right}.",
+            fields={"code": [f"Wrong check digit (should be {right})."]},
+        )
     raise UnknownCode(f"No item or location has the code {code!r}.", scanned=code)
+
+
+def _by_gs1(code: str, data: GS1Data) -> Resolved:
+    if data.gtin is None:
+        raise UnknownCode("This GS1 code names no product (it has no GTIN).", scanned=code, gs1=data.as_dict())
+    found = _item_by_gtin(data.gtin)
+    if found is None:
+        # The GTIN, not the whole element string, is what a manager would add to an item as its barcode.
+        raise UnknownCode(f"No item has the GTIN {data.gtin}.", scanned=data.gtin, gs1=data.as_dict())
+    return Resolved("item", found[0].id, item_summary(*found), data)
 
 
 def _our_code(code: str) -> tuple[str, int] | None:
@@ -113,6 +146,25 @@ def _item_by_text(code: str) -> tuple[Item, str] | None:
     return (found[0], found[1]) if found is not None else None
 
 
+_ITEM_BY_GTIN = (
+    _ITEM_WITH_PATH.join(ItemBarcode, ItemBarcode.item_id == Item.id)
+    .where(ItemBarcode.code.in_(sa.bindparam("forms", expanding=True)), sa.not_(Item.is_deleted))
+    .order_by(Item.id)
+    .limit(1)
+)
+
+
+def _item_by_gtin(gtin: str) -> tuple[Item, str] | None:
+    found = db.session.execute(_ITEM_BY_GTIN, {"forms": gs1.gtin_forms(gtin)}).first()
+    return (found[0], found[1]) if found is not None else None
+
+
+def item_gtin(item_id: int) -> str | None:
+    """The item's GTIN as GTIN-14 (its first barcode that is a valid GTIN-8/12/13/14), for a lot's label."""
+    query = sa.select(ItemBarcode.code).where(ItemBarcode.item_id == item_id).order_by(ItemBarcode.id)
+    return next((gtin for code in db.session.execute(query).scalars() if (gtin := gs1.gtin14(code))), None)
+
+
 def item_summary(item: Item, path: str | None) -> dict[str, Any]:
     return {
         "id": item.id,
@@ -124,7 +176,14 @@ def item_summary(item: Item, path: str | None) -> dict[str, Any]:
         "location_id": item.location_id,
         "location_path": path,
         "link": item_link(item.id),
+        **_tracking(item),
     }
+
+
+def _tracking(item: Item) -> dict[str, Any]:
+    # Lot and serial tracking (issue 27) adds Item.tracking; the Scan page sends lots only for tracked items.
+    tracking = getattr(item, "tracking", None)
+    return {"tracking": tracking} if tracking is not None else {}
 
 
 def location_summary(location: Location) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Printable labels: a QR code of an item's or a location's link with its name, as a PDF.
 
+Lots get a GS1 DataMatrix instead (lot_label): their item's GTIN, expiry and lot code.
 Sheet layouts follow the common die-cut sheets (Avery L7160/L7159 on A4, 5160/5167 on US
 Letter); thermal layouts put one label on each page at the label's own size. The QR
 matrix comes from segno; reportlab lays out the page.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import segno
 import sqlalchemy as sa
@@ -26,6 +28,7 @@ from app.models import Item, Location
 from app.models.location import subtree_upper
 from app.money import format_money
 from app.services.item_list import item_filters
+from app.services.scanning import gs1
 from app.services.scanning.codes import item_link, location_link
 
 MASK = 2  # vertical stripes of modules: see make_qr
@@ -77,6 +80,8 @@ class Label:
     title: str
     detail: str  # an item's SKU, a location's path
     price: str | None = None
+    # "qr", or "gs1-datamatrix": `code` is then a GS1 element string (see lot_label)
+    symbol: str = "qr"
 
 
 def item_labels(
@@ -126,6 +131,12 @@ def location_labels(ids: list[int], *, subtree: bool = False) -> list[Label]:
     return [Label(location_link(loc.id), loc.name, loc.path) for loc in chosen.values()]
 
 
+def lot_label(gtin: str, lot: str, expires_on: date | None, *, title: str, detail: str) -> Label:
+    """A lot's label: a GS1 DataMatrix of the item's GTIN (01), the expiry (17) and the lot (10),
+    which our scanner (and any GS1 reader) reads back to that lot. Raises InvalidGtin, ValidationFailed."""
+    return Label(gs1.element_string(gtin, lot, expires_on), title, detail, symbol="gs1-datamatrix")
+
+
 def render(labels: Iterable[Label], *, layout: str = DEFAULT_LAYOUT, skip: int = 0, copies: int = 1) -> bytes:
     """A PDF of the labels; the first `skip` places of the first sheet are left blank. Raises ValidationFailed."""
     sheet = LAYOUTS[layout]
@@ -141,15 +152,16 @@ def render(labels: Iterable[Label], *, layout: str = DEFAULT_LAYOUT, skip: int =
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=sheet.page, pageCompression=1)
     canvas.setTitle("Labels")
-    qr_cache: dict[str, segno.QRCode] = {}
+    modules_cache: dict[tuple[str, str], list[list[int]]] = {}
     position = skip
     for label in _repeat(labels, copies):
         if position == sheet.per_page:
             canvas.showPage()
             position = 0
         x, y = sheet.origin(position)
-        qr = qr_cache.get(label.code) or qr_cache.setdefault(label.code, make_qr(label.code))
-        _draw_label(canvas, label, qr, x, y, sheet.width, sheet.height)
+        key = (label.symbol, label.code)
+        modules = modules_cache.get(key) or modules_cache.setdefault(key, _modules(label))
+        _draw_label(canvas, label, modules, x, y, sheet.width, sheet.height)
         position += 1
     canvas.showPage()
     canvas.save()
@@ -166,6 +178,13 @@ def make_qr(text: str) -> segno.QRCode:
     return segno.make_qr(text, error="m", mask=MASK, boost_error=False)
 
 
+def _modules(label: Label) -> list[list[int]]:
+    """The symbol's rows of dark (1) and light (0) modules, quiet zone included."""
+    if label.symbol == "gs1-datamatrix":
+        return gs1.datamatrix_modules(label.code)
+    return [list(row) for row in make_qr(label.code).matrix_iter(scale=1, border=QUIET_ZONE)]
+
+
 def qr_box(layout: Layout) -> tuple[float, float, float]:
     """Where a label's QR code sits inside the label: (x offset, y offset, side), in points."""
     pad = min(layout.width, layout.height) * 0.06
@@ -176,9 +195,9 @@ def qr_box(layout: Layout) -> tuple[float, float, float]:
     return pad, pad, side
 
 
-def _draw_label(canvas: Canvas, label: Label, qr: segno.QRCode, x: float, y: float, w: float, h: float) -> None:
+def _draw_label(canvas: Canvas, label: Label, modules: list[list[int]], x: float, y: float, w: float, h: float) -> None:
     qx, qy, side = qr_box(Layout((w, h), 1, 1, w, h, 0, 0, 0, 0))
-    _draw_qr(canvas, qr, x + qx, y + qy, side)
+    _draw_modules(canvas, modules, x + qx, y + qy, side)
     pad = min(w, h) * 0.06
     if h > w:
         text_x, text_w, top = x + pad, w - 2 * pad, y + qy - pad
@@ -272,9 +291,8 @@ def _split_word(word: str, font: str, size: float, width: float) -> list[str]:
     return pieces
 
 
-def _draw_qr(canvas: Canvas, qr: segno.QRCode, x: float, y: float, side: float) -> None:
-    """Dark modules as one path of horizontal runs (fast to draw and to print)."""
-    modules = list(qr.matrix_iter(scale=1, border=QUIET_ZONE))
+def _draw_modules(canvas: Canvas, modules: list[list[int]], x: float, y: float, side: float) -> None:
+    """A square symbol's dark modules as one path of horizontal runs (fast to draw and to print)."""
     size = len(modules)
     canvas.saveState()
     # Drawn in module units (whole numbers), scaled once: exact edges, short numbers, and the

@@ -11,7 +11,10 @@ Layout (the hot path first):
 - verbs.py: restock, withdraw, transfer, adjust; each one transaction (app/services/uow.py).
 - batches.py: apply_lines (requests, scan batches), add_lines (receipts), count_lines, apply_count.
 - ledger.py: every column of a ledger row filled in one place; the `stock_changed` payload.
-- reads.py: stock per location, one level's quantity; nothing there writes.
+- reads.py: stock per location (per location and lot for lot items), one level's quantity; nothing there writes.
+- tracked.py, lots.py, serials.py: the verbs' work for lot- and serial-tracked items (issue 27,
+  docs/lots.md): FEFO picking, a lot's level per place beside the stock level, one ledger row per
+  lot or unit. Untracked items never enter them.
 
 Why the hot path is written by hand. A withdrawal is what the floor does all day, so it is written
 with Core statements built once instead of the ORM's unit of work (a flush with attribute history
@@ -32,7 +35,7 @@ counts the statements.
 from app.services.stock.batches import add_lines, apply_count, apply_lines, count_lines
 from app.services.stock.ledger import ledger_row, record, stock_changed_payload
 from app.services.stock.locks import lock_item
-from app.services.stock.reads import item_with_stock, level_quantity, stock_by_location
+from app.services.stock.reads import item_with_stock, level_quantity, lot_stock, stock_by_location, stock_of
 from app.services.stock.verbs import adjust, check_different_places, restock, transfer, withdraw
 from app.services.stock.write import Movement, place_initial, place_initial_many
 
@@ -52,7 +55,9 @@ __all__ = [
     "place_initial_many",
     "record",
     "restock",
+    "lot_stock",
     "stock_by_location",
+    "stock_of",
     "stock_changed_payload",
     "transfer",
     "withdraw",

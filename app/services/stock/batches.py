@@ -8,12 +8,30 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from app.errors import InsufficientStock
-from app.models import LogAction, User
+import app.services.stock.tracked as tracked
+from app.errors import InsufficientStock, ValidationFailed
+from app.models import Item, LogAction, Tracking, User
 from app.services.quantities import check_places, show
-from app.services.stock.locks import lock_items, lock_levels
+from app.services.stock.locks import ItemLevels, lock_levels
+from app.services.stock.locks import lock_items as _lock_all
+from app.services.stock.tracked import Trace
 from app.services.stock.verbs import check_different_places
 from app.services.stock.write import Movement, apply_movement
+
+
+def lock_items(item_ids, allowed: tuple[str, ...] = (Tracking.NONE,)) -> dict[int, Item]:
+    """Lock the batch's items (locks.lock_items). Raises ValidationFailed for an item whose tracking
+    is not `allowed`: a batch line does not name lots or units yet (issue 27); move those one by one."""
+    items = _lock_all(item_ids)
+    tracked = [item for item in items.values() if item.tracking not in allowed]
+    if tracked:
+        raise ValidationFailed(
+            f"{tracked[0].sku} is tracked by {tracked[0].tracking}: move it on its own, naming the "
+            f"{'lot' if tracked[0].tracking == Tracking.LOT else 'serials'}. Nothing was moved.",
+            fields={"item_id": [f"{tracked[0].sku} is tracked by {tracked[0].tracking}."]},
+            item_id=tracked[0].id,
+        )
+    return items
 
 
 def apply_lines(
@@ -33,7 +51,7 @@ def apply_lines(
     for _item_id, src, dst, _qty in lines:
         if dst is not None:
             check_different_places(src, dst)  # else the destination's +qty would replace the source's -qty
-    items = lock_items(line[0] for line in lines)
+    items = lock_items((line[0] for line in lines), allowed=(Tracking.NONE, Tracking.LOT))  # lots: FEFO
     needed: dict[tuple[int, int], Any] = {}
     for item_id, src, _dst, qty in lines:
         check_places(items[item_id], qty)
@@ -56,10 +74,18 @@ def apply_lines(
         )
     movements = []
     for item_id, src, dst, qty in lines:
+        kind = action if dst is None else LogAction.TRANSFER
+        if items[item_id].tracking == Tracking.LOT:
+            places = {loc: levels[(item_id, loc)] for loc in (src, dst) if loc is not None}
+            held = ItemLevels(items[item_id], places, in_path_order=False)
+            moved = tracked.take(
+                items[item_id], held, src, dst, qty, actor, note, Trace(), kind, stock_request_id=stock_request_id
+            )
+            movements.append(moved)
+            continue
         changes = {src: (levels[(item_id, src)], -qty)}
         if dst is not None:
             changes[dst] = (levels[(item_id, dst)], qty)
-        kind = action if dst is None else LogAction.TRANSFER
         movements.append(apply_movement(items[item_id], changes, kind, actor, note, stock_request_id=stock_request_id))
     return movements
 
@@ -71,31 +97,36 @@ def add_lines(
     note: str | None = None,
     purchase_order_id: int | None = None,
     purchase_order_line_ids: list[int] | None = None,
+    traces: list[dict[str, Any]] | None = None,
 ) -> list[Movement]:
     """Restock several lines in the caller's transaction, all or nothing.
 
-    Each line is (item_id, location_id or None for the item's home, quantity). Raises NotFound,
-    ValidationFailed. Ledger rows carry `purchase_order_id` and, per line,
-    `purchase_order_line_ids[i]` when given (a receipt).
+    Each line is (item_id, location_id or None for the item's home, quantity); `traces[i]`, when
+    given, the lot (and expires_on) or serials that arrived on line i (issue 27: a tracked item's
+    line needs them). Raises NotFound, ValidationFailed, LotExpiryMismatch, SerialInStock. Ledger
+    rows carry `purchase_order_id` and, per line, `purchase_order_line_ids[i]` when given (a receipt).
     """
-    items = lock_items(line[0] for line in lines)
-    for item_id, _loc, qty in lines:
-        check_places(items[item_id], qty)
+    items = _lock_all(line[0] for line in lines)
+    traced = [Trace(**t) for t in traces] if traces else [Trace()] * len(lines)
+    for (item_id, _loc, qty), trace in zip(lines, traced, strict=True):
+        if items[item_id].tracking == Tracking.NONE and not trace.given:
+            check_places(items[item_id], qty)
     homes = [(item_id, loc if loc is not None else items[item_id].location_id) for item_id, loc, _q in lines]
     levels = lock_levels(items, homes)
     order_lines = purchase_order_line_ids or [None] * len(lines)
-    return [
-        apply_movement(
-            items[item_id],
-            {loc: (levels[(item_id, loc)], qty)},
-            LogAction.RESTOCK,
-            actor,
-            note,
-            purchase_order_id=purchase_order_id,
-            purchase_order_line_id=order_line_id,
+    movements = []
+    for (item_id, loc), (_i, _l, qty), order_line_id, trace in zip(homes, lines, order_lines, traced, strict=True):
+        item, refs = items[item_id], {"purchase_order_id": purchase_order_id, "purchase_order_line_id": order_line_id}
+        if item.tracking != Tracking.NONE or trace.given:
+            moved = tracked.quantity_of(item, qty, trace)
+            check_places(item, moved)
+            held = ItemLevels(item, {loc: levels[(item_id, loc)]}, in_path_order=False)
+            movements.append(tracked.restock(item, held, loc, moved, actor, note, trace, **refs))
+            continue
+        movements.append(
+            apply_movement(item, {loc: (levels[(item_id, loc)], qty)}, LogAction.RESTOCK, actor, note, **refs)
         )
-        for (item_id, loc), (_i, _l, qty), order_line_id in zip(homes, lines, order_lines, strict=True)
-    ]
+    return movements
 
 
 def count_lines(

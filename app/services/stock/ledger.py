@@ -10,7 +10,7 @@ from app.models import InventoryLog, Item, User
 from app.models.base import utcnow
 from app.services.uow import request_id
 
-LEDGER_REFS = ("stock_request_id", "purchase_order_id", "purchase_order_line_id", "count_id")
+LEDGER_REFS = ("stock_request_id", "purchase_order_id", "purchase_order_line_id", "count_id", "lot_id", "serial")
 
 
 def record(
@@ -42,11 +42,12 @@ def ledger_row(
     after: Any,
     note: str | None = None,
     now: Any = None,
-    **refs: int | None,
+    **refs: int | str | None,
 ) -> dict[str, Any]:
     """Every column of a ledger row but its id, the one place they are filled in (an ORM row,
     a movement's Core statement, an import's multi-row INSERT). `refs`: the stock_request_id,
-    purchase_order_id, purchase_order_line_id and count_id that made it, None when not given."""
+    purchase_order_id, purchase_order_line_id and count_id that made it, and the lot_id or serial
+    it moved (issue 27), None when not given."""
     unknown = set(refs) - set(LEDGER_REFS)
     if unknown:
         raise TypeError(f"Not a ledger reference: {sorted(unknown)}")
@@ -68,8 +69,11 @@ def ledger_row(
 def stock_changed_payload(
     item: Item, entry: InventoryLog, actor: User | None, total_before: int, location_name: str | None
 ) -> dict:
-    """The `stock_changed` event of one ledger row (the live pages and the counters' listeners read it)."""
+    """The `stock_changed` event of one ledger row (the live pages and the counters' listeners read it);
+    a lot's or a unit's row names it (`lot_id`, `serial`)."""
+    traced = {name: getattr(entry, name) for name in ("lot_id", "serial") if getattr(entry, name, None) is not None}
     return {
+        **traced,
         "item_id": item.id,
         "sku": item.sku,
         "name": item.name,

@@ -21,7 +21,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.input_guard import problem_with
 from app.limits import MAX_QUANTITY
-from app.models import Alert, InventoryLog, Item, LogAction, StockLevel, User
+from app.models import Alert, InventoryLog, Item, LogAction, LotLevel, StockLevel, User
 from app.models.base import utcnow
 from app.services import counters, low_stock, uow
 from app.services.stock.ledger import ledger_row, record, stock_changed_payload
@@ -36,16 +36,27 @@ class Movement:
     logs: list[InventoryLog] = field(default_factory=list)
     alert: Alert | None = None
     stock: list[dict[str, Any]] = field(default_factory=list)  # the item's levels after it, read under its lock
+    # Lot-tracked items: what each lot gave or took ({lot, lot_id, quantity, expires_on}); serial items: the units.
+    lots: list[dict[str, Any]] | None = None
+    serials: list[str] | None = None
 
 
 Changes = dict[int, tuple[StockLevel, Any]]  # location id -> (its locked level, the change in units)
 
 
 def apply_movement(
-    item: Item, changes: Changes, action: str, actor: User, note: str | None, **refs: int | None
+    item: Item,
+    changes: Changes,
+    action: str,
+    actor: User,
+    note: str | None,
+    *,
+    lot_levels: list[tuple[int, Any]] | None = None,
+    **refs: Any,
 ) -> Movement:
-    """Write one movement of a locked item: its levels, its total and its ledger rows.
-    `refs`: the ledger's stock_request_id, purchase_order_id, purchase_order_line_id, count_id.
+    """Write one movement of a locked item: its levels, its total and its ledger rows (and, for one
+    lot of a lot item, its locked lot levels' new quantities: (lot level id, quantity) each).
+    `refs`: the ledger's stock_request_id, purchase_order_id, purchase_order_line_id, count_id, lot_id, serial.
     Raises ValidationFailed (above MAX_QUANTITY at a place; a note that cannot be stored)."""
     _check_note(note)
     total_before = item.quantity
@@ -67,7 +78,7 @@ def apply_movement(
                 item.id, action, actor, location_id=location_id, before=before, after=after, note=note, now=now, **refs
             )
         )
-    ids = _write(item.id, total, now, [(level.id, after) for level, _before, after in levels], rows)
+    ids = _write(item.id, total, now, [(level.id, after) for level, _before, after in levels], rows, lot_levels or [])
     _as_committed(item, total, [(level, after) for level, _before, after in levels], now)
     movement.logs = [InventoryLog(id=log_id, **row) for log_id, row in zip(ids, rows, strict=True)]
     counters.note_movement(
@@ -170,18 +181,38 @@ _MOVEMENT_AT_ONE_PLACE = (
     .add_cte(_set_quantity(_ITEMS, "item_id_", "total").cte("item_total"))
     .returning(_LEDGER.c.id)
 )
+# A lot item's movement at one place (issue 27): the same, with the lot's level as a third CTE.
+_LOT_LEVELS = LotLevel.__table__
+_SET_LOT_LEVEL = (
+    sa.update(_LOT_LEVELS)
+    .where(_LOT_LEVELS.c.id == sa.bindparam("lot_level_id_"))
+    .values(quantity=sa.bindparam("lot_quantity", type_=_LOT_LEVELS.c.quantity.type))
+)
+_LOT_MOVEMENT_AT_ONE_PLACE = _MOVEMENT_AT_ONE_PLACE.add_cte(_SET_LOT_LEVEL.cte("lot_level_change"))
 
 
-def _write(item_id: int, total: Any, now: Any, levels: list[tuple[int, Any]], rows: list[dict]) -> list[int]:
-    """Set the levels' quantities (level id, quantity each) and the item's total, add the ledger
-    rows; the rows' ids, in order. On PostgreSQL one statement does all three for a movement at
-    one place (a round trip and a parse saved on the busiest write); else three statements."""
+def _write(
+    item_id: int,
+    total: Any,
+    now: Any,
+    levels: list[tuple[int, Any]],
+    rows: list[dict],
+    lot_levels: list[tuple[int, Any]],
+) -> list[int]:
+    """Set the levels' quantities (level id, quantity each), the lot levels' (the same) and the item's
+    total, add the ledger rows; the rows' ids, in order. On PostgreSQL one statement does it all for
+    a movement at one place (a round trip and a parse saved on the busiest write); else up to four."""
     connection = db.session.connection()
-    if len(levels) == 1 and connection.dialect.name == "postgresql":
+    if len(levels) == 1 and len(lot_levels) <= 1 and connection.dialect.name == "postgresql":
         (level_id, quantity), row = levels[0], rows[0]
         params = {f"row_{name}": value for name, value in row.items()}
         params.update(level_id_=level_id, level_quantity=quantity, item_id_=item_id, total=total, now=now)
-        return [connection.execute(_MOVEMENT_AT_ONE_PLACE, params).scalar_one()]
+        if not lot_levels:
+            return [connection.execute(_MOVEMENT_AT_ONE_PLACE, params).scalar_one()]
+        params.update(lot_level_id_=lot_levels[0][0], lot_quantity=lot_levels[0][1])
+        return [connection.execute(_LOT_MOVEMENT_AT_ONE_PLACE, params).scalar_one()]
+    if lot_levels:
+        connection.execute(_SET_LOT_LEVEL, [{"lot_level_id_": lid, "lot_quantity": q} for lid, q in lot_levels])
     connection.execute(_SET_LEVEL, [{"level_id": lid, "new_quantity": q, "now": now} for lid, q in levels])
     connection.execute(_SET_ITEM, {"item_id": item_id, "new_quantity": total, "now": now})
     return connection.execute(_ADD_LEDGER, rows).scalars().all()

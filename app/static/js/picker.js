@@ -175,7 +175,8 @@
     input.addEventListener("inventory:scanned", function (event) {
       var found = event.detail || {};
       var place = found.location || found.item || {};
-      choose({ id: found.id, label: place.path || place.name || input.value });
+      var label = place.path || (place.sku ? place.sku + " · " + place.name : place.name);
+      choose({ id: found.id, label: label || input.value });
     });
     var form = box.closest("form");
     if (form) {

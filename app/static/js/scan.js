@@ -75,17 +75,19 @@
     resolve(code).then(function (answer) {
       if (answer.status !== 200) {
         beep(false);
-        unknown(code, answer.body.error ? answer.body.error.message : "Unknown code.");
+        var error = answer.body.error || {};
+        // A GS1 code's unknown GTIN is what can be attached (error.scanned), not the whole element string.
+        unknown(error.code === "unknown_code" && error.scanned ? error.scanned : code, error.message || "Unknown code.", error.code);
         return;
       }
       beep(true);
       var found = answer.body;
       if (state.mode === "lookup") {
-        window.location.href = found.type === "item" ? "/items/" + found.id : "/locations/" + found.id;
+        window.location.href = found.type === "item" ? window.inventoryGs1 ? window.inventoryGs1.itemUrl(found.id, found.gs1) : "/items/" + found.id : "/locations/" + found.id;
       } else if (found.type === "location") {
         placeLocation(found.location);
       } else {
-        addItem(found.item);
+        addItem(found.item, found.gs1);
       }
     }, function () {
       beep(false);
@@ -94,8 +96,9 @@
   }
   window.inventoryScan = scanned;
 
-  function unknown(code, message) {
+  function unknown(code, message, why) {
     say("scan-last", message, "error");
+    if (why === "invalid_gtin" || why === "invalid_gs1") return; // a broken GS1 code: nothing to attach
     $("scan-unknown-code").textContent = code;
     $("scan-unknown").hidden = false;
     $("scan-unknown").dataset.code = code;
@@ -152,12 +155,46 @@
     });
   }
 
-  function addItem(item) {
-    var line = state.lines.find(function (l) { return l.item.id === item.id; });
-    if (line) line.quantity = round(line.quantity + 1, item.decimals);
-    else state.lines.push({ item: item, quantity: 1, problem: null });
-    say("scan-last", "+1 " + item.name + " (" + item.sku + ")", "ok");
+  // A GS1 code also says which lot (one line per item and lot), the expiry, a serial (a line
+  // collects its serials; the same unit scanned twice counts once) and a count (AI 30/37).
+  function addItem(item, gs1) {
+    gs1 = gs1 || {};
+    var lot = gs1.lot || null;
+    var line = state.lines.find(function (l) { return l.item.id === item.id && l.lot === lot; });
+    var step = gs1.quantity || 1;
+    if (line && gs1.serial && line.serials.indexOf(gs1.serial) >= 0) {
+      say("scan-last", item.name + ": serial " + gs1.serial + " is already on the list.", "error");
+      return;
+    }
+    if (line) line.quantity = round(line.quantity + step, item.decimals);
+    else {
+      line = { item: item, quantity: step, problem: null, lot: lot, expires_on: gs1.expires_on || null, serials: [] };
+      state.lines.push(line);
+    }
+    if (gs1.serial) line.serials.push(gs1.serial);
+    say("scan-last", "+" + step + " " + item.name + " (" + item.sku + ")" + (lot ? ", lot " + lot : ""), "ok");
     changed();
+  }
+
+  function lotText(line) {
+    var parts = [];
+    if (line.lot) parts.push("Lot " + line.lot);
+    if (line.expires_on) parts.push("expires " + line.expires_on);
+    if (line.serials.length) parts.push("serials " + line.serials.join(", "));
+    return parts.join(" · ");
+  }
+
+  // What the batch says of a line: the lot and serials only for items tracked that way, once
+  // scanned batches take them (the page says so: data-batch-lots).
+  function batchLine(l) {
+    var out = { item_id: l.item.id, quantity: l.quantity };
+    if (root.dataset.batchLots !== "true") return out;
+    if (l.item.tracking === "lot" && l.lot) {
+      out.lot = l.lot;
+      if (l.expires_on) out.expires_on = l.expires_on;
+    }
+    if (l.item.tracking === "serial" && l.serials.length) out.serials = l.serials;
+    return out;
   }
 
   function round(value, places) {
@@ -197,6 +234,13 @@
       name.innerHTML = "<strong></strong><br><small class=\"mono\"></small>";
       name.querySelector("strong").textContent = line.item.name;
       name.querySelector("small").textContent = line.item.sku + " · " + (line.item.unit || "");
+      if (lotText(line)) {
+        var lotLine = document.createElement("small");
+        lotLine.className = "scan-lot";
+        lotLine.textContent = lotText(line);
+        name.appendChild(document.createElement("br"));
+        name.appendChild(lotLine);
+      }
       if (line.problem) {
         var problem = document.createElement("small");
         problem.className = "field-error";
@@ -275,7 +319,7 @@
     state.key = state.key || newKey(); // kept until this batch succeeds: a retry is the same request
     var body = {
       mode: state.mode,
-      lines: state.lines.map(function (l) { return { item_id: l.item.id, quantity: l.quantity }; }),
+      lines: state.lines.map(batchLine),
     };
     if (countMode) body.count_mode = countMode;
     var duplicate = $("scan-duplicate");

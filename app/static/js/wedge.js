@@ -2,7 +2,7 @@
 // Enter. While no field has focus, such a burst is a scan: the Scan page takes it (window.inventoryScan),
 // any other page looks the code up and opens the item or location. A burst into a location or item
 // field (a <select> whose name mentions "location", or any field with data-scan="location"|"item")
-// fills that field with what the code names.
+// fills that field with what the code names. A GS1 code's group separators arrive as Ctrl+].
 (function () {
   "use strict";
   var MAX_GAP = 80; // ms between a scanner's keystrokes (a busy tablet delivers them in bursts); people type slower
@@ -80,6 +80,10 @@
         toast("Unknown code: " + code + ". Open Scan to attach it to an item.", "error");
         return;
       }
+      if (answer.body.gs1 && window.inventoryGs1) {
+        window.location.href = window.inventoryGs1.itemUrl(answer.body.id, answer.body.gs1);
+        return;
+      }
       window.location.href = "/s/" + (answer.body.type === "item" ? "I" : "L") + answer.body.id;
     });
   }
@@ -88,6 +92,13 @@
     "keydown",
     function (event) {
       var now = Date.now();
+      if (event.key === "Control") return; // the modifier alone: wait for the key it goes with
+      if (event.ctrlKey && !event.altKey && !event.metaKey && (event.key === "]" || event.code === "BracketRight") && buffer) {
+        buffer += "\x1d"; // a scanner types a GS1 code's group separator (FNC1) as Ctrl+]
+        last = now;
+        event.preventDefault();
+        return;
+      }
       if (event.ctrlKey || event.altKey || event.metaKey) {
         buffer = "";
         return;

@@ -9,17 +9,19 @@ from app.permissions import Permission, require
 from app.services.quantities import show
 from app.services.requests import carts
 from app.services.requests import workflow as requests
-from app.web.carts.forms import AddToCartForm, EmptyForm, LineForm, SubmitForm
+from app.web.carts.forms import AddToCartForm, CartAddForm, EmptyForm, LineForm, SubmitForm
 from app.web.common import attempt, is_safe_next
 from app.web.forms import checked
 
 bp = Blueprint("carts", __name__, url_prefix="/cart")
 
 
-def _render(submit_form: SubmitForm | None = None, status: int = 200):
+def _render(submit_form: SubmitForm | None = None, status: int = 200, add_form: CartAddForm | None = None):
     submit_form = submit_form or SubmitForm()
+    add_form = add_form or CartAddForm(formdata=None, prefix="add")
     cart = carts.get_cart(current_actor())
-    return render_template("carts/index.html", cart=cart, submit_form=submit_form, form=EmptyForm()), status
+    page = render_template("carts/index.html", cart=cart, submit_form=submit_form, add_form=add_form, form=EmptyForm())
+    return page, status
 
 
 @bp.get("")
@@ -31,16 +33,22 @@ def index():
 @bp.post("/add")
 @require(Permission.CART_USE)
 def add():
-    form = AddToCartForm()
-    target = form.next.data if is_safe_next(form.next.data) else url_for("carts.index")
-    if not form.validate() or not (form.item_id.data or "").isdigit():
+    form = CartAddForm(prefix="add")
+    on_cart = bool(form.item_id.raw_data)  # the cart page's own "Add a line": errors next to its fields
+    if not on_cart:
+        form = AddToCartForm()
+    target = url_for("carts.index") if on_cart or not is_safe_next(form.next.data) else form.next.data
+    if not form.validate():
+        if on_cart:
+            return _render(add_form=form, status=422)
         flash(" ".join(e for errors in form.errors.values() for e in errors) or "Could not add that line.", "error")
         return redirect(target)
     added = attempt(
-        lambda: carts.add_line(current_actor(), int(form.item_id.data), form.quantity.data, form.location_id.data)
+        lambda: carts.add_line(current_actor(), form.item_id.data, form.quantity.data, form.location_id.data),
+        form if on_cart else None,
     )
     if not added.ok:
-        return redirect(target)
+        return _render(add_form=form, status=added.status) if on_cart else redirect(target)
     line = added.value
     # What this add put in, not the line's new total (a second add of 10.5 m says 10.5 m).
     said = f"Added to your cart: {show(form.quantity.data, line.unit)} of {line.name} from {line.location_name}."

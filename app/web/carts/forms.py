@@ -7,16 +7,26 @@ from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.limits import REQUEST_NOTE_LENGTH
-from app.web.forms import EmptyForm, LocationField, optional_int, quantity_field
+from app.web.forms import EmptyForm, ItemField, LocationField, optional_int, quantity_field
 
-__all__ = ["AddToCartForm", "EmptyForm", "LineForm", "SubmitForm"]
+__all__ = ["AddToCartForm", "CartAddForm", "EmptyForm", "LineForm", "SubmitForm"]
 
 
 class AddToCartForm(FlaskForm):
-    item_id = HiddenField(validators=[InputRequired()])
+    """ "Add to cart" on an item's row or page: the item is fixed, the place one of its stock rows."""
+
+    item_id = ItemField("Item", validators=[InputRequired("Choose an item.")])
     quantity = quantity_field()
     location_id = SelectField("From", coerce=optional_int, validate_choice=False)
     next = HiddenField()
+
+
+class CartAddForm(FlaskForm):
+    """The cart page's own "Add a line" (prefix "add"): any item and place, each chosen with its picker."""
+
+    item_id = ItemField("Item", validators=[InputRequired("Choose an item.")])
+    quantity = quantity_field()
+    location_id = LocationField("From (empty: the item's home)")
 
 
 class LineForm(FlaskForm):

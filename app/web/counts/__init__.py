@@ -52,7 +52,7 @@ def open_count():
             lambda: counts.open_count(
                 location_id=form.location_id.data,
                 category_id=form.category_id.data,
-                item_ids=count_lookups.item_ids_for_skus(form.skus.data) if form.skus.data else None,
+                item_ids=_narrowed_to(form),
                 blind=form.blind.data,
                 actor=current_actor(),
             ),
@@ -169,6 +169,14 @@ def cancel(count_id: int):
     if checked(EmptyForm()) and attempt(lambda: counts.cancel(count_id, actor=current_actor())).ok:
         flash(f"Count #{count_id} cancelled; nothing changed.", "success")
     return redirect(url_for("counts.index"))
+
+
+def _narrowed_to(form: OpenCountForm) -> list[int] | None:
+    """The items a new count is narrowed to (the typed SKUs and the picked item), or None for all."""
+    ids = count_lookups.item_ids_for_skus(form.skus.data) if form.skus.data else []
+    if form.item_id.data is not None and form.item_id.data not in ids:
+        ids.append(form.item_id.data)
+    return ids or None
 
 
 def _open_form() -> OpenCountForm:

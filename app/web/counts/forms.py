@@ -7,7 +7,7 @@ from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField,
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.limits import LOOKUP_LENGTH, SKU_LIST_LENGTH
-from app.web.forms import LocationField, amount_field, optional_int
+from app.web.forms import ItemField, LocationField, amount_field, optional_int
 
 
 class OpenCountForm(FlaskForm):
@@ -15,6 +15,7 @@ class OpenCountForm(FlaskForm):
         "Location (with everything inside it)", holding_stock=False, validators=[InputRequired("Choose a location.")]
     )
     category_id = SelectField("Only this category", coerce=optional_int, validate_choice=False, validators=[Optional()])
+    item_id = ItemField("Only this item", validators=[Optional()])
     skus = StringField("Only these items (SKUs, comma separated)", validators=[Optional(), Length(max=SKU_LIST_LENGTH)])
     blind = BooleanField("Blind count (staff do not see the expected quantities)")
 

@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, url_for
 
 from app.auth import current_actor
 from app.permissions import Permission, can, require
-from app.services import items, stock
+from app.services import choices, items, stock
 from app.services.catalog import category_names
 from app.services.locations import paths_of
 from app.web.common import attempt, int_arg, page_links
@@ -40,7 +40,12 @@ def _forms(item, bound: str | None = None) -> dict:
     return forms
 
 
-def _render(item_id: int, bound: str | None = None, status: int = 200, forms: dict | None = None):
+def with_offer_form(item_id: int, offer, status: int):
+    """The item's page with its "Add a supplier offer" form as sent, its errors next to its fields."""
+    return _render(item_id, status=status, offer=offer)
+
+
+def _render(item_id: int, bound: str | None = None, status: int = 200, forms: dict | None = None, offer=None):
     item, stock_rows = stock.item_with_stock(item_id)
     forms = forms or _forms(item, bound)
     history = items.item_history(item_id, page=int_arg("page", 1, minimum=1), per_page=HISTORY_PER_PAGE)
@@ -58,13 +63,13 @@ def _render(item_id: int, bound: str | None = None, status: int = 200, forms: di
             labels=labels_for(history.items),
             links=page_links(history),
             delete_form=ConfirmForm(),
-            **_purchasing(item),
+            **_purchasing(item, offer),
         ),
         status,
     )
 
 
-def _purchasing(item) -> dict:
+def _purchasing(item, offer=None) -> dict:
     """The Buying panel: offers for anyone who may see them, forms for buyers."""
     from app.services.purchasing import suppliers
     from app.web.forms import EmptyForm
@@ -75,11 +80,10 @@ def _purchasing(item) -> dict:
         return {"offers": None, "purchasing_forms": None}
     forms = None
     if can(actor, Permission.PURCHASING_MANAGE):
-        offer = OfferForm(formdata=None, prefix="offer")
-        offered = {o.supplier_id for o in suppliers.list_offers(item.id)}
-        offer.supplier_id.choices = [(s.id, s.name) for s in suppliers.list_suppliers() if s.id not in offered]
+        offer = offer or OfferForm(formdata=None, prefix="offer")
         policy = PolicyForm(formdata=None, obj=item, prefix="policy")
-        forms = {"offer": offer, "policy": policy, "confirm": EmptyForm()}
+        any_supplier = bool(choices.supplier_choices("", limit=1))  # the picker finds them; never all in the page
+        forms = {"offer": offer, "policy": policy, "confirm": EmptyForm(), "any_supplier": any_supplier}
     return {"offers": suppliers.list_offers(item.id), "purchasing_forms": forms}
 
 

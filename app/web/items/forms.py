@@ -18,7 +18,7 @@ from app.limits import (
     UNIT_LENGTH,
 )
 from app.permissions import STAFF_EDITABLE_ITEM_FIELDS
-from app.services.items import EDITABLE_FIELDS, REORDER_FIELDS
+from app.services.items import EDITABLE_FIELDS, REORDER_FIELDS, TRACKING_FIELDS
 from app.web.forms import EmptyForm, LocationField, NumberField, amount_field, optional_int, quantity_field
 
 
@@ -71,7 +71,7 @@ class ItemForm(BasicItemForm):
     )
 
     # The service's list, not a copy; the reorder policy is edited in the item page's Buying panel.
-    FIELDS = tuple(name for name in EDITABLE_FIELDS if name not in REORDER_FIELDS)
+    FIELDS = tuple(name for name in EDITABLE_FIELDS if name not in REORDER_FIELDS + TRACKING_FIELDS)
 
     def set_choices(self, categories: dict[int, str]) -> None:
         self.category_id.choices = [("", "— None —")] + [(i, n) for i, n in categories.items()]

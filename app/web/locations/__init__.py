@@ -14,18 +14,31 @@ from app.web.forms import EmptyForm
 from app.web.locations.forms import LocationForm
 
 bp = Blueprint("locations", __name__, url_prefix="/locations")
-CHILDREN_PER_PAGE = 50
+CHILDREN_PER_PAGE = location_tree.LEVEL_PAGE  # a location's page and the tree's "Show more" page alike
 
 
 def _index(form: LocationForm, status: int = 200):
-    """The whole tree while it is small; else the sites, their children loaded as they are opened
-    (children_view); or what a search found."""
+    """The whole tree while it is small; else the sites (100 at a time), their children loaded as
+    they are opened (children_view); or what a search found (the pickers' path search)."""
     searched = (request.args.get("q") or "").strip()[:SEARCH_LENGTH]
-    small = location_tree.is_small()
-    whole = location_tree.tree if small else lambda: location_tree.level(None)
-    nodes = location_tree.search(searched) if searched else whole()
+    small = not searched and location_tree.is_small()
+    sites = None
+    if searched:
+        nodes = location_tree.search(searched)
+    elif small:
+        nodes = location_tree.tree()
+    else:
+        sites = location_tree.level_page(None, page=int_arg("page", 1, minimum=1))
+        nodes = sites.items
     page = render_template(
-        "locations/index.html", tree=nodes, searched=searched, small=small, form=form, delete_form=EmptyForm()
+        "locations/index.html",
+        tree=nodes,
+        sites=sites,
+        links=page_links(sites) if sites else [],
+        searched=searched,
+        small=small,
+        form=form,
+        delete_form=EmptyForm(),
     )
     return page, status
 
@@ -62,7 +75,7 @@ def options():
         return jsonify(_scanned(code, holding_stock, within))
     query = (request.args.get("q") or "")[:SEARCH_LENGTH]
     found = service.matching_paths(query, holding_stock=holding_stock, within=within)
-    return jsonify([{"id": loc_id, "path": path} for loc_id, path in found])
+    return jsonify([{"id": loc_id, "path": path, "label": path} for loc_id, path in found])
 
 
 def _scanned(code: str, holding_stock: bool, within=None) -> list[dict]:
@@ -76,18 +89,20 @@ def _scanned(code: str, holding_stock: bool, within=None) -> list[dict]:
         exact = [
             (i, p) for i, p in service.matching_paths(code, holding_stock=holding_stock) if p.lower() == code.lower()
         ]
-        return [{"id": i, "path": p} for i, p in exact]
+        return [{"id": i, "path": p, "label": p} for i, p in exact]
     location = service.live_location(found.id) if found.type == "location" else None
     if location is None or (holding_stock and location.is_structural):
         return []
-    return [{"id": location.id, "path": location.path}]
+    return [{"id": location.id, "path": location.path, "label": location.path}]
 
 
 @bp.get("/<int:obj_id>/children")
 @require(Permission.CATALOG_READ)
 def children_view(obj_id: int):
-    """One level of a big tree, as list items (the tree's node opens and asks for it)."""
-    return render_template("locations/_level.html", nodes=location_tree.level(obj_id))
+    """One page (100) of one level of a big tree, as list items (the tree's node opens and asks
+    for it), ending in a "Show more" item that fetches the next page in its place."""
+    inside = location_tree.level_page(obj_id, page=int_arg("page", 1, minimum=1))
+    return render_template("locations/_level.html", nodes=inside.items, inside=inside, parent_id=obj_id)
 
 
 @bp.get("/<int:obj_id>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from app.auth import current_actor
 from app.limits import SEARCH_LENGTH
@@ -16,6 +16,8 @@ from app.services.purchasing import receiving as purchasing_scan
 from app.services.purchasing import reorder, suppliers
 from app.web.common import attempt, int_arg, page_links
 from app.web.forms import EmptyForm, checked
+from app.web.purchasing import options  # noqa: F401  (its route attaches to bp)
+from app.web.purchasing.blueprint import bp
 from app.web.purchasing.forms import (
     AddLineForm,
     NewOrderForm,
@@ -29,7 +31,6 @@ from app.web.purchasing.forms import (
     SupplierForm,
 )
 
-bp = Blueprint("purchasing", __name__, url_prefix="/purchasing")
 PER_PAGE = 50
 
 
@@ -129,14 +130,16 @@ def item_policy(item_id: int):
 @bp.post("/items/<int:item_id>/offers")
 @require(Permission.PURCHASING_MANAGE)
 def add_offer(item_id: int):
+    from app.web.items.detail import with_offer_form  # the item's page shows the form's errors
+
     items.get_item(item_id)
     form = OfferForm(prefix="offer")
-    form.supplier_id.choices = [(s.id, s.name) for s in suppliers.list_suppliers()]
-    if form.validate():
-        if attempt(lambda: suppliers.add_offer(item_id, form.values())).ok:
-            flash("Supplier offer added.", "success")
-    else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    if not form.validate():
+        return with_offer_form(item_id, form, 422)
+    outcome = attempt(lambda: suppliers.add_offer(item_id, form.values()), form)
+    if not outcome.ok:
+        return with_offer_form(item_id, form, outcome.status)
+    flash("Supplier offer added.", "success")
     return redirect(url_for("items.detail", item_id=item_id) + "#purchasing")
 
 
@@ -189,7 +192,7 @@ def order_suggestions():
 
 @bp.get("/orders")
 @require(Permission.PURCHASING_READ)
-def orders():
+def orders(form: NewOrderForm | None = None, status: int = 200):
     state = request.args.get("state") or None
     if state not in {s.value for s in OrderState}:
         state = None
@@ -201,9 +204,6 @@ def orders():
         per_page=25,
         after=int_arg("after", None, minimum=1),
     )
-    every_supplier = suppliers.list_suppliers()
-    form = NewOrderForm(formdata=None)
-    form.supplier_id.choices = [("", "Choose…")] + [(s.id, s.name) for s in every_supplier]
     return render_template(
         "purchasing/orders.html",
         page=page,
@@ -211,23 +211,22 @@ def orders():
         state=state,
         supplier_id=supplier_id,
         states=[s.value for s in OrderState],
-        suppliers=every_supplier,
-        form=form,
+        form=form or NewOrderForm(formdata=None),
         is_late=purchasing.is_late,
-    )
+    ), status
 
 
 @bp.post("/orders")
 @require(Permission.PURCHASING_MANAGE)
 def create_order():
     form = NewOrderForm()
-    form.supplier_id.choices = [(s.id, s.name) for s in suppliers.list_suppliers()]
     if not form.validate():
-        flash("Choose a supplier for the new order.", "error")
-        return redirect(url_for("purchasing.orders"))
-    outcome = attempt(lambda: purchasing.create_order({"supplier_id": form.supplier_id.data}, actor=current_actor()))
+        return orders(form, 422)
+    outcome = attempt(
+        lambda: purchasing.create_order({"supplier_id": form.supplier_id.data}, actor=current_actor()), form
+    )
     if not outcome.ok:
-        return redirect(url_for("purchasing.orders"))
+        return orders(form, outcome.status)
     flash(f"Draft order #{outcome.value.id} created: add its lines.", "success")
     return redirect(url_for("purchasing.order", order_id=outcome.value.id))
 
@@ -289,8 +288,7 @@ def add_line(order_id: int):
 
     def call():
         price = Decimal(form.unit_price.data) if form.unit_price.data is not None else None
-        item_id = purchasing_scan.item_for(form.item.data)
-        return purchasing.add_line(order_id, item_id, Decimal(form.quantity.data), price, actor=current_actor())
+        return purchasing.add_line(order_id, form.item.data, Decimal(form.quantity.data), price, actor=current_actor())
 
     outcome = attempt(call, form)  # a refusal naming no field of the form (a sent order, say) is flashed
     if not outcome.ok:

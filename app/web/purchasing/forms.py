@@ -13,12 +13,11 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from app.limits import (
@@ -36,7 +35,7 @@ from app.limits import (
     SUPPLIER_SKU_LENGTH,
 )
 from app.services.quantities import read_decimal
-from app.web.forms import LocationField, NumberField, amount_field, optional_int, quantity_field
+from app.web.forms import ItemField, LocationField, NumberField, SupplierField, amount_field, quantity_field
 
 
 def price_field(label: str = "Unit price", required: bool = False) -> NumberField:
@@ -77,7 +76,7 @@ class PolicyForm(FlaskForm):
 
 
 class OfferForm(FlaskForm):
-    supplier_id = SelectField("Supplier", coerce=optional_int, validators=[DataRequired("Choose a supplier.")])
+    supplier_id = SupplierField("Supplier", validators=[InputRequired("Choose a supplier.")])
     supplier_sku = StringField("Supplier's SKU", validators=[Optional(), Length(max=SUPPLIER_SKU_LENGTH)])
     pack_size = amount_field("Pack size", positive=True, required=None)
     unit_price = price_field()
@@ -95,7 +94,7 @@ class OfferForm(FlaskForm):
 
 
 class NewOrderForm(FlaskForm):
-    supplier_id = SelectField("Supplier", coerce=optional_int, validators=[DataRequired("Choose a supplier.")])
+    supplier_id = SupplierField("Supplier", validators=[InputRequired("Choose a supplier.")])
 
 
 class SuggestionsForm(FlaskForm):
@@ -110,9 +109,7 @@ class OrderHeaderForm(FlaskForm):
 
 
 class AddLineForm(FlaskForm):
-    item = StringField(
-        "Item (SKU, barcode or scan)", validators=[DataRequired("Scan or type the item."), Length(max=LOOKUP_LENGTH)]
-    )
+    item = ItemField("Item (type its name or SKU, or scan it)", validators=[InputRequired("Choose the item.")])
     quantity = quantity_field()
     unit_price = price_field("Unit price (empty: the supplier's)")
 
