@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from app.limits import SERIAL_LENGTH
 from app.models import LogAction
 from app.schemas.common import Amount, BodySchema, PageQuerySchema, QueryId, Timestamp, page_of
 
@@ -38,4 +39,4 @@ class LogQuerySchema(PageQuerySchema):
     since = Timestamp()
     until = Timestamp()
     lot_id = QueryId()
-    serial = fields.String(validate=validate.Length(min=1, max=64))
+    serial = fields.String(validate=validate.Length(min=1, max=SERIAL_LENGTH))
