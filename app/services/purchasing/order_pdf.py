@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from app.extensions import db
 from app.models import Item, PurchaseOrder, Supplier
 from app.money import format_money
 from app.services.purchasing.orders import order_total
 from app.services.quantities import show
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 MARGIN = 18 * mm
 ROW = 6 * mm
@@ -24,6 +27,8 @@ def order_pdf(order: PurchaseOrder, *, company: str = "Inventory") -> bytes:
     """The order as a one- or multi-page A4 PDF."""
     supplier = db.session.get(Supplier, order.supplier_id)
     buffer = io.BytesIO()
+    from reportlab.pdfgen.canvas import Canvas  # here, not at start: ~4 MB a web worker needs only for a PDF
+
     canvas = Canvas(buffer, pagesize=A4, invariant=True)
     canvas.setTitle(f"Purchase order {order.id}")
     width, height = A4

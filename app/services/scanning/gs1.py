@@ -16,11 +16,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import biip
-from biip.gs1_messages import GS1Message
-from pystrich.datamatrix import DataMatrixData, DataMatrixEncoder
-from pystrich.gs1 import GS1Fixed, GS1Variable
-
 from app.errors import ValidationFailed
 from app.services.barcodes import gtin_check_digit
 
@@ -108,6 +103,9 @@ def parse(text: str) -> GS1Data | None:
 
 def _elements(text: str) -> tuple[list | None, str, bool]:
     """(the element strings or None, why not, whether it was a GS1 Digital Link URI)."""
+    import biip  # here, not at start: its GS1 prefix tables are ~16 MB a web worker needs only once it scans
+    from biip.gs1_messages import GS1Message
+
     try:
         if BRACKETED.match(text):
             return GS1Message.parse_hri(text).element_strings, "", False
@@ -133,6 +131,8 @@ def plain_problem(problem: str) -> str:
     if match := _CHECK_DIGIT.search(problem):
         return f"the check digit should be {match.group(2)}, not {match.group(3)}: misread or mistyped."
     if match := _NO_MATCH.search(problem):
+        import biip
+
         try:
             name = biip.gs1_application_identifiers.GS1ApplicationIdentifier.extract(match.group(1)).description
         except biip.ParseError:
@@ -196,6 +196,10 @@ def datamatrix_modules(text: str, quiet_zone: int = 2) -> list[list[int]]:
     The element string is split into its fields by biip's AI table (which fields end with a
     separator); pystrich encodes them with the leading FNC1 that makes the symbol GS1.
     """
+    from biip.gs1_messages import GS1Message
+    from pystrich.datamatrix import DataMatrixData, DataMatrixEncoder
+    from pystrich.gs1 import GS1Fixed, GS1Variable
+
     fields = [
         (GS1Variable if element.ai.separator_required else GS1Fixed)(element.ai.ai, element.value)
         for element in GS1Message.parse(text).element_strings

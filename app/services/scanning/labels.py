@@ -12,14 +12,11 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-import segno
 import sqlalchemy as sa
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch, mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -30,6 +27,25 @@ from app.money import format_money
 from app.services.item_list import item_filters
 from app.services.scanning import gs1
 from app.services.scanning.codes import item_link, location_link
+
+if TYPE_CHECKING:
+    import segno
+    from reportlab.pdfgen.canvas import Canvas
+
+
+# reportlab's fonts and canvas and segno (~5 MB) are imported on the first label, not when a
+# web worker starts (bench/profiles/findings.md).
+def stringWidth(text: str, font: str, size: float) -> float:  # noqa: N802 - reportlab's name
+    from reportlab.pdfbase import pdfmetrics
+
+    return pdfmetrics.stringWidth(text, font, size)
+
+
+def simpleSplit(text: str, font: str, size: float, width: float) -> list[str]:  # noqa: N802 - reportlab's name
+    from reportlab.lib import utils
+
+    return utils.simpleSplit(text, font, size, width)
+
 
 MASK = 2  # vertical stripes of modules: see make_qr
 SEPARATOR = " / "  # between the levels of a location path
@@ -150,6 +166,8 @@ def render(labels: Iterable[Label], *, layout: str = DEFAULT_LAYOUT, skip: int =
     labels = list(labels)
     _check_count(len(labels) * copies, "copies")
     out = io.BytesIO()
+    from reportlab.pdfgen.canvas import Canvas
+
     canvas = Canvas(out, pagesize=sheet.page, pageCompression=1)
     canvas.setTitle("Labels")
     modules_cache: dict[tuple[str, str], list[list[int]]] = {}
@@ -175,6 +193,8 @@ def make_qr(text: str) -> segno.QRCode:
     the best one is 60% of a label's render time, and a fixed one reads just as well
     from print (the label tests decode every code).
     """
+    import segno
+
     return segno.make_qr(text, error="m", mask=MASK, boost_error=False)
 
 
