@@ -89,6 +89,8 @@ def test_a_gtin_with_a_wrong_check_digit_is_invalid_gtin(text):
         f"]Q301{GTIN}17271332",  # month 13
         f"01{GTIN}{GS}9",
         f"(01){GTIN}(10)A(10)B",  # one AI, two values
+        "]d230",  # a count AI with no digits after it (found by the API's hypothesis test)
+        f"]d201{GTIN}37",
     ],
 )
 def test_an_unknown_or_truncated_ai_in_a_gs1_marked_text_is_invalid_gs1(text):

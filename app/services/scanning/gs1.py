@@ -92,6 +92,9 @@ def parse(text: str) -> GS1Data | None:
         return None  # digits that happen to read as some AI (an SKU such as "1012") are not a GS1 code
     expiry = values.get("17")
     count = values.get("30") or values.get("37")
+    if count is not None and not count.value.isdigit():  # "]d230": the AI with nothing after it
+        problem = f"AI {count.ai.ai} (count) is cut short: it carries no digits."
+        raise InvalidGS1(f"This GS1 code cannot be read: {problem}", fields={"code": [problem]})
     return GS1Data(
         gtin=product.value if product is not None else None,
         lot=_text(values.get("10")),
