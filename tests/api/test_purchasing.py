@@ -57,6 +57,10 @@ def test_a_supplier_address_is_checked_by_the_service_for_the_api_too(api):
     made = api.post("/api/v1/suppliers", {"name": "Acme Parts", "email": "sales@acme.example"})
     patched = api.patch(f"/api/v1/suppliers/{made.get_json()['id']}", {"email": "nobody"})
     assert patched.status_code == 422 and "email" in patched.get_json()["error"]["fields"]
+    for address in ("0@0.a", "a" * 65 + "@acme.example"):  # a one-letter top level; over 64 before the @
+        refused = api.post("/api/v1/suppliers", {"name": "Acme Tools", "email": address})
+        assert refused.status_code == 422, address
+        assert refused.get_json()["error"]["fields"]["email"] == ["Not a valid email address."]
 
 
 def test_supplier_crud_and_offers_with_one_preferred(api, factory):

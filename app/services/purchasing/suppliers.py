@@ -92,6 +92,8 @@ def _check_email(email: str | None) -> None:
         return
     try:
         _EMAIL(email)
+        if len(email.rpartition("@")[0]) > 64:  # RFC 5321's limit on the part before the @
+            raise MarshmallowError("the part before the @ is over 64 characters")
     except MarshmallowError:
         raise ValidationFailed(
             f"{email!r} is not a valid email address.", fields={"email": ["Not a valid email address."]}
