@@ -66,6 +66,7 @@ BLUEPRINTS: tuple[tuple[str, str], ...] = (
     (PAGE, "app.web.reports:bp"),  # managers
     (PAGE, "app.web.imports:bp"),  # managers
     (PAGE, "app.web.purchasing:bp"),  # suppliers, suggestions, purchase orders, receiving (issue 21)
+    (PAGE, "app.web.lots:bp"),  # a lot's recall page: trace, block, CSV, label (issue 27)
 )
 
 

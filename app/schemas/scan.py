@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from app.limits import MAX_CODE_LENGTH, MAX_SCAN_LINES, MOVEMENT_NOTE_LENGTH
 from app.schemas.common import Amount, BodySchema, Id, Quantity, QuerySchema
+from app.schemas.item import _Traced as Traced
 from app.services.counts.counting import MODES as COUNT_MODES
 from app.services.scanning.batches import MODES
 
@@ -27,9 +28,12 @@ class ScanResultSchema(BodySchema):
     )
 
 
-class ScanLineSchema(BodySchema):
+class ScanLineSchema(Traced):
+    """One scanned line; a tracked item's names its lot (and a new lot's expiry) or its serials (issue 27)."""
+
     item_id = Id(required=True)
-    quantity = Quantity(required=True)
+    quantity = Quantity(metadata={"description": "Required unless serials are given."})
+    expires_on = fields.Date(metadata={"description": "Restock of a new lot: its expiry date."})
 
 
 class ScanBatchSchema(BodySchema):
@@ -59,6 +63,8 @@ class ScanBatchLineResultSchema(BodySchema):
     )
     counted = Amount(allow_none=True, metadata={"description": "Counting into a count: the line's count now."})
     location_ids = fields.List(fields.Integer())
+    lots = fields.List(fields.Dict(), metadata={"description": "Lot items: what each lot gave or took."})
+    serials = fields.List(fields.String(), metadata={"description": "Serial items: the units moved."})
 
 
 class ScanBatchResultSchema(BodySchema):

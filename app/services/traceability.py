@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.errors import NotFound
 from app.extensions import db
 from app.jsonio import raw
-from app.models import InventoryLog, Item, Location, LogAction, Lot, LotLevel, Serial, User
+from app.models import InventoryLog, Item, Location, LogAction, Lot, LotLevel, Serial, SerialState, User
 from app.models.base import normalise
 from app.services import stock
 from app.services.lookup import get_or_404
@@ -239,3 +239,27 @@ def serial_history(item_id: int, serial: str) -> dict[str, Any]:
     movements = _movements(InventoryLog.item_id == item_id, InventoryLog.serial == serial)
     unit = _serial_row(*found)
     return unit | {"updated_at": _iso(unit["updated_at"]), "movements": movements}
+
+
+def serials_in_stock_page(item_id: int, *, page: int, per_page: int) -> Any:
+    """One page of an item's units in stock, by serial, each {serial, location_id, path} (the item page)."""
+    from app.services.pagination import Page
+
+    where = (Serial.item_id == item_id, Serial.state == SerialState.IN_STOCK)
+    query = (
+        sa.select(Serial.serial, Serial.location_id, Location.path)
+        .outerjoin(Location, Location.id == Serial.location_id)
+        .where(*where)
+        .order_by(Serial.serial)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Serial).where(*where))
+    rows = [dict(row._mapping) for row in db.session.execute(query)]
+    return Page(items=rows, total=total or 0, page=page, per_page=per_page)
+
+
+def lot_summary(lot_id: int) -> dict[str, Any]:
+    """A lot with its item and where it is now, JSON-ready (a label's text). Raises NotFound."""
+    lot = get_or_404(Lot, lot_id)
+    return _trace_head(lot, db.session.get(Item, lot.item_id))

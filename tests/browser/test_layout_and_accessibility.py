@@ -6,6 +6,8 @@ One browser context per role, reused for all its pages; the window is resized be
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from playwright.sync_api import expect
 
@@ -22,6 +24,8 @@ PAGES = {
     "/items?location={main}&low_stock=1": "staff",
     "/items/{hammer}": "staff",
     "/items/{tape}": "staff",
+    "/items/{oil}": "staff",  # a lot-tracked item: its lots, the lot pickers (issue 27)
+    "/lots/{lot}": "staff",  # a lot's recall page (issue 27)
     "/items/new": "manager",
     "/items/{hammer}/edit": "staff",
     "/items/{hammer}/delete": "manager",
@@ -74,6 +78,8 @@ NOT_PAGES = {
     "/purchasing/suppliers/options",  # JSON: the supplier picker's choices for what was typed
     "/locations/<int:obj_id>/children",  # one level of a big tree, fetched when a node is opened
     "/reports/<int:report_id>.csv",
+    "/lots/<int:lot_id>/trace.csv",  # a file: the recall page's CSV export
+    "/lots/<int:lot_id>/label.pdf",  # a file: the lot's label PDF
     "/s/I<int:item_id>",
     "/s/L<int:location_id>",
 }
@@ -132,11 +138,16 @@ def shop(app, factory, tmp_path):
         low_stock_threshold=10,
         actor=manager,
     )
+    oil = factory.item(name="Olive Oil 1 l", sku="OIL-00001", tracking="lot", location=main, actor=manager)
     app.config["BACKUP_DIR"] = str(tmp_path / "backups")
     with app.app_context():
         user = {role: db.session.get(User, p.id) for role, p in people.items()}
         stock.transfer(hammer.id, main.id, store.id, 40, actor=user["manager"], note="Weekly rebalancing for the store")
         stock.withdraw(tape.id, 5, actor=user["staff"], note="Site job")  # below its threshold: an alert
+        soon = date.today() + timedelta(days=12)
+        lot = stock.restock(oil.id, 6, actor=user["manager"], lot="OIL-2612", expires_on=soon).lots[0]["lot_id"]
+        stock.restock(oil.id, 9, actor=user["manager"], lot="OIL-2706", expires_on=soon + timedelta(days=200))
+        stock.withdraw(oil.id, 2, actor=user["staff"], note="Kitchen")
         carts.add_line(user["staff"], hammer.id, 3)
         carts.add_line(user["staff"], tape.id, 2)
         req = requests.submit(user["staff"], kind="pick", note="For the Elm Street job")
@@ -159,6 +170,8 @@ def shop(app, factory, tmp_path):
             "ids": {
                 "hammer": hammer.id,
                 "tape": tape.id,
+                "oil": oil.id,
+                "lot": lot,
                 "main": main.id,
                 "tools": tools.id,
                 "request": req.id,

@@ -1,5 +1,5 @@
-"""Pages of a lot-tracked item before its lot forms exist (issue 27): a restock without a lot is
-refused with a message, never a 500, and nothing changes; a withdrawal picks FEFO."""
+"""Pages of a lot-tracked item (issue 27): a restock without a lot is refused with a message next
+to the lot field, never a 500, and nothing changes; a withdrawal without a lot picks FEFO."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_a_lot_item_page_refuses_a_restock_without_lot_and_withdraws_fefo(app, a
     refused = client.post(url + "/restock", {"restock-quantity": "5", "restock-location_id": main.id})
     assert refused.status_code in (200, 302, 422), refused.status_code
     shown = refused.text if refused.status_code != 302 else client.get(url).text
-    assert "tracked by lot" in shown
+    assert "Give the lot code" in shown
     assert _quantity(app, item.id) == 4
     taken = client.post(url + "/withdraw", {"withdraw-quantity": "3", "withdraw-location_id": main.id})
     assert taken.status_code == 302

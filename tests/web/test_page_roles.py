@@ -131,6 +131,10 @@ PAGE_MATRIX = [
     ("POST", "/counts/<int:count_id>/recount", MANAGER_UP),
     ("POST", "/counts/<int:count_id>/approve", MANAGER_UP),
     ("POST", "/counts/<int:count_id>/cancel", MANAGER_UP),
+    ("GET", "/lots/<int:lot_id>", SIGNED_IN),  # the recall page (issue 27)
+    ("POST", "/lots/<int:lot_id>/block", MANAGER_UP),
+    ("GET", "/lots/<int:lot_id>/trace.csv", SIGNED_IN),
+    ("GET", "/lots/<int:lot_id>/label.pdf", SIGNED_IN),
     ("GET", "/users", MANAGER_UP),
     ("POST", "/users", MANAGER_UP),
     ("GET", "/users/<int:user_id>", MANAGER_UP),
@@ -181,6 +185,7 @@ def _path(rule: str, world: World) -> str:
         "import_id": world.import_id,
         "supplier_id": world.supplier_id,
         "order_id": world.sent_order_id if rule.endswith("receive") else world.order_id,
+        "lot_id": world.lot_id,
         "count_id": world.submitted_count_id if rule.endswith(("/approve", "/recount")) else world.count_id,
         # Deleting a category or location that holds items is refused; point at empty ones.
         "obj_id": world.spare_category_id if rule.startswith("/categories") else world.spare_location_id,

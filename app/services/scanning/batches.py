@@ -57,12 +57,18 @@ def submit(
     PermissionDenied (staff counting where no count is open), AlreadyCounted (a line of the open
     count already counted and no `count_mode`). Run it under idempotency.run_once for an Idempotency-Key.
     """
-    wanted = _merge(lines)
+    wanted, traces = _merge(lines)
     if mode == "move":
         _check_move(from_location_id, to_location_id)
     if mode == "count":
         if location_id is None:
             raise ValidationFailed("Scan the location being counted.", fields={"location_id": ["Scan a location."]})
+        if traces:
+            raise ValidationFailed(
+                "Count lots and serials on the count's page, not in a scanned batch.",
+                fields={"lines": ["A count batch names no lot or serials."]},
+            )
+        wanted = {item_id: qty for (item_id, _lot), qty in wanted.items()}
         open_count = count_lookups.open_count_covering(location_id)
         if open_count is not None:
             return _into_count(open_count.id, wanted, location_id, actor, count_mode)
@@ -74,30 +80,41 @@ def submit(
     with unit_of_work(keep_loaded=True):
         if mode == "restock":
             movements = stock.add_lines(
-                [(item_id, location_id, qty) for item_id, qty in wanted.items()], actor=actor, note=note
+                [(item_id, location_id, qty) for (item_id, _lot), qty in wanted.items()],
+                actor=actor,
+                note=note,
+                traces=traces,
             )
         elif mode == "withdraw":
-            homes = _homes(list(wanted)) if location_id is None else {}
+            homes = _homes([item_id for item_id, _lot in wanted]) if location_id is None else {}
             movements = stock.apply_lines(
-                [(item_id, location_id or homes[item_id], None, qty) for item_id, qty in wanted.items()],
+                [(item_id, location_id or homes[item_id], None, qty) for (item_id, _lot), qty in wanted.items()],
                 "withdraw",
                 actor=actor,
                 note=note,
+                traces=traces,
             )
         elif mode == "count":
             movements = stock.count_lines(list(wanted.items()), location_id, actor=actor, note=note or COUNT_NOTE)
         else:
             movements = stock.apply_lines(
-                [(item_id, from_location_id, to_location_id, qty) for item_id, qty in wanted.items()],
+                [(item_id, from_location_id, to_location_id, qty) for (item_id, _lot), qty in wanted.items()],
                 "transfer",
                 actor=actor,
                 note=note,
+                traces=traces,
             )
         batch = Batch(mode, location_id=location_id, from_location_id=from_location_id)
         batch.to_location_id = to_location_id
         for movement, qty in zip(movements, wanted.values(), strict=True):
-            places = [entry.location_id for entry in movement.logs]
-            batch.lines.append(_line(movement.item, qty, places, item_quantity=normalise(movement.item.quantity)))
+            places = list(dict.fromkeys(entry.location_id for entry in movement.logs))
+            extra = {"lots": movement.lots} if movement.lots else {}
+            if movement.serials:
+                extra["serials"] = movement.serials
+            moved = qty if qty is not None else len(movement.serials or [])
+            batch.lines.append(
+                _line(movement.item, moved, places, item_quantity=normalise(movement.item.quantity), **extra)
+            )
         return batch
 
 
@@ -130,16 +147,34 @@ def _into_count(
     return batch
 
 
-def _merge(lines: list[dict[str, Any]]) -> dict[int, Decimal]:
-    """One line per item, in the order first scanned (a list scanned twice adds up)."""
+Key = tuple[int, str | None]  # (item id, lot code or None)
+
+
+def _merge(lines: list[dict[str, Any]]) -> tuple[dict[Key, Decimal | None], list[dict[str, Any]] | None]:
+    """One line per item (per item and lot when lines name lots), in the order first scanned (a
+    list scanned twice adds up; serials join). The traces per merged line, or None when no line
+    names a lot, an expiry or serials (the untracked path, as before issue 27)."""
     if not lines:
         raise ValidationFailed("Scan at least one item.", fields={"lines": ["Empty."]})
     if len(lines) > MAX_SCAN_LINES:
         raise ValidationFailed(f"At most {MAX_SCAN_LINES} lines.", fields={"lines": [f"More than {MAX_SCAN_LINES}."]})
-    merged: dict[int, Decimal] = {}
+    merged: dict[Key, Decimal | None] = {}
+    traces: dict[Key, dict[str, Any]] = {}
     for line in lines:
-        merged[line["item_id"]] = merged.get(line["item_id"], Decimal(0)) + Decimal(line["quantity"])
-    return merged
+        key = (line["item_id"], line.get("lot"))
+        trace = traces.setdefault(key, {})
+        if line.get("lot") is not None:
+            trace["lot"] = line["lot"]
+        if line.get("expires_on") is not None:
+            trace["expires_on"] = line["expires_on"]
+        if line.get("serials") is not None:
+            trace["serials"] = [*trace.get("serials", []), *line["serials"]]
+        if line.get("quantity") is None:
+            merged.setdefault(key, None)
+        else:
+            merged[key] = (merged.get(key) or Decimal(0)) + Decimal(line["quantity"])
+    named = any(traces.values())
+    return merged, [traces[key] for key in merged] if named else None
 
 
 def _check_move(source: int | None, destination: int | None) -> None:

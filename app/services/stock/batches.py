@@ -41,17 +41,32 @@ def apply_lines(
     actor: User,
     note: str | None = None,
     stock_request_id: int | None = None,
+    traces: list[dict[str, Any]] | None = None,
 ) -> list[Movement]:
     """Apply several movements in the caller's transaction, all or nothing.
 
     Each line is (item_id, from_location_id, to_location_id or None, quantity): a withdrawal when
-    there is no destination, else a transfer. Raises InsufficientStock naming every short line (in
-    `extra["shortages"]`), NotFound. Ledger rows carry `stock_request_id` when given.
+    there is no destination, else a transfer. `traces[i]`, when given, names line i's lot or serials
+    (a lot line without one picks FEFO; a serial item's line needs them). Raises InsufficientStock
+    naming every short line (in `extra["shortages"]`), NotFound, ValidationFailed, LotBlocked,
+    SerialNotHere. Ledger rows carry `stock_request_id` when given.
     """
     for _item_id, src, dst, _qty in lines:
         if dst is not None:
             check_different_places(src, dst)  # else the destination's +qty would replace the source's -qty
-    items = lock_items((line[0] for line in lines), allowed=(Tracking.NONE, Tracking.LOT))  # lots: FEFO
+    allowed = (Tracking.NONE, Tracking.LOT, Tracking.SERIAL) if traces else (Tracking.NONE, Tracking.LOT)
+    items = lock_items((line[0] for line in lines), allowed=allowed)  # lots: FEFO or the named lot
+    traced = [Trace(**t) for t in traces] if traces else [Trace()] * len(lines)
+    if traces:  # a serial line's quantity is its units' count; lots or serials on untracked items: 422
+        lines = [
+            (
+                i,
+                src,
+                dst,
+                tracked.quantity_of(items[i], qty, t) if items[i].tracking != Tracking.NONE or t.given else qty,
+            )
+            for (i, src, dst, qty), t in zip(lines, traced, strict=True)
+        ]
     needed: dict[tuple[int, int], Any] = {}
     for item_id, src, _dst, qty in lines:
         check_places(items[item_id], qty)
@@ -73,13 +88,13 @@ def apply_lines(
             f"Not enough stock for {len(shortages)} line(s); nothing was moved.", shortages=shortages
         )
     movements = []
-    for item_id, src, dst, qty in lines:
+    for (item_id, src, dst, qty), trace in zip(lines, traced, strict=True):
         kind = action if dst is None else LogAction.TRANSFER
-        if items[item_id].tracking == Tracking.LOT:
+        if items[item_id].tracking != Tracking.NONE:
             places = {loc: levels[(item_id, loc)] for loc in (src, dst) if loc is not None}
             held = ItemLevels(items[item_id], places, in_path_order=False)
             moved = tracked.take(
-                items[item_id], held, src, dst, qty, actor, note, Trace(), kind, stock_request_id=stock_request_id
+                items[item_id], held, src, dst, qty, actor, note, trace, kind, stock_request_id=stock_request_id
             )
             movements.append(moved)
             continue

@@ -7,13 +7,19 @@ from collections.abc import Callable
 from flask import flash, redirect, render_template, url_for
 
 from app.auth import current_actor
+from app.models import Tracking
 from app.permissions import Permission, can, require
 from app.services import choices, items, stock
 from app.services.catalog import category_names
 from app.services.locations import paths_of
+from app.services.quantities import show
 from app.web.common import attempt, int_arg, page_links
 from app.web.items.blueprint import bp
 from app.web.items.forms import AdjustForm, ConfirmForm, MoveForm, TransferForm
+from app.web.items.tracked_forms import form_classes, quantity_of, trace_of
+from app.web.items.tracking import tracked_panel
+
+PLAIN_FORMS = {"restock": MoveForm, "withdraw": MoveForm, "transfer": TransferForm, "adjust": AdjustForm}
 
 HISTORY_PER_PAGE = 15
 
@@ -26,12 +32,10 @@ def _forms(item, bound: str | None = None) -> dict:
         form = cls(prefix=prefix) if bound == prefix else cls(prefix=prefix, formdata=None)
         return form
 
-    forms = {
-        "restock": make(MoveForm, "restock"),
-        "withdraw": make(MoveForm, "withdraw"),
-        "transfer": make(TransferForm, "transfer"),
-        "adjust": make(AdjustForm, "adjust"),
-    }
+    classes = form_classes(item.tracking) or PLAIN_FORMS
+    forms = {name: make(cls, name) for name, cls in classes.items()}
+    if bound in forms and item.tracking == Tracking.LOT and bound in ("withdraw", "transfer"):
+        tracked_panel(item, forms)  # the lot choices, before the posted one is validated
     for name in ("restock", "withdraw", "adjust"):
         if bound != name:
             forms[name].location_id.data = item.location_id
@@ -63,6 +67,7 @@ def _render(item_id: int, bound: str | None = None, status: int = 200, forms: di
             labels=labels_for(history.items),
             links=page_links(history),
             delete_form=ConfirmForm(),
+            **tracked_panel(item, forms),
             **_purchasing(item, offer),
         ),
         status,
@@ -101,9 +106,24 @@ def _move(item_id: int, name: str, run: Callable, done: Callable) -> object:
         moved = attempt(lambda: run(form), form, fallback_field="quantity")
         if not moved.ok:
             return _render(item_id, name, moved.status, forms)
-        flash(done(form, item), "success")
+        flash(done(form, item) + _lots_taken(moved.value), "success")
         return redirect(url_for("items.detail", item_id=item_id))
     return _render(item_id, name, 422, forms)
+
+
+def _lots_taken(moved) -> str:
+    """A tracked movement's lots or units, after the quantity in its message."""
+    if moved.lots:
+        return " Lots: " + ", ".join(f"{lot['lot']} ({show(abs(lot['quantity']))})" for lot in moved.lots) + "."
+    if moved.serials:
+        return " Serials: " + ", ".join(moved.serials[:20]) + ("…" if len(moved.serials) > 20 else "") + "."
+    return ""
+
+
+def _said(form, item) -> str:
+    """The quantity the message names: the form's, or for serials their count."""
+    quantity = quantity_of(form)
+    return f"{show(quantity if quantity is not None else len(trace_of(form).get('serials', [])))} {item.unit}"
 
 
 @bp.post("/<int:item_id>/restock")
@@ -113,9 +133,14 @@ def restock(item_id: int):
         item_id,
         "restock",
         lambda f: stock.restock(
-            item_id, f.quantity.data, actor=current_actor(), location_id=f.location_id.data, note=f.note.data or None
+            item_id,
+            quantity_of(f),
+            actor=current_actor(),
+            location_id=f.location_id.data,
+            note=f.note.data or None,
+            **trace_of(f),
         ),
-        lambda f, item: f"Restocked {f.quantity.data:,} {item.unit}.",
+        lambda f, item: f"Restocked {_said(f, item)}.",
     )
 
 
@@ -126,9 +151,14 @@ def withdraw(item_id: int):
         item_id,
         "withdraw",
         lambda f: stock.withdraw(
-            item_id, f.quantity.data, actor=current_actor(), location_id=f.location_id.data, note=f.note.data or None
+            item_id,
+            quantity_of(f),
+            actor=current_actor(),
+            location_id=f.location_id.data,
+            note=f.note.data or None,
+            **trace_of(f),
         ),
-        lambda f, item: f"Withdrew {f.quantity.data:,} {item.unit}.",
+        lambda f, item: f"Withdrew {_said(f, item)}.",
     )
 
 
@@ -142,11 +172,12 @@ def transfer(item_id: int):
             item_id,
             f.from_location_id.data,
             f.to_location_id.data,
-            f.quantity.data,
+            quantity_of(f),
             actor=current_actor(),
             note=f.note.data or None,
+            **trace_of(f),
         ),
-        lambda f, item: f"Transferred {f.quantity.data:,} {item.unit}.",
+        lambda f, item: f"Transferred {_said(f, item)}.",
     )
 
 
@@ -157,7 +188,14 @@ def adjust(item_id: int):
         item_id,
         "adjust",
         lambda f: stock.adjust(
-            item_id, f.location_id.data, f.counted_quantity.data, actor=current_actor(), note=f.note.data
+            item_id, f.location_id.data, _counted(f), actor=current_actor(), note=f.note.data, **trace_of(f)
         ),
-        lambda f, item: f"Count recorded: {f.counted_quantity.data:,} {item.unit}.",
+        lambda f, item: f"Count recorded: {show(_counted(f))} {item.unit}.",
     )
+
+
+def _counted(form):
+    """The counted quantity, or for a serial item the number of units found."""
+    if getattr(form, "counted_quantity", None) is not None:
+        return form.counted_quantity.data
+    return len(trace_of(form).get("serials", []))
