@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import flash, redirect, render_template, request, url_for
 
 from app.auth import current_actor
+from app.headers import CONTENT_SECURITY_POLICY
 from app.limits import SEARCH_LENGTH
 from app.models import OrderState
 from app.permissions import Permission, can, require
@@ -262,6 +263,12 @@ def order(order_id: int, forms: dict | None = None, status: int = 200):
         ),
         status,
     )
+
+
+# The receiving form's camera button reads codes with ZXing compiled to WebAssembly, as the Scan page does.
+order.talisman_view_options = {  # type: ignore[attr-defined]  (read by flask-talisman per view)
+    "content_security_policy": {**CONTENT_SECURITY_POLICY, "script-src": "'self' 'wasm-unsafe-eval'"}
+}
 
 
 @bp.post("/orders/<int:order_id>")
