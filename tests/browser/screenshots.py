@@ -12,6 +12,7 @@ first screenful of any pages at all (or the given) sizes instead, for judging a 
 
 `python tests/browser/screenshots.py --purchasing` photographs only the purchasing flow for the
 README (purchasing-*.png): suggestions, the sent order, and receiving into a bin on a phone.
+`--lots --database postgresql://…/EMPTY_DB` (lots-*.png): a lot line received on a phone.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ OUT = ROOT / "docs" / "screenshots"
 sys.path.insert(0, str(ROOT))
 
 
-def serve_demo(db_path: Path):
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+def serve_demo(db_path: Path, database_url: str | None = None):
+    # An empty PostgreSQL database when given: the lots migration alters constraints, which SQLite cannot.
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{db_path}"
     os.environ.pop("REDIS_URL", None)
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
@@ -261,6 +263,47 @@ def photograph_purchasing(browser, base: str) -> list[Path]:
     ]
 
 
+def photograph_lots(browser, base: str, app) -> list[Path]:
+    """A lot line received on a phone: the supplier's GS1 code typed into the code field fills in lot and expiry."""
+    from decimal import Decimal
+
+    import sqlalchemy as sa
+    from playwright.sync_api import expect
+
+    from app.extensions import db
+    from app.models import Location
+    from app.services import items, users
+    from app.services.purchasing import orders, suppliers
+
+    with app.app_context():
+        manager = users.find_by_email("manager@example.com")
+        bin_id = db.session.execute(sa.select(Location.id).where(Location.is_structural.is_(False)).limit(1)).scalar()
+        oil = items.create_item(
+            {"sku": "OIL-1L", "name": "Olive oil 1 l", "unit": "pcs", "price": Decimal("6.40"), "tracking": "lot"}
+            | {"location_id": bin_id}
+            | {"expiry_required": True, "barcodes": ["9506000134352"]},
+            actor=manager,
+        )
+        supplier = suppliers.create_supplier({"name": "Olive Grove Foods", "email": "orders@olive.example"})
+        made = orders.create_order(
+            {"supplier_id": supplier.id, "lines": [{"item_id": oil.id, "quantity": Decimal(24)}]}, actor=manager
+        )
+        orders.send(made.id, actor=manager)
+        order_id = made.id
+    phone = browser.new_page(viewport=SIZES["phone"], device_scale_factor=2)
+    log_in(phone, base)
+    phone.goto(f"{base}/purchasing/orders/{order_id}#receive")
+    phone.wait_for_load_state()
+    phone.locator("#code").fill("]d20109506000134352172712311" + "0AB-12")
+    phone.locator("#code").dispatch_event("change")
+    expect(phone.locator("#lot")).to_have_value("AB-12")  # gs1.js asked the scan API
+    phone.locator("#quantity").fill("24")
+    target = OUT / "lots-receive-phone.png"
+    phone.locator("#scan-receive-form").screenshot(path=str(target))
+    phone.close()
+    return [target]
+
+
 def photograph(browser, base: str, paths: list[str], out: Path, email: str, sizes: list[str]) -> list[Path]:
     """Any pages (the first screenful of each) at the given sizes, for judging layouts by eye."""
     shots = []
@@ -289,6 +332,8 @@ def main() -> None:
     parser.add_argument("--as", dest="email", default="manager@example.com", help="demo user to log in as")
     parser.add_argument("--size", dest="sizes", action="append", choices=list(SIZES), help="only these sizes")
     parser.add_argument("--purchasing", action="store_true", help="only the purchasing flow (purchasing-*.png)")
+    parser.add_argument("--lots", action="store_true", help="only receiving a lot line (lots-*.png)")
+    parser.add_argument("--database", help="an empty PostgreSQL database URL to seed (default: SQLite)")
     args = parser.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -296,13 +341,15 @@ def main() -> None:
 
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        server, base = serve_demo(Path(tmp) / "demo.db")
+        server, base = serve_demo(Path(tmp) / "demo.db", args.database)
         try:
             with sync_playwright() as p:
                 browser = launch(p)
                 if args.purchasing:
                     seed_purchasing(server.app)
                     shots = photograph_purchasing(browser, base)
+                elif args.lots:
+                    shots = photograph_lots(browser, base, server.app)
                 elif args.paths:
                     out = args.out or Path(tempfile.mkdtemp(prefix="screens-"))
                     out.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import flash, redirect, render_template, request, url_for
 
 from app.auth import current_actor
+from app.headers import CONTENT_SECURITY_POLICY
 from app.limits import SEARCH_LENGTH
 from app.models import OrderState
 from app.permissions import Permission, can, require
@@ -253,6 +254,7 @@ def order(order_id: int, forms: dict | None = None, status: int = 200):
             over_form=over,
             receive_form=receive_form,
             receiving=list(zip(receive_form.receipts, receivable, strict=True)),
+            tracked={line.item.tracking for line in receivable} - {"none"},
             form=EmptyForm(),
             may_edit=can(actor, Permission.PURCHASING_MANAGE) and found.state == OrderState.DRAFT,
             may_manage=can(actor, Permission.PURCHASING_MANAGE),
@@ -261,6 +263,12 @@ def order(order_id: int, forms: dict | None = None, status: int = 200):
         ),
         status,
     )
+
+
+# The receiving form's camera button reads codes with ZXing compiled to WebAssembly, as the Scan page does.
+order.talisman_view_options = {  # type: ignore[attr-defined]  (read by flask-talisman per view)
+    "content_security_policy": {**CONTENT_SECURITY_POLICY, "script-src": "'self' 'wasm-unsafe-eval'"}
+}
 
 
 @bp.post("/orders/<int:order_id>")
@@ -362,14 +370,23 @@ def scan_receive(order_id: int):
         return order(order_id, {"scan": form}, 422)
 
     def call():
-        line = purchasing_scan.line_for(found, form.code.data)
-        location_id = purchasing_scan.bin_for(form.bin.data)
-        entry = {"line_id": line.id, "quantity": Decimal(form.quantity.data), "location_id": location_id}
-        return purchasing.receive(order_id, [entry], actor=current_actor()), line
+        serials = purchasing_scan.split_serials(form.serials.data)
+        quantity = Decimal(form.quantity.data) if form.quantity.data is not None else None
+        line, entry = purchasing_scan.traced_entry(
+            found,
+            form.code.data,
+            quantity=quantity,
+            lot=form.lot.data,
+            expires_on=form.expires_on.data,
+            serials=serials,
+        )
+        entry["location_id"] = purchasing_scan.bin_for(form.bin.data)
+        return purchasing.receive(order_id, [entry], actor=current_actor()), line, entry
 
     outcome = attempt(call, form, fallback_field="bin")
     if not outcome.ok:
         return order(order_id, {"scan": form}, outcome.status)
-    _order, line = outcome.value
-    flash(f"Received {form.quantity.data.normalize():f} {line.item.unit} of {line.item.sku}.", "success")
+    _order, line, entry = outcome.value
+    lot = f" (lot {entry['lot']})" if "lot" in entry else ""
+    flash(f"Received {entry['quantity'].normalize():f} {line.item.unit} of {line.item.sku}{lot}.", "success")
     return redirect(url_for("purchasing.order", order_id=order_id) + "#receive")

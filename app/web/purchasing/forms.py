@@ -26,6 +26,7 @@ from app.limits import (
     LEAD_TIME_MESSAGE,
     LOCATION_PATH_LENGTH,
     LOOKUP_LENGTH,
+    LOT_CODE_LENGTH,
     MAX_LEAD_TIME_DAYS,
     MAX_PRICE,
     NOTES_LENGTH,
@@ -34,6 +35,7 @@ from app.limits import (
     SUPPLIER_NAME_LENGTH,
     SUPPLIER_SKU_LENGTH,
 )
+from app.services.purchasing.receiving import split_serials
 from app.services.quantities import read_decimal
 from app.web.forms import ItemField, LocationField, NumberField, SupplierField, amount_field, quantity_field
 
@@ -126,7 +128,10 @@ class ScanReceiptForm(FlaskForm):
         "Bin (scan or type its code or path)",
         validators=[DataRequired("Scan or type the bin."), Length(max=LOCATION_PATH_LENGTH)],
     )
-    quantity = quantity_field()
+    quantity = amount_field("Quantity", positive=True, required=None)  # a serial item's: how many serials
+    lot = StringField("Lot", validators=[Optional(), Length(max=LOT_CODE_LENGTH)])
+    expires_on = DateField("Expires on", validators=[Optional()])
+    serials = TextAreaField("Serials (scan one after another)", validators=[Optional()])
 
 
 class ReceivedQuantityField(NumberField):
@@ -154,13 +159,29 @@ class ReceiptLineForm(Form):
     line_id = IntegerField(widget=HiddenInput())
     quantity = ReceivedQuantityField(validators=[_above_zero])
     location_id = LocationField("Into bin")  # empty: the item's home
+    lot = StringField("Lot", validators=[Optional(), Length(max=LOT_CODE_LENGTH)])
+    expires_on = DateField("Expires on", validators=[Optional()])
+    serials = TextAreaField("Serials", validators=[Optional()])
 
     @property
     def typed(self) -> bool:
-        return bool(self.quantity.raw_data and self.quantity.raw_data[0].strip())
+        typed = self.quantity.raw_data and self.quantity.raw_data[0].strip()
+        return bool(typed or split_serials(self.serials.data))  # a serial line's quantity is its count
 
     def validate(self, extra_validators=None) -> bool:
         return not self.typed or super().validate(extra_validators)  # a row left empty is skipped
+
+
+def _entry(row: ReceiptLineForm) -> dict:
+    entry = {"line_id": row.line_id.data, "quantity": row.quantity.data, "location_id": row.location_id.data}
+    if (row.lot.data or "").strip():
+        entry["lot"] = row.lot.data.strip()
+    if row.expires_on.data is not None:
+        entry["expires_on"] = row.expires_on.data
+    if serials := split_serials(row.serials.data):
+        entry["serials"] = serials
+        entry["quantity"] = entry["quantity"] if entry["quantity"] is not None else Decimal(len(serials))
+    return entry
 
 
 class ReceiveForm(FlaskForm):
@@ -184,11 +205,7 @@ class ReceiveForm(FlaskForm):
 
     def entries(self) -> list[dict]:
         """The service's receipt entries: the rows where a quantity was typed."""
-        return [
-            {"line_id": row.line_id.data, "quantity": row.quantity.data, "location_id": row.location_id.data}
-            for row in self.receipts
-            if row.typed
-        ]
+        return [_entry(row) for row in self.receipts if row.typed]
 
     def problems(self, skus: dict[int, str]) -> str:
         """One message for the page: each bad row's first problem after its item's SKU."""
