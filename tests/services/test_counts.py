@@ -341,3 +341,17 @@ def test_approval_racing_withdrawals_loses_no_update(app, factory, ctx, shelf):
     assert _level(shelf["nuts"].id, place) == 4 + 2 - 3
     _ledger_matches_levels(bolts)
     _ledger_matches_levels(shelf["nuts"].id)
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [("4006381333932", "invalid_gtin"), ("]d2010950600013435", "invalid_gs1")],
+)
+def test_a_broken_gtin_or_gs1_string_in_a_count_is_422_naming_the_item_field(factory, ctx, shelf, code, error):
+    staff, manager = factory.actor("staff"), factory.actor("manager")
+    count = counts.open_count(location_id=shelf["shelf"].id, actor=manager)
+    with pytest.raises(ValidationFailed) as refused:
+        counts.record_code(count.id, code, location_id=shelf["shelf"].id, counted=1, actor=staff)
+    assert refused.value.code == error
+    assert list(refused.value.fields) == ["item"]
+    assert all(line.counted is None for line in counts.get_count(count.id).lines)

@@ -146,11 +146,14 @@ def record_code(
     """record_line for an item named by what was scanned or typed (I12, an SKU, a barcode).
     Raises ValidationFailed naming `item` when the code names no item; as record_line otherwise."""
     from app.services.scanning import codes as scan
+    from app.services.scanning.gs1 import InvalidGS1, InvalidGtin
 
     try:
         found = scan.resolve(code)
     except NotFound:
         found = None
+    except (InvalidGtin, InvalidGS1) as broken:  # 422 naming the form's field, with the scan's code
+        raise type(broken)(broken.message, fields={"item": [f"{code!r}: {broken.message}"]}) from None
     if found is None or found.type != "item":
         raise ValidationFailed("Scan or type an item.", fields={"item": [f"{code!r} names no item."]})
     return record_line(count_id, item_id=found.id, location_id=location_id, counted=counted, actor=actor, mode=mode)
