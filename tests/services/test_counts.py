@@ -384,3 +384,14 @@ def test_a_lot_item_is_counted_per_lot_and_approval_adjusts_each_lot(factory, ct
     (log,) = _count_logs(count.id)
     assert (log.action, log.delta, log.lot_id) == ("adjust", -1, view["lines"][0]["lot_id"])
     _ledger_matches_levels(jam.id)
+
+
+def test_a_gs1_scan_into_a_count_records_the_lot_it_carries(factory, ctx, shelf):
+    staff, manager = factory.actor("staff"), factory.actor("manager")
+    place = shelf["shelf"]
+    jam = factory.item(tracking="lot", location=place, barcodes=["9506000134352"])
+    stock.restock(jam.id, 5, actor=manager, location_id=place.id, lot="AB-12")
+    count = counts.open_count(location_id=place.id, item_ids=[jam.id], actor=manager)
+    line = counts.record_code(count.id, "(01)09506000134352(10)AB-12", location_id=place.id, counted=5, actor=staff)
+    assert (line.item_id, line.counted, line.expected) == (jam.id, 5, 5)
+    assert count_views.describe(counts.get_count(count.id), manager)["lines"][0]["lot"] == "AB-12"
