@@ -58,6 +58,8 @@ class StockCountLine(db.Model):
     count_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_counts.id"), nullable=False, index=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), nullable=False, index=True)
     location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"), nullable=False)
+    # A lot-tracked item is counted per lot (issue 27): one line per (item, location, lot).
+    lot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lots.id"))
     # The system quantity: at opening, then re-read at the moment the line is counted.
     expected: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=0)
     counted: Mapped[Decimal | None] = mapped_column(Quantity)
@@ -72,6 +74,13 @@ class StockCountLine(db.Model):
     counted_by = relationship("User")
 
     __table_args__ = (
-        sa.UniqueConstraint("count_id", "item_id", "location_id", name="uq_stock_count_lines_count_item_location"),
+        sa.Index(
+            "uq_stock_count_lines_count_item_location_lot",
+            "count_id",
+            "item_id",
+            "location_id",
+            sa.text("coalesce(lot_id, 0)"),
+            unique=True,
+        ),
         sa.CheckConstraint("counted IS NULL OR counted >= 0", name="counted_non_negative"),
     )

@@ -35,6 +35,11 @@ class CountLineInputSchema(BodySchema):
         validate=validate.OneOf(MODES),
         metadata={"description": "For a line already counted: add to it or replace it (without: 409 already_counted)."},
     )
+    lot = fields.String(
+        allow_none=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "A lot-tracked item's lot code (required for one; 422 `lot` when unknown)."},
+    )
 
 
 class RecountSchema(BodySchema):
@@ -59,6 +64,8 @@ class CountLineSchema(ItemAtPlaceSchema):
             "description": "The system quantity when the line was counted (now, until then). Not in blind counts for staff."
         }
     )
+    lot_id = fields.Integer(allow_none=True, metadata={"description": "The lot counted (lot items); else null."})
+    lot = fields.String(allow_none=True, metadata={"description": "Its code."})
     counted = Amount(allow_none=True)
     variance = Amount(allow_none=True, metadata={"description": "counted - expected. Not in blind counts for staff."})
     variance_value = fields.Decimal(as_string=False, places=2, allow_none=True)

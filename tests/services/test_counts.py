@@ -341,3 +341,57 @@ def test_approval_racing_withdrawals_loses_no_update(app, factory, ctx, shelf):
     assert _level(shelf["nuts"].id, place) == 4 + 2 - 3
     _ledger_matches_levels(bolts)
     _ledger_matches_levels(shelf["nuts"].id)
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [("4006381333932", "invalid_gtin"), ("]d2010950600013435", "invalid_gs1")],
+)
+def test_a_broken_gtin_or_gs1_string_in_a_count_is_422_naming_the_item_field(factory, ctx, shelf, code, error):
+    staff, manager = factory.actor("staff"), factory.actor("manager")
+    count = counts.open_count(location_id=shelf["shelf"].id, actor=manager)
+    with pytest.raises(ValidationFailed) as refused:
+        counts.record_code(count.id, code, location_id=shelf["shelf"].id, counted=1, actor=staff)
+    assert refused.value.code == error
+    assert list(refused.value.fields) == ["item"]
+    assert all(line.counted is None for line in counts.get_count(count.id).lines)
+
+
+@on_postgres
+def test_a_lot_item_is_counted_per_lot_and_approval_adjusts_each_lot(factory, ctx, shelf):
+    staff, manager = factory.actor("staff"), factory.actor("manager")
+    place = shelf["shelf"]
+    jam = factory.item(tracking="lot", location=place, sku="JAM-C")
+    stock.restock(jam.id, 5, actor=manager, location_id=place.id, lot="A-1")
+    stock.restock(jam.id, 3, actor=manager, location_id=place.id, lot="B-2")
+    count = counts.open_count(location_id=place.id, item_ids=[jam.id], actor=manager)
+    view = count_views.describe(count, manager)
+    assert sorted((line["lot"], line["expected"]) for line in view["lines"]) == [("A-1", 5), ("B-2", 3)]
+
+    with pytest.raises(ValidationFailed) as unknown:
+        counts.record_line(count.id, item_id=jam.id, location_id=place.id, counted=1, actor=staff, lot="NOPE")
+    assert list(unknown.value.fields) == ["lot"]
+    with pytest.raises(ValidationFailed) as missing:
+        counts.record_line(count.id, item_id=jam.id, location_id=place.id, counted=1, actor=staff)
+    assert list(missing.value.fields) == ["lot"]
+
+    counts.record_line(count.id, item_id=jam.id, location_id=place.id, counted=4, actor=staff, lot="A-1")
+    counts.record_line(count.id, item_id=jam.id, location_id=place.id, counted=3, actor=staff, lot="B-2")
+    counts.submit(count.id, actor=staff)
+    counts.approve(count.id, actor=manager)
+
+    assert _level(jam.id, place.id) == 7
+    (log,) = _count_logs(count.id)
+    assert (log.action, log.delta, log.lot_id) == ("adjust", -1, view["lines"][0]["lot_id"])
+    _ledger_matches_levels(jam.id)
+
+
+def test_a_gs1_scan_into_a_count_records_the_lot_it_carries(factory, ctx, shelf):
+    staff, manager = factory.actor("staff"), factory.actor("manager")
+    place = shelf["shelf"]
+    jam = factory.item(tracking="lot", location=place, barcodes=["9506000134352"])
+    stock.restock(jam.id, 5, actor=manager, location_id=place.id, lot="AB-12")
+    count = counts.open_count(location_id=place.id, item_ids=[jam.id], actor=manager)
+    line = counts.record_code(count.id, "(01)09506000134352(10)AB-12", location_id=place.id, counted=5, actor=staff)
+    assert (line.item_id, line.counted, line.expected) == (jam.id, 5, 5)
+    assert count_views.describe(counts.get_count(count.id), manager)["lines"][0]["lot"] == "AB-12"

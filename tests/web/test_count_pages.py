@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from app.services import stock
+
 pytestmark = pytest.mark.core
 
 
@@ -125,3 +127,17 @@ def test_dashboard_reports_and_locations_show_cycle_counting(as_role, shelf):
     manager.post(f"/counts/{count_id}/approve", {})
     report = manager.get("/reports").text
     assert "Stock count accuracy" in report and "50.0%" in report and "-$2.50" in report
+
+
+def test_a_lot_item_is_counted_per_lot_on_the_count_page(as_role, shelf, factory, app):
+    manager, staff = as_role("manager"), as_role("staff")
+    jam = factory.item(tracking="lot", location=shelf["shelf"], sku="JAM-P", name="Jam pot")
+    with app.app_context():
+        stock.restock(jam.id, 5, actor=factory.actor("manager"), location_id=shelf["shelf"].id, lot="L-9")
+    count_id = _open(manager, shelf)
+    assert "Lot L-9" in staff.get(f"/counts/{count_id}").text
+    entry = {"item": "JAM-P", "location_id": shelf["shelf"].id, "counted": "4"}
+    unknown = staff.post(f"/counts/{count_id}/lines", {**entry, "lot": "NOPE"})
+    assert unknown.status_code == 422 and "No lot" in unknown.text
+    assert staff.post(f"/counts/{count_id}/lines", {**entry, "lot": "L-9"}).status_code == 302
+    assert "4 pcs" in staff.get(f"/counts/{count_id}/lines").text

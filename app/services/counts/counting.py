@@ -25,6 +25,7 @@ from app.models import Category, CountState, Item, Location, StockCount, StockCo
 from app.models.base import utcnow
 from app.services import locations, stock
 from app.services.counts import lookups as count_lookups
+from app.services.counts import lot_lines
 from app.services.counts.lookups import ACTIVE
 from app.services.lookup import get_or_404, lock_or_404
 from app.services.quantities import check_places, show
@@ -68,8 +69,10 @@ def open_count(
         )
         db.session.add(count)
         db.session.flush()
-        for item_id, loc_id, quantity in _expected_levels(location, category_id, item_ids):
-            db.session.add(StockCountLine(count_id=count.id, item_id=item_id, location_id=loc_id, expected=quantity))
+        for item_id, loc_id, lot_id, quantity in lot_lines.expand(_expected_levels(location, category_id, item_ids)):
+            db.session.add(
+                StockCountLine(count_id=count.id, item_id=item_id, location_id=loc_id, lot_id=lot_id, expected=quantity)
+            )
         db.session.flush()
         _publish(count, actor)
     return _reload(count.id)
@@ -83,8 +86,9 @@ def record_line(
     counted: Decimal | int,
     actor: User,
     mode: str | None = None,
+    lot: str | None = None,
 ) -> StockCountLine:
-    """Record what was found of an item at a location; a line already counted needs `mode`
+    """Record what was found of an item (of a lot, for a lot item) at a location; a line already counted needs `mode`
     (add or replace). Raises NotFound, InvalidState (not open), AlreadyCounted,
     Conflict (the item was deleted), ValidationFailed (place, decimals, range)."""
     with unit_of_work():
@@ -104,15 +108,19 @@ def record_line(
                 fields={"location_id": [f"Count #{count.id} covers {count.location.path} only."]},
             )
         check_places(item, counted, "counted")
+        lot_id = lot_lines.lot_of(item, lot)
         line = db.session.execute(
             sa.select(StockCountLine).where(
                 StockCountLine.count_id == count.id,
                 StockCountLine.item_id == item_id,
                 StockCountLine.location_id == location_id,
+                StockCountLine.lot_id.is_(None) if lot_id is None else StockCountLine.lot_id == lot_id,
             )
         ).scalar_one_or_none()
         if line is None:
-            line = StockCountLine(count_id=count.id, item_id=item_id, location_id=location_id, unexpected=True)
+            line = StockCountLine(
+                count_id=count.id, item_id=item_id, location_id=location_id, lot_id=lot_id, unexpected=True
+            )
             db.session.add(line)
         elif line.counted is not None and not line.recount:
             if mode is None:
@@ -129,7 +137,11 @@ def record_line(
             raise ValidationFailed(
                 f"At most {MAX_QUANTITY:,} {item.unit}.", fields={"counted": ["Too many for one place."]}
             )
-        line.expected = stock.level_quantity(item_id, location_id)  # the system quantity at this moment
+        line.expected = (  # the system quantity at this moment
+            stock.level_quantity(item_id, location_id)
+            if lot_id is None
+            else lot_lines.lot_quantity(lot_id, location_id)
+        )
         line.counted = counted
         line.counted_by_id = actor.id
         line.counted_at = utcnow()
@@ -141,19 +153,33 @@ def record_line(
 
 
 def record_code(
-    count_id: int, code: str, *, location_id: int, counted: Decimal | int, actor: User, mode: str | None = None
+    count_id: int,
+    code: str,
+    *,
+    location_id: int,
+    counted: Decimal | int,
+    actor: User,
+    mode: str | None = None,
+    lot: str | None = None,
 ) -> StockCountLine:
     """record_line for an item named by what was scanned or typed (I12, an SKU, a barcode).
     Raises ValidationFailed naming `item` when the code names no item; as record_line otherwise."""
     from app.services.scanning import codes as scan
+    from app.services.scanning.gs1 import InvalidGS1, InvalidGtin
 
     try:
         found = scan.resolve(code)
     except NotFound:
         found = None
+    except (InvalidGtin, InvalidGS1) as broken:  # 422 naming the form's field, with the scan's code
+        raise type(broken)(broken.message, fields={"item": [f"{code!r}: {broken.message}"]}) from None
     if found is None or found.type != "item":
         raise ValidationFailed("Scan or type an item.", fields={"item": [f"{code!r} names no item."]})
-    return record_line(count_id, item_id=found.id, location_id=location_id, counted=counted, actor=actor, mode=mode)
+    if lot is None and found.gs1 is not None:
+        lot = found.gs1.lot  # a GS1 scan carries the lot it counts
+    return record_line(
+        count_id, item_id=found.id, location_id=location_id, counted=counted, actor=actor, mode=mode, lot=lot
+    )
 
 
 def submit(count_id: int, *, actor: User) -> StockCount:
@@ -207,19 +233,27 @@ def approve(count_id: int, *, actor: User, zero_uncounted: bool = False) -> Stoc
         live = [line for line in count.lines if line.item_id not in deleted]
         items = {item_id: stock.lock_item(item_id) for item_id in sorted({line.item_id for line in live})}
         changes: list[tuple[int, int, int, Decimal | int]] = []
+        lot_changes: list[tuple[int, int, int, int, Decimal | int]] = []
         for line in live:
             if line.counted is not None:
                 delta = line.counted - line.expected
             elif zero_uncounted:
-                line.expected = stock.level_quantity(line.item_id, line.location_id)  # read under the item lock
+                line.expected = (  # read under the item lock
+                    stock.level_quantity(line.item_id, line.location_id)
+                    if line.lot_id is None
+                    else lot_lines.lot_quantity(line.lot_id, line.location_id)
+                )
                 delta = -line.expected
             else:
                 continue
             line.applied_delta = delta
             line.variance_value = (Decimal(delta) * items[line.item_id].price).quantize(Decimal("0.01"))
-            if delta:
+            if delta and line.lot_id is not None:
+                lot_changes.append((line.id, line.item_id, line.location_id, line.lot_id, delta))
+            elif delta:
                 changes.append((line.id, line.item_id, line.location_id, delta))
         stock.apply_count(changes, actor=actor, count_id=count.id, note=f"Count #{count.id}")
+        stock.apply_lot_count(lot_changes, actor=actor, count_id=count.id, note=f"Count #{count.id}")
         count.state = CountState.APPROVED.value
         count.zero_uncounted = zero_uncounted
         count.decided_by_id = actor.id

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Item, Location, StockCount, User
+from app.models import Item, Location, Lot, StockCount, User
 from app.models.base import normalise
 from app.permissions import Permission, can
 
@@ -85,6 +85,11 @@ def _lines(count: StockCount, shown: bool) -> list[dict[str, Any]]:
             sa.select(User.id, User.email).where(User.id.in_({line.counted_by_id for line in count.lines} - {None}))
         ).all()
     )
+    lots = dict(
+        db.session.execute(
+            sa.select(Lot.id, Lot.code).where(Lot.id.in_({line.lot_id for line in count.lines} - {None}))
+        ).all()
+    )
     out = []
     for line in count.lines:
         item = items[line.item_id]
@@ -98,6 +103,8 @@ def _lines(count: StockCount, shown: bool) -> list[dict[str, Any]]:
             "item_deleted": item.is_deleted,
             "location_id": line.location_id,
             "location_name": paths.get(line.location_id, ""),
+            "lot_id": line.lot_id,
+            "lot": lots.get(line.lot_id),
             "counted": line.counted,
             "counted_by": users.get(line.counted_by_id),
             "counted_at": line.counted_at,
@@ -118,5 +125,5 @@ def _lines(count: StockCount, shown: bool) -> list[dict[str, Any]]:
                     None if variance is None else (variance * item.price).quantize(Decimal("0.01"))
                 )
         out.append(entry)
-    out.sort(key=lambda e: (e["location_name"], e["sku"]))
+    out.sort(key=lambda e: (e["location_name"], e["sku"], e["lot"] or ""))
     return out

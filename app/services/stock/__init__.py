@@ -9,7 +9,7 @@ Layout (the hot path first):
   raise or resolve the low-stock alert. It is also the one place that keeps the loaded ORM objects
   in step with the SQL it wrote.
 - verbs.py: restock, withdraw, transfer, adjust; each one transaction (app/services/uow.py).
-- batches.py: apply_lines (requests, scan batches), add_lines (receipts), count_lines, apply_count.
+- batches.py: apply_lines (requests, scan batches), add_lines (receipts), count_lines, apply_count; lot_counts.py: apply_lot_count (a count's lot lines).
 - ledger.py: every column of a ledger row filled in one place; the `stock_changed` payload.
 - reads.py: stock per location (per location and lot for lot items), one level's quantity; nothing there writes.
 - tracked.py, lots.py, serials.py: the verbs' work for lot- and serial-tracked items (issue 27,
@@ -35,6 +35,7 @@ counts the statements.
 from app.services.stock.batches import add_lines, apply_count, apply_lines, count_lines
 from app.services.stock.ledger import ledger_row, record, stock_changed_payload
 from app.services.stock.locks import lock_item
+from app.services.stock.lot_counts import apply_lot_count
 from app.services.stock.reads import item_with_stock, level_quantity, lot_stock, stock_by_location, stock_of
 from app.services.stock.verbs import adjust, check_different_places, restock, transfer, withdraw
 from app.services.stock.write import Movement, place_initial, place_initial_many
@@ -44,6 +45,7 @@ __all__ = [
     "add_lines",
     "adjust",
     "apply_count",
+    "apply_lot_count",
     "apply_lines",
     "check_different_places",
     "count_lines",

@@ -108,6 +108,7 @@ def record(count_id: int):
             counted=form.counted.data,
             actor=current_actor(),
             mode=form.mode.data or None,
+            lot=(form.lot.data or "").strip() or None,
         ),
         form,
     )

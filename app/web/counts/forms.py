@@ -27,6 +27,7 @@ class LineForm(FlaskForm):
     )
     location_id = LocationField("Location", validators=[InputRequired("Choose where you counted.")])
     counted = amount_field("Quantity found")
+    lot = StringField("Lot (lot-tracked items)", validators=[Optional(), Length(max=64)])
     mode = HiddenField()
 
 
