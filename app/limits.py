@@ -107,6 +107,12 @@ REQUEST_ID_PATTERN = r"^[A-Za-z0-9._\-]{1,64}$"  # an X-Request-ID we echo; any 
 
 EMAIL_LENGTH = 254  # users.email, suppliers.email: String(254), the longest address RFC 5321 allows
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # the user page's check; the API uses marshmallow's Email
+# What marshmallow's Email (the suppliers service's check) accepts, written so the document says it:
+# dot-separated words before the @, and a domain whose last label has two letters or more
+# ("0@0.a" is an address to JSON Schema's "email" format, not to that check).
+SUPPLIER_EMAIL_PATTERN = (
+    r"^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
 FULL_NAME_LENGTH = 120  # users.full_name String(120)
 PASSWORD_LENGTH = 256
 MIN_PASSWORD_LENGTH = 8
@@ -133,3 +139,5 @@ TRACE_CODE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]+$"
 TRACE_CODE_MESSAGE = "Use printable characters only (no control characters)."
 MAX_SHELF_LIFE_DAYS = 36500
 MAX_SERIALS = 500  # units named in one movement
+# The serials box of a page: every unit of one movement, one per line (a serial and its line break).
+SERIALS_TEXT_LENGTH = MAX_SERIALS * (SERIAL_LENGTH + 2)

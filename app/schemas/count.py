@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from app.limits import MAX_COUNT_ITEMS, MAX_RECOUNT_LINES
+from app.limits import LOT_CODE_LENGTH, MAX_COUNT_ITEMS, MAX_RECOUNT_LINES
 from app.models import CountState
 from app.schemas.common import Amount, BodySchema, Count, Flag, Id, ItemAtPlaceSchema, PageQuerySchema, QueryId, page_of
 from app.services.counts.counting import MODES
@@ -37,7 +37,7 @@ class CountLineInputSchema(BodySchema):
     )
     lot = fields.String(
         allow_none=True,
-        validate=validate.Length(min=1, max=64),
+        validate=validate.Length(min=1, max=LOT_CODE_LENGTH),
         metadata={"description": "A lot-tracked item's lot code (required for one; 422 `lot` when unknown)."},
     )
 

@@ -14,6 +14,7 @@ from app.limits import (
     NOTES_LENGTH,
     PHONE_LENGTH,
     PRICE_MESSAGE,
+    SUPPLIER_EMAIL_PATTERN,
     SUPPLIER_NAME_LENGTH,
     SUPPLIER_SKU_LENGTH,
     UNIT_PRICE_PLACES,
@@ -53,10 +54,6 @@ class UnitPrice(Amount):
 
 
 _email_validators = [validate.Length(max=EMAIL_LENGTH)]  # the address itself: suppliers service
-# What marshmallow's Email (the suppliers service's check) accepts, written so the document says it:
-# dot-separated words before the @, and a domain whose last label has two letters or more
-# ("0@0.a" is an address to JSON Schema's "email" format, not to that check).
-EMAIL_PATTERN = r"^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 
 
 class SupplierCreateSchema(BodySchema):
@@ -68,7 +65,7 @@ class SupplierCreateSchema(BodySchema):
         # The suppliers service's rule: blank means none, anything else is an address (marshmallow's Email).
         metadata={
             "anyOf": [
-                {"type": "string", "format": "email", "maxLength": EMAIL_LENGTH, "pattern": EMAIL_PATTERN},
+                {"type": "string", "format": "email", "maxLength": EMAIL_LENGTH, "pattern": SUPPLIER_EMAIL_PATTERN},
                 {"type": "string", "pattern": r"^\s*$"},
             ],
             "x-length-in-branches": True,

@@ -18,11 +18,20 @@ depends_on = None
 
 
 def upgrade():
-    op.add_column("items", sa.Column("tracking", sa.String(8), nullable=False, server_default="none"))
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    # items: columns added in place on both databases. A batch "move and copy" on SQLite would
+    # lose the lower(sku) unique index (0006), which SQLite's reflection cannot read back (as 0011).
+    if sqlite:
+        op.execute(
+            "ALTER TABLE items ADD COLUMN tracking VARCHAR(8) DEFAULT 'none' NOT NULL "
+            "CONSTRAINT ck_items_tracking_valid CHECK (tracking IN ('none', 'lot', 'serial'))"
+        )
+    else:
+        op.add_column("items", sa.Column("tracking", sa.String(8), nullable=False, server_default="none"))
     op.add_column("items", sa.Column("shelf_life_days", sa.Integer(), nullable=True))
     op.add_column("items", sa.Column("expiry_required", sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table("items") as batch:
-        batch.create_check_constraint("tracking_valid", "tracking IN ('none', 'lot', 'serial')")
+    if not sqlite:
+        op.create_check_constraint("tracking_valid", "items", "tracking IN ('none', 'lot', 'serial')")
     op.create_table(
         "lots",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -59,7 +68,12 @@ def upgrade():
         sa.CheckConstraint("state IN ('in_stock', 'withdrawn')", name="serial_state_valid"),
     )
     op.create_index("ix_serials_location_id", "serials", ["location_id"])
-    op.add_column("inventory_logs", sa.Column("lot_id", sa.Integer(), sa.ForeignKey("lots.id"), nullable=True))
+    # inventory_logs keeps its append-only triggers: on SQLite the column and its foreign key are
+    # added in place (a batch "move and copy" would drop the triggers), as 0011 does.
+    if sqlite:
+        op.execute("ALTER TABLE inventory_logs ADD COLUMN lot_id INTEGER REFERENCES lots (id)")
+    else:
+        op.add_column("inventory_logs", sa.Column("lot_id", sa.Integer(), sa.ForeignKey("lots.id"), nullable=True))
     op.add_column("inventory_logs", sa.Column("serial", sa.String(64), nullable=True))
     op.create_index("ix_inventory_logs_lot_created", "inventory_logs", ["lot_id", "created_at", "id"])
     op.create_index(
@@ -73,14 +87,24 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_inventory_logs_item_serial", table_name="inventory_logs")
     op.drop_index("ix_inventory_logs_lot_created", table_name="inventory_logs")
-    with op.batch_alter_table("inventory_logs") as batch:
-        batch.drop_column("serial")
-        batch.drop_column("lot_id")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite cannot drop a column that carries a foreign key; rebuild the table and put back
+        # the append-only guards that the rebuild dropped (as 0011's downgrade does).
+        with op.batch_alter_table("inventory_logs", recreate="always") as batch:
+            batch.drop_column("serial")
+            batch.drop_column("lot_id")
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER IF NOT EXISTS inventory_logs_no_{verb.lower()} BEFORE {verb} ON inventory_logs "
+                f"BEGIN SELECT RAISE(ABORT, 'inventory_logs is append-only: {verb} refused'); END"
+            )
+    else:
+        op.drop_column("inventory_logs", "serial")
+        op.drop_column("inventory_logs", "lot_id")
     op.drop_table("serials")
     op.drop_table("lot_levels")
     op.drop_table("lots")
-    with op.batch_alter_table("items") as batch:
-        batch.drop_constraint("tracking_valid", type_="check")
-        batch.drop_column("expiry_required")
-        batch.drop_column("shelf_life_days")
-        batch.drop_column("tracking")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint("tracking_valid", "items", type_="check")
+    for column in ("expiry_required", "shelf_life_days", "tracking"):
+        op.drop_column("items", column)  # in place (SQLite 3.35+): the lower(sku) index stays

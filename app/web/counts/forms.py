@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.limits import LOOKUP_LENGTH, SKU_LIST_LENGTH
+from app.limits import LOOKUP_LENGTH, LOT_CODE_LENGTH, SKU_LIST_LENGTH
 from app.web.forms import ItemField, LocationField, amount_field, optional_int
 
 
@@ -27,7 +27,7 @@ class LineForm(FlaskForm):
     )
     location_id = LocationField("Location", validators=[InputRequired("Choose where you counted.")])
     counted = amount_field("Quantity found")
-    lot = StringField("Lot (lot-tracked items)", validators=[Optional(), Length(max=64)])
+    lot = StringField("Lot (lot-tracked items)", validators=[Optional(), Length(max=LOT_CODE_LENGTH)])
     mode = HiddenField()
 
 

@@ -15,8 +15,7 @@ from app.services.locations import paths_of
 from app.services.quantities import show
 from app.web.common import attempt, int_arg, page_links
 from app.web.items.blueprint import bp
-from app.web.items.forms import AdjustForm, ConfirmForm, MoveForm, TransferForm
-from app.web.items.tracked_forms import form_classes, quantity_of, trace_of
+from app.web.items.forms import AdjustForm, ConfirmForm, MoveForm, TransferForm, form_classes, quantity_of, trace_of
 from app.web.items.tracking import tracked_panel
 
 PLAIN_FORMS = {"restock": MoveForm, "withdraw": MoveForm, "transfer": TransferForm, "adjust": AdjustForm}

@@ -1,6 +1,6 @@
 """What a tracked item's page adds (issue 27): its lots (expiring ones highlighted, blocked ones
 marked), its serials in stock (paged), and the lot picker's choices. Reads only, through
-app.services.traceability; the forms are app/web/items/tracked_forms.py."""
+app.services.traceability; the forms are in app/web/items/forms.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.models import Tracking
 from app.services import traceability
 from app.services.stock.lots import today
 from app.web.common import int_arg, page_links
-from app.web.items.tracked_forms import set_lot_choices
+from app.web.items.forms import set_lot_choices
 
 SERIALS_PER_PAGE = 50
 DEFAULT_EXPIRY_WARNING_DAYS = 30
