@@ -319,12 +319,20 @@ def _ensure_dir(path: str) -> None:
     os.makedirs(path, exist_ok=True)
 
 
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite: enforce foreign keys, let readers run beside the writer (WAL)."""
+    """SQLite: enforce foreign keys, let readers run beside the writer (WAL), and a lower() that
+    folds every script as PostgreSQL's does on a UTF-8 database (SQLite's own folds ASCII only, so
+    "ГВОЗДЬ" found nothing and a Cyrillic SKU typed as stored missed the lower(sku) index).
+    The indexes on lower(...) are rebuilt with it by migration 0016_sqlite_unicode_lower."""
     import sqlite3
 
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

@@ -57,6 +57,26 @@ def test_the_database_itself_refuses_a_case_clash(factory, ctx):
     db.session.rollback()
 
 
+def test_letter_case_of_every_script_counts_as_the_same_sku(factory, ctx):
+    """Cyrillic too, on SQLite as on PostgreSQL: the service, the index and a typed or scanned code."""
+    from app.services.choices import item_by_code
+
+    existing = factory.item(sku="ГВ-10")
+    with pytest.raises(DuplicateValue):
+        items.create_item(
+            {"sku": "гв-10", "name": "Other", "location_id": existing.location_id}, actor=factory.actor("manager")
+        )
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            sa.insert(Item).values(
+                sku="гВ-10", name="Sneaky", location_id=existing.location_id, unit="pcs", quantity=0, version=1
+            )
+        )
+        db.session.flush()
+    db.session.rollback()
+    assert item_by_code("гв-10").id == existing.id
+
+
 def _sqlite_app(path: Path):
     from app import create_app
     from app.config import TestingConfig
