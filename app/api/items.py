@@ -31,7 +31,6 @@ from app.schemas.log import LogPageSchema
 from app.services import barcodes, idempotency, item_list, items, stock
 from app.services.idempotency import IdempotencyKey
 from app.services.stock import Movement
-from app.services.uow import reads_only
 
 bp = Blueprint("api_items", __name__, url_prefix="/api/v1/items", description="Items and their stock movements.")
 logs_bp = Blueprint("api_item_logs", __name__, url_prefix="/api/v1/logs/item", description="An item's history.")
@@ -49,7 +48,6 @@ IDEMPOTENCY_DOC = {
 
 
 @bp.get("")
-@reads_only
 @require(Permission.ITEMS_READ)
 @bp.arguments(ItemListQuerySchema, location="query")
 @bp.response(200, ItemPageSchema)
@@ -69,7 +67,6 @@ def create_item(body: dict):
 
 
 @bp.get("/<int:item_id>")
-@reads_only
 @require(Permission.ITEMS_READ)
 @bp.response(200, ItemDetailSchema)
 def get_item(item_id: int):

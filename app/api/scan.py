@@ -10,7 +10,6 @@ from app.services import idempotency
 from app.services.idempotency import IdempotencyKey
 from app.services.scanning import batches as scan_batches
 from app.services.scanning import codes as scan
-from app.services.uow import reads_only
 
 bp = Blueprint(
     "api_scan", __name__, url_prefix="/api/v1/scan", description="What a scanned code names; scanned batches."
@@ -30,7 +29,6 @@ IDEMPOTENCY_DOC = {
 
 
 @bp.get("")
-@reads_only
 @require(Permission.ITEMS_READ)
 @bp.arguments(ScanQuerySchema, location="query")
 @bp.response(200, ScanResultSchema)

@@ -10,10 +10,8 @@ before_external_call() first and writes the outcome in a second, short unit of w
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_app_context
@@ -22,7 +20,6 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.extensions import db
 
 _OPEN = "unit_of_work_open"
-_READS_ONLY = "reads_only"
 
 
 @contextmanager
@@ -37,8 +34,6 @@ def unit_of_work(*, keep_loaded: bool = False) -> Iterator[Session]:
     if session.info.get(_OPEN):
         yield session  # the enclosing unit of work commits or rolls back
         return
-    if session.info.get(_READS_ONLY):  # it would commit statement by statement
-        raise RuntimeError("a unit of work inside reads_only(): that view writes")
     expire = session.expire_on_commit
     session.expire_on_commit = expire and not keep_loaded
     session.info[_OPEN] = True
@@ -51,33 +46,6 @@ def unit_of_work(*, keep_loaded: bool = False) -> Iterator[Session]:
     finally:
         session.info.pop(_OPEN, None)
         session.expire_on_commit = expire
-
-
-def reads_only(view: Callable) -> Callable:
-    """View decorator (outermost, above the permission check): a read that needs no transaction.
-
-    On PostgreSQL the request's statements run on an autocommit connection: no BEGIN before the
-    first and no ROLLBACK after the last, two of a hot read's five round trips (the caller, the
-    rows, the total). Each statement still sees everything committed before it, as it does inside
-    a READ COMMITTED transaction, and a SELECT holds no lock either way, so the answer is the same.
-    Only when the session has no transaction yet (a test that queried first keeps its own); a unit
-    of work inside refuses, as it would not be atomic.
-    """
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        session = db.session()
-        if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
-            return view(*args, **kwargs)
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        session.info[_READS_ONLY] = True
-        try:
-            return view(*args, **kwargs)
-        finally:
-            session.info.pop(_READS_ONLY, None)
-            session.rollback()  # gives the connection back (its isolation level reset); no round trip
-
-    return wrapper
 
 
 def locked(statement: sa.Select, **for_update: object) -> sa.Select:
