@@ -143,6 +143,10 @@ def main() -> int:
                         base, scenario, clients, cfg["duration"], headers[scenario.auth]
                     )
                     print(f"  {scenario.name:<20} {kind:<9} {report.brief(scenario.results[kind])}", flush=True)
+            # What each scenario leaves the worker holding (the RSS target's figure is the last).
+            scenario.results["worker_rss_mb_after"] = max(
+                v for k, v in worker_rss_mb(server.pid).items() if k.startswith("worker")
+            )
         rss = worker_rss_mb(server.pid)
         rss["at_start"] = rss_start
         if wanted(cfg, "pages"):
