@@ -3,9 +3,10 @@
 Environment: BENCH_ITEMS (1000000), BENCH_DURATION (seconds per run, 8), BENCH_DB
 (inventory_bench), BENCH_PG_HOST/BENCH_PG_PORT/BENCH_PG_USER (127.0.0.1/5432/postgres),
 BENCH_REUSE=1 (keep an already loaded database of the same size), BENCH_ONLY=name,name
-(scenarios, and the phases `scaling` and `realtime`), BENCH_REALTIME_EVENTS (1000) and
+(scenarios, and the phases `pages`, `scaling`, `realtime` and `subtree_move`), BENCH_REALTIME_EVENTS (1000) and
 BENCH_REALTIME_CLIENTS (500), BENCH_REDIS_URL (redis://127.0.0.1:6379/0, for those phases),
-BENCH_PAGE_REPEATS (20 requests per page and role in the phase `pages`, the page budget).
+BENCH_PAGE_REPEATS (20 requests per page and role in the phase `pages`, the page budget),
+BENCH_AISLE (3: the aisle the phase `subtree_move` moves to the other site and back).
 Load is generated on loopback only (the server binds 127.0.0.1).
 """
 
@@ -23,7 +24,16 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import load_data, pages, realtime_latency, report, scaling, scenarios, sql_timing  # noqa: E402
+from bench import (  # noqa: E402
+    load_data,
+    pages,
+    realtime_latency,
+    report,
+    scaling,
+    scenarios,
+    sql_timing,
+    subtree_move,
+)
 from bench.server import (  # noqa: E402
     HOST,
     MOVEMENT_SCENARIOS,
@@ -61,7 +71,7 @@ def settings() -> dict:
 
 
 def wanted(cfg: dict, phase: str) -> bool:
-    """The pages, scaling and realtime phases run unless BENCH_ONLY names others only."""
+    """The pages, scaling, realtime and subtree_move phases run unless BENCH_ONLY names others only."""
     return not cfg["only"] or phase in cfg["only"]
 
 
@@ -133,6 +143,10 @@ def main() -> int:
                         base, scenario, clients, cfg["duration"], headers[scenario.auth]
                     )
                     print(f"  {scenario.name:<20} {kind:<9} {report.brief(scenario.results[kind])}", flush=True)
+            # What each scenario leaves the worker holding (the RSS target's figure is the last).
+            scenario.results["worker_rss_mb_after"] = max(
+                v for k, v in worker_rss_mb(server.pid).items() if k.startswith("worker")
+            )
         rss = worker_rss_mb(server.pid)
         rss["at_start"] = rss_start
         if wanted(cfg, "pages"):
@@ -150,6 +164,9 @@ def main() -> int:
         print("Live updates: a movement on web process A to a client of web process B:", flush=True)
         extra["realtime"] = realtime_latency.measure(cfg["realtime_events"], cfg["realtime_clients"])
         realtime_latency.print_table(extra["realtime"])
+    if wanted(cfg, "subtree_move"):
+        print("Moving a big subtree to the other site and back while one item is withdrawn meanwhile:", flush=True)
+        extra["subtree_move"] = subtree_move.run(cfg["url"])
     checks = report.integrity_checks(cfg["url"])
     result = report.assemble(cfg, load, plan, raw, checks, rss, page_exists, **extra)
     path = report.write(result)
